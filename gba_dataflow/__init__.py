@@ -1,0 +1,34 @@
+"""gba-dataflow: decide whether a dataset may cross a boundary inside the Greater Bay Area.
+
+Public API (imports are lazy so that `import gba_dataflow` stays cheap)::
+
+    from gba_dataflow import load_rulebook, load_manifest, evaluate_manifest
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "evaluate_manifest", "load_manifest", "load_rulebook"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from gba_dataflow.engine.evaluate import evaluate_manifest
+    from gba_dataflow.engine.rulebook import load_rulebook
+    from gba_dataflow.manifests import load_manifest
+
+_LAZY = {
+    "evaluate_manifest": "gba_dataflow.engine.evaluate",
+    "load_rulebook": "gba_dataflow.engine.rulebook",
+    "load_manifest": "gba_dataflow.manifests",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'gba_dataflow' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

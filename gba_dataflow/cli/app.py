@@ -1,0 +1,76 @@
+"""The `gba-dataflow` command. Each command lives in its own module; this one wires them together."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Annotated
+
+import typer
+
+from gba_dataflow import __version__
+from gba_dataflow.cli.exit_codes import ExitCode
+
+app = typer.Typer(
+    name="gba-dataflow",
+    help="Decide whether a dataset may cross a boundary inside the Guangdong–Hong Kong–Macao Greater Bay "
+    "Area: allow or deny, with the rules, citations and facts behind it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"gba-dataflow {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """gba-dataflow: cross-boundary data transfer checks for the Greater Bay Area."""
+
+
+def _register() -> None:
+    from gba_dataflow.cli import check, schema_cmd
+
+    for module in (check, schema_cmd):
+        module.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point: run the app, turning any unexpected failure into exit 2, never 0."""
+    try:
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else ExitCode.ALLOWED)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
+    except Exception as error:  # noqa: BLE001 - the last line of defence: never a traceback, never 0
+        if _is_click_usage_error(error):
+            error.show()  # type: ignore[attr-defined]
+            sys.exit(ExitCode.INPUT_ERROR)
+        sys.stderr.write(f"error E900: internal error in gba-dataflow: {error!r}\n"
+                         "  hint: this is a bug; please report it with the command you ran\n")
+        if os.environ.get("GBA_DATAFLOW_DEBUG"):
+            traceback.print_exc()
+        sys.exit(ExitCode.INPUT_ERROR)
+
+
+def _is_click_usage_error(error: Exception) -> bool:
+    import click
+
+    return isinstance(error, click.ClickException)

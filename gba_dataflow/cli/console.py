@@ -1,0 +1,45 @@
+"""Where the CLI writes: machine output to stdout or --output, human chatter and errors to stderr."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from gba_dataflow.core.errors import Diagnostic, GbaError, UsageError
+
+
+def use_color(no_color: bool, stream: object = None) -> bool:
+    """Colour only on a terminal, never with --no-color or NO_COLOR set."""
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    target = stream if stream is not None else sys.stdout
+    isatty = getattr(target, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Write a rendered document to --output (atomically) or to stdout."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        temporary = output.with_name(f".{output.name}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(output)
+    except OSError as error:
+        raise UsageError(f"cannot write --output `{output}`: {error.strerror}", code="E501") from None
+
+
+def print_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
+    """Print diagnostics to stderr, one block each."""
+    for diagnostic in diagnostics:
+        sys.stderr.write(diagnostic.render() + "\n")
+    sys.stderr.flush()
+
+
+def print_error(error: GbaError) -> None:
+    print_diagnostics(error.diagnostics)

@@ -1,0 +1,1 @@
+"""Bottom layer: source text and positions, diagnostics, error codes. Standard library only."""

@@ -1,0 +1,61 @@
+"""Source files and spans: where a piece of text came from, for precise error messages."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from functools import cached_property
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A region of a source file. Lines and columns are 1-based; offsets are 0-based."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int = 0
+    end_column: int = 0
+    start: int = -1
+    end: int = -1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """The full text of one input file, with a line index for offset -> (line, column)."""
+
+    path: str
+    text: str
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        starts = [0]
+        for index, char in enumerate(self.text):
+            if char == "\n":
+                starts.append(index + 1)
+        return starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """Return the 1-based (line, column) of a 0-based character offset."""
+        line_index = bisect.bisect_right(self.line_starts, offset) - 1
+        return line_index + 1, offset - self.line_starts[line_index] + 1
+
+    def line_text(self, line: int) -> str:
+        """Return the text of a 1-based line, without its newline ('' when out of range)."""
+        lines = self.text.splitlines()
+        return lines[line - 1] if 1 <= line <= len(lines) else ""
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.position(start)
+        end_line, end_column = self.position(max(start, end))
+        return Span(self.path, line, column, end_line, end_column, start, end)
+
+
+def caret_excerpt(line_text: str, column: int, width: int = 1) -> str:
+    """Render a source line with a caret under `column` (1-based), as compilers do."""
+    expanded = line_text.expandtabs(1)
+    pad = " " * max(column - 1, 0)
+    return f"  {expanded}\n  {pad}{'^' * max(width, 1)}"

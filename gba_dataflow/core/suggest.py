@@ -1,0 +1,12 @@
+"""Did-you-mean suggestions for misspelt names."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """Return a hint such as "did you mean `dataset.subjects`?", or None when nothing is close."""
+    matches = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    return f"did you mean `{matches[0]}`?" if matches else None

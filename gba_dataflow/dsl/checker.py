@@ -1,0 +1,420 @@
+"""Static checks of rulesets. Each check is a generator of diagnostics registered against its codes.
+
+`check_rulesets` never raises for user mistakes: it returns every finding, sorted by location.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from gba_dataflow.core.errors import Diagnostic, Severity, sort_diagnostics
+from gba_dataflow.core.source import Span, caret_excerpt
+from gba_dataflow.core.suggest import did_you_mean
+from gba_dataflow.dsl import nodes
+from gba_dataflow.dsl.catalog import Catalog, FieldInfo
+from gba_dataflow.dsl.types import ANY, BOOL, DATE, DURATION, NULL, NUMBER, STRING, Type, set_of
+
+BUILTIN_NAMES = {"as_of": DATE}
+FUNCTIONS: dict[str, tuple[tuple[Type, ...], Type]] = {
+    "days_between": ((DATE, DATE), NUMBER),
+    "working_days_between": ((DATE, DATE), NUMBER),
+    "year": ((DATE,), NUMBER),
+    "len": ((ANY,), NUMBER),
+}
+
+
+@dataclass
+class CheckResult:
+    """All findings of a check run."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+
+RulesetCheck = Callable[["CheckContext"], Iterator[Diagnostic]]
+_CHECKS: list[RulesetCheck] = []
+
+
+def register(check: RulesetCheck) -> RulesetCheck:
+    """Add a per-ruleset check to the pipeline (used by this module and by extensions)."""
+    _CHECKS.append(check)
+    return check
+
+
+@dataclass
+class CheckContext:
+    """A ruleset under check, its catalog and a way to build located diagnostics."""
+
+    ruleset: nodes.Ruleset
+    catalog: Catalog
+
+    def diagnostic(self, code: str, message: str, span: Span | None, hint: str | None = None,
+                   severity: Severity = Severity.ERROR) -> Diagnostic:
+        excerpt = None
+        if span is not None and span.line > 0 and self.ruleset.source:
+            lines = self.ruleset.source.splitlines()
+            if span.line <= len(lines):
+                width = span.end_column - span.column if span.end_line == span.line else 1
+                excerpt = caret_excerpt(lines[span.line - 1], span.column, max(width, 1))
+        return Diagnostic(code, message, span, hint, severity, excerpt=excerpt)
+
+
+def check_rulesets(rulesets: Sequence[nodes.Ruleset], catalog: Catalog) -> CheckResult:
+    """Run every registered check over each ruleset, plus the cross-file checks."""
+    found: list[Diagnostic] = []
+    seen: dict[str, nodes.Ruleset] = {}
+    for ruleset in rulesets:
+        if ruleset.name in seen:
+            first = seen[ruleset.name]
+            context = CheckContext(ruleset, catalog)
+            found.append(context.diagnostic(
+                "E205", f"ruleset `{ruleset.name}` is also declared in {first.path}", ruleset.span,
+                "give each ruleset file its own id"))
+        seen.setdefault(ruleset.name, ruleset)
+        context = CheckContext(ruleset, catalog)
+        for check in _CHECKS:
+            found.extend(check(context))
+    return CheckResult(sort_diagnostics(found))
+
+
+# ---- structure checks -------------------------------------------------------------------------
+
+
+@register
+def check_rule_texts(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """E208 missing because, E209 missing cite, E204 duplicate rule ids, E210 empty windows."""
+    seen: dict[str, nodes.Rule] = {}
+    for rule in ctx.ruleset.rules:
+        if rule.because is None:
+            yield ctx.diagnostic("E208", f"rule `{rule.name}` has no `because` message", rule.span,
+                                 'add `because "why this rule decides so"`')
+        if not rule.cites:
+            yield ctx.diagnostic("E209", f"rule `{rule.name}` cites no legal source", rule.span,
+                                 'add `cite "<instrument>, Art. N"`')
+        if rule.name in seen:
+            yield ctx.diagnostic("E204", f"rule `{rule.name}` is declared twice in ruleset "
+                                 f"`{ctx.ruleset.name}`", rule.span,
+                                 f"the first is at line {seen[rule.name].span.line}; rename one of them")
+        seen.setdefault(rule.name, rule)
+        start, until = rule.effective_from, rule.effective_until
+        if start is not None and until is not None and until <= start:
+            yield ctx.diagnostic("E210", f"rule `{rule.name}` is effective from {start} until {until}, "
+                                 "which contains no day", rule.span,
+                                 "the window includes `from` and excludes `until`; `until` must be later")
+
+
+# ---- names and types --------------------------------------------------------------------------
+
+
+class _Scope:
+    """Names visible in an expression: lets of the file and quantifier variables."""
+
+    def __init__(self, lets: Mapping[str, nodes.Let], variables: Mapping[str, Type] | None = None):
+        self.lets = lets
+        self.variables = dict(variables or {})
+
+    def bind(self, name: str, element: Type) -> _Scope:
+        return _Scope(self.lets, {**self.variables, name: element})
+
+    def bind_many(self, bound: Mapping[str, Type]) -> _Scope:
+        return _Scope(self.lets, {**self.variables, **bound})
+
+
+@register
+def check_names_and_types(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """E201 unknown path, E202 type mismatch, E203 enum, E206 undefined, W207 unused let, E214, E215."""
+    lets = {let.name: let for let in ctx.ruleset.lets}
+    typer = _Typer(ctx, lets)
+    for let in ctx.ruleset.lets:
+        typer.let_type(let.name)
+    if ctx.ruleset.applies is not None:
+        typer.expect_bool(ctx.ruleset.applies, _Scope(lets), "`applies when`")
+    for rule in ctx.ruleset.rules:
+        scope = _Scope(lets)
+        typer.expect_bool(rule.condition, scope, f"the condition of `{rule.name}`")
+        bound = _bound_variables(rule.condition, typer, scope)
+        messages = [m for m in (rule.because, rule.remedy, *rule.requires) if m is not None]
+        for message in messages:
+            for template in (message.text, *(t for _, t in message.translations)):
+                for path in template.paths:
+                    typer.check_interpolation(path, scope.bind_many(bound))
+    yield from typer.found
+    for let in ctx.ruleset.lets:
+        if let.name not in typer.used_lets:
+            yield ctx.diagnostic("W207", f"`let {let.name}` is never used", let.span,
+                                 "remove it or use it in a condition", Severity.WARNING)
+
+
+def _bound_variables(expr: nodes.Expr, typer: _Typer, scope: _Scope) -> dict[str, Type]:
+    """Variables of quantifiers in a condition, for message interpolation (`{f.name}`)."""
+    bound: dict[str, Type] = {}
+    for node in expr.walk():
+        if isinstance(node, nodes.Quantifier | nodes.Count):
+            collection = typer.quiet_type(node.collection, scope.bind_many(bound))
+            if collection.element is not None:
+                bound[node.var] = collection.element
+    return bound
+
+
+class _Typer:
+    """Infers types, reporting problems once each."""
+
+    def __init__(self, ctx: CheckContext, lets: Mapping[str, nodes.Let]) -> None:
+        self.ctx = ctx
+        self.lets = lets
+        self.found: list[Diagnostic] = []
+        self.used_lets: set[str] = set()
+        self._let_types: dict[str, Type] = {}
+        self._in_progress: set[str] = set()
+        self._quiet = 0
+
+    def report(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
+        if not self._quiet:
+            self.found.append(self.ctx.diagnostic(code, message, span, hint))
+
+    def quiet_type(self, expr: nodes.Expr, scope: _Scope) -> Type:
+        self._quiet += 1
+        try:
+            return self.type_of(expr, scope)
+        finally:
+            self._quiet -= 1
+
+    def let_type(self, name: str) -> Type:
+        if name in self._let_types:
+            return self._let_types[name]
+        if name in self._in_progress:
+            self.report("E206", f"`let {name}` refers to itself", self.lets[name].span)
+            return ANY
+        self._in_progress.add(name)
+        result = self.type_of(self.lets[name].expr, _Scope(self.lets))
+        self._in_progress.discard(name)
+        self._let_types[name] = result
+        return result
+
+    def expect_bool(self, expr: nodes.Expr, scope: _Scope, what: str) -> None:
+        found = self.type_of(expr, scope)
+        if not BOOL.accepts(found) or found.kind == "null":
+            self.report("E202", f"{what} must be true or false, but it is a {found}", expr.span,
+                        "compare it, e.g. `... > 0` or `... == \"value\"`")
+
+    def check_interpolation(self, path: nodes.Path, scope: _Scope) -> None:
+        before = len(self.found)
+        self.type_of(path, scope)
+        for index in range(before, len(self.found)):
+            old = self.found[index]
+            self.found[index] = Diagnostic("E215", f"in a message: {old.message}", old.span, old.hint,
+                                           excerpt=old.excerpt)
+
+    # -- inference
+    def type_of(self, expr: nodes.Expr, scope: _Scope) -> Type:  # noqa: PLR0911 - one branch per node kind
+        if isinstance(expr, nodes.Literal):
+            return _literal_type(expr.value)
+        if isinstance(expr, nodes.Duration):
+            return DURATION
+        if isinstance(expr, nodes.Path):
+            return self.path_type(expr, scope)
+        if isinstance(expr, nodes.SetLiteral):
+            element = ANY
+            for item in expr.items:
+                item_type = self.type_of(item, scope)
+                if element is ANY:
+                    element = item_type
+                elif not element.accepts(item_type):
+                    self.report("E202", f"a set mixes {element} and {item_type} values", item.span)
+            return set_of(element)
+        if isinstance(expr, nodes.Not):
+            self.expect_bool(expr.operand, scope, "the operand of `not`")
+            return BOOL
+        if isinstance(expr, nodes.BoolOp):
+            for operand in expr.operands:
+                self.expect_bool(operand, scope, f"an operand of `{expr.op}`")
+            return BOOL
+        if isinstance(expr, nodes.Compare):
+            self.check_compare(expr, scope)
+            return BOOL
+        if isinstance(expr, nodes.Arith):
+            return self.arith_type(expr, scope)
+        if isinstance(expr, nodes.Quantifier | nodes.Count):
+            collection = self.type_of(expr.collection, scope)
+            if collection.kind not in ("list", "set", "any"):
+                self.report("E202", f"`{expr.var} in ...` needs a list or set, but this is a {collection}",
+                            expr.collection.span)
+            inner = scope.bind(expr.var, collection.element or ANY)
+            self.expect_bool(expr.body, inner, "the condition after `:`")
+            return BOOL if isinstance(expr, nodes.Quantifier) else NUMBER
+        if isinstance(expr, nodes.Call):
+            return self.call_type(expr, scope)
+        return ANY
+
+    def path_type(self, path: nodes.Path, scope: _Scope) -> Type:
+        head, *rest = path.parts
+        if head in scope.variables:
+            base = scope.variables[head]
+            return self._member_type(base, rest, path)
+        if head in self.lets:
+            self.used_lets.add(head)
+            base = self.let_type(head)
+            return self._member_type(base, rest, path)
+        if head in BUILTIN_NAMES and not rest:
+            return BUILTIN_NAMES[head]
+        return self._catalog_type(path.dotted, path)
+
+    def _member_type(self, base: Type, rest: list[str], path: nodes.Path) -> Type:
+        if not rest:
+            return base
+        if base.kind == "object" and base.at is not None:
+            return self._catalog_type(".".join([base.at, *rest]), path, shown=path.dotted)
+        if base.kind == "any":
+            return ANY
+        self.report("E202", f"`{path.parts[0]}` is a {base}, which has no field `{rest[0]}`", path.span)
+        return ANY
+
+    def _catalog_type(self, dotted: str, path: nodes.Path, shown: str | None = None) -> Type:
+        info = self.ctx.catalog.get(dotted)
+        if info is not None:
+            return info.type
+        shown = shown or dotted
+        roots = {key.split(".")[0] for key in self.ctx.catalog}
+        if "." not in dotted and dotted not in roots:
+            hint = did_you_mean(dotted, [*self.lets, *roots, *BUILTIN_NAMES])
+            self.report("E206", f"`{shown}` is not defined", path.span,
+                        hint or "define it with `let`, or write a full manifest path such as `dataset.core_data`")
+            return ANY
+        candidates = [key for key in self.ctx.catalog if key.count(".") == dotted.count(".")]
+        hint = did_you_mean(dotted, candidates)
+        if hint and "[]" in dotted:
+            hint = hint.replace(dotted.rsplit(".", 1)[0], shown.rsplit(".", 1)[0])
+        self.report("E201", f"`{shown}` is not a field of the manifest", path.span,
+                    hint or "see `gba-dataflow schema manifest` for the fields a rule can read")
+        return ANY
+
+    def field_info(self, expr: nodes.Expr, scope: _Scope) -> FieldInfo | None:
+        """The catalog entry a path expression reads, if it is a manifest field."""
+        if not isinstance(expr, nodes.Path):
+            return None
+        head, *rest = expr.parts
+        if head in scope.variables:
+            base = scope.variables[head]
+            if base.kind == "object" and base.at and rest:
+                return self.ctx.catalog.get(".".join([base.at, *rest]))
+            return None
+        if head in self.lets or head in BUILTIN_NAMES:
+            return None
+        return self.ctx.catalog.get(expr.dotted)
+
+    def check_compare(self, expr: nodes.Compare, scope: _Scope) -> None:
+        left = self.type_of(expr.left, scope)
+        right = self.type_of(expr.right, scope)
+        op = expr.op
+        if op in ("in", "not in"):
+            if right.kind not in ("set", "list", "any", "string"):
+                self.report("E202", f"`{op}` needs a set or list on its right, but this is a {right}",
+                            expr.right.span, 'write e.g. `x in {"HK", "MO"}`')
+            elif right.element is not None and not right.element.accepts(left):
+                self.report("E202", f"cannot look for a {left} in a {right}", expr.span)
+            self._check_enum(expr.left, expr.right, scope)
+            return
+        if op == "contains":
+            if left.kind not in ("set", "list", "any", "string"):
+                self.report("E202", f"`contains` needs a list, set or string on its left, but this is a {left}",
+                            expr.left.span)
+            elif left.element is not None and not left.element.accepts(right):
+                self.report("E202", f"a {left} cannot contain a {right}", expr.span)
+            return
+        if not left.accepts(right):
+            self.report("E202", f"cannot compare a {left} with a {right} using `{op}`", expr.span,
+                        _compare_hint(left, right))
+            return
+        if op in ("<", "<=", ">", ">=") and (left.kind in ("bool", "set", "list", "object", "null")
+                                              or right.kind == "null"):
+            self.report("E202", f"`{op}` does not order {left if left.kind != 'null' else right} values",
+                        expr.span)
+        self._check_enum(expr.left, expr.right, scope)
+        self._check_enum(expr.right, expr.left, scope)
+
+    def _check_enum(self, field_side: nodes.Expr, literal_side: nodes.Expr, scope: _Scope) -> None:
+        info = self.field_info(field_side, scope)
+        if info is None or info.enum is None:
+            return
+        literals = literal_side.items if isinstance(literal_side, nodes.SetLiteral) else (literal_side,)
+        for literal in literals:
+            if isinstance(literal, nodes.Literal) and literal.value is not None and literal.value not in info.enum:
+                allowed = ", ".join(f'"{value}"' for value in info.enum)
+                hint = did_you_mean(str(literal.value), [str(v) for v in info.enum])
+                self.report("E203", f"`{info.path}` is never {literal.value!r}", literal.span,
+                            hint or f"it is one of {allowed}")
+
+    def arith_type(self, expr: nodes.Arith, scope: _Scope) -> Type:
+        left = self.type_of(expr.left, scope)
+        right = self.type_of(expr.right, scope)
+        pair = (left.kind, right.kind)
+        if pair in (("date", "duration"),) or (expr.op == "+" and pair == ("duration", "date")):
+            return DATE
+        if pair == ("number", "number"):
+            return NUMBER
+        if pair == ("duration", "duration"):
+            return DURATION
+        if "any" in pair:
+            return ANY
+        self.report("E202", f"cannot compute {left} {expr.op} {right}", expr.span,
+                    "add days to a date with `d + 10 days`; count days with `days_between(a, b)`")
+        return ANY
+
+    def call_type(self, expr: nodes.Call, scope: _Scope) -> Type:
+        if expr.name == "has":
+            if len(expr.args) != 1 or not isinstance(expr.args[0], nodes.Path):
+                self.report("E214", "`has` takes one manifest path, e.g. `has(mechanisms.pipia.completed_on)`",
+                            expr.span)
+            for arg in expr.args:
+                self.type_of(arg, scope)
+            return BOOL
+        signature = FUNCTIONS.get(expr.name)
+        if signature is None:
+            hint = did_you_mean(expr.name, ["has", *FUNCTIONS])
+            self.report("E214", f"there is no function `{expr.name}`", expr.span,
+                        hint or "functions: has, days_between, working_days_between, len, year")
+            return ANY
+        params, result = signature
+        if len(params) != len(expr.args):
+            self.report("E214", f"`{expr.name}` takes {len(params)} argument(s), not {len(expr.args)}",
+                        expr.span)
+        for param, arg in zip(params, expr.args, strict=False):
+            found = self.type_of(arg, scope)
+            if param is ANY:
+                if found.kind not in ("list", "set", "string", "any"):
+                    self.report("E202", f"`{expr.name}` needs a list, set or string, not a {found}", arg.span)
+            elif not param.accepts(found):
+                self.report("E202", f"`{expr.name}` needs a {param}, not a {found}", arg.span)
+        return result
+
+
+def _literal_type(value: object) -> Type:
+    if value is None:
+        return NULL
+    if isinstance(value, bool):
+        return BOOL
+    if isinstance(value, int | float):
+        return NUMBER
+    if isinstance(value, dt.date):
+        return DATE
+    return STRING
+
+
+def _compare_hint(left: Type, right: Type) -> str | None:
+    kinds = {left.kind, right.kind}
+    if kinds == {"number", "string"}:
+        return "write numbers without quotes, e.g. `dataset.subjects >= 100_000`"
+    if kinds == {"date", "string"}:
+        return "write dates without quotes, e.g. `transfer.date >= 2024-03-22`"
+    if kinds == {"bool", "string"}:
+        return "write true or false without quotes"
+    return None

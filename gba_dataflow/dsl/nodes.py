@@ -1,0 +1,244 @@
+"""The abstract syntax tree of the rule language: frozen dataclasses with source spans.
+
+Spans are excluded from equality, so two trees that differ only in layout compare equal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal as TypingLiteral
+
+from gba_dataflow.core.source import Span
+
+NO_SPAN = Span("<generated>", 0, 0)
+
+Scalar = bool | int | float | str | dt.date | None
+Effect = TypingLiteral["deny", "allow", "warn"]
+LANGUAGES = ("zh-Hans", "zh-Hant")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Node:
+    """Base of every node: where it stands in its file."""
+
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Expr(Node):
+    """Base of expressions."""
+
+    def children(self) -> tuple[Expr, ...]:
+        return ()
+
+    def walk(self) -> Iterator[Expr]:
+        """This node and every expression below it, depth first."""
+        yield self
+        for child in self.children():
+            yield from child.walk()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Literal(Expr):
+    """A number, string, date, boolean or null."""
+
+    value: Scalar
+
+
+@dataclass(frozen=True, kw_only=True)
+class Duration(Expr):
+    """A number of days, as in `transfer.date + 10 days`."""
+
+    days: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Path(Expr):
+    """A dotted name: a manifest path, a `let` name or a variable bound by a quantifier."""
+
+    parts: tuple[str, ...]
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.parts)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetLiteral(Expr):
+    """`{"HK", "MO"}`."""
+
+    items: tuple[Expr, ...]
+
+    def children(self) -> tuple[Expr, ...]:
+        return self.items
+
+
+@dataclass(frozen=True, kw_only=True)
+class Not(Expr):
+    operand: Expr
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.operand,)
+
+
+@dataclass(frozen=True, kw_only=True)
+class BoolOp(Expr):
+    """`a and b and c` or `a or b` (two or more operands)."""
+
+    op: TypingLiteral["and", "or"]
+    operands: tuple[Expr, ...]
+
+    def children(self) -> tuple[Expr, ...]:
+        return self.operands
+
+
+CompareOperator = TypingLiteral["==", "!=", "<", "<=", ">", ">=", "in", "not in", "contains"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Compare(Expr):
+    op: CompareOperator
+    left: Expr
+    right: Expr
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.left, self.right)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Arith(Expr):
+    """Date or number arithmetic: `a + b`, `a - b`."""
+
+    op: TypingLiteral["+", "-"]
+    left: Expr
+    right: Expr
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.left, self.right)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Quantifier(Expr):
+    """`any x in xs: body` or `all x in xs: body`."""
+
+    kind: TypingLiteral["any", "all"]
+    var: str
+    collection: Expr
+    body: Expr
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.collection, self.body)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Count(Expr):
+    """`count(x in xs: body)`: how many elements satisfy body."""
+
+    var: str
+    collection: Expr
+    body: Expr
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.collection, self.body)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Call(Expr):
+    """A built-in function call such as `has(path)` or `days_between(a, b)`."""
+
+    name: str
+    args: tuple[Expr, ...]
+
+    def children(self) -> tuple[Expr, ...]:
+        return self.args
+
+
+@dataclass(frozen=True, kw_only=True)
+class Template(Node):
+    """A message with `{path}` interpolations: literal text and paths, in order."""
+
+    parts: tuple[str | Path, ...]
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        return tuple(part for part in self.parts if isinstance(part, Path))
+
+    def source_text(self) -> str:
+        """The text as written, with interpolations back in braces."""
+        out: list[str] = []
+        for part in self.parts:
+            if isinstance(part, Path):
+                out.append("{" + part.dotted + "}")
+            else:
+                out.append(part.replace("{", "{{").replace("}", "}}"))
+        return "".join(out)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Message(Node):
+    """An English text with optional translations keyed by language tag."""
+
+    text: Template
+    translations: tuple[tuple[str, Template], ...] = ()
+
+    def in_language(self, lang: str) -> Template:
+        """The template for `lang`, falling back to English."""
+        for tag, template in self.translations:
+            if tag == lang:
+                return template
+        return self.text
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rule(Node):
+    """One rule: an effect with its condition, texts, citations and effective window."""
+
+    name: str
+    effect: Effect
+    condition: Expr
+    because: Message | None = None
+    cites: tuple[str, ...] = ()
+    requires: tuple[Message, ...] = ()
+    remedy: Message | None = None
+    effective_from: dt.date | None = None
+    effective_until: dt.date | None = None
+
+    def active_on(self, day: dt.date) -> bool:
+        """Whether `day` lies in [effective_from, effective_until)."""
+        if self.effective_from is not None and day < self.effective_from:
+            return False
+        return not (self.effective_until is not None and day >= self.effective_until)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Let(Node):
+    """`let name = expr`: a named condition or value shared by the rules of a file."""
+
+    name: str
+    expr: Expr
+
+
+@dataclass(frozen=True, kw_only=True)
+class Comment(Node):
+    """A `# ...` comment, kept for the formatter."""
+
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ruleset(Node):
+    """One rule file: header, `let` definitions and rules, in source order."""
+
+    name: str
+    title: Message | None = None
+    applies: Expr | None = None
+    default_because: Message | None = None
+    default_cites: tuple[str, ...] = ()
+    default_remedy: Message | None = None
+    lets: tuple[Let, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    comments: tuple[Comment, ...] = field(default=(), compare=False)
+    path: str = field(default="<string>", compare=False)
+    source: str = field(default="", compare=False, repr=False)

@@ -1,0 +1,524 @@
+"""Parse rule files into `nodes.Ruleset`. The only module that touches Lark.
+
+Syntax errors are reported as `DslSyntaxError` with file:line:col, the source line with a caret and
+what was expected, in words. After an error the parser resumes at the next top-level `rule` or
+`let`, so one run reports several independent mistakes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cache
+from pathlib import Path as FilePath
+from typing import Any
+
+from lark import Lark, Token, Transformer, Tree, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from gba_dataflow.core.errors import Diagnostic, DslSyntaxError
+from gba_dataflow.core.source import SourceFile, Span, caret_excerpt
+from gba_dataflow.dsl import nodes
+
+MAX_ERRORS = 20
+_GRAMMAR = FilePath(__file__).with_name("grammar.lark")
+_TOP_LEVEL = re.compile(r"^(rule|let)\b", re.MULTILINE)
+_INTERPOLATION = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+_DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+_ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
+
+# What each terminal means to someone writing rules.
+_TERMINAL_WORDS = {
+    "IDENT": "a name",
+    "STRING": 'a string in double quotes ("...")',
+    "NUMBER": "a number",
+    "DATE": "a date (YYYY-MM-DD)",
+    "LANG": "a language tag (zh-Hans or zh-Hant)",
+    "COMPARE_OP": "a comparison (==, !=, <, <=, >, >=)",
+    "ADD_OP": "`+` or `-`",
+    "$END": "the end of the file",
+}
+_OPERAND_TERMINALS = {"IDENT", "STRING", "NUMBER", "DATE", "LPAR", "LBRACE", "TRUE", "FALSE", "NULL", "COUNT"}
+
+
+@cache
+def _parser() -> Lark:
+    return Lark(
+        _GRAMMAR.read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="basic",
+        propagate_positions=True,
+        maybe_placeholders=True,
+        start=["start", "items"],
+    )
+
+
+def parse_file(path: str | FilePath) -> nodes.Ruleset:
+    """Read and parse one rule file. Raises DslSyntaxError (E108 when it cannot be read)."""
+    display = str(path)
+    try:
+        text = FilePath(path).read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = "it is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.strerror
+        raise DslSyntaxError(
+            f"cannot read rule file: {reason}", code="E108", span=Span(display, 1, 1)
+        ) from None
+    return parse_text(text, display)
+
+
+def parse_text(text: str, path: str = "<string>") -> nodes.Ruleset:
+    """Parse the text of one rule file. Raises DslSyntaxError with every error found."""
+    source = SourceFile(path, text)
+    parser = _parser()
+    diagnostics: list[Diagnostic] = []
+    header: nodes.Ruleset | None = None
+    items: list[nodes.Let | nodes.Rule] = []
+    offset, start = 0, "start"
+    while True:
+        chunk = _blank_before(text, offset)
+        builder = _Builder(source)
+        try:
+            tree = parser.parse(chunk, start=start)
+            result = builder.transform(tree)
+        except UnexpectedInput as error:
+            diagnostics.append(_syntax_diagnostic(error, source, chunk))
+            resume = _next_top_level(text, _error_offset(error, chunk))
+        except VisitError as error:
+            raise error.orig_exc from None
+        else:
+            diagnostics.extend(builder.problems)
+            if start == "start":
+                header, found = result
+            else:
+                found = result
+            items.extend(found)
+            break
+        diagnostics.extend(builder.problems)
+        if resume is None or len(diagnostics) >= MAX_ERRORS:
+            break
+        offset, start = resume, "items"
+    if diagnostics:
+        raise DslSyntaxError(diagnostics=_cap(diagnostics))
+    assert header is not None
+    lets = tuple(item for item in items if isinstance(item, nodes.Let))
+    rules = tuple(item for item in items if isinstance(item, nodes.Rule))
+    return nodes.Ruleset(
+        name=header.name,
+        title=header.title,
+        applies=header.applies,
+        default_because=header.default_because,
+        default_cites=header.default_cites,
+        default_remedy=header.default_remedy,
+        lets=lets,
+        rules=rules,
+        path=path,
+        source=text,
+        span=header.span,
+    )
+
+
+def collect_comments(text: str) -> list[tuple[int, str]]:
+    """Every `#` comment outside strings, as (0-based offset, text), for the formatter."""
+    found: list[tuple[int, str]] = []
+    for token in _parser().lex(text, dont_ignore=True):
+        if token.type == "COMMENT":
+            found.append((token.start_pos or 0, str(token)))
+    return found
+
+
+# ---- error reporting --------------------------------------------------------------------------
+
+
+def _cap(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    ordered = sorted(diagnostics, key=Diagnostic.sort_key)
+    if len(ordered) <= MAX_ERRORS:
+        return ordered
+    kept = ordered[:MAX_ERRORS]
+    last = kept[-1]
+    more = len(ordered) - MAX_ERRORS
+    kept[-1] = Diagnostic(last.code, f"{last.message} (…and {more} more)", last.span, last.hint,
+                          excerpt=last.excerpt)
+    return kept
+
+
+def _blank_before(text: str, offset: int) -> str:
+    """Text with everything before `offset` blanked out, so lines and columns stay true."""
+    if offset == 0:
+        return text
+    head = re.sub(r"[^\n]", " ", text[:offset])
+    return head + text[offset:]
+
+
+def _next_top_level(text: str, after: int) -> int | None:
+    line_end = text.find("\n", after)
+    if line_end < 0:
+        return None
+    match = _TOP_LEVEL.search(text, line_end + 1)
+    return match.start() if match else None
+
+
+def _error_offset(error: UnexpectedInput, chunk: str) -> int:
+    if isinstance(error, UnexpectedEOF):
+        return len(chunk)
+    pos = getattr(error, "pos_in_stream", None)
+    if pos is None and isinstance(error, UnexpectedToken):
+        pos = error.token.start_pos
+    return int(pos) if pos is not None else len(chunk)
+
+
+def _describe_expected(expected: set[str]) -> str:
+    parser = _parser()
+    if expected & _OPERAND_TERMINALS and len(expected & _OPERAND_TERMINALS) >= 4:
+        return "a value (a manifest path, number, string, date, `(` or `{`)"
+    words: list[str] = []
+    for name in sorted(expected):
+        if name in _TERMINAL_WORDS:
+            words.append(_TERMINAL_WORDS[name])
+            continue
+        try:
+            pattern = parser.get_terminal(name).pattern
+        except KeyError:
+            words.append(name.lower())
+            continue
+        words.append(f"`{pattern.value}`" if pattern.type == "str" else name.lower())
+    unique = sorted(set(words))
+    if len(unique) > 8:
+        unique = [*unique[:8], "…"]
+    return ", ".join(unique[:-1]) + (" or " if len(unique) > 1 else "") + unique[-1]
+
+
+def _previous_word(chunk: str, offset: int) -> str:
+    words = re.findall(r"[A-Za-z_][A-Za-z0-9_-]*|[=!<>]=?|\S", _strip_comments(chunk[:offset]))
+    return words[-1] if words else ""
+
+
+def _strip_comments(text: str) -> str:
+    return re.sub(r'#[^\n"]*$', "", text, flags=re.MULTILINE)
+
+
+def _syntax_diagnostic(error: UnexpectedInput, source: SourceFile, chunk: str) -> Diagnostic:
+    offset = _error_offset(error, chunk)
+    if isinstance(error, UnexpectedEOF) or (
+        isinstance(error, UnexpectedToken) and error.token.type == "$END"
+    ):
+        offset = len(chunk.rstrip())
+    line, column = source.position(min(offset, len(source.text)))
+    span = Span(source.path, line, column, line, column + 1, offset, offset + 1)
+    excerpt = caret_excerpt(source.line_text(line), column)
+    previous = _previous_word(chunk, offset)
+    if isinstance(error, UnexpectedCharacters):
+        char = chunk[offset] if offset < len(chunk) else ""
+        if char == '"':
+            return Diagnostic("E104", "this string is not closed", span,
+                              'end the string with `"` on the same line', excerpt=excerpt)
+        return Diagnostic("E102", f"`{char}` is not part of the rule language", span,
+                          "remove it; operators are and, or, not, ==, !=, <, <=, >, >=, in, contains, + and -",
+                          excerpt=excerpt)
+    expected_set = set(getattr(error, "expected", set()) or set())
+    if isinstance(error, UnexpectedToken):
+        expected_set = set(error.accepts or error.expected)
+    found = "the end of the file"
+    if isinstance(error, UnexpectedToken) and error.token.type != "$END":
+        found = f"`{error.token}`"
+    if previous == "when":
+        return Diagnostic("E103", f"expected a condition after `when`, found {found}", span,
+                          "write a condition such as `dataset.core_data` or `dataset.subjects >= 100_000`",
+                          excerpt=excerpt)
+    code = "E101" if found == "the end of the file" else "E100"
+    if offset == 0 or not previous:
+        return Diagnostic("E107", "a rule file must start with `ruleset <id>`", span,
+                          "add a header such as `ruleset mainland_export`", excerpt=excerpt)
+    expected = _describe_expected(expected_set)
+    if expected.count(",") < 5:
+        message = f"expected {expected} after `{previous}`, found {found}"
+        hint = _hint_for(previous, found)
+    else:
+        message = f"unexpected {found} after `{previous}`"
+        hint = _hint_for(previous, found) or f"expected {expected}"
+    return Diagnostic(code, message, span, hint, excerpt=excerpt)
+
+
+def _hint_for(previous: str, found: str) -> str | None:
+    if found == "`=`":
+        return "compare with `==`; `=` only appears in `let name = ...`"
+    if previous in {"because", "cite", "require", "remedy", "title"}:
+        return f'`{previous}` takes a string in double quotes'
+    if previous in {"from", "until"}:
+        return "dates are written YYYY-MM-DD, e.g. 2024-03-22"
+    return None
+
+
+def _token_span(source: SourceFile, token: Token) -> Span:
+    start = token.start_pos or 0
+    end = token.end_pos if token.end_pos is not None else start
+    return source.span(start, end)
+
+
+# ---- tree -> AST ------------------------------------------------------------------------------
+
+
+@v_args(meta=True, inline=True)
+class _Builder(Transformer[Token, Any]):
+    """Turn Lark's tree into nodes. Collects semantic problems (bad dates, bad strings) as it goes."""
+
+    def __init__(self, source: SourceFile) -> None:
+        super().__init__()
+        self.source = source
+        self.problems: list[Diagnostic] = []
+
+    # -- helpers
+    def _span(self, meta: Any) -> Span:
+        if getattr(meta, "empty", True):
+            return Span(self.source.path, 1, 1)
+        return Span(self.source.path, meta.line, meta.column, meta.end_line, meta.end_column,
+                    meta.start_pos, meta.end_pos)
+
+    def _tspan(self, token: Token) -> Span:
+        return _token_span(self.source, token)
+
+    def _problem(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
+        excerpt = caret_excerpt(self.source.line_text(span.line), span.column)
+        self.problems.append(Diagnostic(code, message, span, hint, excerpt=excerpt))
+
+    def _date(self, token: Token) -> dt.date:
+        try:
+            return dt.date.fromisoformat(str(token))
+        except ValueError:
+            self._problem("E105", f"`{token}` is not a calendar date", self._tspan(token),
+                          "dates are written YYYY-MM-DD and must exist, e.g. 2024-02-29")
+            return dt.date(1, 1, 1)
+
+    def _string(self, token: Token) -> str:
+        body = str(token)[1:-1]
+        out: list[str] = []
+        index = 0
+        while index < len(body):
+            char = body[index]
+            if char == "\\":
+                escaped = body[index + 1] if index + 1 < len(body) else ""
+                if escaped not in _ESCAPES:
+                    self._problem("E104", f"unknown escape `\\{escaped}` in a string", self._tspan(token),
+                                  'use \\" for a quote, \\\\ for a backslash, \\n for a new line')
+                out.append(_ESCAPES.get(escaped, escaped))
+                index += 2
+            else:
+                out.append(char)
+                index += 1
+        return "".join(out)
+
+    def _template(self, tokens: list[Token]) -> nodes.Template:
+        parts: list[str | nodes.Path] = []
+        literal: list[str] = []
+        for token in tokens:
+            text = self._string(token)
+            span = self._tspan(token)
+            position = 0
+            for match in _INTERPOLATION.finditer(text):
+                literal.append(text[position:match.start()])
+                position = match.end()
+                piece = match.group(0)
+                if piece in ("{{", "}}"):
+                    literal.append(piece[0])
+                elif match.group(1) is not None and _DOTTED.match(match.group(1).strip()):
+                    if "".join(literal):
+                        parts.append("".join(literal))
+                    literal = []
+                    dotted = match.group(1).strip()
+                    parts.append(nodes.Path(parts=tuple(dotted.split(".")), span=span))
+                else:
+                    self._problem("E104", f"bad interpolation `{piece}` in a string", span,
+                                  "write `{manifest.path}` to insert a fact, `{{` or `}}` for a literal brace")
+            literal.append(text[position:])
+        if any(literal):
+            parts.append("".join(literal))
+        return nodes.Template(parts=tuple(parts), span=self._tspan(tokens[0]) if tokens else NO_SPAN_)
+
+    # -- structure
+    def start(self, meta: Any, header: nodes.Ruleset, *items: Any) -> tuple[nodes.Ruleset, list[Any]]:
+        return header, list(items)
+
+    def items(self, meta: Any, *items: Any) -> list[Any]:
+        return list(items)
+
+    def ruleset_header(self, meta: Any, name: Token, *clauses: tuple[str, Any, Span]) -> nodes.Ruleset:
+        values: dict[str, Any] = {}
+        for kind, value, span in clauses:
+            if kind in values:
+                self._problem("E106", f"the ruleset header has two `{kind}` clauses", span)
+            values[kind] = value
+        return nodes.Ruleset(name=str(name), title=values.get("title"), applies=values.get("applies"),
+                             default_because=values.get("default because"),
+                             default_cites=tuple(values.get("default cite", ())),
+                             default_remedy=values.get("default remedy"), span=self._tspan(name))
+
+    def title_clause(self, meta: Any, message: nodes.Message) -> tuple[str, Any, Span]:
+        return "title", message, self._span(meta)
+
+    def applies_clause(self, meta: Any, condition: nodes.Expr) -> tuple[str, Any, Span]:
+        return "applies", condition, self._span(meta)
+
+    def default_because_clause(self, meta: Any, message: nodes.Message) -> tuple[str, Any, Span]:
+        return "default because", message, self._span(meta)
+
+    def default_cite_clause(self, meta: Any, *strings: Token) -> tuple[str, Any, Span]:
+        return "default cite", [self._string(token) for token in strings], self._span(meta)
+
+    def default_remedy_clause(self, meta: Any, message: nodes.Message) -> tuple[str, Any, Span]:
+        return "default remedy", message, self._span(meta)
+
+    def let_decl(self, meta: Any, name: Token, expr: nodes.Expr) -> nodes.Let:
+        return nodes.Let(name=str(name), expr=expr, span=self._span(meta))
+
+    def rule_decl(self, meta: Any, name: Token, *clauses: tuple[str, Any, Span]) -> nodes.Rule:
+        single: dict[str, Any] = {}
+        cites: list[str] = []
+        requires: list[nodes.Message] = []
+        for kind, value, span in clauses:
+            if kind == "cite":
+                cites.extend(value)
+            elif kind == "require":
+                requires.append(value)
+            elif kind in single:
+                self._problem("E106", f"rule `{name}` has more than one `{kind}` clause", span,
+                              "a rule has one effect, one `because`, one `remedy` and one `effective` clause")
+            else:
+                single[kind] = value
+        span = self._span(meta)
+        if "effect" not in single:
+            self._problem("E106", f"rule `{name}` has no `deny when`, `allow when` or `warn when` clause",
+                          self._tspan(name), "add e.g. `deny when dataset.core_data`")
+            single["effect"] = ("deny", nodes.Literal(value=True))
+        effect, condition = single["effect"]
+        window = single.get("effective", (None, None))
+        return nodes.Rule(
+            name=str(name), effect=effect, condition=condition, because=single.get("because"),
+            cites=tuple(cites), requires=tuple(requires), remedy=single.get("remedy"),
+            effective_from=window[0], effective_until=window[1], span=span,
+        )
+
+    def effective_clause(self, meta: Any, start: Token, until: Token | None) -> tuple[str, Any, Span]:
+        end = self._date(until) if until is not None else None
+        return "effective", (self._date(start), end), self._span(meta)
+
+    def effective_until_clause(self, meta: Any, until: Token) -> tuple[str, Any, Span]:
+        return "effective", (None, self._date(until)), self._span(meta)
+
+    def effect_clause(self, meta: Any, effect: Token, condition: nodes.Expr) -> tuple[str, Any, Span]:
+        return "effect", (str(effect), condition), self._span(meta)
+
+    def because_clause(self, meta: Any, message: nodes.Message) -> tuple[str, Any, Span]:
+        return "because", message, self._span(meta)
+
+    def cite_clause(self, meta: Any, *strings: Token) -> tuple[str, Any, Span]:
+        return "cite", [self._string(token) for token in strings], self._span(meta)
+
+    def require_clause(self, meta: Any, message: nodes.Message) -> tuple[str, Any, Span]:
+        return "require", message, self._span(meta)
+
+    def remedy_clause(self, meta: Any, message: nodes.Message) -> tuple[str, Any, Span]:
+        return "remedy", message, self._span(meta)
+
+    def text(self, meta: Any, english: list[Token], *translations: tuple[str, list[Token]]) -> nodes.Message:
+        seen: set[str] = set()
+        out: list[tuple[str, nodes.Template]] = []
+        for lang, tokens in translations:
+            if lang in seen:
+                self._problem("E106", f"two `{lang}` translations of one text", self._tspan(tokens[0]))
+            seen.add(lang)
+            out.append((lang, self._template(tokens)))
+        return nodes.Message(text=self._template(english), translations=tuple(out), span=self._span(meta))
+
+    def translation(self, meta: Any, lang: Token, tokens: list[Token]) -> tuple[str, list[Token]]:
+        return str(lang), tokens
+
+    def strings(self, meta: Any, *tokens: Token) -> list[Token]:
+        return list(tokens)
+
+    # -- expressions
+    def or_op(self, meta: Any, *operands: nodes.Expr) -> nodes.Expr:
+        if len(operands) == 1:
+            return operands[0]
+        return nodes.BoolOp(op="or", operands=operands, span=self._span(meta))
+
+    def and_op(self, meta: Any, *operands: nodes.Expr) -> nodes.Expr:
+        if len(operands) == 1:
+            return operands[0]
+        return nodes.BoolOp(op="and", operands=operands, span=self._span(meta))
+
+    def not_op(self, meta: Any, operand: nodes.Expr) -> nodes.Expr:
+        return nodes.Not(operand=operand, span=self._span(meta))
+
+    def quantifier(self, meta: Any, kind: Token, var: Token, collection: nodes.Expr,
+                   body: nodes.Expr) -> nodes.Expr:
+        return nodes.Quantifier(kind="any" if kind == "any" else "all", var=str(var), collection=collection,
+                                body=body, span=self._span(meta))
+
+    def count(self, meta: Any, var: Token, collection: nodes.Expr, body: nodes.Expr) -> nodes.Expr:
+        return nodes.Count(var=str(var), collection=collection, body=body, span=self._span(meta))
+
+    def compare(self, meta: Any, left: nodes.Expr, op: Token, right: nodes.Expr) -> nodes.Expr:
+        return nodes.Compare(op=str(op), left=left, right=right, span=self._span(meta))  # type: ignore[arg-type]
+
+    def in_op(self, meta: Any, left: nodes.Expr, right: nodes.Expr) -> nodes.Expr:
+        return nodes.Compare(op="in", left=left, right=right, span=self._span(meta))
+
+    def not_in_op(self, meta: Any, left: nodes.Expr, right: nodes.Expr) -> nodes.Expr:
+        return nodes.Compare(op="not in", left=left, right=right, span=self._span(meta))
+
+    def contains_op(self, meta: Any, left: nodes.Expr, right: nodes.Expr) -> nodes.Expr:
+        return nodes.Compare(op="contains", left=left, right=right, span=self._span(meta))
+
+    def arith(self, meta: Any, left: nodes.Expr, op: Token, right: nodes.Expr) -> nodes.Expr:
+        return nodes.Arith(op="+" if op == "+" else "-", left=left, right=right, span=self._span(meta))
+
+    def number(self, meta: Any, token: Token) -> nodes.Expr:
+        text = str(token)
+        if "__" in text or text.endswith("_") or "_." in text:
+            self._problem("E100", f"`{text}` is not a well-formed number", self._tspan(token),
+                          "use single underscores between digits, e.g. 100_000")
+        cleaned = text.replace("_", "")
+        value: int | float = float(cleaned) if "." in cleaned else int(cleaned)
+        return nodes.Literal(value=value, span=self._tspan(token))
+
+    def duration(self, meta: Any, amount: Token, unit: Token) -> nodes.Expr:
+        text = str(amount).replace("_", "")
+        if "." in text:
+            self._problem("E100", "a number of days must be a whole number", self._tspan(amount))
+            text = text.split(".")[0]
+        return nodes.Duration(days=int(text), span=self._span(meta))
+
+    def date(self, meta: Any, token: Token) -> nodes.Expr:
+        return nodes.Literal(value=self._date(token), span=self._tspan(token))
+
+    def string(self, meta: Any, token: Token) -> nodes.Expr:
+        return nodes.Literal(value=self._string(token), span=self._tspan(token))
+
+    def true(self, meta: Any) -> nodes.Expr:
+        return nodes.Literal(value=True, span=self._span(meta))
+
+    def false(self, meta: Any) -> nodes.Expr:
+        return nodes.Literal(value=False, span=self._span(meta))
+
+    def null(self, meta: Any) -> nodes.Expr:
+        return nodes.Literal(value=None, span=self._span(meta))
+
+    def path(self, meta: Any, *names: Token) -> nodes.Expr:
+        return nodes.Path(parts=tuple(str(name) for name in names), span=self._span(meta))
+
+    def set_literal(self, meta: Any, *items: nodes.Expr | None) -> nodes.Expr:
+        return nodes.SetLiteral(items=tuple(item for item in items if item is not None), span=self._span(meta))
+
+    def call(self, meta: Any, name: Token, *args: nodes.Expr | None) -> nodes.Expr:
+        return nodes.Call(name=str(name), args=tuple(arg for arg in args if arg is not None),
+                          span=self._span(meta))
+
+    def __default__(self, data: Any, children: Any, meta: Any) -> Any:  # pragma: no cover - grammar guard
+        raise AssertionError(f"no builder for grammar rule {data!r}")
+
+
+NO_SPAN_ = nodes.NO_SPAN
+
+
+def is_tree(value: object) -> bool:
+    """True for a raw Lark tree (used by tests to assert no tree leaks out of the parser)."""
+    return isinstance(value, Tree)

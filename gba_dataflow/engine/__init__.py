@@ -1,0 +1,1 @@
+"""The engine: compile rulesets into closures, evaluate manifests, combine rule outcomes into decisions."""

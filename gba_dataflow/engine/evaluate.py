@@ -1,0 +1,302 @@
+"""Evaluate one manifest against a rulebook and combine the rule outcomes into a decision (design §3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from gba_dataflow.core.errors import Diagnostic, EvalError
+from gba_dataflow.engine.compiler import EvalContext, RawFact, format_value
+from gba_dataflow.engine.model import (
+    FailedCondition,
+    Fact,
+    ManifestResult,
+    Obligation,
+    Reason,
+    Remedy,
+    Route,
+    RulesetOutcome,
+    Verdict,
+    Warning,
+)
+from gba_dataflow.engine.rulebook import CompiledRule, CompiledRuleset, Conjunct, Rulebook
+from gba_dataflow.dsl import nodes
+
+MAX_CLOSEST_ALLOWS = 3
+
+
+class ManifestInput(Protocol):
+    """What the engine needs of a loaded manifest (see gba_dataflow.manifests.LoadedManifest)."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+    @property
+    def positions(self) -> Mapping[str, tuple[int, int]]: ...
+    @property
+    def digest(self) -> str: ...
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]: ...
+
+
+@dataclass
+class _RulesetRun:
+    """The outcome of one applicable ruleset for one manifest."""
+
+    ruleset: CompiledRuleset
+    denies: list[CompiledRule] = field(default_factory=list)
+    allows: list[CompiledRule] = field(default_factory=list)
+    warns: list[CompiledRule] = field(default_factory=list)
+
+    @property
+    def decision(self) -> Verdict:
+        return Verdict.ALLOW if self.allows and not self.denies else Verdict.DENY
+
+
+def resolve_as_of(data: Mapping[str, Any], as_of: dt.date | None) -> dt.date:
+    """--as-of if given, else transfer.date, else today (design §3)."""
+    if as_of is not None:
+        return as_of
+    planned = (data.get("transfer") or {}).get("date")
+    return planned if isinstance(planned, dt.date) else dt.date.today()
+
+
+def route_of(data: Mapping[str, Any]) -> Route:
+    transfer = data.get("transfer") or {}
+    origin = transfer.get("origin") or {}
+    destination = transfer.get("destination") or {}
+    return Route(origin.get("region"), destination.get("region"), origin.get("city"), destination.get("city"))
+
+
+def evaluate_manifest(rulebook: Rulebook, manifest: ManifestInput, *, as_of: dt.date | None = None,
+                      lang: str = "en") -> ManifestResult:
+    """Decide one loaded, valid manifest."""
+    day = resolve_as_of(manifest.data, as_of)
+    data = _with_transfer_date(manifest.data, day)
+    ctx = EvalContext(data, day)
+    errors: list[Diagnostic] = []
+    runs: list[_RulesetRun] = []
+    outcomes: list[RulesetOutcome] = []
+    for ruleset in rulebook.rulesets:
+        if not _applies(ruleset, ctx, errors):
+            outcomes.append(RulesetOutcome(ruleset.id, False, None))
+            continue
+        run = _run_ruleset(ruleset, ctx, day, errors)
+        runs.append(run)
+        outcomes.append(RulesetOutcome(ruleset.id, True, run.decision.value))
+    evaluation = _Explainer(ctx, manifest.positions, lang)
+    route = route_of(data)
+    reasons: list[Reason] = []
+    remedies: list[Remedy] = []
+    obligations: list[Obligation] = []
+    if not runs:
+        verdict = Verdict.DENY
+        reasons.append(Reason(
+            rule="gba-dataflow/no-ruleset", effect="deny",
+            message=f"no ruleset covers {route.origin} → {route.destination}; transfers are denied unless a "
+                    "ruleset applies (fail closed)",
+            citations=(), facts=evaluation.route_facts(), source="gba-dataflow"))
+        remedies.append(Remedy("gba-dataflow/no-ruleset", "remedy",
+                               "check the origin and destination regions, or add a ruleset that covers this route"))
+    else:
+        verdict = Verdict.DENY if any(run.decision is Verdict.DENY for run in runs) else Verdict.ALLOW
+        for run in runs:
+            if run.decision is Verdict.DENY:
+                reasons.extend(evaluation.reasons(run.denies) if run.denies else [evaluation.default_deny(run)])
+                remedies.extend(evaluation.remedies(run))
+            else:
+                reasons.extend(evaluation.reasons(run.allows))
+        if verdict is Verdict.ALLOW:
+            obligations = evaluation.obligations([rule for run in runs for rule in run.allows])
+    warnings = [_manifest_warning(d) for d in manifest.warnings]
+    warnings.extend(evaluation.warnings([rule for run in runs for rule in run.warns]))
+    title = (data.get("title") or None)
+    return ManifestResult(
+        manifest=manifest.path, id=data.get("id"), route=route, decision=verdict, as_of=day,
+        reasons=tuple(reasons), obligations=tuple(obligations), warnings=tuple(warnings),
+        remedies=tuple(remedies), rulesets=tuple(outcomes), errors=tuple(errors), title=title,
+        digest=manifest.digest,
+    )
+
+
+def error_result(path: str, diagnostics: Sequence[Diagnostic]) -> ManifestResult:
+    """The result for a manifest that could not be read or validated: `error`, never `allow`."""
+    return ManifestResult(manifest=path, id=None, route=Route(None, None), decision=Verdict.ERROR,
+                          errors=tuple(diagnostics))
+
+
+# ---- running rules ----------------------------------------------------------------------------
+
+
+def _with_transfer_date(data: dict[str, Any], day: dt.date) -> dict[str, Any]:
+    transfer = data.get("transfer")
+    if isinstance(transfer, dict) and transfer.get("date") is None:
+        return {**data, "transfer": {**transfer, "date": day}}
+    return data
+
+
+def _applies(ruleset: CompiledRuleset, ctx: EvalContext, errors: list[Diagnostic]) -> bool:
+    if ruleset.applies is None:
+        return True
+    try:
+        return ruleset.applies(ctx) is True
+    except EvalError as error:
+        errors.extend(_tag(error, f"`applies when` of {ruleset.id} failed; the ruleset is treated as applying"))
+        return True  # fail closed: an applicable ruleset can only add reasons to deny
+
+
+def _run_ruleset(ruleset: CompiledRuleset, ctx: EvalContext, day: dt.date,
+                 errors: list[Diagnostic]) -> _RulesetRun:
+    run = _RulesetRun(ruleset)
+    for rule in ruleset.rules:
+        if not rule.node.active_on(day):
+            continue
+        try:
+            holds = rule.condition(ctx) is True
+        except EvalError as error:
+            holds = rule.effect == "deny"  # fail closed (design §3.8)
+            effect = "counts as holding" if holds else "counts as not holding"
+            errors.extend(_tag(error, f"rule {rule.id} could not be evaluated and {effect}"))
+        if holds:
+            {"deny": run.denies, "allow": run.allows, "warn": run.warns}[rule.effect].append(rule)
+    return run
+
+
+def _tag(error: EvalError, note: str) -> list[Diagnostic]:
+    return [Diagnostic(d.code, d.message, d.span, d.hint, d.severity, notes=(note,)) for d in error.diagnostics]
+
+
+def _manifest_warning(diagnostic: Diagnostic) -> Warning:
+    return Warning(message=diagnostic.message, code=diagnostic.code, json_path=diagnostic.json_path,
+                   line=diagnostic.line, column=diagnostic.column, source=diagnostic.path)
+
+
+class _Explainer:
+    """Builds reasons, facts, obligations and remedies for the rules that decided."""
+
+    def __init__(self, ctx: EvalContext, positions: Mapping[str, tuple[int, int]], lang: str) -> None:
+        self.ctx = ctx
+        self.positions = positions
+        self.lang = lang
+
+    def facts_of(self, fn: Any) -> tuple[tuple[Fact, ...], bool]:
+        """Re-evaluate `fn` recording facts; returns (facts, value is True)."""
+        ctx = self.ctx
+        ctx.facts = []
+        ctx.witnesses = {}
+        ctx.let_cache = {}
+        try:
+            value = fn(ctx) is True
+        except EvalError:
+            value = False
+        raw, ctx.facts = ctx.facts, None
+        ctx.let_cache = {}
+        return self._facts(raw), value
+
+    def _facts(self, raw: list[RawFact]) -> tuple[Fact, ...]:
+        seen: dict[str, Fact] = {}
+        for path, pointer, value in raw:
+            if path in seen:
+                continue
+            line, column = self.positions.get(pointer, (None, None)) if pointer else (None, None)
+            seen[path] = Fact(path, pointer, value, line, column)
+        return tuple(seen.values())
+
+    def route_facts(self) -> tuple[Fact, ...]:
+        raw: list[RawFact] = []
+        for end in ("origin", "destination"):
+            pointer = f"/transfer/{end}/region"
+            raw.append((f"transfer.{end}.region", pointer, self.ctx.root["transfer"][end]["region"]))
+        return self._facts(raw)
+
+    def reason(self, rule: CompiledRule) -> Reason:
+        facts, _ = self.facts_of(rule.condition)  # also sets the witnesses used by the message
+        message = rule.because.render(self.ctx, self.lang) if rule.because else rule.id
+        return Reason(rule.id, rule.effect, message, rule.node.cites, facts, rule.source, rule.node.span.line)
+
+    def reasons(self, rules: Sequence[CompiledRule]) -> list[Reason]:
+        return [self.reason(rule) for rule in rules]
+
+    def warnings(self, rules: Sequence[CompiledRule]) -> list[Warning]:
+        out = []
+        for rule in rules:
+            reason = self.reason(rule)
+            out.append(Warning(message=reason.message, rule=rule.id, citations=reason.citations,
+                               facts=reason.facts, source=rule.source))
+        return out
+
+    def obligations(self, rules: Sequence[CompiledRule]) -> list[Obligation]:
+        seen: set[str] = set()
+        out: list[Obligation] = []
+        for rule in rules:
+            self.facts_of(rule.condition)
+            for message in rule.requires:
+                text = message.render(self.ctx, self.lang)
+                if text not in seen:
+                    seen.add(text)
+                    out.append(Obligation(rule.id, text))
+        return out
+
+    def default_deny(self, run: _RulesetRun) -> Reason:
+        ruleset = run.ruleset
+        if ruleset.default_because is not None:
+            message = ruleset.default_because.render(self.ctx, self.lang)
+        else:
+            message = f"no rule of {ruleset.id} permits this transfer"
+        return Reason(f"{ruleset.id}/default", "deny", message, ruleset.node.default_cites, (),
+                      ruleset.source, ruleset.node.span.line)
+
+    def remedies(self, run: _RulesetRun) -> list[Remedy]:
+        out: list[Remedy] = []
+        for rule in run.denies:
+            if rule.remedy is not None:
+                self.facts_of(rule.condition)
+                out.append(Remedy(rule.id, "remedy", rule.remedy.render(self.ctx, self.lang)))
+        if run.denies:
+            return out
+        if run.ruleset.default_remedy is not None:
+            out.append(Remedy(f"{run.ruleset.id}/default", "remedy",
+                              run.ruleset.default_remedy.render(self.ctx, self.lang)))
+        out.extend(self.closest_allows(run))
+        return out
+
+    def closest_allows(self, run: _RulesetRun) -> list[Remedy]:
+        """The allow rules with the fewest failing conditions, and exactly which failed."""
+        scored: list[tuple[int, int, CompiledRule, list[FailedCondition]]] = []
+        for order, rule in enumerate(run.ruleset.rules):
+            if rule.effect != "allow" or not rule.node.active_on(self.ctx.as_of):
+                continue
+            failed = [self.failed_condition(part) for part in rule.conjuncts]
+            missing = [f for f in failed if f is not None]
+            if missing:
+                scored.append((len(missing), order, rule, missing))
+        if not scored:
+            return []
+        best = min(score for score, *_ in scored)
+        closest = [item for item in sorted(scored, key=lambda item: (item[0], item[1])) if item[0] == best]
+        out = []
+        for _, _, rule, missing in closest[:MAX_CLOSEST_ALLOWS]:
+            because = rule.because.render(self.ctx, self.lang) if rule.because else rule.id
+            out.append(Remedy(rule.id, "closest_allow", because, tuple(missing)))
+        return out
+
+    def failed_condition(self, part: Conjunct) -> FailedCondition | None:
+        facts, holds = self.facts_of(part.fn)
+        if holds:
+            return None
+        return FailedCondition(part.text, _suggest(part.expr, facts), facts)
+
+
+def _suggest(expr: nodes.Expr, facts: tuple[Fact, ...]) -> str:
+    """Plain words for what would make a failed condition hold."""
+    if isinstance(expr, nodes.Call) and expr.name == "has" and isinstance(expr.args[0], nodes.Path):
+        return f"would allow if {expr.args[0].dotted} were set"
+    if isinstance(expr, nodes.Path):
+        return f"would allow if {expr.dotted} were true"
+    if isinstance(expr, nodes.Not) and isinstance(expr.operand, nodes.Path):
+        return f"would allow if {expr.operand.dotted} were false"
+    now = ", ".join(f"{fact.path} = {format_value(fact.value)}" for fact in facts[:4])
+    return "would allow if this held" + (f" (now {now})" if now else "")

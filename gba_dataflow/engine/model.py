@@ -1,0 +1,148 @@
+"""The results of evaluating manifests: plain, immutable data consumed by every report format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from gba_dataflow.core.errors import Diagnostic
+
+
+class Verdict(enum.StrEnum):
+    """The decision for one manifest."""
+
+    ALLOW = "allow"
+    DENY = "deny"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A manifest value that a condition read: `dataset.fields[2].category = "sensitive_personal"`."""
+
+    path: str
+    pointer: str
+    value: Any
+    line: int | None = None
+    column: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """A rule that held: why the decision is what it is."""
+
+    rule: str
+    effect: str
+    message: str
+    citations: tuple[str, ...]
+    facts: tuple[Fact, ...]
+    source: str
+    source_line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    """Something that must still be done for an allowed transfer."""
+
+    rule: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class FailedCondition:
+    """One part of an allow rule's condition that did not hold, with the facts it read."""
+
+    condition: str
+    suggestion: str
+    facts: tuple[Fact, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Remedy:
+    """What would fix a deny: a deny rule's remedy text, or an allow rule that came close."""
+
+    rule: str
+    kind: str  # "remedy" | "closest_allow"
+    text: str
+    failed_conditions: tuple[FailedCondition, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Warning:  # noqa: A001 - the contract calls them warnings
+    """A warn rule that held, or a manifest warning from the loader."""
+
+    message: str
+    rule: str | None = None
+    code: str | None = None
+    citations: tuple[str, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    source: str | None = None
+    json_path: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RulesetOutcome:
+    """How one ruleset judged a manifest: whether it applied and what it decided."""
+
+    id: str
+    applies: bool
+    decision: str | None  # "allow" | "deny" | None when it does not apply
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    origin: str | None
+    destination: str | None
+    origin_city: str | None = None
+    destination_city: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.origin or '?'} → {self.destination or '?'}"
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestResult:
+    """The decision for one manifest with everything that explains it."""
+
+    manifest: str
+    id: str | None
+    route: Route
+    decision: Verdict
+    as_of: dt.date | None = None
+    reasons: tuple[Reason, ...] = ()
+    obligations: tuple[Obligation, ...] = ()
+    warnings: tuple[Warning, ...] = ()
+    remedies: tuple[Remedy, ...] = ()
+    rulesets: tuple[RulesetOutcome, ...] = ()
+    errors: tuple[Diagnostic, ...] = ()
+    title: str | None = None
+    digest: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RulesInfo:
+    """Which rule files decided, and a digest of their content."""
+
+    paths: tuple[str, ...]
+    digest: str
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A whole `check` run: the rules used and one result per manifest, in input order."""
+
+    rules: RulesInfo
+    results: tuple[ManifestResult, ...]
+    as_of: dt.date | None = None
+    lang: str = "en"
+    summary: dict[str, int] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        counts = {verdict.value: 0 for verdict in Verdict}
+        for result in self.results:
+            counts[result.decision.value] += 1
+        return counts

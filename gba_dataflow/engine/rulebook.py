@@ -1,0 +1,220 @@
+"""Load rule directories: parse every `*.rules` file, check it against the manifest schema, compile it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from gba_dataflow.core.errors import CheckError, Diagnostic, DslSyntaxError, GbaError
+from gba_dataflow.core.resources import data_dir, schema_path
+from gba_dataflow.core.source import Span
+from gba_dataflow.dsl import nodes
+from gba_dataflow.dsl.catalog import FieldInfo, build_catalog
+from gba_dataflow.dsl.checker import check_rulesets
+from gba_dataflow.dsl.parser import parse_file
+from gba_dataflow.engine.compiler import Compiler, EvalContext, Fn, compile_template
+from gba_dataflow.engine.model import RulesInfo
+
+RULE_SUFFIX = ".rules"
+
+
+@dataclass(frozen=True)
+class CompiledMessage:
+    """A message in every language it was written in, ready to render for a manifest."""
+
+    renderers: dict[str, Callable[[EvalContext], str]]
+
+    def render(self, ctx: EvalContext, lang: str = "en") -> str:
+        renderer = self.renderers.get(lang) or self.renderers["en"]
+        return renderer(ctx)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted(self.renderers))
+
+
+@dataclass(frozen=True)
+class Conjunct:
+    """One top-level `and` operand of a condition, for "what would make this allow rule hold"."""
+
+    text: str
+    expr: nodes.Expr
+    fn: Fn
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """A rule ready to evaluate: its condition as a closure and its texts as renderers."""
+
+    id: str
+    node: nodes.Rule
+    condition: Fn
+    conjuncts: tuple[Conjunct, ...]
+    because: CompiledMessage | None
+    requires: tuple[CompiledMessage, ...]
+    remedy: CompiledMessage | None
+    source: str
+
+    @property
+    def effect(self) -> str:
+        return self.node.effect
+
+
+@dataclass(frozen=True)
+class CompiledRuleset:
+    """A ruleset ready to evaluate."""
+
+    id: str
+    node: nodes.Ruleset
+    applies: Fn | None
+    rules: tuple[CompiledRule, ...]
+    default_because: CompiledMessage | None
+    default_remedy: CompiledMessage | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """Every ruleset of a run, compiled, with the warnings the static checks found."""
+
+    rulesets: tuple[CompiledRuleset, ...]
+    info: RulesInfo
+    warnings: tuple[Diagnostic, ...] = ()
+
+    def rule(self, rule_id: str) -> CompiledRule | None:
+        for ruleset in self.rulesets:
+            for rule in ruleset.rules:
+                if rule.id == rule_id:
+                    return rule
+        return None
+
+
+def default_rules_dirs() -> list[Path]:
+    """`./rules` when it exists, else the ruleset shipped inside the package."""
+    local = Path("rules")
+    return [local] if local.is_dir() else [data_dir("rules")]
+
+
+def rule_files(dirs: Iterable[Path]) -> list[Path]:
+    """The `*.rules` files of the given directories (or files), sorted, deterministic."""
+    found: list[Path] = []
+    for entry in dirs:
+        if entry.is_file():
+            found.append(entry)
+        elif entry.is_dir():
+            found.extend(sorted(p for p in entry.rglob(f"*{RULE_SUFFIX}") if p.is_file()))
+        else:
+            raise DslSyntaxError(f"rules directory `{entry}` does not exist", code="E108",
+                                 span=Span(str(entry), 1, 1), hint="pass an existing directory to --rules")
+    if not found:
+        shown = ", ".join(str(d) for d in dirs)
+        raise DslSyntaxError(f"no `*{RULE_SUFFIX}` file in {shown}", code="E503",
+                             hint="pass a directory of rule files with --rules")
+    return found
+
+
+@cache
+def manifest_catalog() -> dict[str, FieldInfo]:
+    """The paths rules may read, from the shipped manifest JSON Schema."""
+    with schema_path("manifest").open(encoding="utf-8") as handle:
+        return build_catalog(json.load(handle))
+
+
+def parse_rule_files(files: Sequence[Path]) -> list[nodes.Ruleset]:
+    """Parse every file, raising one DslSyntaxError with the errors of all of them."""
+    parsed: list[nodes.Ruleset] = []
+    problems: list[Diagnostic] = []
+    for path in files:
+        try:
+            parsed.append(parse_file(path))
+        except DslSyntaxError as error:
+            problems.extend(error.diagnostics)
+    if problems:
+        raise DslSyntaxError(diagnostics=problems)
+    return parsed
+
+
+def load_rulebook(dirs: Sequence[Path] | None = None) -> Rulebook:
+    """Parse, check and compile the rules in `dirs`. Raises DslSyntaxError or CheckError on errors."""
+    files = rule_files(dirs or default_rules_dirs())
+    rulesets = parse_rule_files(files)
+    result = check_rulesets(rulesets, manifest_catalog())
+    if result.errors:
+        raise CheckError(diagnostics=result.errors)
+    return compile_rulebook(rulesets, files, tuple(result.warnings))
+
+
+def compile_rulebook(rulesets: Sequence[nodes.Ruleset], files: Sequence[Path],
+                     warnings: tuple[Diagnostic, ...] = ()) -> Rulebook:
+    """Compile checked rulesets (no checks here: call `load_rulebook` for the full pipeline)."""
+    digest = hashlib.sha256()
+    for path, ruleset in sorted(zip(files, rulesets, strict=True), key=lambda pair: str(pair[0])):
+        digest.update(path.name.encode() + b"\0" + ruleset.source.encode() + b"\0")
+    info = RulesInfo(tuple(str(path) for path in files), "sha256:" + digest.hexdigest())
+    return Rulebook(tuple(compile_ruleset(ruleset) for ruleset in rulesets), info, warnings)
+
+
+def compile_ruleset(ruleset: nodes.Ruleset) -> CompiledRuleset:
+    """Compile one parsed ruleset."""
+    compiler = Compiler({let.name: let for let in ruleset.lets})
+    rules = tuple(_compile_rule(ruleset, rule, compiler) for rule in ruleset.rules)
+    applies = compiler.compile(ruleset.applies) if ruleset.applies is not None else None
+    return CompiledRuleset(
+        id=ruleset.name,
+        node=ruleset,
+        applies=applies,
+        rules=rules,
+        default_because=_message(ruleset.default_because, compiler, frozenset()),
+        default_remedy=_message(ruleset.default_remedy, compiler, frozenset()),
+        source=f"{ruleset.path}:{ruleset.span.line}",
+    )
+
+
+def _compile_rule(ruleset: nodes.Ruleset, rule: nodes.Rule, compiler: Compiler) -> CompiledRule:
+    bound = frozenset(
+        node.var for node in rule.condition.walk() if isinstance(node, nodes.Quantifier | nodes.Count)
+    )
+    parts = rule.condition.operands if isinstance(rule.condition, nodes.BoolOp) and \
+        rule.condition.op == "and" else (rule.condition,)
+    conjuncts = tuple(Conjunct(source_text(ruleset, part), part, compiler.compile(part)) for part in parts)
+    because = _message(rule.because, compiler, bound)
+    return CompiledRule(
+        id=f"{ruleset.name}/{rule.name}",
+        node=rule,
+        condition=compiler.compile(rule.condition),
+        conjuncts=conjuncts,
+        because=because,
+        requires=tuple(m for m in (_message(r, compiler, bound) for r in rule.requires) if m is not None),
+        remedy=_message(rule.remedy, compiler, bound),
+        source=f"{ruleset.path}:{rule.span.line}",
+    )
+
+
+def _message(message: nodes.Message | None, compiler: Compiler,
+             bound: frozenset[str]) -> CompiledMessage | None:
+    if message is None:
+        return None
+    renderers = {"en": compile_template(message.text, compiler, bound)}
+    for lang, template in message.translations:
+        renderers[lang] = compile_template(template, compiler, bound)
+    return CompiledMessage(renderers)
+
+
+def source_text(ruleset: nodes.Ruleset, expr: nodes.Expr) -> str:
+    """The text of an expression as written in its file, on one line."""
+    span = expr.span
+    if ruleset.source and 0 <= span.start < span.end:
+        return re.sub(r"\s+", " ", ruleset.source[span.start:span.end]).strip()
+    return type(expr).__name__
+
+
+def is_rules_error(error: Exception) -> bool:
+    """True for errors raised while loading rules (syntax or check)."""
+    return isinstance(error, DslSyntaxError | CheckError) or (
+        isinstance(error, GbaError) and error.code.startswith(("E1", "E2"))
+    )

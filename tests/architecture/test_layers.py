@@ -1,0 +1,73 @@
+"""The package is layered; each layer imports only from the layers below it (and its allowed libraries)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "gba_dataflow"
+
+# layer -> rank; a module may import a gba_dataflow layer of lower or equal rank only.
+RANKS = {"core": 0, "dsl": 1, "manifests": 1, "engine": 2, "reports": 3, "cli": 4}
+# Third-party libraries and the only layers allowed to import them.
+LIBRARIES = {
+    "lark": {"dsl"},
+    "yaml": {"manifests"},
+    "jsonschema": {"manifests"},
+    "rich": {"reports", "cli"},
+    "typer": {"cli"},
+    "click": {"cli"},
+}
+PEERS_FORBIDDEN = {("dsl", "manifests"), ("manifests", "dsl")}
+
+
+def _layer(path: Path) -> str:
+    relative = path.relative_to(PACKAGE)
+    return relative.parts[0] if len(relative.parts) > 1 else "root"
+
+
+def _imports(path: Path) -> list[tuple[str, int]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: list[tuple[str, int]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.extend((alias.name, node.lineno) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.module, node.lineno))
+    return found
+
+
+MODULES = sorted(p for p in PACKAGE.rglob("*.py") if _layer(p) in RANKS)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_module_imports_respect_layers(path: Path) -> None:
+    layer = _layer(path)
+    problems = []
+    for module, line in _imports(path):
+        top = module.split(".")[0]
+        if top == "gba_dataflow":
+            parts = module.split(".")
+            if len(parts) < 2 or parts[1] not in RANKS:
+                continue
+            target = parts[1]
+            if RANKS[target] > RANKS[layer] or (layer, target) in PEERS_FORBIDDEN:
+                problems.append(f"line {line}: `{layer}` must not import `{module}`")
+        elif top in LIBRARIES and layer not in LIBRARIES[top]:
+            problems.append(f"line {line}: `{layer}` must not import the library `{top}`")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_layer_exists() -> None:
+    for layer in RANKS:
+        assert (PACKAGE / layer / "__init__.py").is_file(), layer
+
+
+def test_the_cli_is_thin() -> None:
+    """The CLI holds no decision logic: it never touches the compiler or parser internals directly."""
+    for path in (PACKAGE / "cli").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "engine.compiler" not in text, path
+        assert "lark" not in text.lower() or "lark" not in {m.split('.')[0] for m, _ in _imports(path)}, path

@@ -1,0 +1,177 @@
+"""The rule parser: valid syntax builds the right AST; invalid syntax gives located, worded errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gba_dataflow.core.errors import DslSyntaxError
+from gba_dataflow.dsl import nodes
+from gba_dataflow.dsl.parser import parse_text
+
+HEADER = 'ruleset demo\n  title "Demo"\n'
+
+
+def parse_rule(body: str) -> nodes.Rule:
+    return parse_text(HEADER + body).rules[0]
+
+
+def condition(text: str) -> nodes.Expr:
+    return parse_rule(f'rule r\n  deny when {text}\n  because "x"\n  cite "y"\n').condition
+
+
+def errors_of(text: str) -> list[tuple[str, int, int]]:
+    with pytest.raises(DslSyntaxError) as caught:
+        parse_text(text, "bad.rules")
+    return [(d.code, d.line or 0, d.column or 0) for d in caught.value.diagnostics]
+
+
+def test_parser_reads_a_full_ruleset() -> None:
+    ruleset = parse_text(
+        'ruleset mainland_export\n'
+        '  title "Out of Guangdong" zh-Hans "出境"\n'
+        '  applies when transfer.origin.region == "CN-GD"\n'
+        '  default because "nothing permits it"\n'
+        '  default cite "PIPL, Art. 38"\n'
+        "let spi = any f in dataset.fields: f.category == \"sensitive_personal\"\n"
+        "rule small\n"
+        "  effective from 2024-03-22 until 2030-01-01\n"
+        "  allow when not spi and volume.personal_subjects_ytd < 100_000\n"
+        '  because "{dataset.subjects} people" zh-Hans "中" zh-Hant "中"\n'
+        '  cite "Provisions, Art. 5(4)" "PIPL, Art. 39"\n'
+        '  require "notice"\n'
+        '  require "consent"\n'
+        '  remedy "none"\n',
+        "x.rules",
+    )
+    assert ruleset.name == "mainland_export"
+    assert ruleset.default_cites == ("PIPL, Art. 38",)
+    rule = ruleset.rules[0]
+    assert rule.effect == "allow"
+    assert rule.effective_from == dt.date(2024, 3, 22)
+    assert rule.effective_until == dt.date(2030, 1, 1)
+    assert rule.cites == ("Provisions, Art. 5(4)", "PIPL, Art. 39")
+    assert len(rule.requires) == 2
+    assert rule.because is not None
+    assert rule.because.text.parts[0] == nodes.Path(parts=("dataset", "subjects"))
+    assert dict(rule.because.translations)["zh-Hant"].parts == ("中",)
+    assert ruleset.lets[0].name == "spi"
+    assert rule.span.line == 7
+
+
+def test_numbers_with_underscores_and_dates() -> None:
+    expr = condition("dataset.subjects >= 1_000_000 and transfer.date < 2024-03-22")
+    assert isinstance(expr, nodes.BoolOp)
+    first, second = expr.operands
+    assert isinstance(first, nodes.Compare) and first.right == nodes.Literal(value=1_000_000)
+    assert isinstance(second, nodes.Compare) and second.right == nodes.Literal(value=dt.date(2024, 3, 22))
+
+
+def test_precedence_not_and_or() -> None:
+    expr = condition("not a.b or c.d and e.f")
+    assert isinstance(expr, nodes.BoolOp) and expr.op == "or"
+    assert isinstance(expr.operands[0], nodes.Not)
+    assert isinstance(expr.operands[1], nodes.BoolOp) and expr.operands[1].op == "and"
+
+
+def test_quantifier_body_extends_to_the_right() -> None:
+    expr = condition('a.b and any f in dataset.fields: f.category == "personal" and f.name == "x"')
+    assert isinstance(expr, nodes.BoolOp) and len(expr.operands) == 2
+    quantifier = expr.operands[1]
+    assert isinstance(quantifier, nodes.Quantifier)
+    assert isinstance(quantifier.body, nodes.BoolOp) and len(quantifier.body.operands) == 2
+
+
+def test_operators_sets_calls_and_durations() -> None:
+    expr = condition(
+        'x.y not in {"HK", "MO",} and s.t contains "a" and count(f in d.fields: f.k) > 2 '
+        "and working_days_between(a.b, c.d) <= 10 and a.b + 10 days > as_of and has(m.n)"
+    )
+    assert isinstance(expr, nodes.BoolOp)
+    ops = expr.operands
+    assert isinstance(ops[0], nodes.Compare) and ops[0].op == "not in"
+    assert isinstance(ops[0].right, nodes.SetLiteral) and len(ops[0].right.items) == 2
+    assert isinstance(ops[1], nodes.Compare) and ops[1].op == "contains"
+    assert isinstance(ops[2], nodes.Compare) and isinstance(ops[2].left, nodes.Count)
+    assert isinstance(ops[3], nodes.Compare) and isinstance(ops[3].left, nodes.Call)
+    assert isinstance(ops[4], nodes.Compare) and isinstance(ops[4].left, nodes.Arith)
+    assert ops[4].left.right == nodes.Duration(days=10)
+    assert ops[5] == nodes.Call(name="has", args=(nodes.Path(parts=("m", "n")),))
+
+
+def test_string_escapes_and_interpolation() -> None:
+    rule = parse_rule('rule r\n  deny when a.b\n  because "say \\"hi\\" {{literal}} {f.name}"\n  cite "c"\n')
+    assert rule.because is not None
+    assert rule.because.text.parts == ('say "hi" {literal} ', nodes.Path(parts=("f", "name")))
+
+
+def test_comments_are_ignored() -> None:
+    ruleset = parse_text('# header comment\nruleset x # trailing\nrule r # note\n  deny when a.b\n')
+    assert ruleset.rules[0].name == "r"
+
+
+def test_spans_do_not_affect_equality() -> None:
+    one = parse_text("ruleset x\nrule r\n  deny when a.b\n")
+    two = parse_text("ruleset x\n\n\nrule r deny when    a.b\n")
+    assert one == two
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('ruleset x\nrule r\n  deny when\n  because "x"\n', [("E103", 4, 3)]),
+        ("ruleset x\nrule r\n  deny when a and", [("E101", 3, 18)]),
+        ("ruleset x\nrule r\n  deny when a $ b\n", [("E102", 3, 15)]),
+        ('ruleset x\nrule r\n  deny when a == "abc\n', [("E104", 3, 18)]),
+        ("rule r\n  deny when a\n", [("E107", 1, 1)]),
+        ("", [("E107", 1, 1)]),
+        ("ruleset x\nrule r\n  effective from 2024-02-30\n  deny when a\n", [("E105", 3, 18)]),
+        ("ruleset x\nrule r\n  deny when a\n  allow when b\n", [("E106", 4, 3)]),
+        ('ruleset x\nrule r\n  deny when a\n  because "{a b}"\n', [("E104", 4, 11)]),
+        ("ruleset x\nrule r\n  because \"x\"\n", [("E106", 2, 6)]),
+    ],
+)
+def test_syntax_errors_have_codes_and_positions(text: str, expected: list[tuple[str, int, int]]) -> None:
+    assert errors_of(text) == expected
+
+
+def test_several_errors_are_reported_in_one_run() -> None:
+    text = "ruleset x\nrule r\n  deny when a = 1\nrule s\n  allow when b ==\n  because \"x\"\nrule t\n  allow when c\n"
+    found = errors_of(text)
+    assert [code for code, _, _ in found] == ["E100", "E100"]
+    assert [line for _, line, _ in found] == [3, 6]
+
+
+def test_error_message_is_worded_for_people() -> None:
+    with pytest.raises(DslSyntaxError) as caught:
+        parse_text("ruleset x\nrule r\n  deny when a = 1\n", "bad.rules")
+    rendered = str(caught.value)
+    assert "bad.rules:3:15" in rendered
+    assert "deny when a = 1" in rendered and "^" in rendered
+    assert "compare with `==`" in rendered
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_arbitrary_text_raises_only_syntax_errors(text: str) -> None:
+    try:
+        parse_text(text)
+    except DslSyntaxError as error:
+        assert error.diagnostics
+        assert all(d.code.startswith("E1") for d in error.diagnostics)
+
+
+KEYWORDS = ["ruleset", "rule", "let", "deny", "allow", "when", "because", "cite", "and", "or", "not", "any",
+            "in", ":", "{", "}", "(", ")", "==", "<", "x.y", '"s"', "1_000", "2024-03-22", "\n", "days", "+"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(KEYWORDS), max_size=40))
+def test_token_soup_raises_only_syntax_errors(tokens: list[str]) -> None:
+    try:
+        parse_text("ruleset x\n" + " ".join(tokens))
+    except DslSyntaxError as error:
+        assert all(d.span is not None and d.line and d.line >= 1 for d in error.diagnostics)

@@ -31,17 +31,25 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     """gba-dataflow: cross-boundary data transfer checks for the Greater Bay Area."""
 
 
-def _register() -> None:
-    from gba_dataflow.cli import check, schema_cmd
+# Each command module has a `register(app)` function. Add a module here to add its commands.
+COMMAND_MODULES = (
+    "gba_dataflow.cli.check",
+    "gba_dataflow.cli.schema_cmd",
+)
 
-    for module in (check, schema_cmd):
-        module.register(app)
+
+def _register() -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(app)
 
 
 _register()
@@ -59,18 +67,19 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
-    except Exception as error:  # noqa: BLE001 - the last line of defence: never a traceback, never 0
+    except Exception as error:
         if _is_click_usage_error(error):
             error.show()  # type: ignore[attr-defined]
             sys.exit(ExitCode.INPUT_ERROR)
-        sys.stderr.write(f"error E900: internal error in gba-dataflow: {error!r}\n"
-                         "  hint: this is a bug; please report it with the command you ran\n")
+        sys.stderr.write(
+            f"error E900: internal error in gba-dataflow: {error!r}\n"
+            "  hint: this is a bug; please report it with the command you ran\n"
+        )
         if os.environ.get("GBA_DATAFLOW_DEBUG"):
             traceback.print_exc()
         sys.exit(ExitCode.INPUT_ERROR)
 
 
 def _is_click_usage_error(error: Exception) -> bool:
-    import click
-
-    return isinstance(error, click.ClickException)
+    """Click's usage errors (typer may vendor click, so recognise them by their interface)."""
+    return callable(getattr(error, "show", None)) and isinstance(getattr(error, "exit_code", None), int)

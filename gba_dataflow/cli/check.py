@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -30,8 +29,13 @@ def register(app: typer.Typer) -> None:
 
 
 def check(
-    paths: Annotated[list[str], typer.Argument(help="Manifest files, directories (searched for *.yaml, "
-                                               "*.yml, *.json) or - for stdin.", show_default=False)],
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Manifest files, directories (searched for *.yaml, *.yml, *.json) or - for stdin.",
+            show_default=False,
+        ),
+    ],
     rules: RulesOption = None,
     output_format: FormatOption = "text",
     output: OutputOption = None,

@@ -77,6 +77,7 @@ class Diagnostic:
             "column": self.column,
             "json_path": self.json_path,
             "hint": self.hint,
+            "notes": list(self.notes),
         }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -54,8 +55,15 @@ class SourceFile:
         return Span(self.path, line, column, end_line, end_column, start, end)
 
 
+def display_width(text: str) -> int:
+    """Terminal cells taken by `text`: East Asian wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text)
+
+
 def caret_excerpt(line_text: str, column: int, width: int = 1) -> str:
-    """Render a source line with a caret under `column` (1-based), as compilers do."""
+    """Render a source line with a caret under `column` (1-based), as compilers do; CJK-aware."""
     expanded = line_text.expandtabs(1)
-    pad = " " * max(column - 1, 0)
-    return f"  {expanded}\n  {pad}{'^' * max(width, 1)}"
+    before = expanded[: max(column - 1, 0)]
+    marked = expanded[max(column - 1, 0) : max(column - 1, 0) + max(width, 1)]
+    carets = max(display_width(marked), 1) if marked else max(width, 1)
+    return f"  {expanded}\n  {' ' * display_width(before)}{'^' * carets}"

@@ -57,8 +57,14 @@ class CheckContext:
     ruleset: nodes.Ruleset
     catalog: Catalog
 
-    def diagnostic(self, code: str, message: str, span: Span | None, hint: str | None = None,
-                   severity: Severity = Severity.ERROR) -> Diagnostic:
+    def diagnostic(
+        self,
+        code: str,
+        message: str,
+        span: Span | None,
+        hint: str | None = None,
+        severity: Severity = Severity.ERROR,
+    ) -> Diagnostic:
         excerpt = None
         if span is not None and span.line > 0 and self.ruleset.source:
             lines = self.ruleset.source.splitlines()
@@ -76,9 +82,14 @@ def check_rulesets(rulesets: Sequence[nodes.Ruleset], catalog: Catalog) -> Check
         if ruleset.name in seen:
             first = seen[ruleset.name]
             context = CheckContext(ruleset, catalog)
-            found.append(context.diagnostic(
-                "E205", f"ruleset `{ruleset.name}` is also declared in {first.path}", ruleset.span,
-                "give each ruleset file its own id"))
+            found.append(
+                context.diagnostic(
+                    "E205",
+                    f"ruleset `{ruleset.name}` is also declared in {first.path}",
+                    ruleset.span,
+                    "give each ruleset file its own id",
+                )
+            )
         seen.setdefault(ruleset.name, ruleset)
         context = CheckContext(ruleset, catalog)
         for check in _CHECKS:
@@ -95,21 +106,35 @@ def check_rule_texts(ctx: CheckContext) -> Iterator[Diagnostic]:
     seen: dict[str, nodes.Rule] = {}
     for rule in ctx.ruleset.rules:
         if rule.because is None:
-            yield ctx.diagnostic("E208", f"rule `{rule.name}` has no `because` message", rule.span,
-                                 'add `because "why this rule decides so"`')
+            yield ctx.diagnostic(
+                "E208",
+                f"rule `{rule.name}` has no `because` message",
+                rule.span,
+                'add `because "why this rule decides so"`',
+            )
         if not rule.cites:
-            yield ctx.diagnostic("E209", f"rule `{rule.name}` cites no legal source", rule.span,
-                                 'add `cite "<instrument>, Art. N"`')
+            yield ctx.diagnostic(
+                "E209",
+                f"rule `{rule.name}` cites no legal source",
+                rule.span,
+                'add `cite "<instrument>, Art. N"`',
+            )
         if rule.name in seen:
-            yield ctx.diagnostic("E204", f"rule `{rule.name}` is declared twice in ruleset "
-                                 f"`{ctx.ruleset.name}`", rule.span,
-                                 f"the first is at line {seen[rule.name].span.line}; rename one of them")
+            yield ctx.diagnostic(
+                "E204",
+                f"rule `{rule.name}` is declared twice in ruleset `{ctx.ruleset.name}`",
+                rule.span,
+                f"the first is at line {seen[rule.name].span.line}; rename one of them",
+            )
         seen.setdefault(rule.name, rule)
         start, until = rule.effective_from, rule.effective_until
         if start is not None and until is not None and until <= start:
-            yield ctx.diagnostic("E210", f"rule `{rule.name}` is effective from {start} until {until}, "
-                                 "which contains no day", rule.span,
-                                 "the window includes `from` and excludes `until`; `until` must be later")
+            yield ctx.diagnostic(
+                "E210",
+                f"rule `{rule.name}` is effective from {start} until {until}, which contains no day",
+                rule.span,
+                "the window includes `from` and excludes `until`; `until` must be later",
+            )
 
 
 # ---- names and types --------------------------------------------------------------------------
@@ -150,8 +175,13 @@ def check_names_and_types(ctx: CheckContext) -> Iterator[Diagnostic]:
     yield from typer.found
     for let in ctx.ruleset.lets:
         if let.name not in typer.used_lets:
-            yield ctx.diagnostic("W207", f"`let {let.name}` is never used", let.span,
-                                 "remove it or use it in a condition", Severity.WARNING)
+            yield ctx.diagnostic(
+                "W207",
+                f"`let {let.name}` is never used",
+                let.span,
+                "remove it or use it in a condition",
+                Severity.WARNING,
+            )
 
 
 def _bound_variables(expr: nodes.Expr, typer: _Typer, scope: _Scope) -> dict[str, Type]:
@@ -203,19 +233,24 @@ class _Typer:
     def expect_bool(self, expr: nodes.Expr, scope: _Scope, what: str) -> None:
         found = self.type_of(expr, scope)
         if not BOOL.accepts(found) or found.kind == "null":
-            self.report("E202", f"{what} must be true or false, but it is a {found}", expr.span,
-                        "compare it, e.g. `... > 0` or `... == \"value\"`")
+            self.report(
+                "E202",
+                f"{what} must be true or false, but it is a {found}",
+                expr.span,
+                'compare it, e.g. `... > 0` or `... == "value"`',
+            )
 
     def check_interpolation(self, path: nodes.Path, scope: _Scope) -> None:
         before = len(self.found)
         self.type_of(path, scope)
         for index in range(before, len(self.found)):
             old = self.found[index]
-            self.found[index] = Diagnostic("E215", f"in a message: {old.message}", old.span, old.hint,
-                                           excerpt=old.excerpt)
+            self.found[index] = Diagnostic(
+                "E215", f"in a message: {old.message}", old.span, old.hint, excerpt=old.excerpt
+            )
 
     # -- inference
-    def type_of(self, expr: nodes.Expr, scope: _Scope) -> Type:  # noqa: PLR0911 - one branch per node kind
+    def type_of(self, expr: nodes.Expr, scope: _Scope) -> Type:
         if isinstance(expr, nodes.Literal):
             return _literal_type(expr.value)
         if isinstance(expr, nodes.Duration):
@@ -246,8 +281,11 @@ class _Typer:
         if isinstance(expr, nodes.Quantifier | nodes.Count):
             collection = self.type_of(expr.collection, scope)
             if collection.kind not in ("list", "set", "any"):
-                self.report("E202", f"`{expr.var} in ...` needs a list or set, but this is a {collection}",
-                            expr.collection.span)
+                self.report(
+                    "E202",
+                    f"`{expr.var} in ...` needs a list or set, but this is a {collection}",
+                    expr.collection.span,
+                )
             inner = scope.bind(expr.var, collection.element or ANY)
             self.expect_bool(expr.body, inner, "the condition after `:`")
             return BOOL if isinstance(expr, nodes.Quantifier) else NUMBER
@@ -286,15 +324,23 @@ class _Typer:
         roots = {key.split(".")[0] for key in self.ctx.catalog}
         if "." not in dotted and dotted not in roots:
             hint = did_you_mean(dotted, [*self.lets, *roots, *BUILTIN_NAMES])
-            self.report("E206", f"`{shown}` is not defined", path.span,
-                        hint or "define it with `let`, or write a full manifest path such as `dataset.core_data`")
+            self.report(
+                "E206",
+                f"`{shown}` is not defined",
+                path.span,
+                hint or "define it with `let`, or write a full manifest path such as `dataset.core_data`",
+            )
             return ANY
         candidates = [key for key in self.ctx.catalog if key.count(".") == dotted.count(".")]
         hint = did_you_mean(dotted, candidates)
         if hint and "[]" in dotted:
             hint = hint.replace(dotted.rsplit(".", 1)[0], shown.rsplit(".", 1)[0])
-        self.report("E201", f"`{shown}` is not a field of the manifest", path.span,
-                    hint or "see `gba-dataflow schema manifest` for the fields a rule can read")
+        self.report(
+            "E201",
+            f"`{shown}` is not a field of the manifest",
+            path.span,
+            hint or "see `gba-dataflow schema manifest` for the fields a rule can read",
+        )
         return ANY
 
     def field_info(self, expr: nodes.Expr, scope: _Scope) -> FieldInfo | None:
@@ -317,27 +363,40 @@ class _Typer:
         op = expr.op
         if op in ("in", "not in"):
             if right.kind not in ("set", "list", "any", "string"):
-                self.report("E202", f"`{op}` needs a set or list on its right, but this is a {right}",
-                            expr.right.span, 'write e.g. `x in {"HK", "MO"}`')
+                self.report(
+                    "E202",
+                    f"`{op}` needs a set or list on its right, but this is a {right}",
+                    expr.right.span,
+                    'write e.g. `x in {"HK", "MO"}`',
+                )
             elif right.element is not None and not right.element.accepts(left):
                 self.report("E202", f"cannot look for a {left} in a {right}", expr.span)
             self._check_enum(expr.left, expr.right, scope)
             return
         if op == "contains":
             if left.kind not in ("set", "list", "any", "string"):
-                self.report("E202", f"`contains` needs a list, set or string on its left, but this is a {left}",
-                            expr.left.span)
+                self.report(
+                    "E202",
+                    f"`contains` needs a list, set or string on its left, but this is a {left}",
+                    expr.left.span,
+                )
             elif left.element is not None and not left.element.accepts(right):
                 self.report("E202", f"a {left} cannot contain a {right}", expr.span)
             return
         if not left.accepts(right):
-            self.report("E202", f"cannot compare a {left} with a {right} using `{op}`", expr.span,
-                        _compare_hint(left, right))
+            self.report(
+                "E202",
+                f"cannot compare a {left} with a {right} using `{op}`",
+                expr.span,
+                _compare_hint(left, right),
+            )
             return
-        if op in ("<", "<=", ">", ">=") and (left.kind in ("bool", "set", "list", "object", "null")
-                                              or right.kind == "null"):
-            self.report("E202", f"`{op}` does not order {left if left.kind != 'null' else right} values",
-                        expr.span)
+        if op in ("<", "<=", ">", ">=") and (
+            left.kind in ("bool", "set", "list", "object", "null") or right.kind == "null"
+        ):
+            self.report(
+                "E202", f"`{op}` does not order {left if left.kind != 'null' else right} values", expr.span
+            )
         self._check_enum(expr.left, expr.right, scope)
         self._check_enum(expr.right, expr.left, scope)
 
@@ -347,11 +406,19 @@ class _Typer:
             return
         literals = literal_side.items if isinstance(literal_side, nodes.SetLiteral) else (literal_side,)
         for literal in literals:
-            if isinstance(literal, nodes.Literal) and literal.value is not None and literal.value not in info.enum:
+            if (
+                isinstance(literal, nodes.Literal)
+                and literal.value is not None
+                and literal.value not in info.enum
+            ):
                 allowed = ", ".join(f'"{value}"' for value in info.enum)
                 hint = did_you_mean(str(literal.value), [str(v) for v in info.enum])
-                self.report("E203", f"`{info.path}` is never {literal.value!r}", literal.span,
-                            hint or f"it is one of {allowed}")
+                self.report(
+                    "E203",
+                    f"`{info.path}` is never {literal.value!r}",
+                    literal.span,
+                    hint or f"it is one of {allowed}",
+                )
 
     def arith_type(self, expr: nodes.Arith, scope: _Scope) -> Type:
         left = self.type_of(expr.left, scope)
@@ -365,28 +432,40 @@ class _Typer:
             return DURATION
         if "any" in pair:
             return ANY
-        self.report("E202", f"cannot compute {left} {expr.op} {right}", expr.span,
-                    "add days to a date with `d + 10 days`; count days with `days_between(a, b)`")
+        self.report(
+            "E202",
+            f"cannot compute {left} {expr.op} {right}",
+            expr.span,
+            "add days to a date with `d + 10 days`; count days with `days_between(a, b)`",
+        )
         return ANY
 
     def call_type(self, expr: nodes.Call, scope: _Scope) -> Type:
         if expr.name == "has":
             if len(expr.args) != 1 or not isinstance(expr.args[0], nodes.Path):
-                self.report("E214", "`has` takes one manifest path, e.g. `has(mechanisms.pipia.completed_on)`",
-                            expr.span)
+                self.report(
+                    "E214",
+                    "`has` takes one manifest path, e.g. `has(mechanisms.pipia.completed_on)`",
+                    expr.span,
+                )
             for arg in expr.args:
                 self.type_of(arg, scope)
             return BOOL
         signature = FUNCTIONS.get(expr.name)
         if signature is None:
             hint = did_you_mean(expr.name, ["has", *FUNCTIONS])
-            self.report("E214", f"there is no function `{expr.name}`", expr.span,
-                        hint or "functions: has, days_between, working_days_between, len, year")
+            self.report(
+                "E214",
+                f"there is no function `{expr.name}`",
+                expr.span,
+                hint or "functions: has, days_between, working_days_between, len, year",
+            )
             return ANY
         params, result = signature
         if len(params) != len(expr.args):
-            self.report("E214", f"`{expr.name}` takes {len(params)} argument(s), not {len(expr.args)}",
-                        expr.span)
+            self.report(
+                "E214", f"`{expr.name}` takes {len(params)} argument(s), not {len(expr.args)}", expr.span
+            )
         for param, arg in zip(params, expr.args, strict=False):
             found = self.type_of(arg, scope)
             if param is ANY:

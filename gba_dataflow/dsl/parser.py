@@ -36,6 +36,7 @@ _TERMINAL_WORDS = {
     "LANG": "a language tag (zh-Hans or zh-Hant)",
     "COMPARE_OP": "a comparison (==, !=, <, <=, >, >=)",
     "ADD_OP": "`+` or `-`",
+    "MEMBER": "`.field`",
     "$END": "the end of the file",
 }
 _OPERAND_TERMINALS = {"IDENT", "STRING", "NUMBER", "DATE", "LPAR", "LBRACE", "TRUE", "FALSE", "NULL", "COUNT"}
@@ -136,8 +137,9 @@ def _cap(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     kept = ordered[:MAX_ERRORS]
     last = kept[-1]
     more = len(ordered) - MAX_ERRORS
-    kept[-1] = Diagnostic(last.code, f"{last.message} (…and {more} more)", last.span, last.hint,
-                          excerpt=last.excerpt)
+    kept[-1] = Diagnostic(
+        last.code, f"{last.message} (…and {more} more)", last.span, last.hint, excerpt=last.excerpt
+    )
     return kept
 
 
@@ -209,11 +211,20 @@ def _syntax_diagnostic(error: UnexpectedInput, source: SourceFile, chunk: str) -
     if isinstance(error, UnexpectedCharacters):
         char = chunk[offset] if offset < len(chunk) else ""
         if char == '"':
-            return Diagnostic("E104", "this string is not closed", span,
-                              'end the string with `"` on the same line', excerpt=excerpt)
-        return Diagnostic("E102", f"`{char}` is not part of the rule language", span,
-                          "remove it; operators are and, or, not, ==, !=, <, <=, >, >=, in, contains, + and -",
-                          excerpt=excerpt)
+            return Diagnostic(
+                "E104",
+                "this string is not closed",
+                span,
+                'end the string with `"` on the same line',
+                excerpt=excerpt,
+            )
+        return Diagnostic(
+            "E102",
+            f"`{char}` is not part of the rule language",
+            span,
+            "remove it; operators are and, or, not, ==, !=, <, <=, >, >=, in, contains, + and -",
+            excerpt=excerpt,
+        )
     expected_set = set(getattr(error, "expected", set()) or set())
     if isinstance(error, UnexpectedToken):
         expected_set = set(error.accepts or error.expected)
@@ -221,13 +232,22 @@ def _syntax_diagnostic(error: UnexpectedInput, source: SourceFile, chunk: str) -
     if isinstance(error, UnexpectedToken) and error.token.type != "$END":
         found = f"`{error.token}`"
     if previous == "when":
-        return Diagnostic("E103", f"expected a condition after `when`, found {found}", span,
-                          "write a condition such as `dataset.core_data` or `dataset.subjects >= 100_000`",
-                          excerpt=excerpt)
+        return Diagnostic(
+            "E103",
+            f"expected a condition after `when`, found {found}",
+            span,
+            "write a condition such as `dataset.core_data` or `dataset.subjects >= 100_000`",
+            excerpt=excerpt,
+        )
     code = "E101" if found == "the end of the file" else "E100"
     if offset == 0 or not previous:
-        return Diagnostic("E107", "a rule file must start with `ruleset <id>`", span,
-                          "add a header such as `ruleset mainland_export`", excerpt=excerpt)
+        return Diagnostic(
+            "E107",
+            "a rule file must start with `ruleset <id>`",
+            span,
+            "add a header such as `ruleset mainland_export`",
+            excerpt=excerpt,
+        )
     expected = _describe_expected(expected_set)
     if expected.count(",") < 5:
         message = f"expected {expected} after `{previous}`, found {found}"
@@ -242,7 +262,7 @@ def _hint_for(previous: str, found: str) -> str | None:
     if found == "`=`":
         return "compare with `==`; `=` only appears in `let name = ...`"
     if previous in {"because", "cite", "require", "remedy", "title"}:
-        return f'`{previous}` takes a string in double quotes'
+        return f"`{previous}` takes a string in double quotes"
     if previous in {"from", "until"}:
         return "dates are written YYYY-MM-DD, e.g. 2024-03-22"
     return None
@@ -270,8 +290,15 @@ class _Builder(Transformer[Token, Any]):
     def _span(self, meta: Any) -> Span:
         if getattr(meta, "empty", True):
             return Span(self.source.path, 1, 1)
-        return Span(self.source.path, meta.line, meta.column, meta.end_line, meta.end_column,
-                    meta.start_pos, meta.end_pos)
+        return Span(
+            self.source.path,
+            meta.line,
+            meta.column,
+            meta.end_line,
+            meta.end_column,
+            meta.start_pos,
+            meta.end_pos,
+        )
 
     def _tspan(self, token: Token) -> Span:
         return _token_span(self.source, token)
@@ -284,8 +311,12 @@ class _Builder(Transformer[Token, Any]):
         try:
             return dt.date.fromisoformat(str(token))
         except ValueError:
-            self._problem("E105", f"`{token}` is not a calendar date", self._tspan(token),
-                          "dates are written YYYY-MM-DD and must exist, e.g. 2024-02-29")
+            self._problem(
+                "E105",
+                f"`{token}` is not a calendar date",
+                self._tspan(token),
+                "dates are written YYYY-MM-DD and must exist, e.g. 2024-02-29",
+            )
             return dt.date(1, 1, 1)
 
     def _string(self, token: Token) -> str:
@@ -297,8 +328,12 @@ class _Builder(Transformer[Token, Any]):
             if char == "\\":
                 escaped = body[index + 1] if index + 1 < len(body) else ""
                 if escaped not in _ESCAPES:
-                    self._problem("E104", f"unknown escape `\\{escaped}` in a string", self._tspan(token),
-                                  'use \\" for a quote, \\\\ for a backslash, \\n for a new line')
+                    self._problem(
+                        "E104",
+                        f"unknown escape `\\{escaped}` in a string",
+                        self._tspan(token),
+                        'use \\" for a quote, \\\\ for a backslash, \\n for a new line',
+                    )
                 out.append(_ESCAPES.get(escaped, escaped))
                 index += 2
             else:
@@ -314,7 +349,7 @@ class _Builder(Transformer[Token, Any]):
             span = self._tspan(token)
             position = 0
             for match in _INTERPOLATION.finditer(text):
-                literal.append(text[position:match.start()])
+                literal.append(text[position : match.start()])
                 position = match.end()
                 piece = match.group(0)
                 if piece in ("{{", "}}"):
@@ -326,8 +361,12 @@ class _Builder(Transformer[Token, Any]):
                     dotted = match.group(1).strip()
                     parts.append(nodes.Path(parts=tuple(dotted.split(".")), span=span))
                 else:
-                    self._problem("E104", f"bad interpolation `{piece}` in a string", span,
-                                  "write `{manifest.path}` to insert a fact, `{{` or `}}` for a literal brace")
+                    self._problem(
+                        "E104",
+                        f"bad interpolation `{piece}` in a string",
+                        span,
+                        "write `{manifest.path}` to insert a fact, `{{` or `}}` for a literal brace",
+                    )
             literal.append(text[position:])
         if any(literal):
             parts.append("".join(literal))
@@ -346,10 +385,15 @@ class _Builder(Transformer[Token, Any]):
             if kind in values:
                 self._problem("E106", f"the ruleset header has two `{kind}` clauses", span)
             values[kind] = value
-        return nodes.Ruleset(name=str(name), title=values.get("title"), applies=values.get("applies"),
-                             default_because=values.get("default because"),
-                             default_cites=tuple(values.get("default cite", ())),
-                             default_remedy=values.get("default remedy"), span=self._tspan(name))
+        return nodes.Ruleset(
+            name=str(name),
+            title=values.get("title"),
+            applies=values.get("applies"),
+            default_because=values.get("default because"),
+            default_cites=tuple(values.get("default cite", ())),
+            default_remedy=values.get("default remedy"),
+            span=self._tspan(name),
+        )
 
     def title_clause(self, meta: Any, message: nodes.Message) -> tuple[str, Any, Span]:
         return "title", message, self._span(meta)
@@ -379,21 +423,36 @@ class _Builder(Transformer[Token, Any]):
             elif kind == "require":
                 requires.append(value)
             elif kind in single:
-                self._problem("E106", f"rule `{name}` has more than one `{kind}` clause", span,
-                              "a rule has one effect, one `because`, one `remedy` and one `effective` clause")
+                self._problem(
+                    "E106",
+                    f"rule `{name}` has more than one `{kind}` clause",
+                    span,
+                    "a rule has one effect, one `because`, one `remedy` and one `effective` clause",
+                )
             else:
                 single[kind] = value
         span = self._span(meta)
         if "effect" not in single:
-            self._problem("E106", f"rule `{name}` has no `deny when`, `allow when` or `warn when` clause",
-                          self._tspan(name), "add e.g. `deny when dataset.core_data`")
+            self._problem(
+                "E106",
+                f"rule `{name}` has no `deny when`, `allow when` or `warn when` clause",
+                self._tspan(name),
+                "add e.g. `deny when dataset.core_data`",
+            )
             single["effect"] = ("deny", nodes.Literal(value=True))
         effect, condition = single["effect"]
         window = single.get("effective", (None, None))
         return nodes.Rule(
-            name=str(name), effect=effect, condition=condition, because=single.get("because"),
-            cites=tuple(cites), requires=tuple(requires), remedy=single.get("remedy"),
-            effective_from=window[0], effective_until=window[1], span=span,
+            name=str(name),
+            effect=effect,
+            condition=condition,
+            because=single.get("because"),
+            cites=tuple(cites),
+            requires=tuple(requires),
+            remedy=single.get("remedy"),
+            effective_from=window[0],
+            effective_until=window[1],
+            span=span,
         )
 
     def effective_clause(self, meta: Any, start: Token, until: Token | None) -> tuple[str, Any, Span]:
@@ -448,10 +507,16 @@ class _Builder(Transformer[Token, Any]):
     def not_op(self, meta: Any, operand: nodes.Expr) -> nodes.Expr:
         return nodes.Not(operand=operand, span=self._span(meta))
 
-    def quantifier(self, meta: Any, kind: Token, var: Token, collection: nodes.Expr,
-                   body: nodes.Expr) -> nodes.Expr:
-        return nodes.Quantifier(kind="any" if kind == "any" else "all", var=str(var), collection=collection,
-                                body=body, span=self._span(meta))
+    def quantifier(
+        self, meta: Any, kind: Token, var: Token, collection: nodes.Expr, body: nodes.Expr
+    ) -> nodes.Expr:
+        return nodes.Quantifier(
+            kind="any" if kind == "any" else "all",
+            var=str(var),
+            collection=collection,
+            body=body,
+            span=self._span(meta),
+        )
 
     def count(self, meta: Any, var: Token, collection: nodes.Expr, body: nodes.Expr) -> nodes.Expr:
         return nodes.Count(var=str(var), collection=collection, body=body, span=self._span(meta))
@@ -474,8 +539,12 @@ class _Builder(Transformer[Token, Any]):
     def number(self, meta: Any, token: Token) -> nodes.Expr:
         text = str(token)
         if "__" in text or text.endswith("_") or "_." in text:
-            self._problem("E100", f"`{text}` is not a well-formed number", self._tspan(token),
-                          "use single underscores between digits, e.g. 100_000")
+            self._problem(
+                "E100",
+                f"`{text}` is not a well-formed number",
+                self._tspan(token),
+                "use single underscores between digits, e.g. 100_000",
+            )
         cleaned = text.replace("_", "")
         value: int | float = float(cleaned) if "." in cleaned else int(cleaned)
         return nodes.Literal(value=value, span=self._tspan(token))
@@ -502,15 +571,19 @@ class _Builder(Transformer[Token, Any]):
     def null(self, meta: Any) -> nodes.Expr:
         return nodes.Literal(value=None, span=self._span(meta))
 
-    def path(self, meta: Any, *names: Token) -> nodes.Expr:
-        return nodes.Path(parts=tuple(str(name) for name in names), span=self._span(meta))
+    def path(self, meta: Any, head: Token, *members: Token) -> nodes.Expr:
+        parts = (str(head), *(str(member)[1:] for member in members))
+        return nodes.Path(parts=parts, span=self._span(meta))
 
     def set_literal(self, meta: Any, *items: nodes.Expr | None) -> nodes.Expr:
-        return nodes.SetLiteral(items=tuple(item for item in items if item is not None), span=self._span(meta))
+        return nodes.SetLiteral(
+            items=tuple(item for item in items if item is not None), span=self._span(meta)
+        )
 
     def call(self, meta: Any, name: Token, *args: nodes.Expr | None) -> nodes.Expr:
-        return nodes.Call(name=str(name), args=tuple(arg for arg in args if arg is not None),
-                          span=self._span(meta))
+        return nodes.Call(
+            name=str(name), args=tuple(arg for arg in args if arg is not None), span=self._span(meta)
+        )
 
     def __default__(self, data: Any, children: Any, meta: Any) -> Any:  # pragma: no cover - grammar guard
         raise AssertionError(f"no builder for grammar rule {data!r}")

@@ -16,8 +16,13 @@ from gba_dataflow.manifests import iter_manifest_files, load_manifest, load_mani
 STDIN = "-"
 
 
-def run_check(paths: Sequence[str], *, rules_dirs: Sequence[Path] | None = None,
-              as_of: dt.date | None = None, lang: str = "en") -> RunResult:
+def run_check(
+    paths: Sequence[str],
+    *,
+    rules_dirs: Sequence[Path] | None = None,
+    as_of: dt.date | None = None,
+    lang: str = "en",
+) -> RunResult:
     """Load the rules (raising on rule errors), then decide every manifest found under `paths`."""
     rulebook = load_rulebook(rules_dirs)
     files = iter_manifest_files(paths)
@@ -26,15 +31,17 @@ def run_check(paths: Sequence[str], *, rules_dirs: Sequence[Path] | None = None,
     return RunResult(run.rules, run.results, run.as_of, run.lang, run.counts())
 
 
-def decide_files(rulebook: Rulebook, files: Sequence[str], *, as_of: dt.date | None = None,
-                 lang: str = "en") -> Iterator[ManifestResult]:
+def decide_files(
+    rulebook: Rulebook, files: Sequence[str], *, as_of: dt.date | None = None, lang: str = "en"
+) -> Iterator[ManifestResult]:
     """Decide each manifest file (or `-` for stdin); unreadable or invalid ones give `error` results."""
     for name in files:
         yield decide_file(rulebook, name, as_of=as_of, lang=lang)
 
 
-def decide_file(rulebook: Rulebook, name: str, *, as_of: dt.date | None = None,
-                lang: str = "en") -> ManifestResult:
+def decide_file(
+    rulebook: Rulebook, name: str, *, as_of: dt.date | None = None, lang: str = "en"
+) -> ManifestResult:
     """Load and decide one manifest; never raises for a bad manifest."""
     try:
         if name == STDIN:

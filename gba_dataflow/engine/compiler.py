@@ -42,18 +42,17 @@ def _error(code: str, message: str, span: Span, hint: str | None = None) -> Eval
 
 
 def _null_error(expr: nodes.Expr, what: str) -> EvalError:
-    return _error("E301", f"{what} has no value", expr.span,
-                  "guard optional fields with `has(path) and ...`")
+    return _error("E301", f"{what} has no value", expr.span, "guard optional fields with `has(path) and ...`")
 
 
 class Compiler:
-    """Turns the expressions of one ruleset into closures; `let`s are compiled once and cached per manifest."""
+    """Turns the expressions of one ruleset into closures; `let`s are compiled once, cached per manifest."""
 
     def __init__(self, lets: Mapping[str, nodes.Let]) -> None:
         self.lets = lets
         self._let_fns: dict[str, Fn] = {}
 
-    def compile(self, expr: nodes.Expr, bound: frozenset[str] = frozenset()) -> Fn:  # noqa: PLR0911
+    def compile(self, expr: nodes.Expr, bound: frozenset[str] = frozenset()) -> Fn:
         if isinstance(expr, nodes.Literal):
             value = expr.value
             return lambda ctx: value
@@ -96,6 +95,7 @@ class Compiler:
                 return let_member
             return let_fn
         if head == "as_of" and not rest:
+
             def as_of(ctx: EvalContext) -> Any:
                 if ctx.facts is not None:
                     ctx.facts.append(("as_of", "", ctx.as_of))
@@ -153,6 +153,7 @@ class Compiler:
     def _bool_op(self, expr: nodes.BoolOp, bound: frozenset[str]) -> Fn:
         operands = tuple((self.compile(op, bound), op.span) for op in expr.operands)
         decisive = expr.op == "or"  # `or` is decided by a True operand, `and` by a False one
+        decided: bool = decisive
 
         def bool_op(ctx: EvalContext) -> bool:
             facts = ctx.facts
@@ -163,7 +164,7 @@ class Compiler:
                 if value is decisive:
                     if facts is not None:
                         del facts[start:mark]
-                    return decisive
+                    return decided
                 if value is not (not decisive):
                     raise _bool_error(value, span)
             return not decisive
@@ -189,6 +190,7 @@ class Compiler:
 
             return membership
         if op == "contains":
+
             def contains(ctx: EvalContext) -> bool:
                 container = left(ctx)
                 item = right(ctx)
@@ -249,6 +251,7 @@ class Compiler:
         body = self.compile(expr.body, bound | {expr.var})
         var = expr.var
         want = expr.kind == "any"  # `any` is decided by a True element, `all` by a False one
+        found: bool = want
         body_span = expr.body.span
 
         def quantify(ctx: EvalContext) -> bool:
@@ -267,7 +270,7 @@ class Compiler:
                         if facts is not None:
                             del facts[start:mark]
                             ctx.witnesses[var] = binding
-                        return want
+                        return found
                     if value is not (not want):
                         raise _bool_error(value, body_span)
                 return not want
@@ -370,7 +373,7 @@ def _days_between(a: dt.date, b: dt.date) -> int:
 
 
 def _has_value(value: Any) -> bool:
-    return value is not None and value != "" and value != [] and value != {}
+    return value is not None and value not in ("", [], {})
 
 
 def _text(expr: nodes.Expr) -> str:
@@ -381,8 +384,9 @@ def _text(expr: nodes.Expr) -> str:
 
 def _bool_error(value: Any, span: Span) -> EvalError:
     if value is None:
-        return _error("E301", "a condition has no value (null)", span,
-                      "guard optional fields with `has(path) and ...`")
+        return _error(
+            "E301", "a condition has no value (null)", span, "guard optional fields with `has(path) and ...`"
+        )
     return _error("E302", f"a condition is {value!r}, not true or false", span)
 
 
@@ -448,9 +452,12 @@ def _variable_path(var: str, rest: tuple[str, ...]) -> Fn:
     return read_variable
 
 
-def _read_collection(ctx: EvalContext, collection: Fn,
-                     locate: Callable[[EvalContext], tuple[str | None, str | None]],
-                     expr: nodes.Quantifier | nodes.Count) -> Any:
+def _read_collection(
+    ctx: EvalContext,
+    collection: Fn,
+    locate: Callable[[EvalContext], tuple[str | None, str | None]],
+    expr: nodes.Quantifier | nodes.Count,
+) -> Any:
     """Read a quantifier's collection without recording the whole list as a fact (its elements are)."""
     facts = ctx.facts
     ctx.facts = None
@@ -467,8 +474,9 @@ def _read_collection(ctx: EvalContext, collection: Fn,
     return items
 
 
-def _locator(expr: nodes.Expr, bound: frozenset[str],
-             lets: Mapping[str, nodes.Let]) -> Callable[[EvalContext], tuple[str | None, str | None]]:
+def _locator(
+    expr: nodes.Expr, bound: frozenset[str], lets: Mapping[str, nodes.Let]
+) -> Callable[[EvalContext], tuple[str | None, str | None]]:
     """Where a collection lives in the manifest, for naming the facts read from its elements."""
     if isinstance(expr, nodes.Path):
         head, *rest = expr.parts
@@ -489,8 +497,9 @@ def _locator(expr: nodes.Expr, bound: frozenset[str],
     return lambda ctx: (None, None)
 
 
-def compile_template(template: nodes.Template, compiler: Compiler,
-                     bound: frozenset[str]) -> Callable[[EvalContext], str]:
+def compile_template(
+    template: nodes.Template, compiler: Compiler, bound: frozenset[str]
+) -> Callable[[EvalContext], str]:
     """Compile a message's `{path}` interpolations; variables resolve to the rule's witnesses."""
     if all(isinstance(part, str) for part in template.parts):
         constant = "".join(part for part in template.parts if isinstance(part, str))

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from gba_dataflow.core.errors import Diagnostic, EvalError
+from gba_dataflow.dsl import nodes
 from gba_dataflow.engine.compiler import EvalContext, RawFact, format_value
 from gba_dataflow.engine.model import (
-    FailedCondition,
     Fact,
+    FailedCondition,
     ManifestResult,
     Obligation,
     Reason,
@@ -22,7 +23,6 @@ from gba_dataflow.engine.model import (
     Warning,
 )
 from gba_dataflow.engine.rulebook import CompiledRule, CompiledRuleset, Conjunct, Rulebook
-from gba_dataflow.dsl import nodes
 
 MAX_CLOSEST_ALLOWS = 3
 
@@ -71,8 +71,9 @@ def route_of(data: Mapping[str, Any]) -> Route:
     return Route(origin.get("region"), destination.get("region"), origin.get("city"), destination.get("city"))
 
 
-def evaluate_manifest(rulebook: Rulebook, manifest: ManifestInput, *, as_of: dt.date | None = None,
-                      lang: str = "en") -> ManifestResult:
+def evaluate_manifest(
+    rulebook: Rulebook, manifest: ManifestInput, *, as_of: dt.date | None = None, lang: str = "en"
+) -> ManifestResult:
     """Decide one loaded, valid manifest."""
     day = resolve_as_of(manifest.data, as_of)
     data = _with_transfer_date(manifest.data, day)
@@ -94,38 +95,61 @@ def evaluate_manifest(rulebook: Rulebook, manifest: ManifestInput, *, as_of: dt.
     obligations: list[Obligation] = []
     if not runs:
         verdict = Verdict.DENY
-        reasons.append(Reason(
-            rule="gba-dataflow/no-ruleset", effect="deny",
-            message=f"no ruleset covers {route.origin} → {route.destination}; transfers are denied unless a "
-                    "ruleset applies (fail closed)",
-            citations=(), facts=evaluation.route_facts(), source="gba-dataflow"))
-        remedies.append(Remedy("gba-dataflow/no-ruleset", "remedy",
-                               "check the origin and destination regions, or add a ruleset that covers this route"))
+        reasons.append(
+            Reason(
+                rule="gba-dataflow/no-ruleset",
+                effect="deny",
+                message=f"no ruleset covers {route.origin} → {route.destination}; transfers are denied "
+                "unless a ruleset applies (fail closed)",
+                citations=(),
+                facts=evaluation.route_facts(),
+                source="gba-dataflow",
+            )
+        )
+        remedies.append(
+            Remedy(
+                "gba-dataflow/no-ruleset",
+                "remedy",
+                "check the origin and destination regions, or add a ruleset that covers this route",
+            )
+        )
     else:
         verdict = Verdict.DENY if any(run.decision is Verdict.DENY for run in runs) else Verdict.ALLOW
         for run in runs:
             if run.decision is Verdict.DENY:
-                reasons.extend(evaluation.reasons(run.denies) if run.denies else [evaluation.default_deny(run)])
+                reasons.extend(
+                    evaluation.reasons(run.denies) if run.denies else [evaluation.default_deny(run)]
+                )
                 remedies.extend(evaluation.remedies(run))
-            else:
+            elif verdict is Verdict.ALLOW:
                 reasons.extend(evaluation.reasons(run.allows))
         if verdict is Verdict.ALLOW:
             obligations = evaluation.obligations([rule for run in runs for rule in run.allows])
     warnings = [_manifest_warning(d) for d in manifest.warnings]
     warnings.extend(evaluation.warnings([rule for run in runs for rule in run.warns]))
-    title = (data.get("title") or None)
+    title = data.get("title") or None
     return ManifestResult(
-        manifest=manifest.path, id=data.get("id"), route=route, decision=verdict, as_of=day,
-        reasons=tuple(reasons), obligations=tuple(obligations), warnings=tuple(warnings),
-        remedies=tuple(remedies), rulesets=tuple(outcomes), errors=tuple(errors), title=title,
+        manifest=manifest.path,
+        id=data.get("id"),
+        route=route,
+        decision=verdict,
+        as_of=day,
+        reasons=tuple(reasons),
+        obligations=tuple(obligations),
+        warnings=tuple(warnings),
+        remedies=tuple(remedies),
+        rulesets=tuple(outcomes),
+        errors=tuple(errors),
+        title=title,
         digest=manifest.digest,
     )
 
 
 def error_result(path: str, diagnostics: Sequence[Diagnostic]) -> ManifestResult:
     """The result for a manifest that could not be read or validated: `error`, never `allow`."""
-    return ManifestResult(manifest=path, id=None, route=Route(None, None), decision=Verdict.ERROR,
-                          errors=tuple(diagnostics))
+    return ManifestResult(
+        manifest=path, id=None, route=Route(None, None), decision=Verdict.ERROR, errors=tuple(diagnostics)
+    )
 
 
 # ---- running rules ----------------------------------------------------------------------------
@@ -144,12 +168,15 @@ def _applies(ruleset: CompiledRuleset, ctx: EvalContext, errors: list[Diagnostic
     try:
         return ruleset.applies(ctx) is True
     except EvalError as error:
-        errors.extend(_tag(error, f"`applies when` of {ruleset.id} failed; the ruleset is treated as applying"))
+        errors.extend(
+            _tag(error, f"`applies when` of {ruleset.id} failed; the ruleset is treated as applying")
+        )
         return True  # fail closed: an applicable ruleset can only add reasons to deny
 
 
-def _run_ruleset(ruleset: CompiledRuleset, ctx: EvalContext, day: dt.date,
-                 errors: list[Diagnostic]) -> _RulesetRun:
+def _run_ruleset(
+    ruleset: CompiledRuleset, ctx: EvalContext, day: dt.date, errors: list[Diagnostic]
+) -> _RulesetRun:
     run = _RulesetRun(ruleset)
     for rule in ruleset.rules:
         if not rule.node.active_on(day):
@@ -166,12 +193,20 @@ def _run_ruleset(ruleset: CompiledRuleset, ctx: EvalContext, day: dt.date,
 
 
 def _tag(error: EvalError, note: str) -> list[Diagnostic]:
-    return [Diagnostic(d.code, d.message, d.span, d.hint, d.severity, notes=(note,)) for d in error.diagnostics]
+    return [
+        Diagnostic(d.code, d.message, d.span, d.hint, d.severity, notes=(note,)) for d in error.diagnostics
+    ]
 
 
 def _manifest_warning(diagnostic: Diagnostic) -> Warning:
-    return Warning(message=diagnostic.message, code=diagnostic.code, json_path=diagnostic.json_path,
-                   line=diagnostic.line, column=diagnostic.column, source=diagnostic.path)
+    return Warning(
+        message=diagnostic.message,
+        code=diagnostic.code,
+        json_path=diagnostic.json_path,
+        line=diagnostic.line,
+        column=diagnostic.column,
+        source=diagnostic.path,
+    )
 
 
 class _Explainer:
@@ -224,8 +259,15 @@ class _Explainer:
         out = []
         for rule in rules:
             reason = self.reason(rule)
-            out.append(Warning(message=reason.message, rule=rule.id, citations=reason.citations,
-                               facts=reason.facts, source=rule.source))
+            out.append(
+                Warning(
+                    message=reason.message,
+                    rule=rule.id,
+                    citations=reason.citations,
+                    facts=reason.facts,
+                    source=rule.source,
+                )
+            )
         return out
 
     def obligations(self, rules: Sequence[CompiledRule]) -> list[Obligation]:
@@ -246,8 +288,15 @@ class _Explainer:
             message = ruleset.default_because.render(self.ctx, self.lang)
         else:
             message = f"no rule of {ruleset.id} permits this transfer"
-        return Reason(f"{ruleset.id}/default", "deny", message, ruleset.node.default_cites, (),
-                      ruleset.source, ruleset.node.span.line)
+        return Reason(
+            f"{ruleset.id}/default",
+            "deny",
+            message,
+            ruleset.node.default_cites,
+            (),
+            ruleset.source,
+            ruleset.node.span.line,
+        )
 
     def remedies(self, run: _RulesetRun) -> list[Remedy]:
         out: list[Remedy] = []
@@ -258,8 +307,13 @@ class _Explainer:
         if run.denies:
             return out
         if run.ruleset.default_remedy is not None:
-            out.append(Remedy(f"{run.ruleset.id}/default", "remedy",
-                              run.ruleset.default_remedy.render(self.ctx, self.lang)))
+            out.append(
+                Remedy(
+                    f"{run.ruleset.id}/default",
+                    "remedy",
+                    run.ruleset.default_remedy.render(self.ctx, self.lang),
+                )
+            )
         out.extend(self.closest_allows(run))
         return out
 

@@ -70,7 +70,7 @@ class Remedy:
 
 
 @dataclass(frozen=True, slots=True)
-class Warning:  # noqa: A001 - the contract calls them warnings
+class Warning:
     """A warn rule that held, or a manifest warning from the loader."""
 
     message: str

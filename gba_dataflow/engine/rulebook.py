@@ -109,12 +109,19 @@ def rule_files(dirs: Iterable[Path]) -> list[Path]:
         elif entry.is_dir():
             found.extend(sorted(p for p in entry.rglob(f"*{RULE_SUFFIX}") if p.is_file()))
         else:
-            raise DslSyntaxError(f"rules directory `{entry}` does not exist", code="E108",
-                                 span=Span(str(entry), 1, 1), hint="pass an existing directory to --rules")
+            raise DslSyntaxError(
+                f"rules directory `{entry}` does not exist",
+                code="E108",
+                span=Span(str(entry), 1, 1),
+                hint="pass an existing directory to --rules",
+            )
     if not found:
         shown = ", ".join(str(d) for d in dirs)
-        raise DslSyntaxError(f"no `*{RULE_SUFFIX}` file in {shown}", code="E503",
-                             hint="pass a directory of rule files with --rules")
+        raise DslSyntaxError(
+            f"no `*{RULE_SUFFIX}` file in {shown}",
+            code="E503",
+            hint="pass a directory of rule files with --rules",
+        )
     return found
 
 
@@ -149,8 +156,9 @@ def load_rulebook(dirs: Sequence[Path] | None = None) -> Rulebook:
     return compile_rulebook(rulesets, files, tuple(result.warnings))
 
 
-def compile_rulebook(rulesets: Sequence[nodes.Ruleset], files: Sequence[Path],
-                     warnings: tuple[Diagnostic, ...] = ()) -> Rulebook:
+def compile_rulebook(
+    rulesets: Sequence[nodes.Ruleset], files: Sequence[Path], warnings: tuple[Diagnostic, ...] = ()
+) -> Rulebook:
     """Compile checked rulesets (no checks here: call `load_rulebook` for the full pipeline)."""
     digest = hashlib.sha256()
     for path, ruleset in sorted(zip(files, rulesets, strict=True), key=lambda pair: str(pair[0])):
@@ -179,8 +187,11 @@ def _compile_rule(ruleset: nodes.Ruleset, rule: nodes.Rule, compiler: Compiler) 
     bound = frozenset(
         node.var for node in rule.condition.walk() if isinstance(node, nodes.Quantifier | nodes.Count)
     )
-    parts = rule.condition.operands if isinstance(rule.condition, nodes.BoolOp) and \
-        rule.condition.op == "and" else (rule.condition,)
+    parts = (
+        rule.condition.operands
+        if isinstance(rule.condition, nodes.BoolOp) and rule.condition.op == "and"
+        else (rule.condition,)
+    )
     conjuncts = tuple(Conjunct(source_text(ruleset, part), part, compiler.compile(part)) for part in parts)
     because = _message(rule.because, compiler, bound)
     return CompiledRule(
@@ -195,8 +206,9 @@ def _compile_rule(ruleset: nodes.Ruleset, rule: nodes.Rule, compiler: Compiler) 
     )
 
 
-def _message(message: nodes.Message | None, compiler: Compiler,
-             bound: frozenset[str]) -> CompiledMessage | None:
+def _message(
+    message: nodes.Message | None, compiler: Compiler, bound: frozenset[str]
+) -> CompiledMessage | None:
     if message is None:
         return None
     renderers = {"en": compile_template(message.text, compiler, bound)}
@@ -209,7 +221,7 @@ def source_text(ruleset: nodes.Ruleset, expr: nodes.Expr) -> str:
     """The text of an expression as written in its file, on one line."""
     span = expr.span
     if ruleset.source and 0 <= span.start < span.end:
-        return re.sub(r"\s+", " ", ruleset.source[span.start:span.end]).strip()
+        return re.sub(r"\s+", " ", ruleset.source[span.start : span.end]).strip()
     return type(expr).__name__
 
 

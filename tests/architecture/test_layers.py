@@ -70,4 +70,4 @@ def test_the_cli_is_thin() -> None:
     for path in (PACKAGE / "cli").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "engine.compiler" not in text, path
-        assert "lark" not in text.lower() or "lark" not in {m.split('.')[0] for m, _ in _imports(path)}, path
+        assert "lark" not in text.lower() or "lark" not in {m.split(".")[0] for m, _ in _imports(path)}, path

@@ -31,12 +31,12 @@ def errors_of(text: str) -> list[tuple[str, int, int]]:
 
 def test_parser_reads_a_full_ruleset() -> None:
     ruleset = parse_text(
-        'ruleset mainland_export\n'
+        "ruleset mainland_export\n"
         '  title "Out of Guangdong" zh-Hans "出境"\n'
         '  applies when transfer.origin.region == "CN-GD"\n'
         '  default because "nothing permits it"\n'
         '  default cite "PIPL, Art. 38"\n'
-        "let spi = any f in dataset.fields: f.category == \"sensitive_personal\"\n"
+        'let spi = any f in dataset.fields: f.category == "sensitive_personal"\n'
         "rule small\n"
         "  effective from 2024-03-22 until 2030-01-01\n"
         "  allow when not spi and volume.personal_subjects_ytd < 100_000\n"
@@ -109,7 +109,7 @@ def test_string_escapes_and_interpolation() -> None:
 
 
 def test_comments_are_ignored() -> None:
-    ruleset = parse_text('# header comment\nruleset x # trailing\nrule r # note\n  deny when a.b\n')
+    ruleset = parse_text("# header comment\nruleset x # trailing\nrule r # note\n  deny when a.b\n")
     assert ruleset.rules[0].name == "r"
 
 
@@ -131,7 +131,7 @@ def test_spans_do_not_affect_equality() -> None:
         ("ruleset x\nrule r\n  effective from 2024-02-30\n  deny when a\n", [("E105", 3, 18)]),
         ("ruleset x\nrule r\n  deny when a\n  allow when b\n", [("E106", 4, 3)]),
         ('ruleset x\nrule r\n  deny when a\n  because "{a b}"\n', [("E104", 4, 11)]),
-        ("ruleset x\nrule r\n  because \"x\"\n", [("E106", 2, 6)]),
+        ('ruleset x\nrule r\n  because "x"\n', [("E106", 2, 6)]),
     ],
 )
 def test_syntax_errors_have_codes_and_positions(text: str, expected: list[tuple[str, int, int]]) -> None:
@@ -139,7 +139,10 @@ def test_syntax_errors_have_codes_and_positions(text: str, expected: list[tuple[
 
 
 def test_several_errors_are_reported_in_one_run() -> None:
-    text = "ruleset x\nrule r\n  deny when a = 1\nrule s\n  allow when b ==\n  because \"x\"\nrule t\n  allow when c\n"
+    text = (
+        "ruleset x\nrule r\n  deny when a = 1\n"
+        'rule s\n  allow when b ==\n  because "x"\nrule t\n  allow when c\n'
+    )
     found = errors_of(text)
     assert [code for code, _, _ in found] == ["E100", "E100"]
     assert [line for _, line, _ in found] == [3, 6]
@@ -164,8 +167,35 @@ def test_arbitrary_text_raises_only_syntax_errors(text: str) -> None:
         assert all(d.code.startswith("E1") for d in error.diagnostics)
 
 
-KEYWORDS = ["ruleset", "rule", "let", "deny", "allow", "when", "because", "cite", "and", "or", "not", "any",
-            "in", ":", "{", "}", "(", ")", "==", "<", "x.y", '"s"', "1_000", "2024-03-22", "\n", "days", "+"]
+KEYWORDS = [
+    "ruleset",
+    "rule",
+    "let",
+    "deny",
+    "allow",
+    "when",
+    "because",
+    "cite",
+    "and",
+    "or",
+    "not",
+    "any",
+    "in",
+    ":",
+    "{",
+    "}",
+    "(",
+    ")",
+    "==",
+    "<",
+    "x.y",
+    '"s"',
+    "1_000",
+    "2024-03-22",
+    "\n",
+    "days",
+    "+",
+]
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,0 +1,135 @@
+"""The `json` format (design §7, a contract): one document per run, described by schemas/decision.schema.json.
+
+Keys keep the contract's order (never sorted), values are JSON-native (dates as ISO strings) and the same run
+always renders to the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from gba_dataflow.engine.model import (
+    Fact,
+    FailedCondition,
+    ManifestResult,
+    Obligation,
+    Reason,
+    Remedy,
+    Route,
+    RulesetOutcome,
+    RunResult,
+    Verdict,
+    Warning,
+)
+from gba_dataflow.reports.common import to_jsonable
+
+FORMAT_VERSION = 1
+
+
+def render_json(run: RunResult) -> str:
+    """Render a run as the contract JSON document: indented, UTF-8 text, with a trailing newline."""
+    return json.dumps(run_to_dict(run), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def run_to_dict(run: RunResult) -> dict[str, Any]:
+    """The whole JSON document of a run as a dict (`version`, `as_of`, `rules`, `results`, `summary`)."""
+    counts = run.counts()
+    return {
+        "version": FORMAT_VERSION,
+        "as_of": _date(run.as_of),
+        "rules": {"paths": list(run.rules.paths), "digest": run.rules.digest},
+        "results": [result_to_dict(result) for result in run.results],
+        "summary": {verdict.value: counts[verdict.value] for verdict in Verdict},
+    }
+
+
+def result_to_dict(result: ManifestResult) -> dict[str, Any]:
+    """One manifest's result in the contract shape; reused by other formats and the audit log."""
+    return {
+        "manifest": result.manifest,
+        "id": result.id,
+        "route": _route(result.route),
+        "decision": result.decision.value,
+        "as_of": _date(result.as_of),
+        "reasons": [_reason(reason) for reason in result.reasons],
+        "obligations": [_obligation(obligation) for obligation in result.obligations],
+        "warnings": [_warning(warning) for warning in result.warnings],
+        "remedies": [_remedy(remedy) for remedy in result.remedies],
+        "rulesets": [_ruleset(outcome) for outcome in result.rulesets],
+        "errors": [diagnostic.to_dict() for diagnostic in result.errors],
+    }
+
+
+def _date(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _route(route: Route) -> dict[str, Any]:
+    return {
+        "origin": route.origin,
+        "destination": route.destination,
+        "origin_city": route.origin_city,
+        "destination_city": route.destination_city,
+    }
+
+
+def _fact(fact: Fact) -> dict[str, Any]:
+    return {
+        "path": fact.path,
+        "pointer": fact.pointer,
+        "value": to_jsonable(fact.value),
+        "line": fact.line,
+        "column": fact.column,
+    }
+
+
+def _facts(facts: tuple[Fact, ...]) -> list[dict[str, Any]]:
+    return [_fact(fact) for fact in facts]
+
+
+def _reason(reason: Reason) -> dict[str, Any]:
+    return {
+        "rule": reason.rule,
+        "effect": reason.effect,
+        "message": reason.message,
+        "citations": list(reason.citations),
+        "facts": _facts(reason.facts),
+        "source": reason.source,
+    }
+
+
+def _obligation(obligation: Obligation) -> dict[str, Any]:
+    return {"rule": obligation.rule, "text": obligation.text}
+
+
+def _warning(warning: Warning) -> dict[str, Any]:
+    return {
+        "rule": warning.rule,
+        "code": warning.code,
+        "message": warning.message,
+        "citations": list(warning.citations),
+        "facts": _facts(warning.facts),
+        "source": warning.source,
+        "json_path": warning.json_path,
+        "line": warning.line,
+        "column": warning.column,
+    }
+
+
+def _remedy(remedy: Remedy) -> dict[str, Any]:
+    return {
+        "rule": remedy.rule,
+        "kind": remedy.kind,
+        "text": remedy.text,
+        "failed_conditions": [_failed_condition(failed) for failed in remedy.failed_conditions],
+    }
+
+
+def _failed_condition(failed: FailedCondition) -> dict[str, Any]:
+    return {"condition": failed.condition, "suggestion": failed.suggestion, "facts": _facts(failed.facts)}
+
+
+def _ruleset(outcome: RulesetOutcome) -> dict[str, Any]:
+    return {"id": outcome.id, "applies": outcome.applies, "decision": outcome.decision}

@@ -7,7 +7,8 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from gba_dataflow.core.errors import ManifestError
+from gba_dataflow.core.errors import Diagnostic, ManifestError
+from gba_dataflow.core.source import Span
 from gba_dataflow.engine.evaluate import error_result, evaluate_manifest
 from gba_dataflow.engine.model import ManifestResult, RunResult
 from gba_dataflow.engine.rulebook import Rulebook, load_rulebook
@@ -25,10 +26,27 @@ def run_check(
 ) -> RunResult:
     """Load the rules (raising on rule errors), then decide every manifest found under `paths`."""
     rulebook = load_rulebook(rules_dirs)
-    files = iter_manifest_files(paths)
-    results = tuple(decide_files(rulebook, files, as_of=as_of, lang=lang))
-    run = RunResult(rulebook.info, results, as_of=as_of, lang=lang)
+    results: list[ManifestResult] = []
+    for item in paths:
+        try:
+            files = iter_manifest_files([item])
+        except ManifestError as error:
+            results.append(error_result(item, error.diagnostics))
+            continue
+        if not files:
+            results.append(error_result(item, [_empty_directory(item)]))
+        results.extend(decide_files(rulebook, files, as_of=as_of, lang=lang))
+    run = RunResult(rulebook.info, tuple(results), as_of=as_of, lang=lang)
     return RunResult(run.rules, run.results, run.as_of, run.lang, run.counts())
+
+
+def _empty_directory(item: str) -> Diagnostic:
+    return Diagnostic(
+        "E502",
+        f"`{item}` holds no manifest (*.yaml, *.yml, *.json)",
+        Span(item, 1, 1),
+        "point at a manifest file or a directory that contains some",
+    )
 
 
 def decide_files(

@@ -86,7 +86,7 @@ def test_empty_window() -> None:
         + "rule r\n  effective from 2025-01-01 until 2024-01-01\n"
         + '  deny when true\n  because "x"\n  cite "c"\n'
     )
-    assert codes(text) == ["E210"]
+    assert "E210" in codes(text)
 
 
 def test_functions_are_known_and_called_rightly() -> None:

@@ -1,0 +1,89 @@
+"""docs/rules.md is generated from the rules and up to date; every rule carries the texts it must have."""
+
+from __future__ import annotations
+
+import importlib.util
+from types import ModuleType
+
+from rules_factory import ROOT, RULES_DIR, rulebook
+
+from gba_dataflow.dsl import nodes
+from gba_dataflow.dsl.parser import parse_file
+
+LANGS = ("zh-Hans", "zh-Hant")
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("gen_rules_md", ROOT / "docs" / "gen_rules_md.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_rules_md_is_up_to_date() -> None:
+    generated = _generator().render(RULES_DIR)
+    current = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert current == generated, "docs/rules.md is stale: run `python docs/gen_rules_md.py`"
+
+
+def test_rules_md_lists_every_rule_and_the_unverified_points() -> None:
+    text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    for ruleset in rulebook().rulesets:
+        for rule in ruleset.rules:
+            assert f"### `{rule.id}`" in text
+    section = text.split("## UNVERIFIED points", 1)[1].split("\n## ", 1)[0]
+    assert section.count("\n- ") >= 10
+
+
+def test_shipped_rules_check_without_warnings() -> None:
+    assert rulebook().warnings == ()
+
+
+def _translated(message: nodes.Message | None) -> bool:
+    return message is not None and {lang for lang, _ in message.translations} == set(LANGS)
+
+
+def test_every_rule_has_citation_translated_reason_and_remedy_or_obligations() -> None:
+    for path in sorted(RULES_DIR.glob("*.rules")):
+        ruleset = parse_file(path)
+        assert _translated(ruleset.title), ruleset.name
+        assert _translated(ruleset.default_because) and _translated(ruleset.default_remedy), ruleset.name
+        assert ruleset.default_cites, ruleset.name
+        for rule in ruleset.rules:
+            where = f"{ruleset.name}/{rule.name}"
+            assert rule.cites and all(cite.strip() for cite in rule.cites), where
+            assert _translated(rule.because), where
+            assert all(_translated(message) for message in rule.requires), where
+            if rule.effect == "deny":
+                assert _translated(rule.remedy), f"{where}: a deny rule needs a translated remedy"
+            if rule.effect == "allow":
+                assert rule.requires, f"{where}: an allow rule needs obligations"
+
+
+def test_working_day_rules_say_public_holidays_are_not_modelled() -> None:
+    for path in sorted(RULES_DIR.glob("*.rules")):
+        ruleset = parse_file(path)
+        for rule in ruleset.rules:
+            texts = [
+                m.text.source_text() for m in (rule.because, rule.remedy, *rule.requires) if m is not None
+            ]
+            joined = " ".join(texts)
+            if "working days" in joined:
+                assert "public holidays are not modelled" in joined, f"{ruleset.name}/{rule.name}"
+                translated = [
+                    t.source_text()
+                    for m in (rule.because, rule.remedy, *rule.requires)
+                    if m is not None
+                    for lang, t in m.translations
+                    if lang == "zh-Hans"
+                ]
+                assert "未考虑公众假期" in " ".join(translated), f"{ruleset.name}/{rule.name}"
+
+
+def test_rule_ids_name_their_table_row() -> None:
+    prefixes = {"mainland_export": "m", "hong_kong_pdpo": "h", "macao_pdpa": "c"}
+    for ruleset in rulebook().rulesets:
+        for rule in ruleset.rules:
+            name = rule.node.name
+            assert name.startswith(prefixes[ruleset.id]) or name.endswith("_duties"), rule.id

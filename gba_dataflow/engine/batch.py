@@ -1,20 +1,39 @@
-"""Run a whole check: load the rules once, then load and decide each manifest in input order."""
+"""Run a whole check: load the rules once, then load and decide each manifest, results in input order.
+
+A large batch may be spread over worker processes (`jobs`): each worker loads the rulebook once, takes
+chunks of file names and sends back their results, which are put back in input order, so the run is the
+same whatever `jobs` is. Standard input is always read by the calling process.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from gba_dataflow.core.errors import Diagnostic, ManifestError
 from gba_dataflow.core.source import Span
+from gba_dataflow.dsl import nodes
 from gba_dataflow.engine.evaluate import error_result, evaluate_manifest
-from gba_dataflow.engine.model import ManifestResult, RunResult
-from gba_dataflow.engine.rulebook import Rulebook, load_rulebook
+from gba_dataflow.engine.model import ManifestResult, RuleDoc, RunResult
+from gba_dataflow.engine.rulebook import CompiledRuleset, Rulebook, load_rulebook
 from gba_dataflow.manifests import iter_manifest_files, load_manifest, load_manifest_bytes
 
 STDIN = "-"
+NO_RULESET = "gba-dataflow/no-ruleset"
+MAX_CHUNK = 200
+"""Most manifests a worker decides per task: small enough for a smooth progress bar."""
+
+Progress = Callable[[int, int], None]
+"""Called as `progress(done, total)` after each manifest (or chunk of manifests) is decided."""
+
+# A planned input: a file name (or `-`) to decide, or a result already known (a path that is missing).
+_Item = str | ManifestResult
 
 
 def run_check(
@@ -23,21 +42,47 @@ def run_check(
     rules_dirs: Sequence[Path] | None = None,
     as_of: dt.date | None = None,
     lang: str = "en",
+    jobs: int = 1,
+    progress: Progress | None = None,
 ) -> RunResult:
-    """Load the rules (raising on rule errors), then decide every manifest found under `paths`."""
+    """Load the rules (raising on rule errors), then decide every manifest found under `paths`.
+
+    `jobs` > 1 spreads the manifest files over that many processes (0: one per CPU); the result is the
+    same as with `jobs=1`. `progress(done, total)` is called as manifests are decided.
+    """
     rulebook = load_rulebook(rules_dirs)
-    results: list[ManifestResult] = []
+    plan = plan_inputs(paths)
+    workers = resolve_jobs(jobs)
+    results = _decide_plan(rulebook, plan, rules_dirs, as_of, lang, workers, progress)
+    run = RunResult(rulebook.info, tuple(results), as_of=as_of, lang=lang)
+    return RunResult(
+        run.rules, run.results, run.as_of, run.lang, run.counts(), describe_rules(rulebook, lang)
+    )
+
+
+def resolve_jobs(jobs: int) -> int:
+    """The number of worker processes for `--jobs`: 0 means one per available CPU."""
+    if jobs > 0:
+        return jobs
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def plan_inputs(paths: Sequence[str]) -> list[_Item]:
+    """Expand the command-line inputs in order: file names, `-`, and error results for bad inputs."""
+    plan: list[_Item] = []
     for item in paths:
         try:
             files = iter_manifest_files([item])
         except ManifestError as error:
-            results.append(error_result(item, error.diagnostics))
+            plan.append(error_result(item, error.diagnostics))
             continue
         if not files:
-            results.append(error_result(item, [_empty_directory(item)]))
-        results.extend(decide_files(rulebook, files, as_of=as_of, lang=lang))
-    run = RunResult(rulebook.info, tuple(results), as_of=as_of, lang=lang)
-    return RunResult(run.rules, run.results, run.as_of, run.lang, run.counts())
+            plan.append(error_result(item, [_empty_directory(item)]))
+        plan.extend(files)
+    return plan
 
 
 def _empty_directory(item: str) -> Diagnostic:
@@ -49,16 +94,102 @@ def _empty_directory(item: str) -> Diagnostic:
     )
 
 
+def _decide_plan(
+    rulebook: Rulebook,
+    plan: list[_Item],
+    rules_dirs: Sequence[Path] | None,
+    as_of: dt.date | None,
+    lang: str,
+    workers: int,
+    progress: Progress | None,
+) -> list[ManifestResult]:
+    files = [index for index, item in enumerate(plan) if isinstance(item, str) and item != STDIN]
+    if workers > 1 and len(files) > 1:
+        # standard input belongs to this process, and is read once whatever happens below
+        plan = [decide_file(rulebook, item, as_of, lang) if item == STDIN else item for item in plan]
+        try:
+            return _decide_parallel(plan, files, rules_dirs, as_of, lang, workers, progress)
+        except (OSError, BrokenProcessPool, NotImplementedError):
+            pass  # no process pool here (or a worker died): decide everything in this process instead
+    results: list[ManifestResult] = []
+    for done, item in enumerate(plan, start=1):
+        results.append(item if isinstance(item, ManifestResult) else decide_file(rulebook, item, as_of, lang))
+        if progress is not None:
+            progress(done, len(plan))
+    return results
+
+
+def _decide_parallel(
+    plan: list[_Item],
+    files: list[int],
+    rules_dirs: Sequence[Path] | None,
+    as_of: dt.date | None,
+    lang: str,
+    workers: int,
+    progress: Progress | None,
+) -> list[ManifestResult]:
+    """Decide the file items `files` (indexes into `plan`) in worker processes; the rest is known."""
+    slots: list[ManifestResult | None] = [item if isinstance(item, ManifestResult) else None for item in plan]
+    done = len(plan) - len(files)
+    size = max(1, min(MAX_CHUNK, len(files) // (workers * 8) or 1))
+    chunks = [files[start : start + size] for start in range(0, len(files), size)]
+    dirs = tuple(rules_dirs) if rules_dirs is not None else None
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(chunks)),
+        mp_context=_context(),
+        initializer=_init_worker,
+        initargs=(dirs, as_of, lang),
+    ) as pool:
+        futures: dict[Future[list[ManifestResult]], list[int]] = {
+            pool.submit(_decide_chunk, [str(plan[index]) for index in chunk]): chunk for chunk in chunks
+        }
+        try:
+            for future in as_completed(futures):
+                chunk = futures[future]
+                for index, result in zip(chunk, future.result(), strict=True):
+                    slots[index] = result
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, len(plan))
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return [result for result in slots if result is not None]
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """`forkserver` where there is one (no fork of a process that may run threads), else `spawn`."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+_worker: tuple[Rulebook, dt.date | None, str] | None = None
+
+
+def _init_worker(rules_dirs: tuple[Path, ...] | None, as_of: dt.date | None, lang: str) -> None:
+    """Load the rulebook once per worker process."""
+    global _worker  # noqa: PLW0603 - one rulebook per worker process, by design
+    _worker = (load_rulebook(rules_dirs), as_of, lang)
+
+
+def _decide_chunk(names: list[str]) -> list[ManifestResult]:
+    """Decide a chunk of manifest files in a worker."""
+    if _worker is None:  # pragma: no cover - the initializer always runs first
+        raise RuntimeError("worker used before its initializer ran")
+    rulebook, as_of, lang = _worker
+    return [decide_file(rulebook, name, as_of, lang) for name in names]
+
+
 def decide_files(
     rulebook: Rulebook, files: Sequence[str], *, as_of: dt.date | None = None, lang: str = "en"
 ) -> Iterator[ManifestResult]:
     """Decide each manifest file (or `-` for stdin); unreadable or invalid ones give `error` results."""
     for name in files:
-        yield decide_file(rulebook, name, as_of=as_of, lang=lang)
+        yield decide_file(rulebook, name, as_of, lang)
 
 
 def decide_file(
-    rulebook: Rulebook, name: str, *, as_of: dt.date | None = None, lang: str = "en"
+    rulebook: Rulebook, name: str, as_of: dt.date | None = None, lang: str = "en"
 ) -> ManifestResult:
     """Load and decide one manifest; never raises for a bad manifest."""
     try:
@@ -69,3 +200,64 @@ def decide_file(
     except ManifestError as error:
         return error_result("<stdin>" if name == STDIN else name, error.diagnostics)
     return evaluate_manifest(rulebook, manifest, as_of=as_of, lang=lang)
+
+
+# ---- describing the rules -------------------------------------------------------------------------
+
+
+def describe_rules(rulebook: Rulebook, lang: str = "en") -> tuple[RuleDoc, ...]:
+    """Every id a reason of this rulebook can carry, in rulebook order, texts in `lang` where written.
+
+    Each ruleset gives its rules in source order, then `<ruleset>/default`; `gba-dataflow/no-ruleset`
+    comes last.
+    """
+    docs: list[RuleDoc] = []
+    for ruleset in rulebook.rulesets:
+        title = _text(ruleset.node.title, lang)
+        for rule in ruleset.rules:
+            node = rule.node
+            docs.append(
+                RuleDoc(
+                    id=rule.id,
+                    effect=node.effect,
+                    ruleset=ruleset.id,
+                    message=_text(node.because, lang) or rule.id,
+                    citations=node.cites,
+                    remedy=_text(node.remedy, lang),
+                    requires=tuple(_text(message, lang) or "" for message in node.requires),
+                    effective_from=node.effective_from,
+                    effective_until=node.effective_until,
+                    source=rule.source,
+                    ruleset_title=title,
+                )
+            )
+        docs.append(_default_doc(ruleset, title, lang))
+    docs.append(
+        RuleDoc(
+            id=NO_RULESET,
+            effect="deny",
+            ruleset="gba-dataflow",
+            message="No ruleset covers the route of the transfer; transfers are denied unless a ruleset "
+            "applies (fail closed).",
+            remedy="Check the origin and destination regions, or add a ruleset that covers this route.",
+        )
+    )
+    return tuple(docs)
+
+
+def _default_doc(ruleset: CompiledRuleset, title: str | None, lang: str) -> RuleDoc:
+    node = ruleset.node
+    return RuleDoc(
+        id=f"{ruleset.id}/default",
+        effect="deny",
+        ruleset=ruleset.id,
+        message=_text(node.default_because, lang) or f"No rule of {ruleset.id} permits this transfer.",
+        citations=node.default_cites,
+        remedy=_text(node.default_remedy, lang),
+        source=ruleset.source,
+        ruleset_title=title,
+    )
+
+
+def _text(message: nodes.Message | None, lang: str) -> str | None:
+    return message.in_language(lang).source_text() if message is not None else None

@@ -26,13 +26,14 @@ Fn = Callable[["EvalContext"], Any]
 class EvalContext:
     """Everything a compiled expression may read for one manifest."""
 
-    __slots__ = ("as_of", "facts", "let_cache", "root", "variables", "witnesses")
+    __slots__ = ("as_of", "facts", "let_recorded", "let_values", "root", "variables", "witnesses")
 
     def __init__(self, root: Mapping[str, Any], as_of: dt.date) -> None:
         self.root = root
         self.as_of = as_of
         self.facts: list[RawFact] | None = None
-        self.let_cache: dict[str, tuple[Any, tuple[RawFact, ...]]] = {}
+        self.let_values: dict[str, Any] = {}
+        self.let_recorded: dict[str, tuple[Any, tuple[RawFact, ...]]] = {}
         self.variables: dict[str, Binding] = {}
         self.witnesses: dict[str, Binding] = {}
 
@@ -110,18 +111,20 @@ class Compiler:
         inner_holder: list[Fn] = []
 
         def let_value(ctx: EvalContext) -> Any:
-            cached = ctx.let_cache.get(name)
-            if cached is not None:
-                if ctx.facts is not None:
-                    ctx.facts.extend(cached[1])
-                return cached[0]
+            recorded = ctx.let_recorded.get(name)
             if ctx.facts is None:
-                value = inner_holder[0](ctx)
-                ctx.let_cache[name] = (value, ())
+                if recorded is not None:
+                    return recorded[0]
+                if name in ctx.let_values:
+                    return ctx.let_values[name]
+                value = ctx.let_values[name] = inner_holder[0](ctx)
                 return value
+            if recorded is not None:
+                ctx.facts.extend(recorded[1])
+                return recorded[0]
             mark = len(ctx.facts)
             value = inner_holder[0](ctx)
-            ctx.let_cache[name] = (value, tuple(ctx.facts[mark:]))
+            ctx.let_recorded[name] = (value, tuple(ctx.facts[mark:]))
             return value
 
         self._let_fns[name] = let_value

@@ -9,7 +9,8 @@ from typing import Any, Protocol
 
 from gba_dataflow.core.errors import Diagnostic, EvalError
 from gba_dataflow.dsl import nodes
-from gba_dataflow.engine.compiler import EvalContext, RawFact, format_value
+from gba_dataflow.engine.codegen import FastFn
+from gba_dataflow.engine.compiler import EvalContext, Fn, RawFact, format_value
 from gba_dataflow.engine.model import (
     Fact,
     FailedCondition,
@@ -25,6 +26,7 @@ from gba_dataflow.engine.model import (
 from gba_dataflow.engine.rulebook import CompiledRule, CompiledRuleset, Conjunct, Rulebook
 
 MAX_CLOSEST_ALLOWS = 3
+NO_RULESET = "gba-dataflow/no-ruleset"
 
 
 class ManifestInput(Protocol):
@@ -71,76 +73,125 @@ def route_of(data: Mapping[str, Any]) -> Route:
     return Route(origin.get("region"), destination.get("region"), origin.get("city"), destination.get("city"))
 
 
-def evaluate_manifest(
-    rulebook: Rulebook, manifest: ManifestInput, *, as_of: dt.date | None = None, lang: str = "en"
-) -> ManifestResult:
-    """Decide one loaded, valid manifest."""
-    day = resolve_as_of(manifest.data, as_of)
-    data = _with_transfer_date(manifest.data, day)
-    ctx = EvalContext(data, day)
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The bare decision (no explanation): the verdict and the rule ids that determined it."""
+
+    verdict: Verdict
+    rules: tuple[str, ...]
+    errors: tuple[Diagnostic, ...] = ()
+
+
+@dataclass
+class _Evaluation:
+    """Which rulesets applied and which of their rules held, for one manifest."""
+
+    ctx: EvalContext
+    runs: list[_RulesetRun]
+    outcomes: list[RulesetOutcome]
+    errors: list[Diagnostic]
+
+    @property
+    def verdict(self) -> Verdict:
+        if not self.runs or any(run.decision is Verdict.DENY for run in self.runs):
+            return Verdict.DENY
+        return Verdict.ALLOW
+
+
+def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -> _Evaluation:
+    day = resolve_as_of(data, as_of)
+    ctx = EvalContext(_with_transfer_date(data, day), day)
+    cache: dict[str, Any] = {}
     errors: list[Diagnostic] = []
     runs: list[_RulesetRun] = []
     outcomes: list[RulesetOutcome] = []
     for ruleset in rulebook.rulesets:
-        if not _applies(ruleset, ctx, errors):
+        if not _applies(ruleset, ctx, cache, errors):
             outcomes.append(RulesetOutcome(ruleset.id, False, None))
             continue
-        run = _run_ruleset(ruleset, ctx, day, errors)
+        run = _run_ruleset(ruleset, ctx, cache, errors)
         runs.append(run)
         outcomes.append(RulesetOutcome(ruleset.id, True, run.decision.value))
-    evaluation = _Explainer(ctx, manifest.positions, lang)
+    return _Evaluation(ctx, runs, outcomes, errors)
+
+
+def decide(rulebook: Rulebook, manifest: ManifestInput, *, as_of: dt.date | None = None) -> Decision:
+    """Decide one manifest without building explanations: the fast path for bulk and embedded use.
+
+    The determining rules are the deny rules that held (or `<ruleset>/default` for a default deny),
+    and for an allow the allow rules that held.
+    """
+    evaluation = _evaluate(rulebook, manifest.data, as_of)
+    verdict = evaluation.verdict
+    if not evaluation.runs:
+        return Decision(verdict, (NO_RULESET,), tuple(evaluation.errors))
+    ids: list[str] = []
+    for run in evaluation.runs:
+        if run.decision is Verdict.DENY:
+            ids.extend(rule.id for rule in run.denies) if run.denies else ids.append(
+                f"{run.ruleset.id}/default"
+            )
+        elif verdict is Verdict.ALLOW:
+            ids.extend(rule.id for rule in run.allows)
+    return Decision(verdict, tuple(ids), tuple(evaluation.errors))
+
+
+def evaluate_manifest(
+    rulebook: Rulebook, manifest: ManifestInput, *, as_of: dt.date | None = None, lang: str = "en"
+) -> ManifestResult:
+    """Decide one loaded, valid manifest and explain the decision (reasons, facts, obligations, remedies)."""
+    evaluation = _evaluate(rulebook, manifest.data, as_of)
+    ctx, runs = evaluation.ctx, evaluation.runs
+    data = ctx.root
+    explainer = _Explainer(ctx, manifest.positions, lang)
     route = route_of(data)
     reasons: list[Reason] = []
     remedies: list[Remedy] = []
     obligations: list[Obligation] = []
+    verdict = evaluation.verdict
     if not runs:
-        verdict = Verdict.DENY
         reasons.append(
             Reason(
-                rule="gba-dataflow/no-ruleset",
+                rule=NO_RULESET,
                 effect="deny",
                 message=f"no ruleset covers {route.origin} → {route.destination}; transfers are denied "
                 "unless a ruleset applies (fail closed)",
                 citations=(),
-                facts=evaluation.route_facts(),
+                facts=explainer.route_facts(),
                 source="gba-dataflow",
             )
         )
         remedies.append(
             Remedy(
-                "gba-dataflow/no-ruleset",
+                NO_RULESET,
                 "remedy",
                 "check the origin and destination regions, or add a ruleset that covers this route",
             )
         )
     else:
-        verdict = Verdict.DENY if any(run.decision is Verdict.DENY for run in runs) else Verdict.ALLOW
         for run in runs:
             if run.decision is Verdict.DENY:
-                reasons.extend(
-                    evaluation.reasons(run.denies) if run.denies else [evaluation.default_deny(run)]
-                )
-                remedies.extend(evaluation.remedies(run))
+                reasons.extend(explainer.reasons(run.denies) if run.denies else [explainer.default_deny(run)])
+                remedies.extend(explainer.remedies(run))
             elif verdict is Verdict.ALLOW:
-                reasons.extend(evaluation.reasons(run.allows))
+                reasons.extend(explainer.reasons(run.allows))
         if verdict is Verdict.ALLOW:
-            obligations = evaluation.obligations([rule for run in runs for rule in run.allows])
+            obligations = explainer.obligations([rule for run in runs for rule in run.allows])
     warnings = [_manifest_warning(d) for d in manifest.warnings]
-    warnings.extend(evaluation.warnings([rule for run in runs for rule in run.warns]))
-    title = data.get("title") or None
+    warnings.extend(explainer.warnings([rule for run in runs for rule in run.warns]))
     return ManifestResult(
         manifest=manifest.path,
         id=data.get("id"),
         route=route,
         decision=verdict,
-        as_of=day,
+        as_of=ctx.as_of,
         reasons=tuple(reasons),
         obligations=tuple(obligations),
         warnings=tuple(warnings),
         remedies=tuple(remedies),
-        rulesets=tuple(outcomes),
-        errors=tuple(errors),
-        title=title,
+        rulesets=tuple(evaluation.outcomes),
+        errors=tuple(evaluation.errors),
+        title=data.get("title") or None,
         digest=manifest.digest,
     )
 
@@ -162,11 +213,40 @@ def _with_transfer_date(data: dict[str, Any], day: dt.date) -> dict[str, Any]:
     return data
 
 
-def _applies(ruleset: CompiledRuleset, ctx: EvalContext, errors: list[Diagnostic]) -> bool:
+def _fast(fn: FastFn | None, ctx: EvalContext, cache: dict[str, Any]) -> bool | None:
+    """Run a generated fast-path function; None means "fall back to the closure path"."""
+    if fn is None:
+        return None
+    try:
+        value = fn(ctx.root, ctx.as_of, cache)
+    except Exception:
+        return None
+    return value if value is True or value is False else None
+
+
+def _strict(fn: Fn, ctx: EvalContext, span: Any) -> bool:
+    """Evaluate a closure to a bool; a condition that yields no bool is an error (fail closed)."""
+    value = fn(ctx)
+    if value is True or value is False:
+        return value
+    raise EvalError(
+        "a condition has no value (null)" if value is None else f"a condition is {value!r}",
+        code="E301" if value is None else "E302",
+        span=span,
+        hint="guard optional fields with `has(path) and ...`",
+    )
+
+
+def _applies(
+    ruleset: CompiledRuleset, ctx: EvalContext, cache: dict[str, Any], errors: list[Diagnostic]
+) -> bool:
     if ruleset.applies is None:
         return True
+    fast = _fast(ruleset.fast_applies, ctx, cache)
+    if fast is not None:
+        return fast
     try:
-        return ruleset.applies(ctx) is True
+        return _strict(ruleset.applies, ctx, ruleset.node.applies.span if ruleset.node.applies else None)
     except EvalError as error:
         errors.extend(
             _tag(error, f"`applies when` of {ruleset.id} failed; the ruleset is treated as applying")
@@ -175,18 +255,21 @@ def _applies(ruleset: CompiledRuleset, ctx: EvalContext, errors: list[Diagnostic
 
 
 def _run_ruleset(
-    ruleset: CompiledRuleset, ctx: EvalContext, day: dt.date, errors: list[Diagnostic]
+    ruleset: CompiledRuleset, ctx: EvalContext, cache: dict[str, Any], errors: list[Diagnostic]
 ) -> _RulesetRun:
     run = _RulesetRun(ruleset)
+    day = ctx.as_of
     for rule in ruleset.rules:
         if not rule.node.active_on(day):
             continue
-        try:
-            holds = rule.condition(ctx) is True
-        except EvalError as error:
-            holds = rule.effect == "deny"  # fail closed (design §3.8)
-            effect = "counts as holding" if holds else "counts as not holding"
-            errors.extend(_tag(error, f"rule {rule.id} could not be evaluated and {effect}"))
+        holds = _fast(rule.fast, ctx, cache)
+        if holds is None:
+            try:
+                holds = _strict(rule.condition, ctx, rule.node.condition.span)
+            except EvalError as error:
+                holds = rule.effect == "deny"  # fail closed (design §3.8)
+                effect = "counts as holding" if holds else "counts as not holding"
+                errors.extend(_tag(error, f"rule {rule.id} could not be evaluated and {effect}"))
         if holds:
             {"deny": run.denies, "allow": run.allows, "warn": run.warns}[rule.effect].append(rule)
     return run
@@ -216,19 +299,27 @@ class _Explainer:
         self.ctx = ctx
         self.positions = positions
         self.lang = lang
+        self._rule_facts: dict[str, tuple[tuple[Fact, ...], dict[str, Any]]] = {}
+
+    def rule_facts(self, rule: CompiledRule) -> tuple[Fact, ...]:
+        """The facts of a rule that held, computed once; also leaves its witnesses for its messages."""
+        cached = self._rule_facts.get(rule.id)
+        if cached is None:
+            facts, _ = self.facts_of(rule.condition)
+            cached = self._rule_facts[rule.id] = (facts, dict(self.ctx.witnesses))
+        self.ctx.witnesses = dict(cached[1])
+        return cached[0]
 
     def facts_of(self, fn: Any) -> tuple[tuple[Fact, ...], bool]:
         """Re-evaluate `fn` recording facts; returns (facts, value is True)."""
         ctx = self.ctx
         ctx.facts = []
         ctx.witnesses = {}
-        ctx.let_cache = {}
         try:
             value = fn(ctx) is True
         except EvalError:
             value = False
         raw, ctx.facts = ctx.facts, None
-        ctx.let_cache = {}
         return self._facts(raw), value
 
     def _facts(self, raw: list[RawFact]) -> tuple[Fact, ...]:
@@ -248,7 +339,7 @@ class _Explainer:
         return self._facts(raw)
 
     def reason(self, rule: CompiledRule) -> Reason:
-        facts, _ = self.facts_of(rule.condition)  # also sets the witnesses used by the message
+        facts = self.rule_facts(rule)
         message = rule.because.render(self.ctx, self.lang) if rule.because else rule.id
         return Reason(rule.id, rule.effect, message, rule.node.cites, facts, rule.source, rule.node.span.line)
 
@@ -274,7 +365,7 @@ class _Explainer:
         seen: set[str] = set()
         out: list[Obligation] = []
         for rule in rules:
-            self.facts_of(rule.condition)
+            self.rule_facts(rule)
             for message in rule.requires:
                 text = message.render(self.ctx, self.lang)
                 if text not in seen:
@@ -302,7 +393,7 @@ class _Explainer:
         out: list[Remedy] = []
         for rule in run.denies:
             if rule.remedy is not None:
-                self.facts_of(rule.condition)
+                self.rule_facts(rule)
                 out.append(Remedy(rule.id, "remedy", rule.remedy.render(self.ctx, self.lang)))
         if run.denies:
             return out

@@ -131,15 +131,40 @@ class RulesInfo:
     digest: str
 
 
+@dataclass(frozen=True, slots=True)
+class RuleDoc:
+    """What one rule says, independent of any manifest: for formats that describe every rule (SARIF).
+
+    Besides the rules of the rulebook there are the synthetic ids a reason may carry: `<ruleset>/default`
+    (a ruleset's default deny) and `gba-dataflow/no-ruleset` (no ruleset applies).
+    """
+
+    id: str
+    effect: str  # "deny" | "allow" | "warn"
+    ruleset: str
+    message: str  # the `because` text as written, `{path}` placeholders included
+    citations: tuple[str, ...] = ()
+    remedy: str | None = None
+    requires: tuple[str, ...] = ()
+    effective_from: dt.date | None = None
+    effective_until: dt.date | None = None
+    source: str | None = None
+    ruleset_title: str | None = None
+
+
 @dataclass(frozen=True)
 class RunResult:
-    """A whole `check` run: the rules used and one result per manifest, in input order."""
+    """A whole `check` run: the rules used and one result per manifest, in input order.
+
+    `rule_docs` describes every rule the run could report (empty when the producer did not fill it in).
+    """
 
     rules: RulesInfo
     results: tuple[ManifestResult, ...]
     as_of: dt.date | None = None
     lang: str = "en"
     summary: dict[str, int] = field(default_factory=dict)
+    rule_docs: tuple[RuleDoc, ...] = ()
 
     def counts(self) -> dict[str, int]:
         counts = {verdict.value: 0 for verdict in Verdict}

@@ -17,6 +17,7 @@ from gba_dataflow.dsl import nodes
 from gba_dataflow.dsl.catalog import FieldInfo, build_catalog
 from gba_dataflow.dsl.checker import check_rulesets
 from gba_dataflow.dsl.parser import parse_file
+from gba_dataflow.engine.codegen import FastFn, generate
 from gba_dataflow.engine.compiler import Compiler, EvalContext, Fn, compile_template
 from gba_dataflow.engine.model import RulesInfo
 
@@ -59,6 +60,7 @@ class CompiledRule:
     requires: tuple[CompiledMessage, ...]
     remedy: CompiledMessage | None
     source: str
+    fast: FastFn
 
     @property
     def effect(self) -> str:
@@ -76,6 +78,7 @@ class CompiledRuleset:
     default_because: CompiledMessage | None
     default_remedy: CompiledMessage | None
     source: str
+    fast_applies: FastFn | None
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,11 @@ def compile_rulebook(
 def compile_ruleset(ruleset: nodes.Ruleset) -> CompiledRuleset:
     """Compile one parsed ruleset."""
     compiler = Compiler({let.name: let for let in ruleset.lets})
-    rules = tuple(_compile_rule(ruleset, rule, compiler) for rule in ruleset.rules)
+    fast_applies, fast_rules = generate(ruleset)
+    rules = tuple(
+        _compile_rule(ruleset, rule, compiler, fast)
+        for rule, fast in zip(ruleset.rules, fast_rules, strict=True)
+    )
     applies = compiler.compile(ruleset.applies) if ruleset.applies is not None else None
     return CompiledRuleset(
         id=ruleset.name,
@@ -180,10 +187,11 @@ def compile_ruleset(ruleset: nodes.Ruleset) -> CompiledRuleset:
         default_because=_message(ruleset.default_because, compiler, frozenset()),
         default_remedy=_message(ruleset.default_remedy, compiler, frozenset()),
         source=f"{ruleset.path}:{ruleset.span.line}",
+        fast_applies=fast_applies,
     )
 
 
-def _compile_rule(ruleset: nodes.Ruleset, rule: nodes.Rule, compiler: Compiler) -> CompiledRule:
+def _compile_rule(ruleset: nodes.Ruleset, rule: nodes.Rule, compiler: Compiler, fast: FastFn) -> CompiledRule:
     bound = frozenset(
         node.var for node in rule.condition.walk() if isinstance(node, nodes.Quantifier | nodes.Count)
     )
@@ -203,6 +211,7 @@ def _compile_rule(ruleset: nodes.Ruleset, rule: nodes.Rule, compiler: Compiler) 
         requires=tuple(m for m in (_message(r, compiler, bound) for r in rule.requires) if m is not None),
         remedy=_message(rule.remedy, compiler, bound),
         source=f"{ruleset.path}:{rule.span.line}",
+        fast=fast,
     )
 
 

@@ -1,4 +1,4 @@
-"""Example manifests in examples/manifests/ get the decision and reasons that examples/expected.yaml lists."""
+"""Example manifests in examples/manifests/ get the decision and reasons that expected_examples.yaml lists."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from gba_dataflow.manifests import load_manifest
 
 MANIFESTS = EXAMPLES_DIR / "manifests"
 EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load(
-    (EXAMPLES_DIR / "expected.yaml").read_text(encoding="utf-8")
+    (Path(__file__).with_name("expected_examples.yaml")).read_text(encoding="utf-8")
 )
 FILES = sorted(path.name for path in MANIFESTS.glob("*.yaml"))
 

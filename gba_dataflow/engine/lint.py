@@ -1,0 +1,112 @@
+"""The rule-authoring runs behind `rules check`, `rules fmt` and `rules list`: find, parse, check, format."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from gba_dataflow.core.errors import Diagnostic, DslSyntaxError, Severity, sort_diagnostics
+from gba_dataflow.core.source import Span
+from gba_dataflow.dsl import nodes
+from gba_dataflow.dsl.checker import check_rulesets
+from gba_dataflow.dsl.formatter import format_text
+from gba_dataflow.dsl.parser import parse_file
+from gba_dataflow.engine.rulebook import default_rules_dirs, manifest_catalog, parse_rule_files, rule_files
+
+
+@dataclass(frozen=True)
+class RuleCheckRun:
+    """Every finding of `rules check`: syntax errors and static checks, sorted by location."""
+
+    files: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+
+def check_rule_paths(paths: Sequence[Path] | None = None) -> RuleCheckRun:
+    """Parse and check every rule file under `paths` (default: ./rules, else the shipped rules).
+
+    Raises DslSyntaxError (E108/E503) only when the input cannot be read at all; syntax errors of a file
+    are findings, and the other files are still checked.
+    """
+    files = rule_files(paths or default_rules_dirs())
+    parsed: list[nodes.Ruleset] = []
+    found: list[Diagnostic] = []
+    for path in files:
+        try:
+            parsed.append(parse_file(path))
+        except DslSyntaxError as error:
+            if any(diagnostic.code == "E108" for diagnostic in error.diagnostics):
+                raise
+            found.extend(error.diagnostics)
+    found.extend(check_rulesets(parsed, manifest_catalog()).diagnostics)
+    return RuleCheckRun(tuple(str(path) for path in files), tuple(sort_diagnostics(found)))
+
+
+def load_rulesets(paths: Sequence[Path] | None = None) -> list[nodes.Ruleset]:
+    """Parse the rule files under `paths` (no checks); raises DslSyntaxError with every syntax error."""
+    return parse_rule_files(rule_files(paths or default_rules_dirs()))
+
+
+@dataclass(frozen=True)
+class Formatted:
+    """One rule file before and after formatting."""
+
+    path: Path
+    original: str
+    formatted: str
+
+    @property
+    def changed(self) -> bool:
+        return self.original != self.formatted
+
+
+def format_paths(paths: Sequence[Path], *, width: int | None = None) -> list[Formatted]:
+    """Format every rule file under `paths` in memory. Raises DslSyntaxError (all files' errors at once)."""
+    results: list[Formatted] = []
+    problems: list[Diagnostic] = []
+    for path in rule_files(paths):
+        try:
+            original = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = "it is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.strerror
+            problems.append(Diagnostic("E108", f"cannot read rule file: {reason}", Span(str(path), 1, 1)))
+            continue
+        try:
+            text = (
+                format_text(original, str(path))
+                if width is None
+                else format_text(original, str(path), width=width)
+            )
+        except DslSyntaxError as error:
+            problems.extend(error.diagnostics)
+            continue
+        results.append(Formatted(path, original, text))
+    if problems:
+        raise DslSyntaxError(diagnostics=sort_diagnostics(problems))
+    return results
+
+
+def write_formatted(results: Sequence[Formatted]) -> list[Path]:
+    """Rewrite the files whose layout changed; returns them. Raises DslSyntaxError (E108) when one cannot be
+    written."""
+    written: list[Path] = []
+    for result in results:
+        if not result.changed:
+            continue
+        try:
+            result.path.write_bytes(result.formatted.encode("utf-8"))
+        except OSError as error:
+            raise DslSyntaxError(
+                f"cannot write rule file: {error.strerror}", code="E108", span=Span(str(result.path), 1, 1)
+            ) from None
+        written.append(result.path)
+    return written

@@ -1,0 +1,527 @@
+"""Rule unit tests (`gba-dataflow rules test`): YAML cases, expected outcomes, and coverage.
+
+A case file is a YAML file named `*.test.yaml` (or `.test.yml`) anywhere under a rules directory, or any
+YAML file given with `--cases`. It holds a list of cases, or a mapping with `cases:` and defaults for them
+(`base:`, `as_of:`). Each case:
+
+    - name: core data never leaves               # required
+      base: ../examples/manifests/x.yaml         # a manifest (path relative to this file, or inline) that
+      manifest: {dataset: {core_data: true}}     #   `manifest` (a mapping) is deep-merged over; or
+                                                 #   manifest: path/to/full-manifest.yaml
+      as_of: 2026-12-01                          # optional; default: the manifest's transfer.date
+      decision: deny                             # allow | deny | error (the manifest must not load)
+      rules: [demo/core_data]                    # optional: these rules must fire (others may too)
+      not_rules: [demo/small_volume]             # optional: these rules must not fire
+      obligations: ["separate consent"]          # optional: each text must appear in some obligation
+
+A rule *fires* when it is active on the as-of date, its ruleset applies and its condition holds (an
+evaluation error counts as holding for a deny rule, as in a decision); `<ruleset>/default` fires when a
+ruleset denies because no rule allowed. Coverage counts, over all cases, whether each rule fired and
+whether each top-level condition (each operand of the condition's top-level `and`, and each `applies when`)
+was evaluated true and false. A condition counts only where the engine would evaluate it: when its rule
+is active in an applicable ruleset and every condition before it held.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gba_dataflow.core.errors import Diagnostic, EvalError, GbaError, ManifestError, Severity, UsageError
+from gba_dataflow.core.source import Span, caret_excerpt
+from gba_dataflow.core.suggest import did_you_mean
+from gba_dataflow.engine.compiler import EvalContext
+from gba_dataflow.engine.evaluate import ManifestInput, _with_transfer_date, evaluate_manifest, resolve_as_of
+from gba_dataflow.engine.model import ManifestResult, Verdict
+from gba_dataflow.engine.rulebook import CompiledRuleset, Rulebook, default_rules_dirs, load_rulebook
+from gba_dataflow.manifests import load_manifest, load_manifest_bytes
+from gba_dataflow.manifests.document import ParsedDocument, SourceText
+from gba_dataflow.manifests.json_parser import parse_json
+from gba_dataflow.manifests.yaml_parser import parse_yaml
+
+CASE_SUFFIXES = (".test.yaml", ".test.yml")
+_FILE_KEYS = ("cases", "base", "as_of")
+_CASE_KEYS = (
+    "name",
+    "description",
+    "manifest",
+    "base",
+    "as_of",
+    "decision",
+    "rules",
+    "not_rules",
+    "obligations",
+)
+_DECISIONS = ("allow", "deny", "error")
+
+
+# ---- case files -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    """One test case, as read from its file."""
+
+    file: str
+    name: str
+    line: int
+    pointer: str
+    manifest: str | dict[str, Any]
+    base: str | dict[str, Any] | None
+    as_of: dt.date | None
+    decision: str
+    rules: tuple[str, ...] = ()
+    not_rules: tuple[str, ...] = ()
+    obligations: tuple[str, ...] = ()
+
+
+@dataclass
+class _CaseFile:
+    path: Path
+    source: SourceText
+    doc: ParsedDocument
+
+    def error(self, message: str, pointer: str, hint: str | None = None) -> UsageError:
+        line, column = self.doc.key_position(pointer) if pointer else (1, 1)
+        span = Span(str(self.path), line, column)
+        excerpt = caret_excerpt(self.source.line_text(line), column)
+        diagnostic = Diagnostic("E216", message, span, hint, excerpt=excerpt, json_path=pointer or None)
+        return UsageError(diagnostics=[diagnostic])
+
+
+def discover_case_files(rule_paths: Sequence[Path], extra: Sequence[Path] = ()) -> list[Path]:
+    """`*.test.yaml` / `*.test.yml` files under the rule directories, then the `--cases` files and directories
+    (all `*.yaml`/`*.yml` in them), sorted within each, without duplicates."""
+    found: list[Path] = []
+    for directory in rule_paths:
+        if directory.is_dir():
+            found.extend(
+                sorted(p for p in directory.rglob("*") if p.is_file() and p.name.endswith(CASE_SUFFIXES))
+            )
+    for entry in extra:
+        if entry.is_dir():
+            found.extend(sorted(p for p in entry.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml")))
+        elif entry.is_file():
+            found.append(entry)
+        else:
+            raise UsageError(f"--cases `{entry}` does not exist", code="E502", span=Span(str(entry), 1, 1))
+    unique: list[Path] = []
+    for path in found:
+        if path.resolve() not in {p.resolve() for p in unique}:
+            unique.append(path)
+    return unique
+
+
+def read_cases(path: Path) -> list[Case]:
+    """Read one case file. Raises GbaError (E216, or E40x for YAML that does not parse)."""
+    try:
+        raw = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = "it is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.strerror
+        raise UsageError(
+            f"cannot read test file: {reason}", code="E216", span=Span(str(path), 1, 1)
+        ) from None
+    source = SourceText(str(path), raw)
+    doc = parse_yaml(source)
+    problems = [d for d in doc.diagnostics if d.severity is Severity.ERROR]
+    if problems:
+        raise ManifestError(diagnostics=problems)
+    case_file = _CaseFile(path, source, doc)
+    data = doc.data
+    defaults: dict[str, Any] = {}
+    if isinstance(data, dict):
+        _check_keys(case_file, data, "", _FILE_KEYS)
+        defaults = {key: data[key] for key in ("base", "as_of") if key in data}
+        data, prefix = data.get("cases"), "/cases"
+    else:
+        prefix = ""
+    if not isinstance(data, list) or not data:
+        raise case_file.error(
+            "a test file holds a list of cases, or a mapping with a list under `cases:`",
+            prefix if prefix and isinstance(doc.data, dict) and "cases" in doc.data else "",
+            "see docs/authoring.md for the format",
+        )
+    return [_read_case(case_file, item, f"{prefix}/{index}", defaults) for index, item in enumerate(data)]
+
+
+def _check_keys(case_file: _CaseFile, data: Mapping[str, Any], pointer: str, allowed: Sequence[str]) -> None:
+    for key in data:
+        if key not in allowed:
+            hint = did_you_mean(key, allowed) or f"the keys are: {', '.join(allowed)}"
+            raise case_file.error(f"unknown key `{key}`", f"{pointer}/{key}", hint)
+
+
+def _read_case(case_file: _CaseFile, item: Any, pointer: str, defaults: Mapping[str, Any]) -> Case:
+    if not isinstance(item, dict):
+        raise case_file.error("a case is a mapping with `name`, `manifest` and `decision`", pointer)
+    _check_keys(case_file, item, pointer, _CASE_KEYS)
+    name = item.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise case_file.error("a case needs a `name`", pointer if "name" not in item else f"{pointer}/name")
+    decision = item.get("decision")
+    if not isinstance(decision, str) or decision.lower() not in _DECISIONS:
+        raise case_file.error(
+            f"case `{name}`: `decision` must be one of allow, deny, error",
+            f"{pointer}/decision" if "decision" in item else pointer,
+        )
+    base = item.get("base", defaults.get("base"))
+    manifest = item.get("manifest", {} if base is not None else None)
+    if isinstance(manifest, str) and "manifest" in item:
+        base = None
+    elif not isinstance(manifest, dict):
+        raise case_file.error(
+            f"case `{name}`: `manifest` must be a path or a mapping (merged over `base`)",
+            f"{pointer}/manifest" if "manifest" in item else pointer,
+        )
+    if base is not None and not isinstance(base, str | dict):
+        raise case_file.error(f"case `{name}`: `base` must be a path or a mapping", f"{pointer}/base")
+    as_of = _as_of(case_file, item.get("as_of", defaults.get("as_of")), f"{pointer}/as_of", name)
+    line = case_file.doc.value_position(pointer)[0]
+    return Case(
+        file=str(case_file.path),
+        name=name.strip(),
+        line=line,
+        pointer=pointer,
+        manifest=manifest,
+        base=base,
+        as_of=as_of,
+        decision=decision.lower(),
+        rules=_strings(case_file, item, "rules", pointer, name),
+        not_rules=_strings(case_file, item, "not_rules", pointer, name),
+        obligations=_strings(case_file, item, "obligations", pointer, name),
+    )
+
+
+def _as_of(case_file: _CaseFile, value: Any, pointer: str, name: str) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise case_file.error(f"case `{name}`: `as_of` must be a date (YYYY-MM-DD)", pointer) from None
+
+
+def _strings(
+    case_file: _CaseFile, item: Mapping[str, Any], key: str, pointer: str, name: str
+) -> tuple[str, ...]:
+    value = item.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(entry, str) for entry in value):
+        raise case_file.error(f"case `{name}`: `{key}` must be a list of texts", f"{pointer}/{key}")
+    return tuple(value)
+
+
+# ---- running ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """The outcome of one case: passed, or the differences between expected and actual."""
+
+    case: Case
+    passed: bool
+    failures: tuple[str, ...] = ()
+    decision: str | None = None
+    fired: tuple[str, ...] = ()
+    obligations: tuple[str, ...] = ()
+
+
+@dataclass
+class ConditionCoverage:
+    """How often a top-level condition (or an `applies when`) was evaluated true and false."""
+
+    text: str
+    line: int
+    true: int = 0
+    false: int = 0
+
+
+@dataclass
+class RuleCoverage:
+    id: str
+    effect: str
+    line: int
+    conditions: list[ConditionCoverage]
+    fired: int = 0
+
+
+@dataclass
+class FileCoverage:
+    """The coverage of one rule file (one ruleset)."""
+
+    path: str
+    ruleset: str
+    applies: ConditionCoverage | None
+    rules: list[RuleCoverage]
+
+    def items(self) -> tuple[int, int]:
+        """(covered, total): each rule firing, and each condition being true and being false."""
+        covered = total = 0
+        conditions = [c for rule in self.rules for c in rule.conditions]
+        if self.applies is not None:
+            conditions.append(self.applies)
+        for condition in conditions:
+            covered += (condition.true > 0) + (condition.false > 0)
+            total += 2
+        covered += sum(1 for rule in self.rules if rule.fired)
+        total += len(self.rules)
+        return covered, total
+
+    @property
+    def percent(self) -> float:
+        covered, total = self.items()
+        return 100.0 * covered / total if total else 100.0
+
+
+@dataclass
+class Coverage:
+    files: list[FileCoverage] = field(default_factory=list)
+
+    def items(self) -> tuple[int, int]:
+        pairs = [file.items() for file in self.files]
+        return sum(c for c, _ in pairs), sum(t for _, t in pairs)
+
+    @property
+    def percent(self) -> float:
+        covered, total = self.items()
+        return 100.0 * covered / total if total else 100.0
+
+
+@dataclass(frozen=True)
+class TestRun:
+    """Every case result, in file order, and the coverage they reached."""
+
+    files: tuple[str, ...]
+    results: tuple[CaseResult, ...]
+    coverage: Coverage
+
+    @property
+    def failed(self) -> list[CaseResult]:
+        return [result for result in self.results if not result.passed]
+
+
+def run_rule_tests(rule_paths: Sequence[Path] | None = None, case_paths: Sequence[Path] = ()) -> TestRun:
+    """Load the rules, read every case file, run every case.
+
+    Raises GbaError for unusable input: rules that do not load, malformed case files, no case file at all.
+    """
+    dirs = list(rule_paths or default_rules_dirs())
+    rulebook = load_rulebook(dirs)
+    files = discover_case_files(dirs, case_paths)
+    if not files:
+        shown = ", ".join(str(d) for d in dirs)
+        raise UsageError(
+            f"no test case file under {shown}",
+            code="E216",
+            hint="name case files `*.test.yaml` next to the rules, or pass --cases PATH",
+        )
+    cases = [case for path in files for case in read_cases(path)]
+    coverage = _empty_coverage(rulebook)
+    results = tuple(run_case(rulebook, case, coverage) for case in cases)
+    return TestRun(tuple(str(path) for path in files), results, coverage)
+
+
+def _empty_coverage(rulebook: Rulebook) -> Coverage:
+    files = []
+    for ruleset in rulebook.rulesets:
+        applies = ruleset.node.applies
+        rules = [
+            RuleCoverage(
+                rule.id,
+                rule.effect,
+                rule.node.span.line,
+                [ConditionCoverage(part.text, part.expr.span.line) for part in rule.conjuncts],
+            )
+            for rule in ruleset.rules
+        ]
+        files.append(
+            FileCoverage(
+                ruleset.node.path,
+                ruleset.id,
+                ConditionCoverage("applies when", applies.span.line) if applies else None,
+                rules,
+            )
+        )
+    return Coverage(files)
+
+
+def run_case(rulebook: Rulebook, case: Case, coverage: Coverage | None = None) -> CaseResult:
+    """Run one case; never raises for a case that fails (a manifest that does not load is a result too)."""
+    try:
+        manifest = _load_case_manifest(case)
+    except GbaError as error:
+        if case.decision == "error":
+            return CaseResult(case, True, decision="error")
+        lines = [
+            f"{d.code}: {d.message}" + (f" (at {d.json_path})" if d.json_path else "")
+            for d in error.diagnostics
+        ]
+        return CaseResult(
+            case, False, ("the manifest does not load:", *("  " + line for line in lines)), "error"
+        )
+    result = evaluate_manifest(rulebook, manifest, as_of=case.as_of)
+    fired = fired_rules(rulebook, manifest, result, as_of=case.as_of, coverage=coverage)
+    obligations = tuple(obligation.text for obligation in result.obligations)
+    failures = _compare(rulebook, case, result, fired, obligations)
+    return CaseResult(case, not failures, tuple(failures), result.decision.value, fired, obligations)
+
+
+def _compare(
+    rulebook: Rulebook,
+    case: Case,
+    result: ManifestResult,
+    fired: tuple[str, ...],
+    obligations: tuple[str, ...],
+) -> list[str]:
+    failures: list[str] = []
+    known = {rule.id for ruleset in rulebook.rulesets for rule in ruleset.rules}
+    known |= {f"{ruleset.id}/default" for ruleset in rulebook.rulesets}
+    if result.decision.value != case.decision:
+        failures.append(f"decision: expected {case.decision}, got {result.decision.value}")
+        failures.extend(f"  {reason.rule}: {reason.message}" for reason in result.reasons[:5])
+    for rule_id in (*case.rules, *case.not_rules):
+        if rule_id not in known:
+            hint = did_you_mean(rule_id, known)
+            failures.append(
+                f"rules: `{rule_id}` is not a rule of the loaded rulesets" + (f" ({hint})" if hint else "")
+            )
+    missing = [rule for rule in case.rules if rule in known and rule not in fired]
+    unwanted = [rule for rule in case.not_rules if rule in fired]
+    if missing:
+        failures.append(f"rules: expected to fire, but did not: {', '.join(missing)}")
+    if unwanted:
+        failures.append(f"rules: expected not to fire, but fired: {', '.join(unwanted)}")
+    if missing or unwanted:
+        failures.append(f"  fired: {', '.join(fired) or '(none)'}")
+    absent = [text for text in case.obligations if not any(text in obligation for obligation in obligations)]
+    if absent:
+        failures.extend(
+            f"obligations: no obligation contains {json.dumps(text, ensure_ascii=False)}" for text in absent
+        )
+        failures.extend([f"  got: {text}" for text in obligations] or ["  got: (none)"])
+    return failures
+
+
+# ---- manifests --------------------------------------------------------------------------------
+
+
+def _load_case_manifest(case: Case) -> ManifestInput:
+    folder = Path(case.file).parent
+    display = f"{case.file}#{case.name}"
+    if isinstance(case.manifest, str):
+        return load_manifest(folder / case.manifest)
+    base: Any = {}
+    if isinstance(case.base, str):
+        base = _read_plain(folder / case.base)
+    elif isinstance(case.base, dict):
+        base = case.base
+    merged = _merge(base, case.manifest)
+    raw = json.dumps(merged, ensure_ascii=False, default=_json_default).encode("utf-8")
+    return load_manifest_bytes(raw, display, syntax="json")
+
+
+def _read_plain(path: Path) -> Any:
+    """A manifest file as plain data, before validation (so that a case can patch it)."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = "it is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.strerror
+        raise ManifestError(
+            f"cannot read the base manifest: {reason}", code="E401", span=Span(str(path), 1, 1)
+        ) from None
+    source = SourceText(str(path), text, yaml=path.suffix.lower() != ".json")
+    doc = parse_json(source) if path.suffix.lower() == ".json" else parse_yaml(source)
+    if doc.diagnostics:
+        raise ManifestError(diagnostics=doc.diagnostics)
+    return doc.data
+
+
+def _merge(base: Any, patch: Any) -> Any:
+    """`patch` deep-merged over `base`: mappings merge key by key; anything else replaces."""
+    if isinstance(base, dict) and isinstance(patch, dict):
+        merged = dict(base)
+        for key, value in patch.items():
+            merged[key] = _merge(base.get(key), value) if key in base else value
+        return merged
+    return patch
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+# ---- what fired, and coverage -----------------------------------------------------------------
+
+
+def fired_rules(
+    rulebook: Rulebook,
+    manifest: ManifestInput,
+    result: ManifestResult,
+    *,
+    as_of: dt.date | None = None,
+    coverage: Coverage | None = None,
+) -> tuple[str, ...]:
+    """The rules that fire for a manifest (see the module docstring), in rulebook order; counts coverage."""
+    day = resolve_as_of(manifest.data, as_of)
+    ctx = EvalContext(_with_transfer_date(manifest.data, day), day)
+    applies = {outcome.id: outcome for outcome in result.rulesets}
+    files = {file.ruleset: file for file in coverage.files} if coverage is not None else {}
+    fired: list[str] = []
+    for ruleset in rulebook.rulesets:
+        outcome = applies.get(ruleset.id)
+        file = files.get(ruleset.id)
+        if file is not None and file.applies is not None and ruleset.applies is not None:
+            _count(file.applies, _value(ruleset.applies, ctx))
+        if outcome is None or not outcome.applies:
+            continue
+        here = list(_fire_ruleset(ruleset, ctx, day, file))
+        fired.extend(here)
+        denies = {rule.id for rule in ruleset.rules if rule.effect == "deny"}
+        if outcome.decision == Verdict.DENY.value and not denies.intersection(here):
+            fired.append(f"{ruleset.id}/default")
+    return tuple(fired)
+
+
+def _fire_ruleset(
+    ruleset: CompiledRuleset, ctx: EvalContext, day: dt.date, file: FileCoverage | None
+) -> Iterable[str]:
+    for index, rule in enumerate(ruleset.rules):
+        if not rule.node.active_on(day):
+            continue
+        try:
+            holds = rule.condition(ctx) is True
+        except EvalError:
+            holds = rule.effect == "deny"
+        if holds:
+            yield rule.id
+        if file is None:
+            continue
+        record = file.rules[index]
+        record.fired += int(holds)
+        for part, condition in zip(rule.conjuncts, record.conditions, strict=True):
+            value = _value(part.fn, ctx)
+            _count(condition, value)
+            if value is not True:
+                break
+
+
+def _value(fn: Any, ctx: EvalContext) -> bool | None:
+    try:
+        value = fn(ctx)
+    except EvalError:
+        return None
+    return value if isinstance(value, bool) else None
+
+
+def _count(condition: ConditionCoverage, value: bool | None) -> None:
+    if value is True:
+        condition.true += 1
+    elif value is False:
+        condition.false += 1

@@ -1,0 +1,24 @@
+"""Transfer manifests: strict loading, schema validation, defaults and cross-field checks (E4xx/W4xx).
+
+This layer imports only `gba_dataflow.core`, the standard library, `yaml` and `jsonschema`.
+"""
+
+from gba_dataflow.manifests.files import iter_manifest_files
+from gba_dataflow.manifests.loader import (
+    DEFAULT_MAX_BYTES,
+    LoadedManifest,
+    load_manifest,
+    load_manifest_bytes,
+)
+from gba_dataflow.manifests.schema import schema
+from gba_dataflow.manifests.yaml_parser import DEFAULT_ALIAS_BUDGET
+
+__all__ = [
+    "DEFAULT_ALIAS_BUDGET",
+    "DEFAULT_MAX_BYTES",
+    "LoadedManifest",
+    "iter_manifest_files",
+    "load_manifest",
+    "load_manifest_bytes",
+    "schema",
+]

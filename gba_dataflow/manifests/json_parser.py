@@ -1,0 +1,182 @@
+"""Read a JSON manifest strictly (RFC 8259), keeping the position of every value and key.
+
+The standard `json` module gives no positions, so this is a small recursive-descent parser; strings are
+decoded by the C `scanstring` of the standard library. Duplicate keys are reported (E405), syntax errors
+raise E404 at the offending character, and `NaN`/`Infinity` are refused.
+"""
+
+from __future__ import annotations
+
+import re
+from _json import scanstring as _scan  # the C string decoder behind json.loads
+from typing import Any
+
+from gba_dataflow.core.errors import ManifestError
+from gba_dataflow.manifests.document import MAX_DEPTH, ParsedDocument, Position, SourceText
+from gba_dataflow.manifests.pointers import dotted, escape
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_LITERALS: dict[str, tuple[str, Any]] = {"t": ("true", True), "f": ("false", False), "n": ("null", None)}
+_VALUE_START = "a value (text in double quotes, a number, true, false, null, `{` or `[`)"
+
+
+def parse_json(source: SourceText) -> ParsedDocument:
+    """Parse a JSON document; raise `ManifestError` (E404/E408) when it cannot be read at all."""
+    parser = _JsonParser(source)
+    parser.skip()
+    if parser.pos >= len(source.text):
+        raise source.error(
+            "E408", "the manifest is empty", (1, 1), hint="start from `gba-dataflow new manifest`"
+        )
+    parser.doc.data = parser.value("", 0)
+    parser.skip()
+    if parser.pos < len(source.text):
+        raise parser.fail("unexpected text after the end of the JSON document")
+    return parser.doc
+
+
+class _JsonParser:
+    """Recursive descent over the text, tracking the line and where it starts for every value."""
+
+    __slots__ = ("doc", "line", "line_start", "pos", "source", "text")
+
+    def __init__(self, source: SourceText) -> None:
+        self.source = source
+        self.text = source.text
+        self.pos = 0
+        self.line = 1
+        self.line_start = 0
+        self.doc = ParsedDocument(None)
+
+    def skip(self) -> None:
+        """Skip whitespace, counting lines."""
+        start = self.pos
+        end = _WHITESPACE.match(self.text, start).end()  # type: ignore[union-attr]  # always matches
+        if end != start:
+            newline = self.text.rfind("\n", start, end)
+            if newline >= 0:
+                self.line += self.text.count("\n", start, end)
+                self.line_start = newline + 1
+            self.pos = end
+
+    def here(self) -> Position:
+        return self.line, self.pos - self.line_start + 1
+
+    def fail(self, message: str, *, hint: str | None = None) -> ManifestError:
+        return self.source.error("E404", f"not well-formed JSON: {message}", self.here(), hint=hint)
+
+    def value(self, pointer: str, depth: int) -> Any:
+        self.doc.positions[pointer] = self.here()
+        text, pos = self.text, self.pos
+        char = text[pos : pos + 1]
+        if char == '"':
+            return self.string()
+        if char in ("{", "["):
+            if depth >= MAX_DEPTH:
+                raise self.fail(f"the document nests deeper than {MAX_DEPTH} levels")
+            return self.object(pointer, depth) if char == "{" else self.array(pointer, depth)
+        if char in _LITERALS:
+            word, literal = _LITERALS[char]
+            if text.startswith(word, pos):
+                self.pos = pos + len(word)
+                return literal
+        match = _NUMBER.match(text, pos)
+        if match is not None:
+            return self.number(match)
+        if not char:
+            raise self.fail(f"the text ends where {_VALUE_START} is expected")
+        hint = (
+            "JSON has no NaN or Infinity" if text.startswith(("NaN", "Infinity", "-Infinity"), pos) else None
+        )
+        raise self.fail(f"expected {_VALUE_START}, found `{char}`", hint=hint)
+
+    def number(self, match: re.Match[str]) -> int | float:
+        self.pos = match.end()
+        token = match.group()
+        try:
+            if match.group(1) is None and match.group(2) is None:
+                return int(token)
+            return float(token)
+        except ValueError:
+            self.pos = match.start()
+            raise self.fail("the number has too many digits") from None
+
+    def string(self) -> str:
+        try:
+            value, self.pos = _scan(self.text, self.pos + 1, True)
+        except ValueError as exc:  # json.JSONDecodeError: unterminated string, bad escape, control character
+            offset = getattr(exc, "pos", self.pos)
+            problem = str(getattr(exc, "msg", exc))
+            raise self.source.error(
+                "E404",
+                f"not well-formed JSON: {problem[:1].lower()}{problem[1:]}",
+                self.source.position_of(offset),
+            ) from None
+        return value
+
+    def object(self, pointer: str, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        self.pos += 1
+        self.skip()
+        if self.text.startswith("}", self.pos):
+            self.pos += 1
+            return result
+        while True:
+            if not self.text.startswith('"', self.pos):
+                raise self.fail("expected a key in double quotes")
+            key_position = self.here()
+            key = self.string()
+            child = f"{pointer}/{escape(key)}"
+            if key in result:
+                first = self.doc.key_positions.get(child, (0, 0))[0]
+                self.doc.diagnostics.append(
+                    self.source.diagnostic(
+                        "E405",
+                        f"duplicate key `{dotted(child)}` (first at line {first})",
+                        key_position,
+                        json_path=child,
+                        hint="keep one of the two entries",
+                    )
+                )
+            else:
+                self.doc.key_positions[child] = key_position
+            self.skip()
+            if not self.text.startswith(":", self.pos):
+                raise self.fail("expected `:` after the key")
+            self.pos += 1
+            self.skip()
+            result[key] = self.value(child, depth + 1)
+            if self.close("}"):
+                return result
+
+    def array(self, pointer: str, depth: int) -> list[Any]:
+        result: list[Any] = []
+        self.pos += 1
+        self.skip()
+        if self.text.startswith("]", self.pos):
+            self.pos += 1
+            return result
+        while True:
+            result.append(self.value(f"{pointer}/{len(result)}", depth + 1))
+            if self.close("]"):
+                return result
+
+    def close(self, bracket: str) -> bool:
+        """After a member: consume `,` (False: another member follows) or the closing bracket (True)."""
+        self.skip()
+        char = self.text[self.pos : self.pos + 1]
+        if char == bracket:
+            self.pos += 1
+            return True
+        if char != ",":
+            raise self.fail(
+                f"expected `,` or `{bracket}`" + (f", found `{char}`" if char else " before the end")
+            )
+        self.pos += 1
+        self.skip()
+        if self.text.startswith(bracket, self.pos):
+            raise self.fail(
+                f"a comma before `{bracket}` is not allowed in JSON", hint="remove the trailing comma"
+            )
+        return False

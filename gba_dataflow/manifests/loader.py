@@ -1,0 +1,178 @@
+"""Load a manifest strictly: read, decode, parse, validate, fill in defaults, cross-check.
+
+Anything wrong raises `ManifestError` with every diagnostic found (sorted by position); nothing else
+escapes. A manifest that loads is valid: the loader never fails open.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from gba_dataflow.core.errors import Diagnostic, ManifestError, Severity, sort_diagnostics
+from gba_dataflow.core.source import Span, caret_excerpt
+from gba_dataflow.manifests.crosscheck import cross_check
+from gba_dataflow.manifests.document import ParsedDocument, SourceText
+from gba_dataflow.manifests.json_parser import parse_json
+from gba_dataflow.manifests.schema import normaliser
+from gba_dataflow.manifests.validate import describe, schema_diagnostics
+from gba_dataflow.manifests.yaml_parser import DEFAULT_ALIAS_BUDGET, parse_yaml
+
+DEFAULT_MAX_BYTES = 1024 * 1024
+"""Largest manifest accepted (E402), in bytes."""
+
+Syntax = Literal["yaml", "json"]
+_LEADING_SPACE = re.compile(r"\s*")
+
+
+@dataclass(frozen=True)
+class LoadedManifest:
+    """A validated manifest: data with every default filled in and dates as `datetime.date`."""
+
+    path: str
+    """The display path as given (`<stdin>` for standard input)."""
+    data: dict[str, Any]
+    """The manifest; every path of the schema exists (absent optional values are None)."""
+    positions: Mapping[str, tuple[int, int]]
+    """JSON pointer (`/transfer/origin/region`) -> 1-based (line, column) of the value in the file."""
+    digest: str
+    """`sha256:<hex>` of the raw bytes."""
+    warnings: tuple[Diagnostic, ...] = ()
+    """W412/W413 findings, located, with their JSON path."""
+
+
+def load_manifest(
+    path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, alias_budget: int = DEFAULT_ALIAS_BUDGET
+) -> LoadedManifest:
+    """Read and load the manifest at `path` (YAML for .yaml/.yml, JSON for .json, else by content)."""
+    display = str(path)
+    return load_manifest_bytes(
+        _read(display, max_bytes), display, max_bytes=max_bytes, alias_budget=alias_budget
+    )
+
+
+def load_manifest_bytes(
+    raw: bytes,
+    display_path: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    alias_budget: int = DEFAULT_ALIAS_BUDGET,
+    syntax: Syntax | None = None,
+) -> LoadedManifest:
+    """Load a manifest from its bytes; `display_path` names it in diagnostics and picks YAML or JSON."""
+    try:
+        return _load(raw, display_path, max_bytes, alias_budget, syntax)
+    except ManifestError:
+        raise
+    except Exception as exc:  # a bug must still fail closed, as a ManifestError
+        message = f"internal error while loading the manifest: {type(exc).__name__}: {exc}"
+        diagnostic = Diagnostic("E900", message, Span(display_path, 1, 1), "please report this as a bug")
+        raise ManifestError(diagnostics=[diagnostic]) from exc
+
+
+def _load(
+    raw: bytes, display: str, max_bytes: int, alias_budget: int, syntax: Syntax | None
+) -> LoadedManifest:
+    if len(raw) > max_bytes:
+        raise _file_error("E402", display, f"the manifest is larger than the limit of {max_bytes:,} bytes")
+    text = _decode(raw, display)
+    syntax = syntax or _syntax_of(display, text)
+    source = SourceText(display, text, yaml=syntax == "yaml")
+    doc = parse_json(source) if syntax == "json" else parse_yaml(source, alias_budget=alias_budget)
+    if not isinstance(doc.data, dict):
+        raise _not_a_mapping(doc, source)
+    errors = _validate(doc, source)
+    if errors:
+        raise ManifestError(diagnostics=sort_diagnostics(errors))
+    normaliser().apply(doc.data)
+    found = cross_check(doc, source)
+    errors = [diagnostic for diagnostic in found if diagnostic.severity is Severity.ERROR]
+    if errors:
+        raise ManifestError(diagnostics=sort_diagnostics(errors))
+    warnings = tuple(
+        sort_diagnostics(diagnostic for diagnostic in found if diagnostic.severity is not Severity.ERROR)
+    )
+    digest = "sha256:" + hashlib.sha256(raw).hexdigest()
+    return LoadedManifest(display, doc.data, doc.positions, digest, warnings)
+
+
+def _validate(doc: ParsedDocument, source: SourceText) -> list[Diagnostic]:
+    """Parse-level diagnostics plus schema violations (one per value: a parse finding wins)."""
+    errors = list(doc.diagnostics)
+    reported = {diagnostic.json_path for diagnostic in errors}
+    errors.extend(d for d in schema_diagnostics(doc, source) if d.json_path not in reported)
+    return errors
+
+
+def _read(display: str, max_bytes: int) -> bytes:
+    try:
+        with open(display, "rb") as handle:
+            return handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        problem, hint = "no such file", "check the path"
+    except IsADirectoryError:
+        problem, hint = "it is a directory, not a file", "give the manifest file, or check the directory"
+    except PermissionError:
+        problem, hint = "permission denied", "check the file's permissions"
+    except OSError as exc:
+        problem, hint = exc.strerror or str(exc), None
+    except ValueError as exc:  # e.g. an embedded NUL in the path
+        problem, hint = str(exc), None
+    raise _file_error("E401", display, f"cannot read the manifest: {problem}", hint=hint)
+
+
+def _file_error(code: str, display: str, message: str, *, hint: str | None = None) -> ManifestError:
+    return ManifestError(diagnostics=[Diagnostic(code, message, Span(display, 1, 1), hint)])
+
+
+def _decode(raw: bytes, display: str) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(raw, display, exc.start) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _not_utf8(raw: bytes, display: str, offset: int) -> ManifestError:
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    line_end = raw.find(b"\n", offset)
+    line_bytes = raw[line_start : line_end if line_end >= 0 else len(raw)]
+    line = raw.count(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", "replace")) + 1
+    utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+    hint = "the file is UTF-16; save it as UTF-8" if utf16 else "save the file as UTF-8"
+    diagnostic = Diagnostic(
+        "E403",
+        f"the manifest is not UTF-8 text: byte 0x{raw[offset]:02x} at offset {offset} is not valid UTF-8",
+        Span(display, line, column, line, column + 1, offset, offset + 1),
+        hint,
+        excerpt=caret_excerpt(line_bytes.decode("utf-8", "replace")[:200], column) if column <= 200 else None,
+    )
+    return ManifestError(diagnostics=[diagnostic])
+
+
+def _syntax_of(display: str, text: str) -> Syntax:
+    suffix = os.path.splitext(display)[1].lower()
+    if suffix == ".json":
+        return "json"
+    if suffix in (".yaml", ".yml"):
+        return "yaml"
+    start = _LEADING_SPACE.match(text).end()  # type: ignore[union-attr]  # always matches
+    return "json" if text.startswith("{", start) else "yaml"
+
+
+def _not_a_mapping(doc: ParsedDocument, source: SourceText) -> ManifestError:
+    found = describe(doc.data)
+    diagnostic = source.diagnostic(
+        "E408",
+        f"the manifest must be a mapping of fields (`apiVersion: ...`, `kind: ...`), not {found}",
+        doc.value_position(""),
+        json_path="",
+        hint="start from `gba-dataflow new manifest`",
+    )
+    return ManifestError(diagnostics=sort_diagnostics([*doc.diagnostics, diagnostic]))

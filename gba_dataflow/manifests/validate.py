@@ -1,0 +1,214 @@
+"""Schema validation (E410): every violation, each at the offending value, in words a data steward reads."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from jsonschema.exceptions import ValidationError
+
+from gba_dataflow.core.errors import Diagnostic
+from gba_dataflow.core.suggest import did_you_mean
+from gba_dataflow.manifests.document import ParsedDocument, SourceText
+from gba_dataflow.manifests.pointers import dotted, escape, join
+from gba_dataflow.manifests.schema import fast_check, validator
+
+_TYPE_WORDS = {
+    "object": "a mapping of fields",
+    "array": "a list",
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
+_PATTERN_WORDS = {
+    "^[A-Z]{2}(-[A-Z0-9]{1,3})?$": (
+        "an ISO 3166 region code such as `CN-GD`, `HK` or `MO`",
+        "write the code in capitals: `CN-GD` for Guangdong, `HK` for Hong Kong, `MO` for Macao",
+    ),
+    "^[a-z0-9][a-z0-9._-]*$": (
+        "a slug of lower-case letters, digits, `.`, `_` and `-`, starting with a letter or digit",
+        "for example `crm-to-hk-service-centre`",
+    ),
+}
+_SENTENCE_END = re.compile(r"(?<=[a-z)`])\. (?=[A-Z])")
+_LOOKS_LIKE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def schema_diagnostics(doc: ParsedDocument, source: SourceText) -> list[Diagnostic]:
+    """Validate `doc.data` (dates still text) against the manifest schema; [] when it is valid."""
+    check = fast_check()
+    if check is not None and check(doc.data):
+        return []
+    found = _Translator(doc, source).translate(validator().iter_errors(doc.data))
+    if not found:  # the fast check and jsonschema disagree: fail closed
+        found.append(
+            source.diagnostic("E410", "the manifest does not match the manifest schema", (1, 1), json_path="")
+        )
+    return found
+
+
+def describe(value: Any) -> str:
+    """A short, readable rendering of a manifest value for messages."""
+    if value is None:
+        return "null (no value)"
+    if value is True or value is False:
+        return f"`{str(value).lower()}`"
+    if isinstance(value, str):
+        shown = value if value.isprintable() else value.encode("unicode_escape").decode("ascii")
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        return f"the text `{shown}`" if shown else "empty text"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"`{value}`"
+
+
+class _Translator:
+    """Turns jsonschema errors into located diagnostics, one per offending value."""
+
+    def __init__(self, doc: ParsedDocument, source: SourceText) -> None:
+        self.doc = doc
+        self.source = source
+
+    def translate(self, errors: Iterator[ValidationError]) -> list[Diagnostic]:
+        by_pointer: dict[str, list[ValidationError]] = {}
+        for error in errors:
+            by_pointer.setdefault(join(error.absolute_path), []).append(error)
+        found: list[Diagnostic] = []
+        for pointer, errors_here in by_pointer.items():
+            typed = [error for error in errors_here if error.validator == "type"]
+            # a value of the wrong type: its other complaints add nothing
+            group = typed[:1] if typed else errors_here
+            structural = [error for error in group if error.validator in ("required", "additionalProperties")]
+            if structural:
+                found.extend(self._object(pointer, structural[0]))
+            found.extend(
+                self._value(pointer, error)
+                for error in group
+                if error.validator not in ("required", "additionalProperties")
+            )
+        return found
+
+    # --- objects: missing and unknown fields --------------------------------------------------------------
+
+    def _object(self, pointer: str, error: ValidationError) -> Iterator[Diagnostic]:
+        instance: Any = error.instance
+        subschema = error.schema if isinstance(error.schema, Mapping) else {}
+        properties: Mapping[str, Any] = subschema.get("properties", {})
+        missing = [name for name in subschema.get("required", ()) if name not in instance]
+        unknown = (
+            [name for name in instance if name not in properties]
+            if subschema.get("additionalProperties", True) is False
+            else []
+        )
+        for name in unknown:
+            yield self._unknown(pointer, name, properties, missing)
+        for name in missing:
+            child = f"{pointer}/{escape(name)}"
+            description = _first_sentence(str(properties.get(name, {}).get("description", "")))
+            yield self.source.diagnostic(
+                "E410",
+                f"`{dotted(child)}` is required",
+                self.doc.key_position(pointer),
+                json_path=child,
+                hint=f"add `{name}`: {description}" if description else None,
+            )
+
+    def _unknown(
+        self, pointer: str, name: str, properties: Mapping[str, Any], missing: list[str]
+    ) -> Diagnostic:
+        child = f"{pointer}/{escape(name)}"
+        suggestion = did_you_mean(name, properties)
+        close = [candidate for candidate in missing if did_you_mean(name, [candidate])]
+        if close:  # `transfr` for a missing `transfer`: one diagnostic, not two
+            missing.remove(close[0])
+            suggestion = did_you_mean(name, close[:1])
+        message = f"unknown field `{dotted(child)}`" + (f" ({suggestion})" if suggestion else "")
+        allowed = ", ".join(f"`{key}`" for key in properties)
+        where = f"`{dotted(pointer)}`" if pointer else "the top level"
+        return self.source.diagnostic(
+            "E410",
+            message,
+            self.doc.key_position(child),
+            json_path=child,
+            hint=f"fields allowed at {where}: {allowed}" if allowed else None,
+        )
+
+    # --- values -------------------------------------------------------------------------------------------
+
+    def _value(self, pointer: str, error: ValidationError) -> Diagnostic:
+        message, hint = self._words(pointer, error)
+        return self.source.diagnostic(
+            "E410", message, self.doc.value_position(pointer), json_path=pointer, hint=hint
+        )
+
+    def _words(self, pointer: str, error: ValidationError) -> tuple[str, str | None]:
+        name = f"`{dotted(pointer)}`"
+        value: Any = error.instance
+        schema = error.schema if isinstance(error.schema, Mapping) else {}
+        keyword = error.validator
+        expected: Any = error.validator_value
+        if keyword == "type":
+            return self._type_words(name, value, schema)
+        if keyword == "enum":
+            options = ", ".join("null" if option is None else f"`{option}`" for option in expected)
+            hint = did_you_mean(value, [o for o in expected if o]) if isinstance(value, str) else None
+            return f"{name} must be one of {options}, not {describe(value)}", hint
+        if keyword == "const":
+            return f"{name} must be `{expected}`, not {describe(value)}", None
+        if keyword == "pattern":
+            words, hint = _PATTERN_WORDS.get(str(expected), (f"text matching `{expected}`", None))
+            return f"{name} must be {words}, not {describe(value)}", hint
+        if keyword == "format":
+            return _date_words(name, value)
+        if keyword == "minLength":
+            return f"{name} must not be empty", "write a value, or leave the field out if it is optional"
+        if keyword == "maxLength":
+            return f"{name} is longer than {expected} characters", None
+        if keyword == "minimum":
+            return f"{name} must be {expected} or more, not {describe(value)}", None
+        if keyword == "minItems":
+            return f"{name} must list at least {expected} item{'s' if expected != 1 else ''}", None
+        return f"{name}: {error.message}", None
+
+    def _type_words(self, name: str, value: Any, schema: Mapping[str, Any]) -> tuple[str, str | None]:
+        types = schema.get("type", [])
+        names = [types] if isinstance(types, str) else list(types)
+        if schema.get("format") == "date":
+            wanted = "a date written YYYY-MM-DD" + (" or null" if "null" in names else "")
+        else:
+            wanted = " or ".join(_TYPE_WORDS.get(type_name, type_name) for type_name in names)
+        return f"{name} must be {wanted}, not {describe(value)}", _type_hint(names, value)
+
+
+def _first_sentence(text: str) -> str:
+    return _SENTENCE_END.split(text)[0].rstrip(".")
+
+
+def _type_hint(names: list[str], value: Any) -> str | None:
+    if "string" in names and (value is True or value is False):
+        return "quote it if you mean the text"
+    if "integer" in names and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return "write the number without quotes"
+    if "integer" in names and isinstance(value, float):
+        return "write a whole number"
+    if "boolean" in names and isinstance(value, str) and value.lower() in ("true", "false"):
+        return "write true or false without quotes"
+    if "array" in names and isinstance(value, dict):
+        return "write the entries as a list, one `- ` per entry"
+    if "object" in names and value is None:
+        return "fill in its fields, or leave it out if it is optional"
+    return None
+
+
+def _date_words(name: str, value: Any) -> tuple[str, str | None]:
+    shown = describe(value)
+    if isinstance(value, str) and _LOOKS_LIKE_DATE.fullmatch(value):
+        return f"{name} is not a real calendar date: {shown}", "check the month and the day"
+    if isinstance(value, str) and _LOOKS_LIKE_DATE.match(value):
+        return f"{name} must be a date written YYYY-MM-DD, not {shown}", "write only the date, without a time"
+    return f"{name} must be a date written YYYY-MM-DD, not {shown}", None

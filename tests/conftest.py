@@ -13,6 +13,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the rules cache of the test run out of the user's own cache directory."""
+    if "GBA_DATAFLOW_CACHE_DIR" not in os.environ:
+        import tempfile
+
+        os.environ["GBA_DATAFLOW_CACHE_DIR"] = tempfile.mkdtemp(prefix="gba-dataflow-test-cache-")
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT

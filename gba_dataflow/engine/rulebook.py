@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from gba_dataflow.core.errors import CheckError, Diagnostic, DslSyntaxError, GbaError
 from gba_dataflow.core.resources import data_dir, schema_path
 from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
-from gba_dataflow.dsl.catalog import FieldInfo, build_catalog
-from gba_dataflow.dsl.checker import check_rulesets
-from gba_dataflow.dsl.parser import parse_file
+from gba_dataflow.dsl.catalog import FieldInfo
+from gba_dataflow.engine import cache
 from gba_dataflow.engine.codegen import FastFn, generate
 from gba_dataflow.engine.compiler import Compiler, EvalContext, Fn, compile_template
 from gba_dataflow.engine.model import RulesInfo
@@ -128,20 +127,50 @@ def rule_files(dirs: Iterable[Path]) -> list[Path]:
     return found
 
 
-@cache
+@functools.cache
 def manifest_catalog() -> dict[str, FieldInfo]:
     """The paths rules may read, from the shipped manifest JSON Schema."""
+    from gba_dataflow.dsl.catalog import build_catalog
+
     with schema_path("manifest").open(encoding="utf-8") as handle:
         return build_catalog(json.load(handle))
 
 
 def parse_rule_files(files: Sequence[Path]) -> list[nodes.Ruleset]:
     """Parse every file, raising one DslSyntaxError with the errors of all of them."""
+    return _parse_sources([(path, _read_rule_file(path)) for path in files])
+
+
+def _read_rule_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise DslSyntaxError(
+            f"cannot read rule file: {error.strerror}", code="E108", span=Span(str(path), 1, 1)
+        ) from None
+
+
+def _parse_sources(sources: Sequence[tuple[Path, bytes]]) -> list[nodes.Ruleset]:
+    from gba_dataflow.dsl.parser import parse_text
+
     parsed: list[nodes.Ruleset] = []
     problems: list[Diagnostic] = []
-    for path in files:
+    for path, data in sources:
         try:
-            parsed.append(parse_file(path))
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            problems.append(
+                Diagnostic(
+                    "E108",
+                    "cannot read rule file: it is not UTF-8 text",
+                    Span(str(path), line, 1),
+                    "save the file as UTF-8",
+                )
+            )
+            continue
+        try:
+            parsed.append(parse_text(text, str(path)))
         except DslSyntaxError as error:
             problems.extend(error.diagnostics)
     if problems:
@@ -149,14 +178,29 @@ def parse_rule_files(files: Sequence[Path]) -> list[nodes.Ruleset]:
     return parsed
 
 
-def load_rulebook(dirs: Sequence[Path] | None = None) -> Rulebook:
-    """Parse, check and compile the rules in `dirs`. Raises DslSyntaxError or CheckError on errors."""
+def load_rulebook(dirs: Sequence[Path] | None = None, *, use_cache: bool = True) -> Rulebook:
+    """Parse, check and compile the rules in `dirs`. Raises DslSyntaxError or CheckError on errors.
+
+    Parsed and checked rulesets are cached on disk (see `engine/cache.py`); a cache hit skips the
+    parser and the checker, which is most of a cold start.
+    """
     files = rule_files(dirs or default_rules_dirs())
-    rulesets = parse_rule_files(files)
+    sources = [(path, _read_rule_file(path)) for path in files]
+    key = cache.rules_key([(str(path), data) for path, data in sources])
+    cached = cache.load(key) if use_cache else None
+    if isinstance(cached, tuple) and len(cached) == 2:
+        rulesets, warnings = cached
+        return compile_rulebook(rulesets, files, warnings)
+    from gba_dataflow.dsl.checker import check_rulesets
+
+    rulesets = _parse_sources(sources)
     result = check_rulesets(rulesets, manifest_catalog())
     if result.errors:
         raise CheckError(diagnostics=result.errors)
-    return compile_rulebook(rulesets, files, tuple(result.warnings))
+    warnings = tuple(result.warnings)
+    if use_cache:
+        cache.store(key, (rulesets, warnings))
+    return compile_rulebook(rulesets, files, warnings)
 
 
 def compile_rulebook(

@@ -19,14 +19,14 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-from jsonschema import Draft202012Validator, validators
-from jsonschema.exceptions import ValidationError
-from jsonschema.protocols import Validator
+from typing import TYPE_CHECKING, Any
 
 from gba_dataflow.core.resources import schema_path
 from gba_dataflow.manifests.pointers import split
+
+if TYPE_CHECKING:  # jsonschema is imported only when a manifest is invalid (it costs ~60 ms at start-up)
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
 
 Check = Callable[[Any], bool]
 
@@ -78,18 +78,22 @@ def search(pattern: str) -> Callable[[str], re.Match[str] | None]:
 
 
 def _pattern_keyword(_validator: Any, pattern: str, instance: Any, _schema: Any) -> Iterator[ValidationError]:
+    from jsonschema.exceptions import ValidationError
+
     if isinstance(instance, str) and search(pattern)(instance) is None:
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
-_Validator: type[Validator] = validators.extend(Draft202012Validator, {"pattern": _pattern_keyword})  # type: ignore[no-untyped-call]
 
 
 @functools.cache
 def validator() -> Validator:
     """The one jsonschema validator of the process: Draft 2020-12 with format checking (`format: date` is
     enforced) and `pattern` anchored as JSON Schema means it."""
-    return _Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    from jsonschema import Draft202012Validator, validators
+
+    extended: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]
+        Draft202012Validator, {"pattern": _pattern_keyword}
+    )
+    return extended(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 @functools.cache

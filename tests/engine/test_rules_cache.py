@@ -1,0 +1,91 @@
+"""The disk cache of parsed rules: used when safe, keyed by content, never stale, optional."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from gba_dataflow.engine import cache
+from gba_dataflow.engine.rulebook import load_rulebook
+
+RULE = 'ruleset r\nrule a\n  deny when dataset.core_data\n  because "core"\n  cite "DSL, Art. 21"\n'
+
+
+@pytest.fixture()
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "cache"
+    monkeypatch.setenv(cache.ENV, str(home))
+    return home
+
+
+def write_rules(folder: Path, text: str = RULE) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "r.rules").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_second_load_hits_the_cache_without_parsing(
+    cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = write_rules(tmp_path / "rules")
+    first = load_rulebook([rules])
+    assert len(list(cache_home.glob("rules-*.pickle"))) == 1
+    import gba_dataflow.dsl.parser as parser
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("the parser must not run on a cache hit")
+
+    monkeypatch.setattr(parser, "parse_text", refuse)
+    second = load_rulebook([rules])
+    assert [r.id for rs in second.rulesets for r in rs.rules] == [
+        r.id for rs in first.rulesets for r in rs.rules
+    ]
+    assert second.info == first.info
+
+
+def test_an_edited_rule_file_is_never_served_stale(cache_home: Path, tmp_path: Path) -> None:
+    rules = write_rules(tmp_path / "rules")
+    load_rulebook([rules])
+    write_rules(rules, RULE.replace('"core"', '"changed"'))
+    book = load_rulebook([rules])
+    assert book.rulesets[0].node.rules[0].because is not None
+    assert book.rulesets[0].node.rules[0].because.text.parts == ("changed",)
+    assert len(list(cache_home.glob("rules-*.pickle"))) == 2
+
+
+def test_cache_can_be_disabled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(cache.ENV, "off")
+    assert cache.cache_dir() is None
+    load_rulebook([write_rules(tmp_path / "rules")])
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
+def test_a_directory_others_can_write_is_ignored(cache_home: Path, tmp_path: Path) -> None:
+    rules = write_rules(tmp_path / "rules")
+    load_rulebook([rules])
+    cache_home.chmod(0o777)
+    (entry,) = cache_home.glob("rules-*.pickle")
+    key = entry.name[len("rules-") : -len(".pickle")]
+    assert cache.load(key) is None
+    cache_home.chmod(0o700)
+    assert cache.load(key) is not None
+
+
+def test_a_corrupt_entry_is_ignored(cache_home: Path, tmp_path: Path) -> None:
+    rules = write_rules(tmp_path / "rules")
+    load_rulebook([rules])
+    (entry,) = cache_home.glob("rules-*.pickle")
+    entry.write_bytes(b"not a pickle")
+    assert load_rulebook([rules]).rulesets[0].id == "r"
+
+
+def test_rule_errors_are_not_cached(cache_home: Path, tmp_path: Path) -> None:
+    from gba_dataflow.core.errors import CheckError
+
+    rules = write_rules(tmp_path / "rules", RULE.replace("dataset.core_data", "dataset.core"))
+    for _ in range(2):
+        with pytest.raises(CheckError):
+            load_rulebook([rules])
+    assert not list(cache_home.glob("rules-*.pickle"))

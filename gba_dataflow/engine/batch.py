@@ -158,9 +158,14 @@ def _decide_parallel(
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    """`forkserver` where there is one (no fork of a process that may run threads), else `spawn`."""
+    """`forkserver` where there is one (never a fork of a process that may run threads; the server
+    imports this module once, so workers start warm), else `spawn`."""
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" not in methods:
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
 
 
 _worker: tuple[Rulebook, dt.date | None, str] | None = None

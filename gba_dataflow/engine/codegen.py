@@ -214,8 +214,15 @@ class _Generator:
         return f"({left} {op} {right})"
 
 
-def generate(ruleset: nodes.Ruleset) -> tuple[FastFn | None, list[FastFn]]:
-    """Compile the ruleset's `applies when` and each rule's condition into fast functions."""
+RunAll = Callable[[Mapping[str, Any], dt.date, dict[str, Any]], tuple[list[int], list[int]]]
+
+
+def generate(ruleset: nodes.Ruleset) -> tuple[FastFn | None, list[FastFn], RunAll]:
+    """Compile the ruleset's `applies when`, each rule's condition, and `run_all`.
+
+    `run_all(root, as_of, cache)` evaluates every rule active on `as_of` in one call and returns
+    (indexes of rules that held, indexes the fast path could not decide).
+    """
     lets = {let.name: let for let in ruleset.lets}
     gen = _Generator(lets)
     lines: list[str] = []
@@ -225,13 +232,36 @@ def generate(ruleset: nodes.Ruleset) -> tuple[FastFn | None, list[FastFn]]:
         lines.append("    return value")
     if ruleset.applies is not None:
         lines.append(f"def applies(root, as_of, cache):\n    return {gen.expr(ruleset.applies, frozenset())}")
-    for index, rule in enumerate(ruleset.rules):
-        lines.append(
-            f"def rule_{index}(root, as_of, cache):\n    return {gen.expr(rule.condition, frozenset())}"
-        )
+    conditions = [gen.expr(rule.condition, frozenset()) for rule in ruleset.rules]
+    for index, code in enumerate(conditions):
+        lines.append(f"def rule_{index}(root, as_of, cache):\n    return {code}")
+    lines.append("def run_all(root, as_of, cache):")
+    lines.append("    held = []")
+    lines.append("    undecided = []")
+    for index, (rule, code) in enumerate(zip(ruleset.rules, conditions, strict=True)):
+        indent = "    "
+        window = []
+        if rule.effective_from is not None:
+            window.append(f"{gen.constant(rule.effective_from)} <= as_of")
+        if rule.effective_until is not None:
+            window.append(f"as_of < {gen.constant(rule.effective_until)}")
+        if window:
+            lines.append(f"    if {' and '.join(window)}:")
+            indent = "        "
+        lines.append(f"{indent}try:")
+        lines.append(f"{indent}    value = {code}")
+        lines.append(f"{indent}except Exception:")
+        lines.append(f"{indent}    undecided.append({index})")
+        lines.append(f"{indent}else:")
+        lines.append(f"{indent}    if value is True:")
+        lines.append(f"{indent}        held.append({index})")
+        lines.append(f"{indent}    elif value is not False:")
+        lines.append(f"{indent}        undecided.append({index})")
+    lines.append("    return held, undecided")
     namespace: dict[str, Any] = dict(HELPERS)
     namespace["_k"] = tuple(gen.constants)
-    code = compile("\n".join(lines) + "\n", f"<gba-dataflow fast path: {ruleset.name}>", "exec")
-    exec(code, namespace)
+    compiled = compile("\n".join(lines) + "\n", f"<gba-dataflow fast path: {ruleset.name}>", "exec")
+    exec(compiled, namespace)
     applies = namespace.get("applies")
-    return applies, [namespace[f"rule_{index}"] for index in range(len(ruleset.rules))]
+    rules = [namespace[f"rule_{index}"] for index in range(len(ruleset.rules))]
+    return applies, rules, namespace["run_all"]

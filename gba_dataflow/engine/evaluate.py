@@ -258,21 +258,28 @@ def _run_ruleset(
     ruleset: CompiledRuleset, ctx: EvalContext, cache: dict[str, Any], errors: list[Diagnostic]
 ) -> _RulesetRun:
     run = _RulesetRun(ruleset)
-    day = ctx.as_of
-    for rule in ruleset.rules:
-        if not rule.node.active_on(day):
-            continue
-        holds = _fast(rule.fast, ctx, cache)
-        if holds is None:
-            try:
-                holds = _strict(rule.condition, ctx, rule.node.condition.span)
-            except EvalError as error:
-                holds = rule.effect == "deny"  # fail closed (design §3.8)
-                effect = "counts as holding" if holds else "counts as not holding"
-                errors.extend(_tag(error, f"rule {rule.id} could not be evaluated and {effect}"))
-        if holds:
-            {"deny": run.denies, "allow": run.allows, "warn": run.warns}[rule.effect].append(rule)
+    rules = ruleset.rules
+    try:
+        held, undecided = ruleset.run_all(ctx.root, ctx.as_of, cache)
+    except Exception:
+        held, undecided = [], [i for i, rule in enumerate(rules) if rule.node.active_on(ctx.as_of)]
+    if undecided:
+        held = sorted(held + [i for i in undecided if _closure_holds(rules[i], ctx, errors)])
+    lists = {"deny": run.denies, "allow": run.allows, "warn": run.warns}
+    for index in held:
+        rule = rules[index]
+        lists[rule.effect].append(rule)
     return run
+
+
+def _closure_holds(rule: CompiledRule, ctx: EvalContext, errors: list[Diagnostic]) -> bool:
+    try:
+        return _strict(rule.condition, ctx, rule.node.condition.span)
+    except EvalError as error:
+        holds = rule.effect == "deny"  # fail closed (design §3.8)
+        effect = "counts as holding" if holds else "counts as not holding"
+        errors.extend(_tag(error, f"rule {rule.id} could not be evaluated and {effect}"))
+        return holds
 
 
 def _tag(error: EvalError, note: str) -> list[Diagnostic]:

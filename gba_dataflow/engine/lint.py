@@ -37,7 +37,7 @@ def check_rule_paths(paths: Sequence[Path] | None = None) -> RuleCheckRun:
     Raises DslSyntaxError (E108/E503) only when the input cannot be read at all; syntax errors of a file
     are findings, and the other files are still checked.
     """
-    files = rule_files(paths or default_rules_dirs())
+    files = rule_files(_existing(paths) or default_rules_dirs())
     parsed: list[nodes.Ruleset] = []
     found: list[Diagnostic] = []
     for path in files:
@@ -53,7 +53,20 @@ def check_rule_paths(paths: Sequence[Path] | None = None) -> RuleCheckRun:
 
 def load_rulesets(paths: Sequence[Path] | None = None) -> list[nodes.Ruleset]:
     """Parse the rule files under `paths` (no checks); raises DslSyntaxError with every syntax error."""
-    return parse_rule_files(rule_files(paths or default_rules_dirs()))
+    return parse_rule_files(rule_files(_existing(paths) or default_rules_dirs()))
+
+
+def _existing(paths: Sequence[Path] | None) -> list[Path]:
+    """The paths given on the command line, each of which must exist (E108 otherwise)."""
+    missing = [path for path in paths or () if not path.exists()]
+    if missing:
+        raise DslSyntaxError(
+            diagnostics=[
+                Diagnostic("E108", f"`{path}` does not exist", Span(str(path), 1, 1), "check the path")
+                for path in missing
+            ]
+        )
+    return list(paths or ())
 
 
 @dataclass(frozen=True)
@@ -73,7 +86,7 @@ def format_paths(paths: Sequence[Path], *, width: int | None = None) -> list[For
     """Format every rule file under `paths` in memory. Raises DslSyntaxError (all files' errors at once)."""
     results: list[Formatted] = []
     problems: list[Diagnostic] = []
-    for path in rule_files(paths):
+    for path in rule_files(_existing(paths)):
         try:
             original = path.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError) as error:

@@ -16,7 +16,7 @@ from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
 from gba_dataflow.dsl.catalog import FieldInfo
 from gba_dataflow.engine import cache
-from gba_dataflow.engine.codegen import FastFn, generate
+from gba_dataflow.engine.codegen import FastFn, RunAll, generate
 from gba_dataflow.engine.compiler import Compiler, EvalContext, Fn, compile_template
 from gba_dataflow.engine.model import RulesInfo
 
@@ -78,6 +78,7 @@ class CompiledRuleset:
     default_remedy: CompiledMessage | None
     source: str
     fast_applies: FastFn | None
+    run_all: RunAll
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,7 @@ def compile_rulebook(
 def compile_ruleset(ruleset: nodes.Ruleset) -> CompiledRuleset:
     """Compile one parsed ruleset."""
     compiler = Compiler({let.name: let for let in ruleset.lets})
-    fast_applies, fast_rules = generate(ruleset)
+    fast_applies, fast_rules, run_all = generate(ruleset)
     rules = tuple(
         _compile_rule(ruleset, rule, compiler, fast)
         for rule, fast in zip(ruleset.rules, fast_rules, strict=True)
@@ -232,6 +233,7 @@ def compile_ruleset(ruleset: nodes.Ruleset) -> CompiledRuleset:
         default_remedy=_message(ruleset.default_remedy, compiler, frozenset()),
         source=f"{ruleset.path}:{ruleset.span.line}",
         fast_applies=fast_applies,
+        run_all=run_all,
     )
 
 

@@ -94,3 +94,34 @@ def summary_line(counts: Mapping[str, int]) -> str:
 
 def _plural(count: int, noun: str) -> str:
     return noun if count == 1 else f"{noun}s"
+
+
+# Section headings of the text report in each --lang (rule texts carry their own translations).
+HEADINGS: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "reasons": "Reasons:",
+        "obligations": "Must still be done:",
+        "warnings": "Warnings:",
+        "remedies": "To fix:",
+        "errors": "Errors:",
+    },
+    "zh-Hans": {
+        "reasons": "理由：",
+        "obligations": "仍须完成：",
+        "warnings": "警告：",
+        "remedies": "如何纠正：",
+        "errors": "错误：",
+    },
+    "zh-Hant": {
+        "reasons": "理由：",
+        "obligations": "仍須完成：",
+        "warnings": "警告：",
+        "remedies": "如何糾正：",
+        "errors": "錯誤：",
+    },
+}
+
+
+def heading(lang: str, key: str) -> str:
+    """A section heading in `lang`, falling back to English."""
+    return HEADINGS.get(lang, HEADINGS["en"]).get(key) or HEADINGS["en"][key]

@@ -30,6 +30,7 @@ from gba_dataflow.reports.common import (
     VERDICT_LABELS,
     format_fact,
     format_route,
+    heading,
     headline,
     printable,
     summary_line,
@@ -63,7 +64,7 @@ def render_text(run: RunResult, *, color: bool, width: int | None = None, quiet:
         if quiet:
             _print_quiet(console, result)
         else:
-            _print_result(console, result)
+            _print_result(console, result, run.lang)
             console.print()
     console.print(Text(summary_line(run.counts()), style="bold"), soft_wrap=True)
     return _tidy(console.export_text(styles=color))
@@ -104,15 +105,18 @@ def _print_quiet(console: Console, result: ManifestResult) -> None:
     console.print(line, soft_wrap=True)
 
 
-def _print_result(console: Console, result: ManifestResult) -> None:
+def _print_result(console: Console, result: ManifestResult, lang: str = "en") -> None:
     console.print(_header(result))
     for line in _context(result):
         console.print(_pad(line, _SECTION_INDENT))
-    _print_section(console, "Reasons:", [_reason(reason, result.manifest) for reason in result.reasons])
-    _print_section(console, "Must still be done:", _obligations(result))
-    _print_section(console, "Warnings:", [_warning(warning, result.manifest) for warning in result.warnings])
-    _print_section(console, "To fix:", [_remedy(remedy, result.manifest) for remedy in result.remedies])
-    _print_errors(console, result.errors)
+    reasons = [_reason(reason, result.manifest) for reason in result.reasons]
+    _print_section(console, heading(lang, "reasons"), reasons)
+    _print_section(console, heading(lang, "obligations"), _obligations(result))
+    warnings = [_warning(warning, result.manifest) for warning in result.warnings]
+    _print_section(console, heading(lang, "warnings"), warnings)
+    remedies = [_remedy(remedy, result.manifest) for remedy in result.remedies]
+    _print_section(console, heading(lang, "remedies"), remedies)
+    _print_errors(console, result.errors, heading(lang, "errors"))
 
 
 def _verdict(decision: Verdict) -> Text:
@@ -148,12 +152,12 @@ def _print_section(console: Console, title: str, entries: Sequence[RenderableTyp
         console.print(_pad(entry, _ENTRY_INDENT))
 
 
-def _print_errors(console: Console, errors: Sequence[Diagnostic]) -> None:
+def _print_errors(console: Console, errors: Sequence[Diagnostic], title: str = "Errors:") -> None:
     """Diagnostics as `Diagnostic.render()` writes them, never wrapped so that carets stay under the fault."""
     if not errors:
         return
     console.print()
-    console.print(_pad(Text("Errors:", style="bold underline"), _SECTION_INDENT))
+    console.print(_pad(Text(title, style="bold underline"), _SECTION_INDENT))
     indent = " " * _ENTRY_INDENT
     for diagnostic in errors:
         first, *rest = diagnostic.render().splitlines()

@@ -108,8 +108,8 @@ _CODES: tuple[Code, ...] = (
         _E,
         "a rule file or directory cannot be read",
         "The path does not exist, is not readable, is not UTF-8 text, or holds no `*.rules` file.",
-        "",
-        "",
+        "$ gba-dataflow rules check rulez/\nerror E108: rules directory `rulez/` does not exist",
+        "$ gba-dataflow rules check rules/\n0 errors, 0 warnings in 3 files",
     ),
     # --- E2xx / W2xx: static checks ----------------------------------------------------------
     Code(
@@ -154,8 +154,8 @@ _CODES: tuple[Code, ...] = (
         _E,
         "two rule files declare the same ruleset id",
         "Ruleset ids must be unique across every --rules directory.",
-        "",
-        "",
+        "# rules/mainland.rules\nruleset mainland_export\n\n# rules/mainland_gba.rules\nruleset mainland_export",
+        "# rules/mainland.rules\nruleset mainland_export\n\n# rules/mainland_gba.rules\nruleset mainland_gba_contract",
     ),
     Code(
         "E206",
@@ -172,8 +172,8 @@ _CODES: tuple[Code, ...] = (
         _W,
         "a `let` definition that no condition uses",
         "Remove the definition or use it.",
-        "let unused = dataset.core_data",
-        "",
+        "let core = dataset.core_data\n\nrule r\n  deny when dataset.core_data",
+        "let core = dataset.core_data\n\nrule r\n  deny when core",
     ),
     Code(
         "E208",
@@ -207,7 +207,7 @@ _CODES: tuple[Code, ...] = (
         "never-fires",
         _W,
         "a rule whose condition can never hold",
-        "The condition contradicts itself (e.g. `x < 5 and x > 10`) or its window lies outside its ruleset's.",
+        'The top-level `and` of the condition contradicts itself (`x < 5 and x > 10`, `x == "a" and x == "b"`, `x and not x`), or contradicts the rule\'s effective window or the ruleset\'s `applies when` (bounds on `as_of`). `let`s used in the condition are looked into. The check is syntactic: a warning is always real, but not every dead rule is found.',
         "deny when dataset.subjects < 5 and dataset.subjects > 10",
         "deny when dataset.subjects > 10",
     ),
@@ -216,18 +216,18 @@ _CODES: tuple[Code, ...] = (
         "shadowed-allow",
         _W,
         "an allow rule that a deny rule of the same ruleset always overrides",
-        "Whenever the allow rule holds, a deny rule holds too, so the allow can never decide a transfer.",
-        "",
-        "",
+        "Whenever the allow rule holds, a deny rule holds too, so the allow can never decide a transfer: every condition of the deny's top-level `and` is also one of the allow's, and their windows overlap. Two rules with the same condition and opposite effects always fire together, and the deny wins.",
+        "rule core_data\n  deny when dataset.core_data\n  ...\n\nrule small_core\n  allow when dataset.core_data and dataset.subjects < 100",
+        "rule core_data\n  deny when dataset.core_data and dataset.subjects >= 100\n  ...\n\nrule small_core\n  allow when dataset.core_data and dataset.subjects < 100",
     ),
     Code(
         "W213",
         "missing-translation",
         _W,
         "a message lacks a translation that other rules of the set have",
-        "Give every `because` the same translations (`zh-Hans`, `zh-Hant`) as the rest of the ruleset.",
-        "",
-        "",
+        "Give every `because` (and every `require`, every `remedy`) the same translations (`zh-Hans`, `zh-Hant`) as the other texts of that kind in the ruleset.",
+        'rule a\n  ...\n  because "Core data may not leave."\n          zh-Hans "核心数据不得出境。"\n\nrule b\n  ...\n  because "Important data needs an assessment."',
+        'rule a\n  ...\n  because "Core data may not leave."\n          zh-Hans "核心数据不得出境。"\n\nrule b\n  ...\n  because "Important data needs an assessment."\n          zh-Hans "重要数据出境须经安全评估。"',
     ),
     Code(
         "E214",
@@ -246,6 +246,18 @@ _CODES: tuple[Code, ...] = (
         "Interpolations name manifest paths, `let`s or variables bound by the rule's `any`/`all`.",
         'because "{f.nme} is sensitive"',
         'because "{f.name} is sensitive"',
+    ),
+    Code(
+        "E216",
+        "bad-rule-test",
+        _E,
+        "a rule test file (`*.test.yaml`) is malformed",
+        "A test file holds a list of cases, or a mapping with `cases:` and the defaults `base:` and `as_of:`. "
+        "Each case has a `name`, a `manifest` (a path, or a mapping merged over `base`) and a `decision` "
+        "(allow, deny or error), and optionally `as_of`, `rules`, `not_rules` and `obligations`.",
+        "cases:\n  - name: core data\n    manifest: {dataset: {core_data: true}}\n    decison: deny",
+        "base: ../examples/manifests/small.yaml\ncases:\n  - name: core data\n"
+        "    manifest: {dataset: {core_data: true}}\n    decision: deny",
     ),
     # --- E3xx: evaluation --------------------------------------------------------------------
     Code(
@@ -276,9 +288,36 @@ _CODES: tuple[Code, ...] = (
         "",
         "",
     ),
-    Code("E402", "manifest-too-large", _E, "a manifest file is larger than the size limit", "", "", ""),
-    Code("E403", "not-utf8", _E, "a manifest is not valid UTF-8 text", "", "", ""),
-    Code("E404", "manifest-syntax", _E, "a manifest is not well-formed YAML or JSON", "", "", ""),
+    Code(
+        "E402",
+        "manifest-too-large",
+        _E,
+        "a manifest file is larger than the size limit",
+        "Manifests are small documents; anything over the limit (1 MiB by default) is refused before it is parsed.",
+        "",
+        "",
+    ),
+    Code(
+        "E403",
+        "not-utf8",
+        _E,
+        "a manifest is not valid UTF-8 text",
+        "The error names the first byte that is not UTF-8, with its line and column. Save the file as UTF-8 "
+        "(UTF-16 files from some Windows editors are refused too); a UTF-8 byte-order mark is accepted.",
+        "",
+        "",
+    ),
+    Code(
+        "E404",
+        "manifest-syntax",
+        _E,
+        "a manifest is not well-formed YAML or JSON",
+        "The parser stopped at the line and column shown. `.json` files are read as strict JSON (no trailing "
+        "commas, NaN or comments); YAML is indented with spaces, never tabs, and may only hold text, numbers, "
+        "true/false, null, lists and mappings (no tags such as `!!binary`).",
+        "transfer:\n\tpurpose: support",
+        "transfer:\n  purpose: support",
+    ),
     Code(
         "E405",
         "duplicate-key",
@@ -306,7 +345,16 @@ _CODES: tuple[Code, ...] = (
         "purpose: no",
         'purpose: "no"',
     ),
-    Code("E408", "not-a-mapping", _E, "a manifest document is not a mapping at the top", "", "", ""),
+    Code(
+        "E408",
+        "not-a-mapping",
+        _E,
+        "a manifest document is not a mapping at the top",
+        "A manifest file holds exactly one YAML document (or one JSON object) whose top level maps field names "
+        "to values: `apiVersion: ...`, `kind: ...`. Empty files, lists and second `---` documents are refused.",
+        "- apiVersion: gba-dataflow/v1",
+        "apiVersion: gba-dataflow/v1",
+    ),
     Code(
         "E410",
         "schema-violation",

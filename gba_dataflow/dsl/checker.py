@@ -497,3 +497,7 @@ def _compare_hint(left: Type, right: Type) -> str | None:
     if kinds == {"bool", "string"}:
         return "write true or false without quotes"
     return None
+
+
+# The checks that reason about whole rules (W211-W213) register themselves on import.
+from gba_dataflow.dsl import checks_advanced  # noqa: E402, F401

@@ -1,7 +1,8 @@
 """A per-user disk cache of parsed and checked rulesets, so a cold `check` skips Lark entirely.
 
 The key is a digest of everything the cached value depends on: the gba-dataflow version, the
-Python version, the grammar, the manifest schema, and every rule file's path and bytes. A changed
+Python version, the DSL's code and grammar, the manifest schema, and every rule file's path and
+bytes. A changed
 input gives a new key, so an entry is never stale; entries are safe to delete at any time.
 
 The cache lives in `$GBA_DATAFLOW_CACHE_DIR`, else `$XDG_CACHE_HOME/gba-dataflow`, else
@@ -26,7 +27,7 @@ from gba_dataflow import __version__
 from gba_dataflow.core.resources import schema_path
 
 ENV = "GBA_DATAFLOW_CACHE_DIR"
-_GRAMMAR = Path(__file__).resolve().parents[1] / "dsl" / "grammar.lark"
+_DSL = Path(__file__).resolve().parents[1] / "dsl"
 
 
 def cache_dir() -> Path | None:
@@ -43,9 +44,12 @@ def cache_dir() -> Path | None:
 def rules_key(sources: Sequence[tuple[str, bytes]]) -> str:
     """The digest of every input a parsed-and-checked rulebook depends on."""
     digest = hashlib.sha256()
-    for part in (__version__, sys.version, _read(_GRAMMAR), _read(schema_path("manifest"))):
-        digest.update(part.encode() if isinstance(part, str) else part)
-        digest.update(b"\0")
+    # The DSL's own code is part of the key, so a changed checker never serves old findings.
+    dsl_sources = [_read(path) for path in sorted(_DSL.glob("*.py"))] + [_read(_DSL / "grammar.lark")]
+    parts: list[bytes] = [__version__.encode(), sys.version.encode(), *dsl_sources]
+    parts.append(_read(schema_path("manifest")))
+    for part in parts:
+        digest.update(part + b"\0")
     for name, data in sources:
         digest.update(name.encode() + b"\0" + data + b"\0")
     return digest.hexdigest()

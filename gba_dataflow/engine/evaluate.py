@@ -100,7 +100,7 @@ class _Evaluation:
 
 def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -> _Evaluation:
     day = resolve_as_of(data, as_of)
-    ctx = EvalContext(_with_transfer_date(data, day), day)
+    ctx = EvalContext(with_transfer_date(data, day), day)
     cache: dict[str, Any] = {}
     errors: list[Diagnostic] = []
     runs: list[_RulesetRun] = []
@@ -206,7 +206,8 @@ def error_result(path: str, diagnostics: Sequence[Diagnostic]) -> ManifestResult
 # ---- running rules ----------------------------------------------------------------------------
 
 
-def _with_transfer_date(data: dict[str, Any], day: dt.date) -> dict[str, Any]:
+def with_transfer_date(data: dict[str, Any], day: dt.date) -> dict[str, Any]:
+    """The manifest data with `transfer.date` set to the as-of date when the manifest gave none."""
     transfer = data.get("transfer")
     if isinstance(transfer, dict) and transfer.get("date") is None:
         return {**data, "transfer": {**transfer, "date": day}}

@@ -35,13 +35,17 @@ from gba_dataflow.core.errors import Diagnostic, EvalError, GbaError, ManifestEr
 from gba_dataflow.core.source import Span, caret_excerpt
 from gba_dataflow.core.suggest import did_you_mean
 from gba_dataflow.engine.compiler import EvalContext
-from gba_dataflow.engine.evaluate import ManifestInput, _with_transfer_date, evaluate_manifest, resolve_as_of
+from gba_dataflow.engine.evaluate import ManifestInput, evaluate_manifest, resolve_as_of, with_transfer_date
 from gba_dataflow.engine.model import ManifestResult, Verdict
 from gba_dataflow.engine.rulebook import CompiledRuleset, Rulebook, default_rules_dirs, load_rulebook
-from gba_dataflow.manifests import load_manifest, load_manifest_bytes
-from gba_dataflow.manifests.document import ParsedDocument, SourceText
-from gba_dataflow.manifests.json_parser import parse_json
-from gba_dataflow.manifests.yaml_parser import parse_yaml
+from gba_dataflow.manifests import (
+    ParsedDocument,
+    SourceText,
+    load_manifest,
+    load_manifest_bytes,
+    parse_json,
+    parse_yaml,
+)
 
 CASE_SUFFIXES = (".test.yaml", ".test.yml")
 _FILE_KEYS = ("cases", "base", "as_of")
@@ -470,7 +474,7 @@ def fired_rules(
 ) -> tuple[str, ...]:
     """The rules that fire for a manifest (see the module docstring), in rulebook order; counts coverage."""
     day = resolve_as_of(manifest.data, as_of)
-    ctx = EvalContext(_with_transfer_date(manifest.data, day), day)
+    ctx = EvalContext(with_transfer_date(manifest.data, day), day)
     applies = {outcome.id: outcome for outcome in result.rulesets}
     files = {file.ruleset: file for file in coverage.files} if coverage is not None else {}
     fired: list[str] = []

@@ -16,7 +16,7 @@ from gba_dataflow.core.errors import EvalError, UsageError
 from gba_dataflow.core.suggest import did_you_mean
 from gba_dataflow.dsl import nodes
 from gba_dataflow.engine.compiler import Binding, Compiler, EvalContext, RawFact
-from gba_dataflow.engine.evaluate import ManifestInput, _with_transfer_date, evaluate_manifest, resolve_as_of
+from gba_dataflow.engine.evaluate import ManifestInput, evaluate_manifest, resolve_as_of, with_transfer_date
 from gba_dataflow.engine.model import Fact, ManifestResult
 from gba_dataflow.engine.rulebook import CompiledRule, CompiledRuleset, Rulebook, source_text
 
@@ -99,7 +99,7 @@ def explain_manifest(
         )
     result = evaluate_manifest(rulebook, manifest, as_of=as_of, lang=lang)
     day = resolve_as_of(manifest.data, as_of)
-    ctx = EvalContext(_with_transfer_date(manifest.data, day), day)
+    ctx = EvalContext(with_transfer_date(manifest.data, day), day)
     outcomes = {outcome.id: outcome for outcome in result.rulesets}
     traces = []
     for ruleset in rulebook.rulesets:

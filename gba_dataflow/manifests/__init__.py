@@ -3,7 +3,9 @@
 This layer imports only `gba_dataflow.core`, the standard library, `yaml` and `jsonschema`.
 """
 
+from gba_dataflow.manifests.document import ParsedDocument, SourceText
 from gba_dataflow.manifests.files import iter_manifest_files
+from gba_dataflow.manifests.json_parser import parse_json
 from gba_dataflow.manifests.loader import (
     DEFAULT_MAX_BYTES,
     LoadedManifest,
@@ -11,14 +13,18 @@ from gba_dataflow.manifests.loader import (
     load_manifest_bytes,
 )
 from gba_dataflow.manifests.schema import schema
-from gba_dataflow.manifests.yaml_parser import DEFAULT_ALIAS_BUDGET
+from gba_dataflow.manifests.yaml_parser import DEFAULT_ALIAS_BUDGET, parse_yaml
 
 __all__ = [
     "DEFAULT_ALIAS_BUDGET",
     "DEFAULT_MAX_BYTES",
     "LoadedManifest",
+    "ParsedDocument",
+    "SourceText",
     "iter_manifest_files",
     "load_manifest",
     "load_manifest_bytes",
+    "parse_json",
+    "parse_yaml",
     "schema",
 ]

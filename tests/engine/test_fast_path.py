@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from gba_dataflow.core.errors import EvalError
 from gba_dataflow.engine.compiler import EvalContext
-from gba_dataflow.engine.evaluate import _with_transfer_date, decide, evaluate_manifest, resolve_as_of
+from gba_dataflow.engine.evaluate import decide, evaluate_manifest, resolve_as_of, with_transfer_date
 from gba_dataflow.engine.rulebook import Rulebook, load_rulebook
 from gba_dataflow.manifests import load_manifest
 
@@ -34,7 +34,7 @@ def shipped() -> Rulebook:
 
 def both_paths(book: Rulebook, data: dict[str, Any], day: dt.date) -> list[tuple[str, Any, Any]]:
     """(rule id, fast value, closure value) for every rule and applies condition."""
-    ctx = EvalContext(_with_transfer_date(data, day), day)
+    ctx = EvalContext(with_transfer_date(data, day), day)
     cache: dict[str, Any] = {}
     out = []
     for ruleset in book.rulesets:

@@ -1,0 +1,268 @@
+"""`gba-dataflow rules ...`: check, fmt, test, list, explain-code and diff, for people who write rules."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gba_dataflow.cli.console import print_error
+from gba_dataflow.cli.exit_codes import ExitCode
+from gba_dataflow.cli.options import AsOfOption, check_choice, parse_as_of
+from gba_dataflow.core.errors import GbaError, UsageError
+
+rules_app = typer.Typer(
+    name="rules",
+    help="Write and maintain rule files: static checks, formatting, unit tests, listing and diffs.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+PathsArgument = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        metavar="PATH",
+        help="Rule directories or files. Default: ./rules if present, else the shipped rules.",
+        show_default=False,
+    ),
+]
+FormatChoice = Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(rules_app, name="rules")
+
+
+def _fail(error: GbaError) -> typer.Exit:
+    print_error(error)
+    return typer.Exit(ExitCode.INPUT_ERROR)
+
+
+@rules_app.command("check")
+def check(
+    paths: PathsArgument = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
+    output_format: FormatChoice = "text",
+) -> None:
+    """Parse and statically check rule files: each finding with its code, file:line:col, message and hint.
+
+    Exit codes: 0 no errors (warnings allowed unless --strict); 1 errors (or warnings with --strict);
+    2 unreadable input or a bad option.
+    """
+    from gba_dataflow.engine.lint import check_rule_paths
+    from gba_dataflow.reports.rule_check import render_check_json, render_check_text
+
+    try:
+        chosen = check_choice("--format", output_format, ("text", "json"))
+        run = check_rule_paths(paths)
+    except GbaError as error:
+        raise _fail(error) from None
+    render = render_check_json if chosen == "json" else render_check_text
+    sys.stdout.write(render(run.files, run.diagnostics))
+    failed = bool(run.errors) or (strict and bool(run.warnings))
+    raise typer.Exit(ExitCode.DENIED if failed else ExitCode.ALLOWED)
+
+
+@rules_app.command("explain-code")
+def explain_code(
+    code: Annotated[
+        str, typer.Argument(help="A code such as W212, or its name (shadowed-allow).", metavar="CODE")
+    ],
+) -> None:
+    """Print what a diagnostic code means, with a bad and a good example."""
+    from gba_dataflow.core.codes import CODES, lookup
+    from gba_dataflow.core.suggest import did_you_mean
+    from gba_dataflow.reports.rule_check import render_code
+
+    found = lookup(code)
+    if found is None:
+        names = [*CODES, *(c.name for c in CODES.values())]
+        hint = did_you_mean(code.upper(), CODES) or did_you_mean(code.lower(), names)
+        raise _fail(
+            UsageError(
+                f"`{code}` is not a gba-dataflow code",
+                code="E501",
+                hint=hint or "codes are E1xx (syntax), E2xx/W2xx (checks), E3xx, E4xx, E5xx",
+            )
+        )
+    sys.stdout.write(render_code(found))
+
+
+@rules_app.command("fmt")
+def fmt(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Rule files or directories. Default: ./rules.", show_default=False, metavar="PATH"
+        ),
+    ] = None,
+    check_only: Annotated[
+        bool,
+        typer.Option("--check", help="Change nothing: print a diff and exit 1 where a file would change."),
+    ] = False,
+) -> None:
+    """Rewrite rule files in the one canonical layout (comments kept); --check only reports.
+
+    Exit codes: 0 nothing to change (or files rewritten); 1 with --check, some file would change;
+    2 a file does not parse or cannot be read.
+    """
+    from gba_dataflow.dsl.formatter import unified_diff
+    from gba_dataflow.engine.lint import format_paths, write_formatted
+
+    targets = paths or [Path("rules")]
+    try:
+        if not paths and not targets[0].is_dir():
+            raise UsageError(
+                "there is no ./rules directory here",
+                code="E108",
+                hint="give the rule files or directories to format: `gba-dataflow rules fmt PATH`",
+            )
+        results = format_paths(targets)
+        changed = [result for result in results if result.changed]
+        if check_only:
+            for result in changed:
+                sys.stdout.write(unified_diff(result.original, result.formatted, str(result.path)))
+            sys.stderr.write(f"{len(changed)} of {len(results)} files would be reformatted\n")
+            raise typer.Exit(ExitCode.DENIED if changed else ExitCode.ALLOWED)
+        for path in write_formatted(results):
+            sys.stdout.write(f"reformatted {path}\n")
+    except GbaError as error:
+        raise _fail(error) from None
+    sys.stdout.write(f"{len(changed)} reformatted, {len(results) - len(changed)} unchanged\n")
+
+
+@rules_app.command("list")
+def list_rules(
+    paths: PathsArgument = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text, json or markdown.")] = "text",
+) -> None:
+    """List every rule: id, effect, effective window and citations."""
+    from gba_dataflow.engine.lint import load_rulesets
+    from gba_dataflow.reports.rule_list import (
+        render_list_json,
+        render_list_markdown,
+        render_list_text,
+        rule_rows,
+    )
+
+    try:
+        chosen = check_choice("--format", output_format, ("text", "json", "markdown"))
+        rows = rule_rows(load_rulesets(paths))
+    except GbaError as error:
+        raise _fail(error) from None
+    if chosen == "json":
+        sys.stdout.write(render_list_json(rows))
+    elif chosen == "markdown":
+        sys.stdout.write(render_list_markdown(rows))
+    else:
+        sys.stdout.write(render_list_text(rows))
+
+
+@rules_app.command("test")
+def test(
+    paths: PathsArgument = None,
+    cases: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--cases",
+            help="More case files or directories (repeatable). "
+            "Default: the *.test.yaml files under the rule directories.",
+            show_default=False,
+        ),
+    ] = None,
+    coverage: Annotated[
+        bool, typer.Option("--coverage", help="Show coverage per rule and condition.")
+    ] = False,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            "--threshold",
+            help="Exit 2 when coverage is under this percentage (implies --coverage).",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: FormatChoice = "text",
+) -> None:
+    """Run the rule test cases (YAML): one line per case, the differences for failures, and coverage.
+
+    Exit codes: 0 every case passed; 1 a case failed; 2 coverage under --threshold, or unreadable input.
+    """
+    from gba_dataflow.engine.testing import run_rule_tests
+    from gba_dataflow.reports.rule_tests import render_tests_json, render_tests_text
+
+    try:
+        chosen = check_choice("--format", output_format, ("text", "json"))
+        if threshold is not None and not 0 <= threshold <= 100:
+            raise UsageError(
+                f"--threshold {threshold:g} is not a percentage",
+                code="E501",
+                hint="give a number from 0 to 100, e.g. --threshold 90",
+            )
+        run = run_rule_tests(paths, cases or ())
+    except GbaError as error:
+        raise _fail(error) from None
+    show = coverage or threshold is not None
+    render = render_tests_json if chosen == "json" else render_tests_text
+    sys.stdout.write(render(run, coverage=show))
+    if run.failed:
+        raise typer.Exit(ExitCode.DENIED)
+    if threshold is not None and run.coverage.percent < threshold:
+        sys.stderr.write(f"coverage {run.coverage.percent:.1f}% is under the threshold of {threshold:g}%\n")
+        raise typer.Exit(ExitCode.INPUT_ERROR)
+
+
+@rules_app.command("diff")
+def diff(
+    old: Annotated[
+        Path, typer.Argument(help="The rules before the change (a directory or file).", metavar="OLD")
+    ],
+    new: Annotated[Path, typer.Argument(help="The rules after the change.", metavar="NEW")],
+    more: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="More manifests, as in `--manifests a.yaml b.yaml`.",
+            show_default=False,
+            metavar="MANIFEST",
+        ),
+    ] = None,
+    manifests: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--manifests", "-m", help="Manifest files or directories to decide with both.", show_default=False
+        ),
+    ] = None,
+    allow_loosening: Annotated[
+        bool, typer.Option("--allow-loosening", help="Exit 0 even when a decision goes from deny to allow.")
+    ] = False,
+    as_of: AsOfOption = None,
+    output_format: FormatChoice = "text",
+) -> None:
+    """Decide manifests with two versions of the rules: every decision that changes and why, plus the rules
+    added, removed and changed.
+
+    Exit codes: 0 nothing loosens (or --allow-loosening); 1 a decision goes from deny to allow;
+    2 rules that do not load, or manifests that cannot be read.
+    """
+    from gba_dataflow.engine.diff import diff_rules
+    from gba_dataflow.reports.rule_diff import render_diff_json, render_diff_text
+
+    try:
+        chosen = check_choice("--format", output_format, ("text", "json"))
+        inputs = [*(manifests or ()), *(more or ())]
+        if not inputs:
+            raise UsageError(
+                "give the manifests to decide with --manifests PATH...",
+                code="E502",
+                hint="e.g. `gba-dataflow rules diff rules-old rules --manifests examples/`",
+            )
+        run = diff_rules([old], [new], inputs, as_of=parse_as_of(as_of))
+    except GbaError as error:
+        raise _fail(error) from None
+    sys.stdout.write(render_diff_json(run) if chosen == "json" else render_diff_text(run))
+    if run.errors:
+        raise typer.Exit(ExitCode.INPUT_ERROR)
+    if run.loosenings and not allow_loosening:
+        raise typer.Exit(ExitCode.DENIED)

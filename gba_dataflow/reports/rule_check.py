@@ -1,0 +1,61 @@
+"""Output of `rules check` (findings) and `rules explain-code` (what a code means)."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Sequence
+
+from gba_dataflow.core.codes import Code
+from gba_dataflow.core.errors import Diagnostic, Severity
+
+FORMAT_VERSION = 1
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def check_summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
+    """`2 errors, 1 warning in 3 files`."""
+    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
+    warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING)
+    return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in {_plural(files, 'file')}"
+
+
+def render_check_text(files: Sequence[str], diagnostics: Sequence[Diagnostic]) -> str:
+    """Each finding as `path:line:col: severity CODE: message`, its excerpt and hint, then a summary."""
+    blocks = [diagnostic.render() for diagnostic in diagnostics]
+    blocks.append(check_summary(diagnostics, len(files)))
+    return "\n\n".join(blocks) + "\n"
+
+
+def render_check_json(files: Sequence[str], diagnostics: Sequence[Diagnostic]) -> str:
+    """`{"version", "files", "diagnostics": [...], "summary": {"errors", "warnings", "files"}}`."""
+    document = {
+        "version": FORMAT_VERSION,
+        "files": list(files),
+        "diagnostics": [diagnostic.to_dict() for diagnostic in diagnostics],
+        "summary": {
+            "errors": sum(1 for d in diagnostics if d.severity is Severity.ERROR),
+            "warnings": sum(1 for d in diagnostics if d.severity is Severity.WARNING),
+            "files": len(files),
+        },
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_code(code: Code) -> str:
+    """What a code means, with a bad and a good example, for `rules explain-code`."""
+    summary = code.summary[:1].upper() + code.summary[1:] + "."
+    lines = [f"{code.code} {code.name} ({code.severity.value})", "", summary]
+    if code.explanation:
+        lines += ["", *textwrap.wrap(code.explanation, 100, break_on_hyphens=False)]
+    for title, example in (("Bad:", code.bad), ("Good:", code.good)):
+        lines += ["", title]
+        lines += (
+            ["    " + line if line else "" for line in example.splitlines()]
+            if example
+            else ["    (no example)"]
+        )
+    return "\n".join(lines) + "\n"

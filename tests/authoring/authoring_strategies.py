@@ -1,0 +1,147 @@
+"""Hypothesis strategies that build rule ASTs directly (no text), for the formatter's round-trip property."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import strategies as st
+
+from gba_dataflow.dsl import nodes
+
+_KEYWORD_TEXT = """ruleset title applies when default because cite remedy let rule effective from until
+deny allow warn require and or not any all in contains true false null count days day"""
+KEYWORDS = frozenset(_KEYWORD_TEXT.split())
+
+names = st.from_regex(r"[a-z_][a-z0-9_]{0,7}", fullmatch=True).filter(lambda name: name not in KEYWORDS)
+paths = st.lists(names, min_size=1, max_size=3).map(lambda parts: nodes.Path(parts=tuple(parts)))
+# Text as a rule author might write it: any printable character, including quotes, braces, CJK, \n and \t.
+texts = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\r")
+    | st.sampled_from('\n\t"\\{}#'),
+    max_size=30,
+)
+dates = st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(9999, 12, 31))
+numbers = st.integers(min_value=0, max_value=10**12) | st.integers(0, 10**6).map(lambda n: n / 100)
+scalars = numbers | texts | dates | st.booleans() | st.none()
+
+leaves = st.one_of(
+    scalars.map(lambda value: nodes.Literal(value=value)),
+    st.integers(0, 10**5).map(lambda days: nodes.Duration(days=days)),
+    paths,
+)
+
+
+def _branches(children: st.SearchStrategy[nodes.Expr]) -> st.SearchStrategy[nodes.Expr]:
+    two_or_more = st.lists(children, min_size=2, max_size=4).map(tuple)
+    return st.one_of(
+        children.map(lambda operand: nodes.Not(operand=operand)),
+        st.builds(
+            lambda op, operands: nodes.BoolOp(op=op, operands=operands),
+            st.sampled_from(["and", "or"]),
+            two_or_more,
+        ),
+        st.builds(
+            lambda op, left, right: nodes.Compare(op=op, left=left, right=right),
+            st.sampled_from(["==", "!=", "<", "<=", ">", ">=", "in", "not in", "contains"]),
+            children,
+            children,
+        ),
+        st.builds(
+            lambda op, left, right: nodes.Arith(op=op, left=left, right=right),
+            st.sampled_from(["+", "-"]),
+            children,
+            children,
+        ),
+        st.builds(
+            lambda kind, var, collection, body: nodes.Quantifier(
+                kind=kind, var=var, collection=collection, body=body
+            ),
+            st.sampled_from(["any", "all"]),
+            names,
+            children,
+            children,
+        ),
+        st.builds(
+            lambda var, collection, body: nodes.Count(var=var, collection=collection, body=body),
+            names,
+            children,
+            children,
+        ),
+        st.builds(
+            lambda name, args: nodes.Call(name=name, args=tuple(args)), names, st.lists(children, max_size=3)
+        ),
+        st.lists(children, max_size=4).map(lambda items: nodes.SetLiteral(items=tuple(items))),
+    )
+
+
+exprs: st.SearchStrategy[nodes.Expr] = st.recursive(leaves, _branches, max_leaves=12)
+
+
+def _template(parts: list[str | nodes.Path]) -> nodes.Template:
+    """A template as the parser builds it: no empty text, never two texts in a row."""
+    merged: list[str | nodes.Path] = []
+    for part in parts:
+        if isinstance(part, str):
+            if not part:
+                continue
+            if merged and isinstance(merged[-1], str):
+                merged[-1] += part
+                continue
+        merged.append(part)
+    return nodes.Template(parts=tuple(merged))
+
+
+templates = st.lists(texts | paths, max_size=4).map(_template)
+messages = st.builds(
+    lambda text, translations: nodes.Message(text=text, translations=tuple(translations)),
+    templates,
+    st.lists(
+        st.tuples(st.sampled_from(nodes.LANGUAGES), templates), max_size=2, unique_by=lambda pair: pair[0]
+    ),
+)
+citations = st.lists(texts, max_size=3).map(tuple)
+
+rules = st.builds(
+    lambda name, effect, condition, because, cites, requires, remedy, start, until: nodes.Rule(
+        name=name,
+        effect=effect,
+        condition=condition,
+        because=because,
+        cites=cites,
+        requires=tuple(requires),
+        remedy=remedy,
+        effective_from=start,
+        effective_until=until,
+    ),
+    names,
+    st.sampled_from(["deny", "allow", "warn"]),
+    exprs,
+    st.none() | messages,
+    citations,
+    st.lists(messages, max_size=2),
+    st.none() | messages,
+    st.none() | dates,
+    st.none() | dates,
+)
+lets = st.builds(lambda name, expr: nodes.Let(name=name, expr=expr), names, exprs)
+
+rulesets = st.builds(
+    lambda name, title, applies, because, cites, remedy, let_list, rule_list: nodes.Ruleset(
+        name=name,
+        title=title,
+        applies=applies,
+        default_because=because,
+        default_cites=cites,
+        default_remedy=remedy,
+        lets=tuple(let_list),
+        rules=tuple(rule_list),
+    ),
+    names,
+    st.none() | messages,
+    st.none() | exprs,
+    st.none() | messages,
+    citations,
+    st.none() | messages,
+    st.lists(lets, max_size=3),
+    st.lists(rules, max_size=3),
+)

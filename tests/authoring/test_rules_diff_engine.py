@@ -1,0 +1,51 @@
+"""`rules diff`: rule changes by AST equality, decisions that change, loosenings."""
+
+from __future__ import annotations
+
+from authoring_helpers import FIXTURES
+
+from gba_dataflow.dsl.parser import parse_text
+from gba_dataflow.engine.diff import diff_rules, rule_changes
+
+
+def test_diff_reports_loosened_decisions_and_the_rules_responsible() -> None:
+    run = diff_rules([FIXTURES / "rules"], [FIXTURES / "rules_v2"], [str(FIXTURES / "manifests")])
+    assert run.manifests == 3
+    (change,) = run.decisions
+    assert change.manifest.endswith("medium.yaml")
+    assert (change.old, change.new, change.loosening) == ("deny", "allow", True)
+    assert change.now_fire == ("demo/small_volume",)
+    assert change.no_longer_fire == ("demo/default",)
+    assert run.loosenings == [change]
+
+
+def test_diff_lists_rules_added_removed_and_changed() -> None:
+    run = diff_rules(
+        [FIXTURES / "rules"], [FIXTURES / "rules_v2"], [str(FIXTURES / "manifests" / "small.yaml")]
+    )
+    assert [(c.id, c.kind, c.fields) for c in run.changes] == [
+        ("demo", "changed", ("let has_sensitive",)),
+        ("demo/core_data", "changed", ("because",)),
+        ("demo/small_volume", "changed", ("condition", "because", "uses changed let has_sensitive")),
+        ("demo/important_data", "added", ()),
+        ("demo/sensitive_warning", "removed", ()),
+    ]
+    assert run.decisions == ()
+
+
+def test_diff_ignores_layout_and_comments() -> None:
+    old = parse_text('ruleset r\nrule a\n  deny when x and y\n  because "b"\n')
+    new = parse_text('# a comment\nruleset r\n\nrule a\n  deny when x\n      and y  # why\n  because "b"\n')
+    assert rule_changes([old], [new]) == []
+
+
+def test_diff_reports_window_changes_and_new_rulesets() -> None:
+    old = parse_text("ruleset r\nrule a\n  deny when x\n")
+    new = parse_text("ruleset r\nrule a\n  effective from 2024-01-01\n  deny when x\n")
+    other = parse_text("ruleset s\nrule b\n  deny when x\n")
+    changes = rule_changes([old], [new, other])
+    assert [(c.id, c.kind, c.scope, c.fields) for c in changes] == [
+        ("r/a", "changed", "rule", ("window",)),
+        ("s", "added", "ruleset", ()),
+        ("s/b", "added", "rule", ()),
+    ]

@@ -42,6 +42,9 @@ def root(
 COMMAND_MODULES = (
     "gba_dataflow.cli.check",
     "gba_dataflow.cli.schema_cmd",
+    "gba_dataflow.cli.rules_cmd",
+    "gba_dataflow.cli.explain_cmd",
+    "gba_dataflow.cli.new_cmd",
 )
 
 

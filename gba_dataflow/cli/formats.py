@@ -1,9 +1,13 @@
-"""The output formats of `check`, each a function from a run to text."""
+"""The output formats of `check`, each a function from a run to text.
+
+Renderers are imported on first use, so a run writing JSON never pays for importing rich.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from gba_dataflow.engine.model import RunResult
 
@@ -15,15 +19,22 @@ class RenderOptions:
     color: bool = False
     quiet: bool = False
     exit_code: int = 0
+    fail_on_warn: bool = False
+    root: Path | None = None
+    """The directory file locations are relative to (SARIF `%SRCROOT%`, GitHub `file=`); None: the cwd."""
 
 
 Renderer = Callable[[RunResult, RenderOptions], str]
 
 
 def _text(run: RunResult, options: RenderOptions) -> str:
+    from gba_dataflow.reports.summary import closing_summary
     from gba_dataflow.reports.text import render_text
 
-    return render_text(run, color=options.color, quiet=options.quiet)
+    text = render_text(run, color=options.color, quiet=options.quiet)
+    if len(run.results) > 1:  # a batch: add the counts by rule under the totals line
+        text += closing_summary(run, totals=False)
+    return text
 
 
 def _json(run: RunResult, options: RenderOptions) -> str:
@@ -32,4 +43,28 @@ def _json(run: RunResult, options: RenderOptions) -> str:
     return render_json(run)
 
 
-RENDERERS: dict[str, Renderer] = {"text": _text, "json": _json}
+def _sarif(run: RunResult, options: RenderOptions) -> str:
+    from gba_dataflow.reports.sarif import render_sarif
+
+    return render_sarif(run, exit_code=options.exit_code, root=options.root)
+
+
+def _junit(run: RunResult, options: RenderOptions) -> str:
+    from gba_dataflow.reports.junit import render_junit
+
+    return render_junit(run, fail_on_warn=options.fail_on_warn)
+
+
+def _github(run: RunResult, options: RenderOptions) -> str:
+    from gba_dataflow.reports.github import render_github
+
+    return render_github(run, root=options.root)
+
+
+RENDERERS: dict[str, Renderer] = {
+    "text": _text,
+    "json": _json,
+    "sarif": _sarif,
+    "junit": _junit,
+    "github": _github,
+}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -172,7 +173,8 @@ _worker: tuple[Rulebook, dt.date | None, str] | None = None
 
 
 def _init_worker(rules_dirs: tuple[Path, ...] | None, as_of: dt.date | None, lang: str) -> None:
-    """Load the rulebook once per worker process."""
+    """Load the rulebook once per worker process; Ctrl-C is left to the parent, which stops the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _worker  # noqa: PLW0603 - one rulebook per worker process, by design
     _worker = (load_rulebook(rules_dirs), as_of, lang)
 

@@ -41,7 +41,13 @@ _MAINLAND_FACTS = (
     "/dataset/foreign_origin_only",
     "/dataset/ftz_negative_list",
 )
-_MAINLAND_MECHANISMS = ("security_assessment", "standard_contract", "certification", "notice_given", "separate_consent")
+_MAINLAND_MECHANISMS = (
+    "security_assessment",
+    "standard_contract",
+    "certification",
+    "notice_given",
+    "separate_consent",
+)
 
 
 @dataclass(frozen=True)
@@ -104,8 +110,8 @@ def _header(route: Route) -> list[str]:
         "# Replace every TODO, correct every value that does not fit the transfer, then check it:",
         "#     gba-dataflow check THIS-FILE.yaml",
         "# Above each field: what it means, then (required or optional · type · allowed values · default).",
-        "# Optional fields may be deleted: the default then applies. A line `# key: value` shows a field whose",
-        "# default is another field's value; delete the `#` to set it. Dates are written YYYY-MM-DD.",
+        "# Optional fields may be deleted: the default then applies. A line `# key: value` shows a field",
+        "# whose default is another field's value; delete the `#` to set it. Dates are written YYYY-MM-DD.",
         "# The whole schema: `gba-dataflow schema manifest`.",
         "#",
         f"# For this route ({route}):",
@@ -118,9 +124,9 @@ def _route_hints(route: Route) -> list[str]:
     hints: list[str] = []
     if route.mainland_origin:
         hints.append(
-            "The Mainland export rules apply (PIPL and the 2024 Provisions): the transfer needs an exemption, "
-            "a GBA Standard Contract, a filed national standard contract, certification or a security "
-            "assessment. Fill in `volume` and `mechanisms`."
+            "The Mainland export rules apply (PIPL and the 2024 Provisions): the transfer needs an "
+            "exemption, a GBA Standard Contract, a filed national standard contract, certification or a "
+            "security assessment. Fill in `volume` and `mechanisms`."
         )
     if route.origin == "CN-GD" and route.gba_contract:
         other = "Hong Kong" if route.destination == "HK" else "Macao"
@@ -132,8 +138,8 @@ def _route_hints(route: Route) -> list[str]:
         )
     if route.origin == "HK":
         hints.append(
-            "Hong Kong's PDPO applies: fill in the `hong_kong` block (notice of the transferee class, purpose, "
-            "prescribed consent for a new purpose, processor contract)."
+            "Hong Kong's PDPO applies: fill in the `hong_kong` block (notice of the transferee class, "
+            "purpose, prescribed consent for a new purpose, processor contract)."
         )
     if route.origin == "MO":
         hints.append(
@@ -142,11 +148,14 @@ def _route_hints(route: Route) -> list[str]:
         )
     if route.origin in ("HK", "MO") and route.destination == "CN-GD":
         hints.append(
-            f"The GBA Standard Contract (mechanisms.gba_standard_contract, filed_with: {route.filed_with}) is "
-            "open to recipients in the nine Mainland GBA cities (recipient.city)."
+            "The GBA Standard Contract (mechanisms.gba_standard_contract, "
+            f"filed_with: {route.filed_with}) is open to recipients in the nine Mainland GBA cities "
+            "(recipient.city)."
         )
     if {route.origin, route.destination} == {"HK", "MO"}:
-        hints.append("No GBA Standard Contract exists between Hong Kong and Macao, so `mechanisms` is left out.")
+        hints.append(
+            "No GBA Standard Contract exists between Hong Kong and Macao, so `mechanisms` is left out."
+        )
     if not route.mainland_origin and route.origin not in ("HK", "MO"):
         hints.append(
             "No shipped ruleset may cover this route: a transfer no ruleset covers is denied (fail closed)."
@@ -170,7 +179,9 @@ class _Writer:
             lines += self.field(key, child, f"{pointer}/{key}", indent, key in required)
         return lines
 
-    def field(self, key: str, node: Mapping[str, Any], pointer: str, indent: int, required: bool) -> list[str]:
+    def field(
+        self, key: str, node: Mapping[str, Any], pointer: str, indent: int, required: bool
+    ) -> list[str]:
         pad = " " * indent
         skipped = self.skipped(pointer)
         if skipped:
@@ -333,7 +344,12 @@ def _comment(text: str, indent: int, *, bullet: bool = False) -> list[str]:
     pad = " " * indent + "# "
     first, rest = (pad + "- ", pad + "  ") if bullet else (pad, pad)
     return textwrap.wrap(
-        text, WIDTH, initial_indent=first, subsequent_indent=rest, break_long_words=False, break_on_hyphens=False
+        text,
+        WIDTH,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,
     )
 
 

@@ -1,0 +1,373 @@
+"""The `sarif` format: SARIF 2.1.0 for code-scanning tools (GitHub code scanning, GitLab, Azure DevOps).
+
+One run; `tool.driver.rules` holds one reporting descriptor per rule of the rulebook (plus the synthetic
+`<ruleset>/default` and `gba-dataflow/no-ruleset` ids and the manifest diagnostic codes the run used);
+one result per deny reason (level `error`), warn rule that fired (`warning`), manifest error (`error`) and
+manifest warning (`warning`). Results point at the manifest, relative to `%SRCROOT%` (the directory
+gba-dataflow ran in), at the line and column of the field that made the rule fire. No timestamps, no
+absolute paths for files under that directory, stable order: the same run gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from gba_dataflow import __version__
+from gba_dataflow.core.codes import CODES
+from gba_dataflow.core.errors import Diagnostic, Severity
+from gba_dataflow.engine.model import Fact, ManifestResult, Reason, RuleDoc, RunResult, Verdict, Warning
+from gba_dataflow.reports.common import format_value, to_jsonable
+from gba_dataflow.reports.locations import file_ref, first_position, reason_position, remedy_lines
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+TOOL_NAME = "gba-dataflow"
+INFORMATION_URI = "https://gba-dataflow.dev/"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT = "gbaDataflowResult/v1"
+
+_LEVELS = {"deny": "error", "warn": "warning", "allow": "note"}
+_TEMPLATE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+
+
+def render_sarif(
+    run: RunResult, *, exit_code: int, root: Path | None = None, tool_version: str = __version__
+) -> str:
+    """The SARIF log of a run as indented JSON text with a trailing newline."""
+    log = sarif_log(run, exit_code=exit_code, root=root, tool_version=tool_version)
+    return json.dumps(log, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def sarif_log(
+    run: RunResult, *, exit_code: int, root: Path | None = None, tool_version: str = __version__
+) -> dict[str, Any]:
+    """The SARIF log of a run as a dict. `root` is `%SRCROOT%` (default: the current directory)."""
+    catalog = _Catalog(run)
+    results = [item for result in run.results for item in _results(result, catalog, root)]
+    driver = {
+        "name": TOOL_NAME,
+        "fullName": f"{TOOL_NAME} {tool_version}",
+        "version": tool_version,
+        "semanticVersion": tool_version,
+        "informationUri": INFORMATION_URI,
+        "rules": catalog.descriptors(),
+    }
+    counts = run.counts()
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": SARIF_VERSION,
+        "runs": [
+            {
+                "tool": {"driver": driver},
+                "invocations": [{"executionSuccessful": exit_code in (0, 1), "exitCode": exit_code}],
+                "originalUriBaseIds": {
+                    SRCROOT: {"description": {"text": "The directory gba-dataflow ran in."}}
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+                "properties": {
+                    "asOf": run.as_of.isoformat() if run.as_of else None,
+                    "language": run.lang,
+                    "rules": {"paths": list(run.rules.paths), "digest": run.rules.digest},
+                    "summary": {verdict.value: counts[verdict.value] for verdict in Verdict},
+                },
+            }
+        ],
+    }
+
+
+# ---- rules ---------------------------------------------------------------------------------------
+
+
+class _Catalog:
+    """The reporting descriptors: every rule of the run (in rulebook order), any rule id a result uses
+    that the run did not describe, then the diagnostic codes the results use (sorted).
+    """
+
+    def __init__(self, run: RunResult) -> None:
+        rules = {doc.id: doc for doc in run.rule_docs}
+        codes: set[str] = set()
+        for result in run.results:
+            codes.update(error.code for error in result.errors)
+            for reason in result.reasons:
+                rules.setdefault(reason.rule, RuleDoc(reason.rule, reason.effect, "", reason.rule))
+            for warning in result.warnings:
+                if warning.code and not warning.rule:
+                    codes.add(warning.code)
+                else:
+                    rule = _warning_id(warning)
+                    rules.setdefault(rule, RuleDoc(rule, "warn", "", warning.message))
+        self._descriptors = [_rule_descriptor(doc) for doc in rules.values()]
+        self._descriptors += [_code_descriptor(code) for code in sorted(codes - rules.keys())]
+        self._index = {descriptor["id"]: number for number, descriptor in enumerate(self._descriptors)}
+
+    def index(self, rule_id: str) -> int:
+        return self._index[rule_id]
+
+    def descriptors(self) -> list[dict[str, Any]]:
+        return self._descriptors
+
+
+def _warning_id(warning: Warning) -> str:
+    return warning.rule or warning.code or "gba-dataflow/warning"
+
+
+def _rule_descriptor(doc: RuleDoc) -> dict[str, Any]:
+    message = _describe(doc.message)
+    remedy = _describe(doc.remedy) if doc.remedy else None
+    kind = {"deny": "Deny", "allow": "Allow", "warn": "Warn"}.get(doc.effect, doc.effect)
+    text = [message]
+    markdown = [
+        f"**{kind}** rule `{doc.id}`" + (f" of *{_md(doc.ruleset_title)}*" if doc.ruleset_title else ""),
+        "",
+    ]
+    markdown.append(_md(message))
+    if doc.citations:
+        text.append("Cites: " + "; ".join(doc.citations) + ".")
+        markdown += ["", "**Cites**", "", *(f"- {_md(cite)}" for cite in doc.citations)]
+    if doc.requires:
+        text.append("Must still be done: " + " ".join(_describe(item) for item in doc.requires))
+        markdown += [
+            "",
+            "**Must still be done**",
+            "",
+            *(f"- {_md(_describe(item))}" for item in doc.requires),
+        ]
+    if remedy:
+        text.append(f"To fix: {remedy}")
+        markdown += ["", f"**To fix**: {_md(remedy)}"]
+    window = _window(doc)
+    details = [f"Effective {window}."] if window != "always" else []
+    if doc.source:
+        details.append(f"Source: {doc.source}.")
+    if details:
+        text.append(" ".join(details))
+        markdown += ["", " ".join(_md(detail) for detail in details)]
+    return {
+        "id": doc.id,
+        "name": doc.id.rsplit("/", 1)[-1],
+        "shortDescription": {"text": _sarif_text(_first_sentence(message))},
+        "fullDescription": {"text": _sarif_text(message)},
+        "help": {"text": _sarif_text("\n".join(text)), "markdown": _sarif_text("\n".join(markdown))},
+        "defaultConfiguration": {"level": _LEVELS.get(doc.effect, "error")},
+        "properties": {
+            "effect": doc.effect,
+            "ruleset": doc.ruleset,
+            "citations": list(doc.citations),
+            "remedy": remedy,
+            "window": window,
+            "effective_from": doc.effective_from.isoformat() if doc.effective_from else None,
+            "effective_until": doc.effective_until.isoformat() if doc.effective_until else None,
+            "source": doc.source,
+            "tags": _tags(["gba-dataflow", doc.ruleset, doc.effect]),
+        },
+    }
+
+
+def _code_descriptor(code: str) -> dict[str, Any]:
+    known = CODES.get(code)
+    summary = known.summary if known else "a diagnostic of gba-dataflow"
+    sentence = summary[:1].upper() + summary[1:] + "."
+    explanation = known.explanation if known and known.explanation else sentence
+    level = "warning" if known and known.severity is Severity.WARNING else "error"
+    more = f"See `gba-dataflow rules explain-code {code}`."
+    markdown = [_md(explanation)]
+    for title, example in (("Bad", known.bad if known else ""), ("Good", known.good if known else "")):
+        if example:
+            markdown += [f"**{title}**", f"```yaml\n{example}\n```"]
+    return {
+        "id": code,
+        "name": known.name if known else code,
+        "shortDescription": {"text": _sarif_text(sentence)},
+        "fullDescription": {"text": _sarif_text(explanation)},
+        "help": {
+            "text": _sarif_text(f"{explanation}\n\n{more}"),
+            "markdown": _sarif_text("\n\n".join([*markdown, more])),
+        },
+        "defaultConfiguration": {"level": level},
+        "properties": {"tags": _tags(["gba-dataflow", "diagnostic"])},
+    }
+
+
+def _window(doc: RuleDoc) -> str:
+    start = doc.effective_from.isoformat() if doc.effective_from else None
+    end = doc.effective_until.isoformat() if doc.effective_until else None
+    if start and end:
+        return f"from {start} until {end}"
+    if start:
+        return f"from {start}"
+    return f"until {end}" if end else "always"
+
+
+def _tags(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(item for item in items if item))
+
+
+def _describe(template: str) -> str:
+    """A message template as written (`{f.name} is ...`), its placeholders shown as `<f.name>`."""
+
+    def replace(match: re.Match[str]) -> str:
+        whole = match.group(0)
+        if whole in ("{{", "}}"):
+            return whole[0]
+        return f"<{match.group(1)}>"
+
+    return _TEMPLATE.sub(replace, template)
+
+
+def _first_sentence(text: str) -> str:
+    match = re.search(r"(?<=[.!?。])\s", text)
+    return text[: match.start()] if match else text
+
+
+# ---- results -------------------------------------------------------------------------------------
+
+
+def _results(result: ManifestResult, catalog: _Catalog, root: Path | None) -> Iterator[dict[str, Any]]:
+    for error in result.errors:
+        yield _diagnostic_result(error, result, catalog, root)
+    if result.decision is Verdict.DENY:
+        for reason in result.reasons:
+            if reason.effect == "deny":
+                yield _reason_result(reason, result, catalog, root)
+    for warning in result.warnings:
+        yield _warning_result(warning, result, catalog, root)
+
+
+def _reason_result(
+    reason: Reason, result: ManifestResult, catalog: _Catalog, root: Path | None
+) -> dict[str, Any]:
+    line, column = reason_position(result, reason.rule, reason.facts)
+    remedies = remedy_lines(result, reason.rule)
+    return _result(
+        rule=reason.rule,
+        index=catalog.index(reason.rule),
+        level="error",
+        message="\n".join([_message(reason.message, reason.citations), *remedies]),
+        location=_location(result.manifest, line, column, root),
+        related=_related(reason.facts, result.manifest, root),
+        properties={
+            "decision": result.decision.value,
+            "manifestId": result.id,
+            "citations": list(reason.citations),
+            "facts": [_fact(fact) for fact in reason.facts],
+            "remedies": remedies,
+            "source": reason.source,
+        },
+        fingerprint=(reason.rule, result.manifest, *(fact.path for fact in reason.facts)),
+    )
+
+
+def _warning_result(
+    warning: Warning, result: ManifestResult, catalog: _Catalog, root: Path | None
+) -> dict[str, Any]:
+    rule = _warning_id(warning)
+    if warning.rule:
+        line, column = first_position(warning.facts) or (1, 1)
+    else:
+        line, column = warning.line or 1, warning.column or 1
+    properties: dict[str, Any] = {"decision": result.decision.value, "manifestId": result.id}
+    if warning.rule:
+        properties |= {"citations": list(warning.citations), "facts": [_fact(fact) for fact in warning.facts]}
+    if warning.json_path is not None:
+        properties["jsonPath"] = warning.json_path
+    return _result(
+        rule=rule,
+        index=catalog.index(rule),
+        level="warning",
+        message=_message(warning.message, warning.citations),
+        location=_location(result.manifest, line, column, root),
+        related=_related(warning.facts, result.manifest, root),
+        properties=properties,
+        fingerprint=(rule, result.manifest, warning.json_path or "", *(fact.path for fact in warning.facts)),
+    )
+
+
+def _diagnostic_result(
+    error: Diagnostic, result: ManifestResult, catalog: _Catalog, root: Path | None
+) -> dict[str, Any]:
+    text = error.message + (f" (hint: {error.hint})" if error.hint else "")
+    properties: dict[str, Any] = {"decision": result.decision.value, "manifestId": result.id}
+    if error.json_path is not None:
+        properties["jsonPath"] = error.json_path
+    if error.notes:
+        properties["notes"] = list(error.notes)
+    return _result(
+        rule=error.code,
+        index=catalog.index(error.code),
+        level="warning" if error.severity is Severity.WARNING else "error",
+        message=text,
+        location=_location(error.path or result.manifest, error.line or 1, error.column or 1, root),
+        related=[],
+        properties=properties,
+        fingerprint=(error.code, result.manifest, error.json_path or "", error.message),
+    )
+
+
+def _result(
+    *,
+    rule: str,
+    index: int,
+    level: str,
+    message: str,
+    location: dict[str, Any],
+    related: list[dict[str, Any]],
+    properties: dict[str, Any],
+    fingerprint: tuple[str, ...],
+) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "ruleId": rule,
+        "ruleIndex": index,
+        "level": level,
+        "message": {"text": _sarif_text(message)},
+        "locations": [location],
+    }
+    if related:
+        out["relatedLocations"] = related
+    digest = hashlib.sha256("\0".join(fingerprint).encode("utf-8")).hexdigest()
+    out["partialFingerprints"] = {FINGERPRINT: digest[:32]}
+    out["properties"] = properties
+    return out
+
+
+def _message(text: str, citations: tuple[str, ...]) -> str:
+    return f"{text} ({'; '.join(citations)})" if citations else text
+
+
+def _location(path: str, line: int, column: int, root: Path | None) -> dict[str, Any]:
+    ref = file_ref(path, root)
+    artifact: dict[str, Any] = {"uri": ref.uri}
+    if ref.relative:
+        artifact["uriBaseId"] = SRCROOT
+    region = {"startLine": max(line, 1), "startColumn": max(column, 1)}
+    return {"physicalLocation": {"artifactLocation": artifact, "region": region}}
+
+
+def _related(facts: tuple[Fact, ...], manifest: str, root: Path | None) -> list[dict[str, Any]]:
+    related: list[dict[str, Any]] = []
+    for fact in facts:
+        if fact.line is None:
+            continue
+        location = _location(manifest, fact.line, fact.column or 1, root)
+        location["id"] = len(related) + 1
+        location["message"] = {"text": _sarif_text(f"{fact.path} = {format_value(fact.value)}")}
+        related.append(location)
+    return related
+
+
+def _fact(fact: Fact) -> dict[str, Any]:
+    return {"path": fact.path, "value": to_jsonable(fact.value), "line": fact.line, "column": fact.column}
+
+
+def _sarif_text(text: str) -> str:
+    """SARIF message text: literal braces are doubled (SARIF 2.1.0 §3.11.5)."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _md(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>|~#])", r"\\\1", text)

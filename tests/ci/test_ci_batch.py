@@ -1,0 +1,190 @@
+"""Batch checking: `--jobs N` gives byte-identical output in input order, progress only on a terminal,
+the closing summary by decision and by rule."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from ci_helpers import AS_OF, FIXTURES, copy_fixtures, run_cli
+
+from gba_dataflow.cli.progress import LARGE_BATCH, ProgressBar
+from gba_dataflow.engine import batch
+from gba_dataflow.engine.batch import plan_inputs, resolve_jobs, run_check
+from gba_dataflow.reports.summary import closing_summary, rule_counts
+
+BATCH_SIZE = 60
+
+
+@pytest.fixture(scope="module")
+def big_batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A working directory with rules/ and BATCH_SIZE manifests under batch/ (every fixture, repeated)."""
+    root = copy_fixtures(tmp_path_factory.mktemp("batch"))
+    sources = sorted((FIXTURES / "manifests").iterdir())
+    (root / "batch").mkdir()
+    for number in range(BATCH_SIZE):
+        source = sources[number % len(sources)]
+        shutil.copy(source, root / "batch" / f"{number:03d}-{source.name}")
+    return root
+
+
+def _check(root: Path, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    return run_cli("check", *args, "--rules", "rules", *AS_OF, cwd=root, input=stdin)
+
+
+@pytest.mark.parametrize("output_format", ["json", "sarif", "junit", "text", "github"])
+def test_jobs_give_byte_identical_output(big_batch: Path, output_format: str) -> None:
+    inputs = ("manifests/denied.yaml", "batch", "missing.yaml", "-")
+    stdin = (FIXTURES / "manifests" / "allowed.yaml").read_text(encoding="utf-8")
+    serial = _check(big_batch, *inputs, "--format", output_format, stdin=stdin)
+    assert serial[0] == 2 and serial[2] == ""
+    for jobs in ("2", "0"):
+        parallel = _check(big_batch, *inputs, "--format", output_format, "--jobs", jobs, stdin=stdin)
+        assert parallel == serial, f"--jobs {jobs} differs for {output_format}"
+
+
+def test_results_come_in_input_order(big_batch: Path) -> None:
+    stdin = (FIXTURES / "manifests" / "allowed.yaml").read_text(encoding="utf-8")
+    code, out, _ = _check(
+        big_batch,
+        "manifests/denied.yaml",
+        "batch",
+        "missing.yaml",
+        "-",
+        "--format",
+        "json",
+        "-j",
+        "2",
+        stdin=stdin,
+    )
+    assert code == 2
+    names = [result["manifest"] for result in json.loads(out)["results"]]
+    expected = ["manifests/denied.yaml", *sorted(f"batch/{p.name}" for p in (big_batch / "batch").iterdir())]
+    assert names == [*expected, "missing.yaml", "<stdin>"]
+
+
+def test_the_worker_pool_really_decides(big_batch: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parallel path runs (a failure there would silently fall back to deciding in this process)."""
+    monkeypatch.chdir(big_batch)
+    plan = plan_inputs(["batch"])
+    files = list(range(len(plan)))
+    seen: list[tuple[int, int]] = []
+    results = batch._decide_parallel(
+        plan, files, [Path("rules")], None, "en", 2, lambda d, t: seen.append((d, t))
+    )
+    serial = run_check(["batch"], rules_dirs=[Path("rules")])
+    assert results == list(serial.results)
+    assert seen[-1] == (BATCH_SIZE, BATCH_SIZE) and len(seen) > 1
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_is_reported_up_to_the_total(
+    big_batch: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    monkeypatch.chdir(big_batch)
+    calls: list[tuple[int, int]] = []
+    run = run_check(
+        ["batch", "missing.yaml"],
+        rules_dirs=[Path("rules")],
+        jobs=jobs,
+        progress=lambda d, t: calls.append((d, t)),
+    )
+    total = BATCH_SIZE + 1
+    assert len(run.results) == total
+    assert calls[-1] == (total, total)
+    assert all(t == total for _, t in calls)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_resolve_jobs() -> None:
+    assert resolve_jobs(3) == 3
+    assert resolve_jobs(0) >= 1
+
+
+def test_negative_jobs_is_a_usage_error(big_batch: Path) -> None:
+    code, out, err = _check(big_batch, "manifests/allowed.yaml", "--jobs", "-1")
+    assert code == 2 and out == ""
+    assert "--jobs `-1` is negative" in err
+
+
+def test_no_progress_bar_or_stderr_chatter_on_a_pipe(big_batch: Path) -> None:
+    assert BATCH_SIZE >= LARGE_BATCH
+    code, out, err = _check(big_batch, "batch", "--format", "json")
+    assert code == 2 and err == ""
+    json.loads(out)
+
+
+def test_progress_bar_draws_only_for_a_large_batch_on_a_terminal() -> None:
+    stream = io.StringIO()
+    with ProgressBar(stream, force=True) as bar:
+        for done in range(1, LARGE_BATCH):
+            bar.update(done, LARGE_BATCH - 1)
+    assert stream.getvalue() == ""
+    with ProgressBar(stream, force=True) as bar:
+        for done in range(1, LARGE_BATCH + 1):
+            bar.update(done, LARGE_BATCH)
+    assert "checking manifests" in stream.getvalue()
+    piped = io.StringIO()
+    with ProgressBar(piped) as bar:  # StringIO is not a terminal
+        bar.update(LARGE_BATCH, LARGE_BATCH)
+    assert piped.getvalue() == ""
+
+
+def test_closing_summary_counts_by_decision_and_rule() -> None:
+    run = run_check([str(FIXTURES / "manifests")], rules_dirs=[FIXTURES / "rules"])
+    assert closing_summary(run).splitlines() == [
+        "7 manifests: 2 allowed, 4 denied, 1 error",
+        "  2 denied by ci/important_data",
+        "  1 denied by ci/core_data",
+        "  1 denied by ci/default",
+        "  1 denied by gba-dataflow/no-ruleset",
+        "  1 warned by ci/sensitive_field",
+        "  1 failed with E410 (schema-violation)",
+        "  2 allowed by ci/small_volume",
+    ]
+    counts = {(count.outcome, count.rule): count.manifests for count in rule_counts(run.results)}
+    assert counts[("denied", "ci/important_data")] == 2
+
+
+def test_text_output_of_a_batch_ends_with_the_closing_summary() -> None:
+    code, out, _ = run_cli("check", "manifests", "--rules", "rules", *AS_OF, "--quiet")
+    assert code == 2
+    expected = closing_summary(run_check([str(FIXTURES / "manifests")], rules_dirs=[FIXTURES / "rules"]))
+    assert out.endswith("\n" + expected)
+    assert expected.count("\n") == 8
+    single = run_cli("check", "manifests/denied.yaml", "--rules", "rules", *AS_OF)[1]
+    assert single.endswith("1 manifest: 0 allowed, 1 denied, 0 errors\n")  # no breakdown for one manifest
+
+
+def test_closing_summary_goes_to_a_terminal_stderr_for_machine_formats(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gba_dataflow.cli.progress as progress
+
+    monkeypatch.setattr(progress, "stream_is_terminal", lambda stream: True)
+    code, out, err = run_cli("check", "manifests", "--rules", "rules", *AS_OF, "--format", "sarif")
+    assert code == 2
+    json.loads(out)
+    assert "7 manifests: 2 allowed, 4 denied, 1 error" in err and "1 denied by ci/core_data" in err
+    code, out, err = run_cli("check", "manifests", "--rules", "rules", *AS_OF, "--format", "sarif", "--quiet")
+    assert "denied by" not in err
+
+
+@pytest.mark.e2e
+def test_installed_command_with_jobs_matches_serial_and_keeps_stderr_empty(
+    big_batch: Path, cli_command: list[str], cli_env: dict[str, str]
+) -> None:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*cli_command, "check", "batch", "--rules", "rules", *AS_OF, "--format", "sarif", *args],
+            capture_output=True, text=True, cwd=big_batch, env=cli_env, timeout=120, check=False,
+        )  # fmt: skip
+
+    serial, parallel = run(), run("--jobs", "2")
+    assert serial.returncode == parallel.returncode == 2
+    assert parallel.stdout == serial.stdout
+    assert serial.stderr == parallel.stderr == ""

@@ -1,0 +1,144 @@
+"""`gba-dataflow new manifest`: a commented template that loads against the schema for every GBA route."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from ci_helpers import assert_golden, run_cli
+
+from gba_dataflow.core.errors import UsageError
+from gba_dataflow.manifests import load_manifest_bytes, schema
+from gba_dataflow.manifests.template import GBA_ROUTES, manifest_template, parse_route
+
+
+def _leaf_paths(node: dict[str, Any], prefix: str = "") -> list[str]:
+    paths = []
+    for key, child in node.get("properties", {}).items():
+        path = f"{prefix}.{key}" if prefix else key
+        if child.get("type") == "object" and "properties" in child:
+            paths += _leaf_paths(child, path)
+        elif child.get("type") == "array":
+            paths += _leaf_paths(child["items"], path + "[]")
+        else:
+            paths.append(path)
+    return paths
+
+
+@pytest.mark.parametrize("route", GBA_ROUTES)
+def test_the_template_of_every_gba_route_loads_cleanly(route: str) -> None:
+    code, out, err = run_cli("new", "manifest", "--route", route)
+    assert code == 0 and err == ""
+    manifest = load_manifest_bytes(out.encode("utf-8"), f"template-{route}.yaml")
+    assert manifest.warnings == ()
+    origin, destination = route.split(":")
+    transfer = manifest.data["transfer"]
+    assert (transfer["origin"]["region"], transfer["destination"]["region"]) == (origin, destination)
+
+
+@pytest.mark.parametrize("route", GBA_ROUTES)
+def test_local_law_blocks_follow_the_origin(route: str) -> None:
+    text = manifest_template(route)
+    data = yaml.safe_load(text)
+    origin = route.split(":", maxsplit=1)[0]
+    assert ("hong_kong" in data) is (origin == "HK")
+    assert ("macao" in data) is (origin == "MO")
+    assert ("volume" in data) is (origin == "CN-GD")
+    assert ("mechanisms" in data) is (route not in ("HK:MO", "MO:HK"))
+    if origin == "HK":
+        assert set(data["hong_kong"]) == {
+            "dpp1_notice",
+            "purpose",
+            "prescribed_consent",
+            "processor_contract",
+        }
+        assert "Hong Kong's PDPO applies" in text
+        if route == "HK:CN-GD":
+            assert "# security_assessment: left out: a Mainland export mechanism" in text
+            assert set(data["mechanisms"]) == {"gba_standard_contract", "pipia"}
+    if origin == "MO":
+        assert set(data["macao"]) >= {"adequacy_decision", "article20_ground", "notified", "authorisation"}
+        assert "Macao's PDPA applies" in text
+    if origin != "HK":
+        assert "# hong_kong: left out: Hong Kong PDPO facts, read only when the origin is HK" in text
+
+
+def test_every_field_of_the_schema_is_in_the_mainland_template_with_its_comment() -> None:
+    text = manifest_template("CN-GD:HK")
+    lines = text.splitlines()
+    for path in _leaf_paths(schema()):
+        if path.startswith(("hong_kong.", "macao.")):
+            continue
+        key = path.rsplit(".", 1)[-1].removesuffix("[]")
+        entry = re.compile(rf'^\s*(?:- )?(?:# )?{key}: (?:"[^"]*"|[^\s"]+)$')  # set, or commented out
+        found = [n for n, line in enumerate(lines) if entry.match(line)]
+        assert found, path
+        above = found[0] - 1
+        comments = []
+        while above >= 0 and lines[above].lstrip().startswith("#"):
+            comments.append(lines[above].strip())
+            above -= 1
+        assert any(line.startswith(("# (required", "# (optional")) for line in comments), path
+        assert len(comments) >= 2, path  # the description and the spec
+
+
+def test_comments_give_type_allowed_values_and_default() -> None:
+    text = manifest_template("CN-GD:HK")
+    assert (
+        "# (optional · text · one of: none | contract | hr | emergency | statutory_duty · default: none)"
+        in text
+    )
+    assert "# (required · list of at least 1)" in text
+    assert "# (optional · whole number >= 0 · default: 0)" in text
+    assert "# (optional · text or null · default: transfer.origin.city)" in text
+    assert "For CN-GD → HK: the CN-GD party files with `guangdong_cac`." in text
+
+
+def test_template_golden_and_deterministic() -> None:
+    assert manifest_template() == manifest_template("CN-GD:HK")
+    assert_golden("template-CN-GD-HK.yaml", manifest_template("CN-GD:HK"))
+    assert_golden("template-HK-CN-GD.yaml", manifest_template("HK:CN-GD"))
+
+
+def test_routes_are_case_insensitive_and_any_other_pair_is_generic() -> None:
+    assert parse_route("cn-gd:mo").destination == "MO"
+    text = manifest_template("SG:HK")
+    assert "No shipped ruleset may cover this route" in text
+    load_manifest_bytes(text.encode("utf-8"), "sg.yaml")
+
+
+@pytest.mark.parametrize("route", ["HK", "HK:HK", "CN-GD:", "Guangdong:HK", "CN-GD:HK:MO", "cn_gd:hk"])
+def test_a_bad_route_exits_2(route: str) -> None:
+    code, out, err = run_cli("new", "manifest", "--route", route)
+    assert code == 2 and out == ""
+    assert "is not ORIGIN:DESTINATION" in err and "Traceback" not in err
+    with pytest.raises(UsageError):
+        parse_route(route)
+
+
+def test_output_writes_a_file_and_never_overwrites_without_force(tmp_path: Path) -> None:
+    target = tmp_path / "transfer.yaml"
+    assert run_cli("new", "manifest", "--route", "MO:CN-GD", "--output", str(target))[0] == 0
+    assert load_manifest_bytes(target.read_bytes(), str(target)).data["macao"]["notified"] is False
+    code, _, err = run_cli("new", "manifest", "--output", str(target))
+    assert code == 2 and "already exists" in err
+    assert "MO → CN-GD" in target.read_text(encoding="utf-8")
+    assert run_cli("new", "manifest", "--output", str(target), "--force")[0] == 0
+    assert "CN-GD → HK" in target.read_text(encoding="utf-8")
+
+
+def test_the_template_is_checked_by_check_without_errors(tmp_path: Path) -> None:
+    target = tmp_path / "transfer.yaml"
+    target.write_text(manifest_template("CN-GD:HK"), encoding="utf-8")
+    code, out, _ = run_cli("check", str(target), "--format", "json")
+    assert code in (0, 1)
+    assert '"errors": []' in out
+
+
+def test_new_without_a_subcommand_shows_help() -> None:
+    code, out, err = run_cli("new")
+    assert "manifest" in out + err
+    assert code in (0, 2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from dataclasses import dataclass
@@ -102,6 +103,11 @@ def check(
             raise UsageError(
                 f"--jobs `{jobs}` is negative", code="E501", hint="use 1 (default), N, or 0 for one per CPU"
             )
+        if len(reports) == 1 and reports[0].format == "json":
+            code = stream_json_report(
+                paths, reports[0].path, rules, day, language, jobs, no_color, fail_on_warn
+            )
+            raise typer.Exit(code)
         with ProgressBar(color=not no_color) as progress:
             run = run_check(
                 paths, rules_dirs=rules, as_of=day, lang=language, jobs=jobs, progress=progress.update
@@ -117,6 +123,28 @@ def check(
         print_error(error)
         raise typer.Exit(ExitCode.INPUT_ERROR) from None
     raise typer.Exit(code)
+
+
+def stream_json_report(
+    paths: list[str],
+    output: Path | None,
+    rules: list[Path] | None,
+    day: dt.date | None,
+    lang: str,
+    jobs: int,
+    no_color: bool,
+    fail_on_warn: bool,
+) -> ExitCode:
+    """The JSON report alone: written while manifests are decided, so memory stays flat."""
+    from gba_dataflow.cli.console import open_output
+    from gba_dataflow.cli.progress import ProgressBar
+    from gba_dataflow.reports.stream import stream_json
+
+    with open_output(output) as write, ProgressBar(color=not no_color) as progress:
+        run = stream_json(
+            paths, write, rules_dirs=rules, as_of=day, lang=lang, jobs=jobs, progress=progress.update
+        )
+    return exit_code_for(run.counts, run.warned, fail_on_warn)
 
 
 def parse_reports(values: list[str], output: Path | None) -> list[Report]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from gba_dataflow.core.errors import Diagnostic, GbaError, UsageError
@@ -32,6 +33,28 @@ def write_output(text: str, output: Path | None) -> None:
         temporary.replace(output)
     except OSError as error:
         raise UsageError(f"cannot write --output `{output}`: {error.strerror}", code="E501") from None
+
+
+@contextlib.contextmanager
+def open_output(output: Path | None) -> Iterator[Callable[[str], object]]:
+    """A `write` function for a document written in pieces: to stdout, or atomically to --output
+    (the file appears, complete, only if the whole run succeeded)."""
+    if output is None:
+        yield sys.stdout.write
+        sys.stdout.flush()
+        return
+    temporary = output.with_name(f".{output.name}.tmp")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        handle = temporary.open("w", encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write --output `{output}`: {error.strerror}", code="E501") from None
+    try:
+        with handle:
+            yield handle.write
+        temporary.replace(output)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def print_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:

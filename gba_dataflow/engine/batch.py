@@ -12,10 +12,12 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections import deque
+from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import TypeVar
 
 from gba_dataflow.core.errors import Diagnostic, ManifestError
 from gba_dataflow.core.source import Span
@@ -25,6 +27,7 @@ from gba_dataflow.engine.model import ManifestResult, RuleDoc, RunResult
 from gba_dataflow.engine.rulebook import CompiledRuleset, Rulebook, load_rulebook
 from gba_dataflow.manifests import iter_manifest_files, load_manifest, load_manifest_bytes
 
+T = TypeVar("T")
 STDIN = "-"
 NO_RULESET = "gba-dataflow/no-ruleset"
 MAX_CHUNK = 200
@@ -95,6 +98,10 @@ def _empty_directory(item: str) -> Diagnostic:
     )
 
 
+def _identity(result: ManifestResult) -> ManifestResult:
+    return result
+
+
 def _decide_plan(
     rulebook: Rulebook,
     plan: list[_Item],
@@ -104,58 +111,113 @@ def _decide_plan(
     workers: int,
     progress: Progress | None,
 ) -> list[ManifestResult]:
-    files = [index for index, item in enumerate(plan) if isinstance(item, str) and item != STDIN]
-    if workers > 1 and len(files) > 1:
-        # standard input belongs to this process, and is read once whatever happens below
-        plan = [decide_file(rulebook, item, as_of, lang) if item == STDIN else item for item in plan]
-        try:
-            return _decide_parallel(plan, files, rules_dirs, as_of, lang, workers, progress)
-        except (OSError, BrokenProcessPool, NotImplementedError):
-            pass  # no process pool here (or a worker died): decide everything in this process instead
-    results: list[ManifestResult] = []
-    for done, item in enumerate(plan, start=1):
-        results.append(item if isinstance(item, ManifestResult) else decide_file(rulebook, item, as_of, lang))
-        if progress is not None:
-            progress(done, len(plan))
-    return results
+    return list(iter_plan(rulebook, plan, rules_dirs, as_of, lang, workers, progress, _identity))
 
 
-def _decide_parallel(
+def iter_plan(
+    rulebook: Rulebook,
     plan: list[_Item],
-    files: list[int],
     rules_dirs: Sequence[Path] | None,
     as_of: dt.date | None,
     lang: str,
     workers: int,
     progress: Progress | None,
-) -> list[ManifestResult]:
-    """Decide the file items `files` (indexes into `plan`) in worker processes; the rest is known."""
-    slots: list[ManifestResult | None] = [item if isinstance(item, ManifestResult) else None for item in plan]
-    done = len(plan) - len(files)
+    transform: Callable[[ManifestResult], T],
+) -> Iterator[T]:
+    """Decide a plan and yield `transform(result)` for each item, in input order, as results come.
+
+    With workers, `transform` runs in the workers (it must be a module-level function), so only what it
+    returns crosses between processes, and at most a few chunks are in flight: memory stays flat.
+    """
+    files = [index for index, item in enumerate(plan) if isinstance(item, str) and item != STDIN]
+    if workers > 1 and len(files) > 1:
+        # standard input belongs to this process, and is read once whatever happens below
+        plan = [decide_file(rulebook, item, as_of, lang) if item == STDIN else item for item in plan]
+        parallel = _iter_parallel(plan, rules_dirs, as_of, lang, workers, progress, transform)
+        try:
+            first = next(parallel, _EMPTY)
+        except (OSError, BrokenProcessPool, NotImplementedError):
+            first = _NO_POOL  # no process pool here: decide everything in this process instead
+        if first is not _NO_POOL:
+            if first is not _EMPTY:
+                yield first  # type: ignore[misc]
+                yield from parallel
+            return
+    for done, item in enumerate(plan, start=1):
+        result = item if isinstance(item, ManifestResult) else decide_file(rulebook, item, as_of, lang)
+        yield transform(result)
+        if progress is not None:
+            progress(done, len(plan))
+
+
+_EMPTY = object()
+_NO_POOL = object()
+
+
+def _iter_parallel(
+    plan: list[_Item],
+    rules_dirs: Sequence[Path] | None,
+    as_of: dt.date | None,
+    lang: str,
+    workers: int,
+    progress: Progress | None,
+    transform: Callable[[ManifestResult], T],
+) -> Iterator[T]:
+    """Decide the file items of `plan` in worker processes, a bounded number of chunks at a time."""
+    files = [index for index, item in enumerate(plan) if isinstance(item, str)]
     size = max(1, min(MAX_CHUNK, len(files) // (workers * 8) or 1))
-    chunks = [files[start : start + size] for start in range(0, len(files), size)]
+    # Consecutive runs of plan items: known results pass through, files go to the workers in chunks.
+    segments: list[list[_Item]] = []
+    for item in plan:
+        if (
+            segments
+            and isinstance(item, str)
+            and isinstance(segments[-1][0], str)
+            and len(segments[-1]) < size
+        ):
+            segments[-1].append(item)
+        else:
+            segments.append([item])
     dirs = tuple(rules_dirs) if rules_dirs is not None else None
+    done = 0
     with ProcessPoolExecutor(
-        max_workers=min(workers, len(chunks)),
+        max_workers=workers,
         mp_context=_context(),
         initializer=_init_worker,
         initargs=(dirs, as_of, lang),
     ) as pool:
-        futures: dict[Future[list[ManifestResult]], list[int]] = {
-            pool.submit(_decide_chunk, [str(plan[index]) for index in chunk]): chunk for chunk in chunks
-        }
+        pending: deque[tuple[list[_Item], Future[list[T]] | None]] = deque()
+        window = workers * 4
         try:
-            for future in as_completed(futures):
-                chunk = futures[future]
-                for index, result in zip(chunk, future.result(), strict=True):
-                    slots[index] = result
-                done += len(chunk)
-                if progress is not None:
-                    progress(done, len(plan))
+            for segment in segments:
+                is_files = isinstance(segment[0], str)
+                future = (
+                    pool.submit(_decide_chunk, [str(i) for i in segment], transform) if is_files else None
+                )
+                pending.append((segment, future))
+                while len(pending) > window:
+                    done = yield from _emit(pending.popleft(), transform, done, len(plan), progress)
+            while pending:
+                done = yield from _emit(pending.popleft(), transform, done, len(plan), progress)
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    return [result for result in slots if result is not None]
+
+
+def _emit(
+    entry: tuple[list[_Item], Future[list[T]] | None],
+    transform: Callable[[ManifestResult], T],
+    done: int,
+    total: int,
+    progress: Progress | None,
+) -> Generator[T, None, int]:
+    segment, future = entry
+    values = future.result() if future is not None else [transform(item) for item in segment]  # type: ignore[arg-type]
+    yield from values
+    done += len(segment)
+    if progress is not None:
+        progress(done, total)
+    return done
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -179,12 +241,12 @@ def _init_worker(rules_dirs: tuple[Path, ...] | None, as_of: dt.date | None, lan
     _worker = (load_rulebook(rules_dirs), as_of, lang)
 
 
-def _decide_chunk(names: list[str]) -> list[ManifestResult]:
-    """Decide a chunk of manifest files in a worker."""
+def _decide_chunk(names: list[str], transform: Callable[[ManifestResult], T]) -> list[T]:
+    """Decide a chunk of manifest files in a worker, returning what `transform` keeps of each result."""
     if _worker is None:  # pragma: no cover - the initializer always runs first
         raise RuntimeError("worker used before its initializer ran")
     rulebook, as_of, lang = _worker
-    return [decide_file(rulebook, name, as_of, lang) for name in names]
+    return [transform(decide_file(rulebook, name, as_of, lang)) for name in names]
 
 
 def decide_files(

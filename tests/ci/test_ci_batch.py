@@ -71,10 +71,11 @@ def test_the_worker_pool_really_decides(big_batch: Path, monkeypatch: pytest.Mon
     """The parallel path runs (a failure there would silently fall back to deciding in this process)."""
     monkeypatch.chdir(big_batch)
     plan = plan_inputs(["batch"])
-    files = list(range(len(plan)))
     seen: list[tuple[int, int]] = []
-    results = batch._decide_parallel(
-        plan, files, [Path("rules")], None, "en", 2, lambda d, t: seen.append((d, t))
+    results = list(
+        batch._iter_parallel(
+            plan, [Path("rules")], None, "en", 2, lambda d, t: seen.append((d, t)), batch._identity
+        )
     )
     serial = run_check(["batch"], rules_dirs=[Path("rules")])
     assert results == list(serial.results)

@@ -73,7 +73,9 @@ def _count(items: Iterable[Any], body: Callable[[Any], Any]) -> int:
 
 
 def _has(value: Any) -> bool:
-    return value is not None and value not in ("", [], {})
+    if isinstance(value, str):
+        return bool(value.strip())  # a blank justification documents nothing
+    return value is not None and value not in ([], {})
 
 
 def _dates(a: Any, b: Any) -> tuple[dt.date, dt.date]:

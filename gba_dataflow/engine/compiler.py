@@ -376,7 +376,9 @@ def _days_between(a: dt.date, b: dt.date) -> int:
 
 
 def _has_value(value: Any) -> bool:
-    return value is not None and value not in ("", [], {})
+    if isinstance(value, str):
+        return bool(value.strip())  # a blank justification documents nothing
+    return value is not None and value not in ([], {})
 
 
 def _text(expr: nodes.Expr) -> str:

@@ -35,7 +35,13 @@ from gba_dataflow.core.errors import Diagnostic, EvalError, GbaError, ManifestEr
 from gba_dataflow.core.source import Span, caret_excerpt
 from gba_dataflow.core.suggest import did_you_mean
 from gba_dataflow.engine.compiler import EvalContext
-from gba_dataflow.engine.evaluate import ManifestInput, evaluate_manifest, resolve_as_of, with_transfer_date
+from gba_dataflow.engine.evaluate import (
+    NO_RULESET,
+    ManifestInput,
+    evaluate_manifest,
+    resolve_as_of,
+    with_transfer_date,
+)
 from gba_dataflow.engine.model import ManifestResult, Verdict
 from gba_dataflow.engine.rulebook import CompiledRuleset, Rulebook, default_rules_dirs, load_rulebook
 from gba_dataflow.manifests import (
@@ -384,7 +390,7 @@ def _compare(
 ) -> list[str]:
     failures: list[str] = []
     known = {rule.id for ruleset in rulebook.rulesets for rule in ruleset.rules}
-    known |= {f"{ruleset.id}/default" for ruleset in rulebook.rulesets}
+    known |= {f"{ruleset.id}/default" for ruleset in rulebook.rulesets} | {NO_RULESET}
     if result.decision.value != case.decision:
         failures.append(f"decision: expected {case.decision}, got {result.decision.value}")
         failures.extend(f"  {reason.rule}: {reason.message}" for reason in result.reasons[:5])
@@ -490,6 +496,8 @@ def fired_rules(
         denies = {rule.id for rule in ruleset.rules if rule.effect == "deny"}
         if outcome.decision == Verdict.DENY.value and not denies.intersection(here):
             fired.append(f"{ruleset.id}/default")
+    if not any(outcome.applies for outcome in applies.values()):
+        fired.append(NO_RULESET)  # no ruleset covers the route: denied, fail closed
     return tuple(fired)
 
 

@@ -201,3 +201,10 @@ def test_messages_use_the_requested_language_with_english_fallback() -> None:
 def test_decisions_are_deterministic() -> None:
     book = rulebook(GD + ALLOW_SMALL + DENY_CORE)
     assert decide(book, manifest()) == decide(book, manifest())
+
+
+def test_has_treats_blank_text_as_no_value() -> None:
+    rule = 'rule r\n  allow when has(transfer.exemption_justification)\n  because "x"\n  cite "c"\n'
+    book = rulebook(GD + rule)
+    assert decide(book, manifest(transfer__exemption_justification="   ")).decision is Verdict.DENY
+    assert decide(book, manifest(transfer__exemption_justification="a contract")).decision is Verdict.ALLOW

@@ -47,7 +47,7 @@ docs: $(STAMP)
 ## bench: measure the targets of design §9 (installs the optional peers cedarpy and regopy)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -81,6 +81,16 @@ class Diagnostic:
         }
 
 
+def errors_in(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics of severity error."""
+    return [d for d in diagnostics if d.severity is Severity.ERROR]
+
+
+def warnings_in(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics of severity warning."""
+    return [d for d in diagnostics if d.severity is Severity.WARNING]
+
+
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Sort by location then code, so every output is deterministic."""
     return sorted(diagnostics, key=Diagnostic.sort_key)

@@ -57,7 +57,7 @@ def run_check(
     rulebook = load_rulebook(rules_dirs)
     plan = plan_inputs(paths)
     workers = resolve_jobs(jobs)
-    results = _decide_plan(rulebook, plan, rules_dirs, as_of, lang, workers, progress)
+    results = list(iter_plan(rulebook, plan, rules_dirs, as_of, lang, workers, progress, _identity))
     run = RunResult(rulebook.info, tuple(results), as_of=as_of, lang=lang)
     return RunResult(
         run.rules, run.results, run.as_of, run.lang, run.counts(), describe_rules(rulebook, lang)
@@ -100,18 +100,6 @@ def _empty_directory(item: str) -> Diagnostic:
 
 def _identity(result: ManifestResult) -> ManifestResult:
     return result
-
-
-def _decide_plan(
-    rulebook: Rulebook,
-    plan: list[_Item],
-    rules_dirs: Sequence[Path] | None,
-    as_of: dt.date | None,
-    lang: str,
-    workers: int,
-    progress: Progress | None,
-) -> list[ManifestResult]:
-    return list(iter_plan(rulebook, plan, rules_dirs, as_of, lang, workers, progress, _identity))
 
 
 def iter_plan(

@@ -6,7 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gba_dataflow.core.errors import Diagnostic, DslSyntaxError, Severity, sort_diagnostics
+from gba_dataflow.core.errors import (
+    Diagnostic,
+    DslSyntaxError,
+    errors_in,
+    sort_diagnostics,
+    warnings_in,
+)
 from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
 from gba_dataflow.dsl.checker import check_rulesets
@@ -24,11 +30,11 @@ class RuleCheckRun:
 
     @property
     def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+        return errors_in(self.diagnostics)
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+        return warnings_in(self.diagnostics)
 
 
 def check_rule_paths(paths: Sequence[Path] | None = None) -> RuleCheckRun:

@@ -96,6 +96,11 @@ def _plural(count: int, noun: str) -> str:
     return noun if count == 1 else f"{noun}s"
 
 
+def iso_date(day: dt.date | None) -> str | None:
+    """A date as JSON writes it (ISO 8601), or None."""
+    return day.isoformat() if day is not None else None
+
+
 # Section headings of the text report in each --lang (rule texts carry their own translations).
 HEADINGS: Mapping[str, Mapping[str, str]] = {
     "en": {

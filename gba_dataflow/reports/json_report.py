@@ -28,7 +28,7 @@ from gba_dataflow.engine.model import (
     Verdict,
     Warning,
 )
-from gba_dataflow.reports.common import to_jsonable
+from gba_dataflow.reports.common import iso_date, to_jsonable
 
 FORMAT_VERSION = 1
 
@@ -45,7 +45,7 @@ def json_head(rules: RulesInfo, as_of: dt.date | None) -> str:
     return (
         "{\n"
         f'  "version": {FORMAT_VERSION},\n'
-        f'  "as_of": {_dumps(_date(as_of))},\n'
+        f'  "as_of": {_dumps(iso_date(as_of))},\n'
         f'  "rules": {_dumps(rules_info)},\n'
         '  "results": ['
     )
@@ -88,7 +88,7 @@ def run_to_dict(run: RunResult) -> dict[str, Any]:
     counts = run.counts()
     return {
         "version": FORMAT_VERSION,
-        "as_of": _date(run.as_of),
+        "as_of": iso_date(run.as_of),
         "rules": {"paths": list(run.rules.paths), "digest": run.rules.digest},
         "results": [result_to_dict(result) for result in run.results],
         "summary": {verdict.value: counts[verdict.value] for verdict in Verdict},
@@ -102,7 +102,7 @@ def result_to_dict(result: ManifestResult) -> dict[str, Any]:
         "id": result.id,
         "route": _route(result.route),
         "decision": result.decision.value,
-        "as_of": _date(result.as_of),
+        "as_of": iso_date(result.as_of),
         "reasons": [_reason(reason) for reason in result.reasons],
         "obligations": [_obligation(obligation) for obligation in result.obligations],
         "warnings": [_warning(warning) for warning in result.warnings],
@@ -110,10 +110,6 @@ def result_to_dict(result: ManifestResult) -> dict[str, Any]:
         "rulesets": [_ruleset(outcome) for outcome in result.rulesets],
         "errors": [diagnostic.to_dict() for diagnostic in result.errors],
     }
-
-
-def _date(day: dt.date | None) -> str | None:
-    return day.isoformat() if day is not None else None
 
 
 def _route(route: Route) -> dict[str, Any]:

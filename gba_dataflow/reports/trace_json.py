@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
 from gba_dataflow.engine.model import Fact
 from gba_dataflow.engine.trace import ExplainTrace, NodeTrace, RulesetTrace, RuleTrace
-from gba_dataflow.reports.common import to_jsonable
+from gba_dataflow.reports.common import iso_date, to_jsonable
 
 FORMAT_VERSION = 1
 
@@ -30,10 +29,6 @@ def trace_to_dict(trace: ExplainTrace) -> dict[str, Any]:
     }
 
 
-def _date(day: dt.date | None) -> str | None:
-    return day.isoformat() if day is not None else None
-
-
 def _ruleset(ruleset: RulesetTrace) -> dict[str, Any]:
     return {
         "id": ruleset.id,
@@ -50,8 +45,8 @@ def _rule(rule: RuleTrace) -> dict[str, Any]:
         "id": rule.id,
         "effect": rule.effect,
         "source": rule.source,
-        "effective_from": _date(rule.effective_from),
-        "effective_until": _date(rule.effective_until),
+        "effective_from": iso_date(rule.effective_from),
+        "effective_until": iso_date(rule.effective_until),
         "active": rule.active,
         "evaluated": rule.evaluated,
         "holds": rule.holds,

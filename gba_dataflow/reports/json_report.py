@@ -121,7 +121,8 @@ def _route(route: Route) -> dict[str, Any]:
     }
 
 
-def _fact(fact: Fact) -> dict[str, Any]:
+def fact_to_dict(fact: Fact) -> dict[str, Any]:
+    """A fact in the contract shape (path, pointer, value, line, column); shared by the JSON formats."""
     return {
         "path": fact.path,
         "pointer": fact.pointer,
@@ -132,7 +133,7 @@ def _fact(fact: Fact) -> dict[str, Any]:
 
 
 def _facts(facts: tuple[Fact, ...]) -> list[dict[str, Any]]:
-    return [_fact(fact) for fact in facts]
+    return [fact_to_dict(fact) for fact in facts]
 
 
 def _reason(reason: Reason) -> dict[str, Any]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from gba_dataflow.engine.model import Fact
 from gba_dataflow.engine.trace import ExplainTrace, NodeTrace, RulesetTrace, RuleTrace
 from gba_dataflow.reports.common import iso_date, to_jsonable
+from gba_dataflow.reports.json_report import fact_to_dict
 
 FORMAT_VERSION = 1
 
@@ -67,16 +67,6 @@ def _node(node: NodeTrace) -> dict[str, Any]:
         "skipped": node.skipped,
         "note": node.note,
         "operands": [{"text": text, "value": to_jsonable(value)} for text, value in node.operands],
-        "facts": [_fact(fact) for fact in node.facts],
+        "facts": [fact_to_dict(fact) for fact in node.facts],
         "children": [_node(child) for child in node.children],
-    }
-
-
-def _fact(fact: Fact) -> dict[str, Any]:
-    return {
-        "path": fact.path,
-        "pointer": fact.pointer,
-        "value": to_jsonable(fact.value),
-        "line": fact.line,
-        "column": fact.column,
     }

@@ -105,7 +105,7 @@ def check(
             )
         if len(reports) == 1 and reports[0].format == "json":
             code = stream_json_report(
-                paths, reports[0].path, rules, day, language, jobs, no_color, fail_on_warn
+                paths, reports[0].path, rules, day, language, jobs, no_color, fail_on_warn, quiet
             )
             raise typer.Exit(code)
         with ProgressBar(color=not no_color) as progress:
@@ -134,16 +134,23 @@ def stream_json_report(
     jobs: int,
     no_color: bool,
     fail_on_warn: bool,
+    quiet: bool,
 ) -> ExitCode:
-    """The JSON report alone: written while manifests are decided, so memory stays flat."""
+    """The JSON report alone: written while manifests are decided, so memory stays flat.
+
+    On a terminal, stderr gets the totals line (the counts by rule need every result, which a stream
+    does not keep)."""
     from gba_dataflow.cli.console import open_output
-    from gba_dataflow.cli.progress import ProgressBar
+    from gba_dataflow.cli.progress import ProgressBar, stream_is_terminal
+    from gba_dataflow.reports.common import summary_line
     from gba_dataflow.reports.stream import stream_json
 
     with open_output(output) as write, ProgressBar(color=not no_color) as progress:
         run = stream_json(
             paths, write, rules_dirs=rules, as_of=day, lang=lang, jobs=jobs, progress=progress.update
         )
+    if not quiet and stream_is_terminal(sys.stderr):
+        sys.stderr.write(summary_line(run.counts) + "\n")
     return exit_code_for(run.counts, run.warned, fail_on_warn)
 
 

@@ -22,14 +22,12 @@ from typing import TypeVar
 from gba_dataflow.core.errors import Diagnostic, ManifestError
 from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
-from gba_dataflow.engine.evaluate import error_result, evaluate_manifest
+from gba_dataflow.engine.evaluate import NO_RULESET, error_result, evaluate_manifest
 from gba_dataflow.engine.model import ManifestResult, RuleDoc, RunResult
 from gba_dataflow.engine.rulebook import CompiledRuleset, Rulebook, load_rulebook
-from gba_dataflow.manifests import iter_manifest_files, load_manifest, load_manifest_bytes
+from gba_dataflow.manifests import STDIN, iter_manifest_files, load_manifest, load_manifest_bytes
 
 T = TypeVar("T")
-STDIN = "-"
-NO_RULESET = "gba-dataflow/no-ruleset"
 MAX_CHUNK = 200
 """Most manifests a worker decides per task: small enough for a smooth progress bar."""
 

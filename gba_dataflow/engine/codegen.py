@@ -19,6 +19,7 @@ from typing import Any
 
 from gba_dataflow.core.workdays import working_days_between
 from gba_dataflow.dsl import nodes
+from gba_dataflow.engine.compiler import has_value, same_value
 
 FastFn = Callable[[Mapping[str, Any], dt.date, dict[str, Any]], Any]
 
@@ -72,12 +73,6 @@ def _count(items: Iterable[Any], body: Callable[[Any], Any]) -> int:
     return total
 
 
-def _has(value: Any) -> bool:
-    if isinstance(value, str):
-        return bool(value.strip())  # a blank justification documents nothing
-    return value is not None and value not in ([], {})
-
-
 def _dates(a: Any, b: Any) -> tuple[dt.date, dt.date]:
     if isinstance(a, dt.date) and isinstance(b, dt.date):
         return a, b
@@ -92,12 +87,6 @@ def _days(a: Any, b: Any) -> int:
 def _wd(a: Any, b: Any) -> int:
     start, end = _dates(a, b)
     return working_days_between(start, end)
-
-
-def _eq(a: Any, b: Any) -> bool:
-    if isinstance(a, bool) is not isinstance(b, bool):
-        return False
-    return bool(a == b)
 
 
 def _year(value: Any) -> int:
@@ -118,10 +107,10 @@ HELPERS: dict[str, Any] = {
     "_any": _any,
     "_all": _all,
     "_count": _count,
-    "_has": _has,
+    "_has": has_value,
     "_days": _days,
     "_wd": _wd,
-    "_eq": _eq,
+    "_eq": same_value,
     "_year": _year,
     "_len": _len,
     "FallbackError": FallbackError,

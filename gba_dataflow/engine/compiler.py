@@ -149,7 +149,7 @@ class Compiler:
                 return False
             if value is False:
                 return True
-            raise _bool_error(value, span)
+            raise bool_error(value, span)
 
         return negate
 
@@ -169,7 +169,7 @@ class Compiler:
                         del facts[start:mark]
                     return decided
                 if value is not (not decisive):
-                    raise _bool_error(value, span)
+                    raise bool_error(value, span)
             return not decisive
 
         return bool_op
@@ -206,9 +206,9 @@ class Compiler:
 
             return contains
         if op == "==":
-            return lambda ctx: _same(left(ctx), right(ctx))
+            return lambda ctx: same_value(left(ctx), right(ctx))
         if op == "!=":
-            return lambda ctx: not _same(left(ctx), right(ctx))
+            return lambda ctx: not same_value(left(ctx), right(ctx))
         compare = _ORDERINGS[op]
 
         def ordering(ctx: EvalContext) -> bool:
@@ -275,7 +275,7 @@ class Compiler:
                             ctx.witnesses[var] = binding
                         return found
                     if value is not (not want):
-                        raise _bool_error(value, body_span)
+                        raise bool_error(value, body_span)
                 return not want
             finally:
                 if saved is None:
@@ -314,7 +314,7 @@ class Compiler:
         name = expr.name
         if name == "has":
             (arg,) = args
-            return lambda ctx: _has_value(arg(ctx))
+            return lambda ctx: has_value(arg(ctx))
         if name in ("days_between", "working_days_between"):
             first, second = args
             count_days = working_days_between if name == "working_days_between" else _days_between
@@ -364,7 +364,8 @@ _ORDERINGS: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
-def _same(a: Any, b: Any) -> bool:
+def same_value(a: Any, b: Any) -> bool:
+    """`==` of the rule language: a boolean never equals a number (Python says `True == 1`)."""
     # bool is an int in Python: keep `true == 1` false, as the type checker would.
     if isinstance(a, bool) is not isinstance(b, bool):
         return False
@@ -375,7 +376,8 @@ def _days_between(a: dt.date, b: dt.date) -> int:
     return (b - a).days
 
 
-def _has_value(value: Any) -> bool:
+def has_value(value: Any) -> bool:
+    """`has(path)`: false for null, blank text and empty lists or mappings."""
     if isinstance(value, str):
         return bool(value.strip())  # a blank justification documents nothing
     return value is not None and value not in ([], {})
@@ -387,7 +389,8 @@ def _text(expr: nodes.Expr) -> str:
     return type(expr).__name__.lower()
 
 
-def _bool_error(value: Any, span: Span) -> EvalError:
+def bool_error(value: Any, span: Span) -> EvalError:
+    """The error for a condition that yields something other than true or false (E301 null, E302 other)."""
     if value is None:
         return _error(
             "E301", "a condition has no value (null)", span, "guard optional fields with `has(path) and ...`"

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from gba_dataflow.core.errors import Diagnostic, EvalError
+from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
 from gba_dataflow.engine.codegen import FastFn
-from gba_dataflow.engine.compiler import EvalContext, Fn, RawFact, format_value
+from gba_dataflow.engine.compiler import EvalContext, Fn, RawFact, bool_error, format_value
 from gba_dataflow.engine.model import (
     Fact,
     FailedCondition,
@@ -225,29 +226,25 @@ def _fast(fn: FastFn | None, ctx: EvalContext, cache: dict[str, Any]) -> bool | 
     return value if value is True or value is False else None
 
 
-def _strict(fn: Fn, ctx: EvalContext, span: Any) -> bool:
+def _strict(fn: Fn, ctx: EvalContext, span: Span) -> bool:
     """Evaluate a closure to a bool; a condition that yields no bool is an error (fail closed)."""
     value = fn(ctx)
     if value is True or value is False:
         return value
-    raise EvalError(
-        "a condition has no value (null)" if value is None else f"a condition is {value!r}",
-        code="E301" if value is None else "E302",
-        span=span,
-        hint="guard optional fields with `has(path) and ...`",
-    )
+    raise bool_error(value, span)
 
 
 def _applies(
     ruleset: CompiledRuleset, ctx: EvalContext, cache: dict[str, Any], errors: list[Diagnostic]
 ) -> bool:
-    if ruleset.applies is None:
+    condition = ruleset.node.applies
+    if ruleset.applies is None or condition is None:
         return True
     fast = _fast(ruleset.fast_applies, ctx, cache)
     if fast is not None:
         return fast
     try:
-        return _strict(ruleset.applies, ctx, ruleset.node.applies.span if ruleset.node.applies else None)
+        return _strict(ruleset.applies, ctx, condition.span)
     except EvalError as error:
         errors.extend(
             _tag(error, f"`applies when` of {ruleset.id} failed; the ruleset is treated as applying")

@@ -4,7 +4,7 @@ This layer imports only `gba_dataflow.core`, the standard library, `yaml` and `j
 """
 
 from gba_dataflow.manifests.document import ParsedDocument, SourceText
-from gba_dataflow.manifests.files import iter_manifest_files
+from gba_dataflow.manifests.files import STDIN, iter_manifest_files
 from gba_dataflow.manifests.json_parser import parse_json
 from gba_dataflow.manifests.loader import (
     DEFAULT_MAX_BYTES,
@@ -18,6 +18,7 @@ from gba_dataflow.manifests.yaml_parser import DEFAULT_ALIAS_BUDGET, parse_yaml
 __all__ = [
     "DEFAULT_ALIAS_BUDGET",
     "DEFAULT_MAX_BYTES",
+    "STDIN",
     "LoadedManifest",
     "ParsedDocument",
     "SourceText",

@@ -2,7 +2,8 @@
 
 1. Cold start: the installed command checks one bundled example manifest, run as a subprocess from an
    empty directory (so it uses the ruleset shipped with the package, as a user would), `--runs` times
-   (default 15) after one discarded run (which also fills any on-disk cache of compiled rules); median wall
+   (default 15) after one discarded run (which also writes the bytecode and fills the on-disk cache of compiled rules,
+   as a user's installed command has them; see `common.command_env`); median wall
    clock. Then the import profile of the same command (PYTHONPROFILEIMPORTTIME, median of 3 runs): the
    modules that cost most, by their own time and by cumulative time.
 2. Rules, warm: in this process, after one warm-up, the median of `--repeat` (default 20) runs of what
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import resource
 import shutil
 import statistics
@@ -41,10 +41,6 @@ def command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "gba_dataflow"]
 
 
-def clean_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("PYTHONPROFILE")}
-
-
 def child_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -58,7 +54,7 @@ def cold_start(workdir: Path, runs: int) -> tuple[list[float], list[float]]:
     for i in range(runs + 1):
         cpu = child_cpu()
         start = time.perf_counter()
-        done = subprocess.run(argv, cwd=workdir, capture_output=True, env=clean_env(), check=False)
+        done = subprocess.run(argv, cwd=workdir, capture_output=True, env=common.command_env(), check=False)
         elapsed = time.perf_counter() - start
         cpu = child_cpu() - cpu
         if done.returncode not in (0, 1):
@@ -76,7 +72,7 @@ def import_profile(workdir: Path, runs: int = 3) -> tuple[list[tuple[str, float,
     totals: list[float] = []
     argv = [*command(), "check", "one.yaml"]
     for _ in range(runs):
-        env = clean_env() | {"PYTHONPROFILEIMPORTTIME": "1"}
+        env = common.command_env(PYTHONPROFILEIMPORTTIME="1")
         done = subprocess.run(argv, cwd=workdir, capture_output=True, env=env, check=False)
         total = 0.0
         for line in done.stderr.decode("utf-8", "replace").splitlines():

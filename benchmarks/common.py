@@ -132,3 +132,15 @@ def fail(message: str) -> None:
     """Stop a benchmark loudly (exit status 3), e.g. when engines disagree."""
     print(f"\n*** BENCHMARK ABORTED: {message}", file=sys.stderr, flush=True)
     raise SystemExit(3)
+
+
+def command_env(**extra: str) -> dict[str, str]:
+    """The environment for a timed `gba-dataflow` subprocess: what an installed user's shell has.
+
+    PYTHONDONTWRITEBYTECODE is dropped: pip compiles a package's bytecode when it installs it, so a
+    user's command never compiles its own modules at start, but with that variable set (as on some
+    CI images and sandboxes) an editable install would compile every module on every run. Run a
+    command once untimed so its bytecode exists. PYTHONPROFILE* variables are dropped as well.
+    """
+    dropped = ("PYTHONDONTWRITEBYTECODE", "PYTHONPROFILE")
+    return {k: v for k, v in os.environ.items() if not k.startswith(dropped)} | extra

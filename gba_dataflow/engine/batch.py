@@ -8,16 +8,13 @@ same whatever `jobs` is. Standard input is always read by the calling process.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
 import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from gba_dataflow.core.errors import Diagnostic, ManifestError
 from gba_dataflow.core.source import Span
@@ -26,6 +23,10 @@ from gba_dataflow.engine.evaluate import NO_RULESET, error_result, evaluate_mani
 from gba_dataflow.engine.model import ManifestResult, RuleDoc, RunResult
 from gba_dataflow.engine.rulebook import CompiledRuleset, Rulebook, load_rulebook
 from gba_dataflow.manifests import STDIN, iter_manifest_files, load_manifest, load_manifest_bytes
+
+if TYPE_CHECKING:  # multiprocessing and concurrent.futures are imported only when workers start
+    from concurrent.futures import Future
+    from multiprocessing.context import BaseContext
 
 T = TypeVar("T")
 MAX_CHUNK = 200
@@ -117,6 +118,8 @@ def iter_plan(
     """
     files = [index for index, item in enumerate(plan) if isinstance(item, str) and item != STDIN]
     if workers > 1 and len(files) > 1:
+        from concurrent.futures.process import BrokenProcessPool
+
         # standard input belongs to this process, and is read once whatever happens below
         plan = [decide_file(rulebook, item, as_of, lang) if item == STDIN else item for item in plan]
         parallel = _iter_parallel(plan, rules_dirs, as_of, lang, workers, progress, transform)
@@ -150,6 +153,8 @@ def _iter_parallel(
     transform: Callable[[ManifestResult], T],
 ) -> Iterator[T]:
     """Decide the file items of `plan` in worker processes, a bounded number of chunks at a time."""
+    from concurrent.futures import ProcessPoolExecutor
+
     files = [index for index, item in enumerate(plan) if isinstance(item, str)]
     size = max(1, min(MAX_CHUNK, len(files) // (workers * 8) or 1))
     # Consecutive runs of plan items: known results pass through, files go to the workers in chunks.
@@ -206,9 +211,11 @@ def _emit(
     return done
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> BaseContext:
     """`forkserver` where there is one (never a fork of a process that may run threads; the server
     imports this module once, so workers start warm), else `spawn`."""
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" not in methods:
         return multiprocessing.get_context("spawn")

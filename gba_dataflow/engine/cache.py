@@ -1,9 +1,10 @@
 """A per-user disk cache of parsed and checked rulesets, so a cold `check` skips Lark entirely.
 
-The key is a digest of everything the cached value depends on: the gba-dataflow version, the
-Python version, the DSL's code and grammar, the manifest schema, and every rule file's path and
-bytes. A changed
-input gives a new key, so an entry is never stale; entries are safe to delete at any time.
+An entry holds the parsed rulesets, the checker's warnings and each ruleset's generated fast path
+(compiled code, `marshal`led). The key is a digest of everything that value depends on: the
+gba-dataflow version, the Python version, the DSL's code and grammar, the code generator, the manifest
+schema, and every rule file's path and bytes. A changed input gives a new key, so an entry is never
+stale; entries are safe to delete at any time.
 
 The cache lives in `$GBA_DATAFLOW_CACHE_DIR`, else `$XDG_CACHE_HOME/gba-dataflow`, else
 `~/.cache/gba-dataflow`; set `GBA_DATAFLOW_CACHE_DIR=off` to disable it. It is used only when the
@@ -28,6 +29,7 @@ from gba_dataflow.core.resources import schema_path
 
 ENV = "GBA_DATAFLOW_CACHE_DIR"
 _DSL = Path(__file__).resolve().parents[1] / "dsl"
+_CODEGEN = Path(__file__).resolve().with_name("codegen.py")
 
 
 def cache_dir() -> Path | None:
@@ -44,8 +46,10 @@ def cache_dir() -> Path | None:
 def rules_key(sources: Sequence[tuple[str, bytes]]) -> str:
     """The digest of every input a parsed-and-checked rulebook depends on."""
     digest = hashlib.sha256()
-    # The DSL's own code is part of the key, so a changed checker never serves old findings.
-    dsl_sources = [_read(path) for path in sorted(_DSL.glob("*.py"))] + [_read(_DSL / "grammar.lark")]
+    # The DSL's own code and the code generator are part of the key, so a changed checker never serves
+    # old findings and a changed generator never serves old code.
+    code_files = [*sorted(_DSL.glob("*.py")), _DSL / "grammar.lark", _CODEGEN]
+    dsl_sources = [_read(path) for path in code_files]
     parts: list[bytes] = [__version__.encode(), sys.version.encode(), *dsl_sources]
     parts.append(_read(schema_path("manifest")))
     for part in parts:

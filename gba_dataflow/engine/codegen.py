@@ -14,7 +14,9 @@ literal (strings, dates, sets) is passed in through a constants table.
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from gba_dataflow.core.workdays import working_days_between
@@ -208,12 +210,28 @@ class _Generator:
 RunAll = Callable[[Mapping[str, Any], dt.date, dict[str, Any]], tuple[list[int], list[int]]]
 
 
+@dataclass(frozen=True)
+class GeneratedCode:
+    """A ruleset's fast path, compiled but not yet linked: picklable, so the rules cache keeps it."""
+
+    code: bytes
+    """`marshal` of the module's code object (the cache key includes the Python version)."""
+    constants: tuple[Any, ...]
+    rule_count: int
+    has_applies: bool
+
+
 def generate(ruleset: nodes.Ruleset) -> tuple[FastFn | None, list[FastFn], RunAll]:
     """Compile the ruleset's `applies when`, each rule's condition, and `run_all`.
 
     `run_all(root, as_of, cache)` evaluates every rule active on `as_of` in one call and returns
     (indexes of rules that held, indexes the fast path could not decide).
     """
+    return link(generate_code(ruleset))
+
+
+def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
+    """Write and compile the fast-path module of a ruleset (see `generate`)."""
     lets = {let.name: let for let in ruleset.lets}
     gen = _Generator(lets)
     lines: list[str] = []
@@ -249,10 +267,17 @@ def generate(ruleset: nodes.Ruleset) -> tuple[FastFn | None, list[FastFn], RunAl
         lines.append(f"{indent}    elif value is not False:")
         lines.append(f"{indent}        undecided.append({index})")
     lines.append("    return held, undecided")
-    namespace: dict[str, Any] = dict(HELPERS)
-    namespace["_k"] = tuple(gen.constants)
     compiled = compile("\n".join(lines) + "\n", f"<gba-dataflow fast path: {ruleset.name}>", "exec")
-    exec(compiled, namespace)
-    applies = namespace.get("applies")
-    rules = [namespace[f"rule_{index}"] for index in range(len(ruleset.rules))]
+    return GeneratedCode(
+        marshal.dumps(compiled), tuple(gen.constants), len(ruleset.rules), ruleset.applies is not None
+    )
+
+
+def link(generated: GeneratedCode) -> tuple[FastFn | None, list[FastFn], RunAll]:
+    """Run a generated module and return its functions (see `generate`)."""
+    namespace: dict[str, Any] = dict(HELPERS)
+    namespace["_k"] = generated.constants
+    exec(marshal.loads(generated.code), namespace)
+    applies = namespace["applies"] if generated.has_applies else None
+    rules = [namespace[f"rule_{index}"] for index in range(generated.rule_count)]
     return applies, rules, namespace["run_all"]

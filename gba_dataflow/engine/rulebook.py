@@ -16,7 +16,7 @@ from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
 from gba_dataflow.dsl.catalog import FieldInfo
 from gba_dataflow.engine import cache
-from gba_dataflow.engine.codegen import FastFn, RunAll, generate
+from gba_dataflow.engine.codegen import FastFn, GeneratedCode, RunAll, generate_code, link
 from gba_dataflow.engine.compiler import Compiler, EvalContext, Fn, compile_template
 from gba_dataflow.engine.model import RulesInfo
 
@@ -189,9 +189,9 @@ def load_rulebook(dirs: Sequence[Path] | None = None, *, use_cache: bool = True)
     sources = [(path, _read_rule_file(path)) for path in files]
     key = cache.rules_key([(str(path), data) for path, data in sources])
     cached = cache.load(key) if use_cache else None
-    if isinstance(cached, tuple) and len(cached) == 2:
-        rulesets, warnings = cached
-        return compile_rulebook(rulesets, files, warnings)
+    if isinstance(cached, tuple) and len(cached) == 3:
+        rulesets, warnings, generated = cached
+        return compile_rulebook(rulesets, files, warnings, generated)
     from gba_dataflow.dsl.checker import check_rulesets
 
     rulesets = _parse_sources(sources)
@@ -199,26 +199,35 @@ def load_rulebook(dirs: Sequence[Path] | None = None, *, use_cache: bool = True)
     if result.errors:
         raise CheckError(diagnostics=result.errors)
     warnings = tuple(result.warnings)
+    generated = [generate_code(ruleset) for ruleset in rulesets]
     if use_cache:
-        cache.store(key, (rulesets, warnings))
-    return compile_rulebook(rulesets, files, warnings)
+        cache.store(key, (rulesets, warnings, generated))
+    return compile_rulebook(rulesets, files, warnings, generated)
 
 
 def compile_rulebook(
-    rulesets: Sequence[nodes.Ruleset], files: Sequence[Path], warnings: tuple[Diagnostic, ...] = ()
+    rulesets: Sequence[nodes.Ruleset],
+    files: Sequence[Path],
+    warnings: tuple[Diagnostic, ...] = (),
+    generated: Sequence[GeneratedCode] | None = None,
 ) -> Rulebook:
-    """Compile checked rulesets (no checks here: call `load_rulebook` for the full pipeline)."""
+    """Compile checked rulesets (no checks here: call `load_rulebook` for the full pipeline).
+
+    `generated` is each ruleset's fast path as `generate_code` made it (from the cache); None: make it.
+    """
     digest = hashlib.sha256()
     for path, ruleset in sorted(zip(files, rulesets, strict=True), key=lambda pair: str(pair[0])):
         digest.update(path.name.encode() + b"\0" + ruleset.source.encode() + b"\0")
     info = RulesInfo(tuple(str(path) for path in files), "sha256:" + digest.hexdigest())
-    return Rulebook(tuple(compile_ruleset(ruleset) for ruleset in rulesets), info, warnings)
+    codes = generated if generated is not None else [generate_code(ruleset) for ruleset in rulesets]
+    compiled = tuple(compile_ruleset(ruleset, code) for ruleset, code in zip(rulesets, codes, strict=True))
+    return Rulebook(compiled, info, warnings)
 
 
-def compile_ruleset(ruleset: nodes.Ruleset) -> CompiledRuleset:
-    """Compile one parsed ruleset."""
+def compile_ruleset(ruleset: nodes.Ruleset, generated: GeneratedCode | None = None) -> CompiledRuleset:
+    """Compile one parsed ruleset (`generated`: its fast path from `generate_code`, if already made)."""
     compiler = Compiler({let.name: let for let in ruleset.lets})
-    fast_applies, fast_rules, run_all = generate(ruleset)
+    fast_applies, fast_rules, run_all = link(generated or generate_code(ruleset))
     rules = tuple(
         _compile_rule(ruleset, rule, compiler, fast)
         for rule, fast in zip(ruleset.rules, fast_rules, strict=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -43,6 +44,36 @@ def test_a_second_load_hits_the_cache_without_parsing(
         r.id for rs in first.rulesets for r in rs.rules
     ]
     assert second.info == first.info
+
+
+def test_a_cache_hit_links_the_stored_fast_path_without_generating_it(
+    cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = write_rules(tmp_path / "rules")
+    load_rulebook([rules])
+    import gba_dataflow.engine.rulebook as rulebook
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("the code generator must not run on a cache hit")
+
+    monkeypatch.setattr(rulebook, "generate_code", refuse)
+    ruleset = load_rulebook([rules]).rulesets[0]
+    today = dt.date(2026, 1, 1)
+    assert ruleset.run_all({"dataset": {"core_data": True}}, today, {}) == ([0], [])
+    assert ruleset.run_all({"dataset": {"core_data": False}}, today, {}) == ([], [])
+
+
+def test_a_changed_code_generator_changes_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    sources = [("r.rules", RULE.encode())]
+    before = cache.rules_key(sources)
+    assert cache.rules_key(sources) == before
+    original = cache._read
+
+    def edited(path: Path) -> bytes:
+        return original(path) + (b"# edited" if path.name == "codegen.py" else b"")
+
+    monkeypatch.setattr(cache, "_read", edited)
+    assert cache.rules_key(sources) != before
 
 
 def test_an_edited_rule_file_is_never_served_stale(cache_home: Path, tmp_path: Path) -> None:

@@ -39,9 +39,10 @@ class SourceFile:
     @cached_property
     def line_starts(self) -> list[int]:
         starts = [0]
-        for index, char in enumerate(self.text):
-            if char == "\n":
-                starts.append(index + 1)
+        find, index = self.text.find, self.text.find("\n")
+        while index != -1:
+            starts.append(index + 1)
+            index = find("\n", index + 1)
         return starts
 
     def position(self, offset: int) -> tuple[int, int]:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path as FilePath
 from typing import Any
 
-from lark import Lark, Token, Transformer, Tree, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from gba_dataflow.core.errors import Diagnostic, DslSyntaxError
 from gba_dataflow.core.source import SourceFile, Span, caret_excerpt
@@ -84,8 +85,6 @@ def parse_text(text: str, path: str = "<string>") -> nodes.Ruleset:
         except UnexpectedInput as error:
             diagnostics.append(_syntax_diagnostic(error, source, chunk))
             resume = _next_top_level(text, _error_offset(error, chunk))
-        except VisitError as error:
-            raise error.orig_exc from None
         else:
             diagnostics.extend(builder.problems)
             if start == "start":
@@ -277,14 +276,26 @@ def _token_span(source: SourceFile, token: Token) -> Span:
 # ---- tree -> AST ------------------------------------------------------------------------------
 
 
-@v_args(meta=True, inline=True)
-class _Builder(Transformer[Token, Any]):
-    """Turn Lark's tree into nodes. Collects semantic problems (bad dates, bad strings) as it goes."""
+class _Builder:
+    """Turn Lark's tree into nodes. Collects semantic problems (bad dates, bad strings) as it goes.
+
+    Each grammar rule has a method of the same name, called bottom-up as `method(meta, *children)`
+    (a child is a Token or what its own rule's method returned). This is the walk Lark's
+    `Transformer` with `v_args(meta=True, inline=True)` does, without its per-call wrappers
+    (a third of the time it took to build the shipped rules).
+    """
 
     def __init__(self, source: SourceFile) -> None:
-        super().__init__()
         self.source = source
         self.problems: list[Diagnostic] = []
+
+    def transform(self, tree: Tree[Token]) -> Any:
+        """Build the nodes of a parse tree."""
+        children = [self.transform(child) if isinstance(child, Tree) else child for child in tree.children]
+        method = _RULE_METHODS.get(tree.data)
+        if method is None:  # pragma: no cover - grammar guard
+            raise AssertionError(f"no builder for grammar rule {tree.data!r}")
+        return method(self, tree.meta, *children)
 
     # -- helpers
     def _span(self, meta: Any) -> Span:
@@ -321,6 +332,8 @@ class _Builder(Transformer[Token, Any]):
 
     def _string(self, token: Token) -> str:
         body = str(token)[1:-1]
+        if "\\" not in body:
+            return body
         out: list[str] = []
         index = 0
         while index < len(body):
@@ -585,9 +598,13 @@ class _Builder(Transformer[Token, Any]):
             name=str(name), args=tuple(arg for arg in args if arg is not None), span=self._span(meta)
         )
 
-    def __default__(self, data: Any, children: Any, meta: Any) -> Any:  # pragma: no cover - grammar guard
-        raise AssertionError(f"no builder for grammar rule {data!r}")
 
+_RULE_METHODS: dict[str, Callable[..., Any]] = {
+    name: method
+    for name, method in vars(_Builder).items()
+    if callable(method) and not name.startswith("_") and name != "transform"
+}
+"""Grammar rule name -> the `_Builder` method that builds it."""
 
 NO_SPAN_ = nodes.NO_SPAN
 

@@ -2,9 +2,9 @@
 
 1. Cold start: the installed command checks one bundled example manifest, run as a subprocess from an
    empty directory (so it uses the ruleset shipped with the package, as a user would), `--runs` times
-   (default 15) after one discarded run (which also writes the bytecode and fills the on-disk cache of compiled rules,
-   as a user's installed command has them; see `common.command_env`); median wall
-   clock. Then the import profile of the same command (PYTHONPROFILEIMPORTTIME, median of 3 runs): the
+   (default 15) after one discarded run (which writes the bytecode and fills the on-disk cache of
+   compiled rules, as a user's installed command has them; see `common.command_env`); median wall clock.
+   Then the import profile of the same command (PYTHONPROFILEIMPORTTIME, median of 3 runs): the
    modules that cost most, by their own time and by cumulative time.
 2. Rules, warm: in this process, after one warm-up, the median of `--repeat` (default 20) runs of what
    `gba-dataflow rules check` does with the shipped rules: parse every file and run every static check.

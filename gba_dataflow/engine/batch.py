@@ -22,7 +22,7 @@ from gba_dataflow.dsl import nodes
 from gba_dataflow.engine.evaluate import NO_RULESET, error_result, evaluate_manifest
 from gba_dataflow.engine.model import ManifestResult, RuleDoc, RunResult
 from gba_dataflow.engine.rulebook import CompiledRuleset, Rulebook, load_rulebook
-from gba_dataflow.manifests import STDIN, iter_manifest_files, load_manifest, load_manifest_bytes
+from gba_dataflow.manifests import STDIN, FileList, iter_manifest_files, load_manifest, load_manifest_bytes
 
 if TYPE_CHECKING:  # multiprocessing and concurrent.futures are imported only when workers start
     from concurrent.futures import Future
@@ -37,6 +37,8 @@ Progress = Callable[[int, int], None]
 
 # A planned input: a file name (or `-`) to decide, or a result already known (a path that is missing).
 _Item = str | ManifestResult
+Plan = list[_Item | FileList]
+"""The inputs in order: the files found for each (held compactly), `-`, or a result already known."""
 
 
 def run_check(
@@ -73,19 +75,41 @@ def resolve_jobs(jobs: int) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def plan_inputs(paths: Sequence[str]) -> list[_Item]:
+def plan_inputs(paths: Sequence[str]) -> Plan:
     """Expand the command-line inputs in order: file names, `-`, and error results for bad inputs."""
-    plan: list[_Item] = []
+    plan: Plan = []
     for item in paths:
+        if item == STDIN:
+            plan.append(STDIN)
+            continue
         try:
             files = iter_manifest_files([item])
         except ManifestError as error:
             plan.append(error_result(item, error.diagnostics))
             continue
-        if not files:
-            plan.append(error_result(item, [_empty_directory(item)]))
-        plan.extend(files)
+        plan.append(files if files else error_result(item, [_empty_directory(item)]))
     return plan
+
+
+def plan_size(plan: Plan) -> int:
+    """How many results a plan gives."""
+    return sum(len(entry) if isinstance(entry, FileList) else 1 for entry in plan)
+
+
+def plan_items(plan: Plan) -> Iterator[_Item]:
+    """The items of a plan one by one (file names are made as they are needed)."""
+    for entry in plan:
+        if isinstance(entry, FileList):
+            yield from entry
+        else:
+            yield entry
+
+
+def _file_count(plan: Plan) -> int:
+    return sum(
+        len(entry) if isinstance(entry, FileList) else int(isinstance(entry, str) and entry != STDIN)
+        for entry in plan
+    )
 
 
 def _empty_directory(item: str) -> Diagnostic:
@@ -103,7 +127,7 @@ def _identity(result: ManifestResult) -> ManifestResult:
 
 def iter_plan(
     rulebook: Rulebook,
-    plan: list[_Item],
+    plan: Plan,
     rules_dirs: Sequence[Path] | None,
     as_of: dt.date | None,
     lang: str,
@@ -116,13 +140,16 @@ def iter_plan(
     With workers, `transform` runs in the workers (it must be a module-level function), so only what it
     returns crosses between processes, and at most a few chunks are in flight: memory stays flat.
     """
-    files = [index for index, item in enumerate(plan) if isinstance(item, str) and item != STDIN]
-    if workers > 1 and len(files) > 1:
+    total = plan_size(plan)
+    if workers > 1 and _file_count(plan) > 1:
         from concurrent.futures.process import BrokenProcessPool
 
         # standard input belongs to this process, and is read once whatever happens below
-        plan = [decide_file(rulebook, item, as_of, lang) if item == STDIN else item for item in plan]
-        parallel = _iter_parallel(plan, rules_dirs, as_of, lang, workers, progress, transform)
+        plan = [
+            decide_file(rulebook, STDIN, as_of, lang) if isinstance(entry, str) and entry == STDIN else entry
+            for entry in plan
+        ]
+        parallel = _iter_parallel(plan, rules_dirs, as_of, lang, workers, progress, transform, rulebook)
         try:
             first = next(parallel, _EMPTY)
         except (OSError, BrokenProcessPool, NotImplementedError):
@@ -132,11 +159,11 @@ def iter_plan(
                 yield first  # type: ignore[misc]
                 yield from parallel
             return
-    for done, item in enumerate(plan, start=1):
+    for done, item in enumerate(plan_items(plan), start=1):
         result = item if isinstance(item, ManifestResult) else decide_file(rulebook, item, as_of, lang)
         yield transform(result)
         if progress is not None:
-            progress(done, len(plan))
+            progress(done, total)
 
 
 _EMPTY = object()
@@ -144,55 +171,72 @@ _NO_POOL = object()
 
 
 def _iter_parallel(
-    plan: list[_Item],
+    plan: Plan,
     rules_dirs: Sequence[Path] | None,
     as_of: dt.date | None,
     lang: str,
     workers: int,
     progress: Progress | None,
     transform: Callable[[ManifestResult], T],
+    rulebook: Rulebook | None = None,
 ) -> Iterator[T]:
-    """Decide the file items of `plan` in worker processes, a bounded number of chunks at a time."""
+    """Decide the file items of `plan` in worker processes, a bounded number of chunks at a time.
+
+    `rulebook` (the rules of `rules_dirs`, already loaded) is handed to workers that are forked.
+    """
     from concurrent.futures import ProcessPoolExecutor
 
-    files = [index for index, item in enumerate(plan) if isinstance(item, str)]
-    size = max(1, min(MAX_CHUNK, len(files) // (workers * 8) or 1))
-    # Consecutive runs of plan items: known results pass through, files go to the workers in chunks.
-    segments: list[list[_Item]] = []
-    for item in plan:
-        if (
-            segments
-            and isinstance(item, str)
-            and isinstance(segments[-1][0], str)
-            and len(segments[-1]) < size
-        ):
-            segments[-1].append(item)
-        else:
-            segments.append([item])
+    global _inherited  # noqa: PLW0603 - what a forked worker finds in its copy of this process
+    total = plan_size(plan)
+    size = max(1, min(MAX_CHUNK, _file_count(plan) // (workers * 8) or 1))
     dirs = tuple(rules_dirs) if rules_dirs is not None else None
     done = 0
+    context = _context()
+    if context.get_start_method() == "fork":  # (multiprocessing flushes stdout and stderr before it forks)
+        _inherited = rulebook
     with ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=_context(),
+        mp_context=context,
         initializer=_init_worker,
         initargs=(dirs, as_of, lang),
     ) as pool:
         pending: deque[tuple[list[_Item], Future[list[T]] | None]] = deque()
         window = workers * 4
         try:
-            for segment in segments:
+            for segment in _segments(plan_items(plan), size):
                 is_files = isinstance(segment[0], str)
                 future = (
                     pool.submit(_decide_chunk, [str(i) for i in segment], transform) if is_files else None
                 )
                 pending.append((segment, future))
                 while len(pending) > window:
-                    done = yield from _emit(pending.popleft(), transform, done, len(plan), progress)
+                    done = yield from _emit(pending.popleft(), transform, done, total, progress)
             while pending:
-                done = yield from _emit(pending.popleft(), transform, done, len(plan), progress)
+                done = yield from _emit(pending.popleft(), transform, done, total, progress)
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+        finally:
+            _inherited = None
+
+
+def _segments(items: Iterator[_Item], size: int) -> Iterator[list[_Item]]:
+    """Consecutive runs of plan items, made as they are needed: file names in chunks of at most `size`
+    for the workers, each known result on its own."""
+    chunk: list[_Item] = []
+    for item in items:
+        if isinstance(item, str):
+            chunk.append(item)
+            if len(chunk) == size:
+                yield chunk
+                chunk = []
+            continue
+        if chunk:
+            yield chunk
+            chunk = []
+        yield [item]
+    if chunk:
+        yield chunk
 
 
 def _emit(
@@ -212,11 +256,16 @@ def _emit(
 
 
 def _context() -> BaseContext:
-    """`forkserver` where there is one (never a fork of a process that may run threads; the server
-    imports this module once, so workers start warm), else `spawn`."""
+    """How workers start: `fork` on Linux when this process runs no other thread (workers are ready at
+    once, with the rules already loaded: some 300 ms sooner than through a fork server); else
+    `forkserver` (never a fork of a process that may run threads: a lock another thread holds would stay
+    locked in the child; the server imports this module once, so workers start warm); else `spawn`."""
     import multiprocessing
+    import threading
 
     methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and sys.platform == "linux" and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
     if "forkserver" not in methods:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
@@ -225,13 +274,15 @@ def _context() -> BaseContext:
 
 
 _worker: tuple[Rulebook, dt.date | None, str] | None = None
+_inherited: Rulebook | None = None
 
 
 def _init_worker(rules_dirs: tuple[Path, ...] | None, as_of: dt.date | None, lang: str) -> None:
-    """Load the rulebook once per worker process; Ctrl-C is left to the parent, which stops the pool."""
+    """Load the rulebook once per worker process (a forked worker has it already); Ctrl-C is left to
+    the parent, which stops the pool."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _worker  # noqa: PLW0603 - one rulebook per worker process, by design
-    _worker = (load_rulebook(rules_dirs), as_of, lang)
+    _worker = (_inherited if _inherited is not None else load_rulebook(rules_dirs), as_of, lang)
 
 
 def _decide_chunk(names: list[str], transform: Callable[[ManifestResult], T]) -> list[T]:

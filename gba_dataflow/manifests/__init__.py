@@ -4,7 +4,7 @@ This layer imports only `gba_dataflow.core`, the standard library, `yaml` and `j
 """
 
 from gba_dataflow.manifests.document import ParsedDocument, SourceText
-from gba_dataflow.manifests.files import STDIN, iter_manifest_files
+from gba_dataflow.manifests.files import STDIN, FileList, iter_manifest_files
 from gba_dataflow.manifests.json_parser import parse_json
 from gba_dataflow.manifests.loader import (
     DEFAULT_MAX_BYTES,
@@ -19,6 +19,7 @@ __all__ = [
     "DEFAULT_ALIAS_BUDGET",
     "DEFAULT_MAX_BYTES",
     "STDIN",
+    "FileList",
     "LoadedManifest",
     "ParsedDocument",
     "SourceText",

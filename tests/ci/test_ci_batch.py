@@ -7,6 +7,8 @@ import io
 import json
 import shutil
 import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from ci_helpers import AS_OF, FIXTURES, copy_fixtures, run_cli
 from gba_dataflow.cli.progress import LARGE_BATCH, ProgressBar
 from gba_dataflow.engine import batch
 from gba_dataflow.engine.batch import plan_inputs, resolve_jobs, run_check
+from gba_dataflow.engine.rulebook import load_rulebook
 from gba_dataflow.reports.summary import closing_summary, rule_counts
 
 BATCH_SIZE = 60
@@ -80,6 +83,39 @@ def test_the_worker_pool_really_decides(big_batch: Path, monkeypatch: pytest.Mon
     serial = run_check(["batch"], rules_dirs=[Path("rules")])
     assert results == list(serial.results)
     assert seen[-1] == (BATCH_SIZE, BATCH_SIZE) and len(seen) > 1
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked only on Linux")
+def test_workers_are_forked_with_the_rules_already_loaded(
+    big_batch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if threading.active_count() != 1:
+        pytest.skip("another thread runs in this test process, so workers would not be forked")
+    monkeypatch.chdir(big_batch)
+    assert batch._context().get_start_method() == "fork"
+    rulebook = load_rulebook([Path("rules")])
+    serial = run_check(["batch"], rules_dirs=[Path("rules")])
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("a forked worker must not load the rules again")
+
+    monkeypatch.setattr(batch, "load_rulebook", refuse)
+    plan = plan_inputs(["batch"])
+    results = list(
+        batch._iter_parallel(plan, [Path("rules")], None, "en", 2, None, batch._identity, rulebook)
+    )
+    assert results == list(serial.results)
+
+
+def test_workers_are_never_forked_while_another_thread_runs() -> None:
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert batch._context().get_start_method() in ("forkserver", "spawn")
+    finally:
+        release.set()
+        other.join()
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -176,12 +212,16 @@ def test_closing_summary_goes_to_a_terminal_stderr_for_machine_formats(
 
 
 @pytest.mark.e2e
+@pytest.mark.parametrize("output_format", ["sarif", "json"])
 def test_installed_command_with_jobs_matches_serial_and_keeps_stderr_empty(
-    big_batch: Path, cli_command: list[str], cli_env: dict[str, str]
+    big_batch: Path, cli_command: list[str], cli_env: dict[str, str], output_format: str
 ) -> None:
+    """JSON is streamed: its first lines are in the stdout buffer when workers are forked, and must not
+    come out twice (a forked worker flushes its copy of the buffer when it exits)."""
+
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [*cli_command, "check", "batch", "--rules", "rules", *AS_OF, "--format", "sarif", *args],
+            [*cli_command, "check", "batch", "--rules", "rules", *AS_OF, "--format", output_format, *args],
             capture_output=True, text=True, cwd=big_batch, env=cli_env, timeout=120, check=False,
         )  # fmt: skip
 

@@ -188,7 +188,6 @@ def _iter_parallel(
 
     global _inherited  # noqa: PLW0603 - what a forked worker finds in its copy of this process
     total = plan_size(plan)
-    size = max(1, min(MAX_CHUNK, _file_count(plan) // (workers * 8) or 1))
     dirs = tuple(rules_dirs) if rules_dirs is not None else None
     done = 0
     context = _context()
@@ -203,7 +202,7 @@ def _iter_parallel(
         pending: deque[tuple[list[_Item], Future[list[T]] | None]] = deque()
         window = workers * 4
         try:
-            for segment in _segments(plan_items(plan), size):
+            for segment in _segments(plan_items(plan), _file_count(plan), workers):
                 is_files = isinstance(segment[0], str)
                 future = (
                     pool.submit(_decide_chunk, [str(i) for i in segment], transform) if is_files else None
@@ -220,23 +219,31 @@ def _iter_parallel(
             _inherited = None
 
 
-def _segments(items: Iterator[_Item], size: int) -> Iterator[list[_Item]]:
-    """Consecutive runs of plan items, made as they are needed: file names in chunks of at most `size`
-    for the workers, each known result on its own."""
+def _segments(items: Iterator[_Item], files: int, workers: int) -> Iterator[list[_Item]]:
+    """Consecutive runs of plan items, made as they are needed: file names in chunks for the workers,
+    each known result on its own. Chunks shrink as the files run out (at most MAX_CHUNK, at least one,
+    about 1/8 of what is left per worker), so that no worker is left alone with a big last chunk."""
+    remaining = files
+    limit = _chunk_size(remaining, workers)
     chunk: list[_Item] = []
     for item in items:
         if isinstance(item, str):
             chunk.append(item)
-            if len(chunk) == size:
-                yield chunk
-                chunk = []
-            continue
+            if len(chunk) < limit:
+                continue
         if chunk:
             yield chunk
+            remaining -= len(chunk)
+            limit = _chunk_size(remaining, workers)
             chunk = []
-        yield [item]
+        if not isinstance(item, str):
+            yield [item]
     if chunk:
         yield chunk
+
+
+def _chunk_size(remaining: int, workers: int) -> int:
+    return max(1, min(MAX_CHUNK, remaining // (workers * 8)))
 
 
 def _emit(

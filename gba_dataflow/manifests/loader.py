@@ -111,8 +111,11 @@ def _validate(doc: ParsedDocument, source: SourceText) -> list[Diagnostic]:
 
 def _read(display: str, max_bytes: int) -> bytes:
     try:
-        with open(display, "rb") as handle:
-            return handle.read(max_bytes + 1)
+        descriptor = os.open(display, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            return _read_at_most(descriptor, max_bytes + 1)
+        finally:
+            os.close(descriptor)
     except FileNotFoundError:
         problem, hint = "no such file", "check the path"
     except IsADirectoryError:
@@ -124,6 +127,23 @@ def _read(display: str, max_bytes: int) -> bytes:
     except ValueError as exc:  # e.g. an embedded NUL in the path
         problem, hint = str(exc), None
     raise _file_error("E401", display, f"cannot read the manifest: {problem}", hint=hint)
+
+
+def _read_at_most(descriptor: int, limit: int) -> bytes:
+    """Up to `limit` bytes of an open file. Sized by the file, not by the limit: `read(limit)` would
+    allocate the whole limit (1 MiB) for every manifest, which cost more than the reading itself."""
+    size = os.fstat(descriptor).st_size
+    parts: list[bytes] = []
+    total = 0
+    block = min(size, limit) + 1 if size else 65536  # pipes and special files say 0
+    while total < limit:
+        data = os.read(descriptor, min(block, limit - total))
+        if not data:
+            break
+        parts.append(data)
+        total += len(data)
+        block = 65536
+    return b"".join(parts)
 
 
 def _file_error(code: str, display: str, message: str, *, hint: str | None = None) -> ManifestError:

@@ -254,16 +254,16 @@ def _object_check(node: Mapping[str, Any]) -> Check:
 
 @dataclass(frozen=True, slots=True)
 class _ObjectPlan:
-    constants: tuple[tuple[str, Any], ...]
+    constants: tuple[tuple[str, Any, bool], ...]  # (name, default, whether it is a container to copy)
     dates: tuple[str, ...]
     integers: tuple[str, ...]
     objects: tuple[tuple[str, _ObjectPlan], ...]
     arrays: tuple[tuple[str, _ObjectPlan], ...]
 
     def apply(self, value: dict[str, Any]) -> None:
-        for name, default in self.constants:
+        for name, default, container in self.constants:
             if name not in value:
-                value[name] = _fresh(default)
+                value[name] = _fresh(default) if container else default
         for name in self.dates:
             found = value.get(name)
             if isinstance(found, str):
@@ -331,14 +331,14 @@ def normaliser() -> Normaliser:
 def _compile_plan(
     node: Mapping[str, Any], where: tuple[str, ...], derived: list[_Derived], *, in_array: bool
 ) -> _ObjectPlan:
-    constants: list[tuple[str, Any]] = []
+    constants: list[tuple[str, Any, bool]] = []
     dates: list[str] = []
     integers: list[str] = []
     objects: list[tuple[str, _ObjectPlan]] = []
     arrays: list[tuple[str, _ObjectPlan]] = []
     for name, sub in node.get("properties", {}).items():
         if "default" in sub:
-            constants.append((name, sub["default"]))
+            constants.append((name, sub["default"], isinstance(sub["default"], dict | list)))
         if DEFAULT_FROM in sub:
             if in_array:
                 raise UnsupportedSchemaError(f"{DEFAULT_FROM} inside a list item is not supported")

@@ -229,3 +229,15 @@ def test_installed_command_with_jobs_matches_serial_and_keeps_stderr_empty(
     assert serial.returncode == parallel.returncode == 2
     assert parallel.stdout == serial.stdout
     assert serial.stderr == parallel.stderr == ""
+
+
+def test_chunks_keep_input_order_and_shrink_towards_the_end() -> None:
+    names = [f"m{index:05d}.yaml" for index in range(5000)]
+    known = batch.error_result("missing.yaml", [])
+    items: list[str | object] = [*names[:100], known, *names[100:]]
+    chunks = list(batch._segments(iter(items), len(names), 2))  # type: ignore[arg-type]
+    assert [item for chunk in chunks for item in chunk] == items
+    assert [known] in chunks
+    sizes = [len(chunk) for chunk in chunks if isinstance(chunk[0], str)]
+    assert max(sizes) <= batch.MAX_CHUNK
+    assert sizes[-1] == 1 and sizes[-5:] == sorted(sizes[-5:], reverse=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
 import time
 from pathlib import Path
 
@@ -54,6 +56,36 @@ def test_oversized_manifest_is_e402(tmp_path: Path) -> None:
     path.write_text(MINIMAL + "#" * 2000 + "\n", encoding="utf-8")
     with pytest.raises(ManifestError) as caught:
         load_manifest(path, max_bytes=1000)
+    assert caught.value.code == "E402"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_manifest_read_from_a_pipe_loads_whole(tmp_path: Path) -> None:
+    """A FIFO reports size 0 and may deliver its bytes in pieces: the reader must not stop early."""
+    fifo = tmp_path / "manifest.yaml"
+    os.mkfifo(fifo)
+    text = MINIMAL + "#" * 100_000 + "\n"  # larger than a pipe's buffer
+
+    def feed() -> None:
+        with fifo.open("w", encoding="utf-8") as handle:
+            handle.write(text)
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    try:
+        loaded = load_manifest(fifo)
+    finally:
+        writer.join()
+    assert loaded.data["dataset"]["name"] == "contacts"
+
+
+def test_a_file_just_over_the_limit_is_e402_and_just_at_it_loads(tmp_path: Path) -> None:
+    path = tmp_path / "edge.yaml"
+    path.write_text(MINIMAL, encoding="utf-8")
+    size = path.stat().st_size
+    assert load_manifest(path, max_bytes=size).data["dataset"]["name"] == "contacts"
+    with pytest.raises(ManifestError) as caught:
+        load_manifest(path, max_bytes=size - 1)
     assert caught.value.code == "E402"
 
 

@@ -1,10 +1,10 @@
 """A per-user disk cache of parsed and checked rulesets, so a cold `check` skips Lark entirely.
 
-An entry holds the parsed rulesets, the checker's warnings and each ruleset's generated fast path
+An entry holds the parsed rulesets, the checker's warnings and each ruleset's generated module
 (compiled code, `marshal`led). The key is a digest of everything that value depends on: the
-gba-dataflow version, the Python version, the DSL's code and grammar, the code generator, the manifest
-schema, and every rule file's path and bytes. A changed input gives a new key, so an entry is never
-stale; entries are safe to delete at any time.
+gba-dataflow version, the Python version, the DSL's code and grammar, the code generator (codegen.py,
+exprgen.py, recording.py), the manifest schema, and every rule file's path and bytes. A changed input
+gives a new key, so an entry is never stale; entries are safe to delete at any time.
 
 The cache lives in `$GBA_DATAFLOW_CACHE_DIR`, else `$XDG_CACHE_HOME/gba-dataflow`, else
 `~/.cache/gba-dataflow`; set `GBA_DATAFLOW_CACHE_DIR=off` to disable it. It is used only when the
@@ -29,7 +29,9 @@ from gba_dataflow.core.resources import schema_path
 
 ENV = "GBA_DATAFLOW_CACHE_DIR"
 _DSL = Path(__file__).resolve().parents[1] / "dsl"
-_CODEGEN = Path(__file__).resolve().with_name("codegen.py")
+_ENGINE = Path(__file__).resolve().parent
+_CODEGEN = tuple(_ENGINE / name for name in ("codegen.py", "exprgen.py", "recording.py"))
+"""The code generator: what the generated code cached with the rules depends on."""
 
 
 def cache_dir() -> Path | None:
@@ -48,7 +50,7 @@ def rules_key(sources: Sequence[tuple[str, bytes]]) -> str:
     digest = hashlib.sha256()
     # The DSL's own code and the code generator are part of the key, so a changed checker never serves
     # old findings and a changed generator never serves old code.
-    code_files = [*sorted(_DSL.glob("*.py")), _DSL / "grammar.lark", _CODEGEN]
+    code_files = [*sorted(_DSL.glob("*.py")), _DSL / "grammar.lark", *_CODEGEN]
     dsl_sources = [_read(path) for path in code_files]
     parts: list[bytes] = [__version__.encode(), sys.version.encode(), *dsl_sources]
     parts.append(_read(schema_path("manifest")))

@@ -16,7 +16,7 @@ from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
 from gba_dataflow.dsl.catalog import FieldInfo
 from gba_dataflow.engine import cache
-from gba_dataflow.engine.codegen import FastFn, GeneratedCode, RunAll, generate_code, link
+from gba_dataflow.engine.codegen import FastFn, GeneratedCode, RecordFn, RunAll, generate_code, link
 from gba_dataflow.engine.compiler import Compiler, EvalContext, Fn, compile_template
 from gba_dataflow.engine.model import RulesInfo
 
@@ -60,6 +60,8 @@ class CompiledRule:
     remedy: CompiledMessage | None
     source: str
     fast: FastFn
+    record: RecordFn | None = None
+    """The condition's generated recording twin (see codegen), or None: record with `condition`."""
 
     @property
     def effect(self) -> str:
@@ -227,10 +229,10 @@ def compile_rulebook(
 def compile_ruleset(ruleset: nodes.Ruleset, generated: GeneratedCode | None = None) -> CompiledRuleset:
     """Compile one parsed ruleset (`generated`: its fast path from `generate_code`, if already made)."""
     compiler = Compiler({let.name: let for let in ruleset.lets})
-    fast_applies, fast_rules, run_all = link(generated or generate_code(ruleset))
+    fast = link(generated or generate_code(ruleset))
     rules = tuple(
-        _compile_rule(ruleset, rule, compiler, fast)
-        for rule, fast in zip(ruleset.rules, fast_rules, strict=True)
+        _compile_rule(ruleset, rule, compiler, rule_fast, record)
+        for rule, rule_fast, record in zip(ruleset.rules, fast.rules, fast.recorders, strict=True)
     )
     applies = compiler.compile(ruleset.applies) if ruleset.applies is not None else None
     return CompiledRuleset(
@@ -241,12 +243,14 @@ def compile_ruleset(ruleset: nodes.Ruleset, generated: GeneratedCode | None = No
         default_because=_message(ruleset.default_because, compiler, frozenset()),
         default_remedy=_message(ruleset.default_remedy, compiler, frozenset()),
         source=f"{ruleset.path}:{ruleset.span.line}",
-        fast_applies=fast_applies,
-        run_all=run_all,
+        fast_applies=fast.applies,
+        run_all=fast.run_all,
     )
 
 
-def _compile_rule(ruleset: nodes.Ruleset, rule: nodes.Rule, compiler: Compiler, fast: FastFn) -> CompiledRule:
+def _compile_rule(
+    ruleset: nodes.Ruleset, rule: nodes.Rule, compiler: Compiler, fast: FastFn, record: RecordFn | None
+) -> CompiledRule:
     bound = frozenset(
         node.var for node in rule.condition.walk() if isinstance(node, nodes.Quantifier | nodes.Count)
     )
@@ -267,6 +271,7 @@ def _compile_rule(ruleset: nodes.Ruleset, rule: nodes.Rule, compiler: Compiler, 
         remedy=_message(rule.remedy, compiler, bound),
         source=f"{ruleset.path}:{rule.span.line}",
         fast=fast,
+        record=record,
     )
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from engine_helpers import decide as engine_decide
+from engine_helpers import manifest, rulebook
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -96,11 +98,8 @@ MUTATIONS = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=150, deadline=None)
-@given(MUTATIONS)
-def test_fast_and_closure_paths_agree_on_mutated_manifests(mutation: dict[str, Any]) -> None:
-    book = shipped_rulebook()
-    base = load_manifest(EXAMPLES[0]).data
+def mutate(base: dict[str, Any], mutation: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `base` with the counts, flags, exemption, city and dates of `mutation`."""
     data = copy.deepcopy(base)
     data["dataset"]["subjects"] = mutation["subjects"] + mutation["sensitive"]
     data["dataset"]["sensitive_subjects"] = mutation["sensitive"]
@@ -120,4 +119,111 @@ def test_fast_and_closure_paths_agree_on_mutated_manifests(mutation: dict[str, A
                 for key in mechanism:
                     if key.endswith("_on"):
                         mechanism[key] = None
+    return data
+
+
+@settings(max_examples=150, deadline=None)
+@given(MUTATIONS)
+def test_fast_and_closure_paths_agree_on_mutated_manifests(mutation: dict[str, Any]) -> None:
+    book = shipped_rulebook()
+    data = mutate(load_manifest(EXAMPLES[0]).data, mutation)
     assert_agree(book, data, mutation["day"])
+
+
+# ---- the recording twins: the same facts as the closures, in the same order ------------------------
+
+
+def both_recordings(book: Rulebook, data: dict[str, Any], day: dt.date) -> list[tuple[str, Any, Any]]:
+    """(rule id, (value, facts, witnesses) from the twin or "fallback", the same from the closure)."""
+    out = []
+    for ruleset in book.rulesets:
+        closure_ctx = EvalContext(with_transfer_date(data, day), day)
+        twin_lets: dict[str, Any] = {}
+        for rule in ruleset.rules:
+            if rule.record is None:  # recorded by the closures only
+                continue
+            facts: list[Any] = []
+            witnesses: dict[str, Any] = {}
+            try:
+                twin: Any = (
+                    rule.record(closure_ctx.root, day, facts, twin_lets, witnesses),
+                    facts,
+                    witnesses,
+                )
+            except Exception:
+                twin = "fallback"
+            closure_ctx.facts = []
+            closure_ctx.witnesses = {}
+            try:
+                value = rule.condition(closure_ctx)
+            except EvalError as error:
+                value = f"error {error.code}"
+            out.append((rule.id, twin, (value, closure_ctx.facts, closure_ctx.witnesses)))
+            closure_ctx.facts = None
+    return out
+
+
+def assert_same_recordings(book: Rulebook, data: dict[str, Any], day: dt.date) -> None:
+    for name, twin, closure in both_recordings(book, data, day):
+        if twin == "fallback":
+            continue  # the closure path records these
+        assert twin[0] is closure[0] and twin[1:] == closure[1:], f"{name}: {twin!r} != {closure!r}"
+
+
+def test_every_shipped_rule_has_a_twin(shipped: Rulebook) -> None:
+    assert [rule.id for rs in shipped.rulesets for rule in rs.rules if rule.record is None] == []
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_recording_twins_record_what_the_closures_record(shipped: Rulebook, path: Path) -> None:
+    data = load_manifest(path).data
+    for day in (dt.date(2023, 1, 1), dt.date(2024, 3, 22), resolve_as_of(data, None)):
+        assert_same_recordings(shipped, data, day)
+
+
+@settings(max_examples=100, deadline=None)
+@given(MUTATIONS)
+def test_recording_twins_agree_on_mutated_manifests(mutation: dict[str, Any]) -> None:
+    data = mutate(load_manifest(EXAMPLES[0]).data, mutation)
+    assert_same_recordings(shipped_rulebook(), data, mutation["day"])
+
+
+def test_count_and_nested_quantifiers_are_recorded_by_the_closures_only() -> None:
+    book = rulebook(
+        'ruleset q\nlet sensitive = count(f in dataset.fields: f.category == "sensitive") > 0\n'
+        'rule a\n  deny when sensitive\n  because "a"\n  cite "c"\n'
+        "rule b\n  deny when any f in dataset.fields: any g in dataset.fields: f.name == g.name\n"
+        '  because "b {f.name}"\n  cite "c"\n'
+        'rule c\n  deny when any f in dataset.fields: f.category == "sensitive"\n  because "c {f.name}"\n'
+        '  cite "c"\n'
+    )
+    a, b, c = book.rulesets[0].rules
+    assert a.record is None and b.record is None and c.record is not None
+    fields = [{"name": "x", "category": "personal"}, {"name": "y", "category": "sensitive"}]
+    result = engine_decide(book, manifest(dataset__fields=fields))
+    assert [fact.path for fact in result.reasons[0].facts] == [
+        "dataset.fields[0].category",
+        "dataset.fields[1].category",
+    ]
+    assert [reason.message for reason in result.reasons[1:]] == ["b x", "c y"]
+    assert [fact.path for fact in result.reasons[2].facts] == ["dataset.fields[1].category"]
+
+
+def test_a_twin_that_cannot_finish_leaves_the_facts_to_the_closures() -> None:
+    book = rulebook(
+        "ruleset r\nrule a\n  deny when dataset.subjects > 5 or dataset.core_data\n"
+        '  because "a"\n  cite "c"\n'
+    )
+    # a count given as text: the twin raises on `>`; the closure path reports the error (fail closed)
+    result = engine_decide(book, manifest(dataset__subjects="many"))
+    assert result.decision.value == "deny"
+    assert result.errors and result.errors[0].code == "E302"
+
+
+def test_a_very_long_or_is_recorded_by_the_closures() -> None:
+    operands = " or ".join(f"dataset.subjects == {n}" for n in range(150))
+    book = rulebook(f'ruleset r\nrule a\n  deny when {operands}\n  because "a"\n  cite "c"\n')
+    assert book.rulesets[0].rules[0].record is None
+    result = engine_decide(book, manifest(dataset__subjects=149))
+    assert result.decision.value == "deny"
+    assert [fact.value for fact in result.reasons[0].facts] == [149]

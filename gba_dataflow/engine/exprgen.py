@@ -1,0 +1,214 @@
+"""Python source for rule-language expressions, shared by the generated fast path and its recording
+twins (`codegen.py`, `recording.py`), and the helpers that generated code calls.
+
+Generated code is only ever right when it completes: wherever a value is not what it can decide on, it
+raises (`FallbackError`, or Python's own errors), and the caller falls back to the closure path
+(`compiler.py`), which gives the exact outcome and error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from gba_dataflow.core.workdays import working_days_between
+from gba_dataflow.dsl import nodes
+from gba_dataflow.engine.compiler import has_value, same_value
+
+FastFn = Callable[[Mapping[str, Any], dt.date, dict[str, Any]], Any]
+
+
+class FallbackError(Exception):
+    """Raised inside generated code when a value is not what the fast path can decide on."""
+
+
+def _b(value: Any) -> bool:
+    if value is True or value is False:
+        return value
+    raise FallbackError
+
+
+def _not(value: Any) -> bool:
+    if value is True:
+        return False
+    if value is False:
+        return True
+    raise FallbackError
+
+
+def _any(items: Iterable[Any], body: Callable[[Any], Any]) -> bool:
+    for item in items:
+        value = body(item)
+        if value is True:
+            return True
+        if value is not False:
+            raise FallbackError
+    return False
+
+
+def _all(items: Iterable[Any], body: Callable[[Any], Any]) -> bool:
+    for item in items:
+        value = body(item)
+        if value is False:
+            return False
+        if value is not True:
+            raise FallbackError
+    return True
+
+
+def _count(items: Iterable[Any], body: Callable[[Any], Any]) -> int:
+    total = 0
+    for item in items:
+        value = body(item)
+        if value is True:
+            total += 1
+        elif value is not False:
+            raise FallbackError
+    return total
+
+
+def _dates(a: Any, b: Any) -> tuple[dt.date, dt.date]:
+    if isinstance(a, dt.date) and isinstance(b, dt.date):
+        return a, b
+    raise FallbackError
+
+
+def _days(a: Any, b: Any) -> int:
+    start, end = _dates(a, b)
+    return (end - start).days
+
+
+def _wd(a: Any, b: Any) -> int:
+    start, end = _dates(a, b)
+    return working_days_between(start, end)
+
+
+def _year(value: Any) -> int:
+    if isinstance(value, dt.date):
+        return value.year
+    raise FallbackError
+
+
+def _len(value: Any) -> int:
+    if value is None:
+        raise FallbackError
+    return len(value)
+
+
+HELPERS: dict[str, Any] = {
+    "_b": _b,
+    "_not": _not,
+    "_any": _any,
+    "_all": _all,
+    "_count": _count,
+    "_has": has_value,
+    "_days": _days,
+    "_wd": _wd,
+    "_eq": same_value,
+    "_year": _year,
+    "_len": _len,
+    "FallbackError": FallbackError,
+}
+
+
+class ExprGenerator:
+    """Writes the Python source of rule-language expressions for the fast path.
+
+    Literals other than None, booleans and integers go through `constants` (the module's `_k` table).
+    """
+
+    def __init__(self, lets: Mapping[str, nodes.Let], constants: list[Any]) -> None:
+        self.lets = lets
+        self.constants = constants
+
+    def constant(self, value: Any) -> str:
+        self.constants.append(value)
+        return f"_k[{len(self.constants) - 1}]"
+
+    def boolean(self, expr: nodes.Expr, bound: frozenset[str]) -> str:
+        """An expression in a position that needs a bool: paths are checked, operators are already bool."""
+        code = self.expr(expr, bound)
+        if isinstance(expr, nodes.Path | nodes.Literal | nodes.Call) and not (
+            isinstance(expr, nodes.Call) and expr.name == "has"
+        ):
+            return f"_b({code})"
+        return code
+
+    def expr(self, expr: nodes.Expr, bound: frozenset[str]) -> str:
+        if isinstance(expr, nodes.Literal):
+            value = expr.value
+            if value is None or isinstance(value, bool | int):
+                return repr(value)
+            return self.constant(value)
+        if isinstance(expr, nodes.Duration):
+            return self.constant(dt.timedelta(days=expr.days))
+        if isinstance(expr, nodes.Path):
+            return self.path(expr, bound)
+        if isinstance(expr, nodes.SetLiteral):
+            if all(isinstance(item, nodes.Literal) for item in expr.items):
+                values = frozenset(item.value for item in expr.items if isinstance(item, nodes.Literal))
+                return self.constant(values)
+            return "frozenset((" + "".join(self.expr(i, bound) + ", " for i in expr.items) + "))"
+        if isinstance(expr, nodes.Not):
+            return f"_not({self.expr(expr.operand, bound)})"
+        if isinstance(expr, nodes.BoolOp):
+            return self.bool_op(expr, bound)
+        if isinstance(expr, nodes.Compare):
+            return self.compare(expr, bound)
+        if isinstance(expr, nodes.Arith):
+            return f"({self.expr(expr.left, bound)} {expr.op} {self.expr(expr.right, bound)})"
+        if isinstance(expr, nodes.Quantifier | nodes.Count):
+            return self.quantifier(expr, bound)
+        if isinstance(expr, nodes.Call):
+            args = ", ".join(self.expr(arg, bound) for arg in expr.args)
+            helper = {
+                "has": "_has",
+                "days_between": "_days",
+                "working_days_between": "_wd",
+                "len": "_len",
+                "year": "_year",
+            }[expr.name]
+            return f"{helper}({args})"
+        raise TypeError(f"cannot generate {type(expr).__name__}")  # pragma: no cover
+
+    def bool_op(self, expr: nodes.BoolOp, bound: frozenset[str]) -> str:
+        joiner = f" {expr.op} "
+        return "(" + joiner.join(self.boolean(op, bound) for op in expr.operands) + ")"
+
+    def quantifier(self, expr: nodes.Quantifier | nodes.Count, bound: frozenset[str]) -> str:
+        helper = "_count" if isinstance(expr, nodes.Count) else f"_{expr.kind}"
+        inner = bound | {expr.var}
+        body = self.boolean(expr.body, inner)
+        return f"{helper}({self.expr(expr.collection, bound)}, lambda v_{expr.var}: {body})"
+
+    def path(self, expr: nodes.Path, bound: frozenset[str]) -> str:
+        head, *rest = expr.parts
+        if head in bound:
+            base = f"v_{head}"
+        elif head in self.lets:
+            base = f"(cache[{head!r}] if {head!r} in cache else _let_{head}(root, as_of, cache))"
+        elif head == "as_of" and not rest:
+            return "as_of"
+        else:
+            base = f"root[{head!r}]"
+        return base + "".join(f"[{key!r}]" for key in rest)
+
+    def compare(self, expr: nodes.Compare, bound: frozenset[str]) -> str:
+        left = self.expr(expr.left, bound)
+        right = self.expr(expr.right, bound)
+        op = expr.op
+        plain = any(
+            isinstance(side, nodes.Literal) and isinstance(side.value, str | dt.date)
+            for side in (expr.left, expr.right)
+        )  # a string or date literal can never equal a bool, so Python's == is exact here
+        if op == "==":
+            return f"({left} == {right})" if plain else f"_eq({left}, {right})"
+        if op == "!=":
+            return f"({left} != {right})" if plain else f"(not _eq({left}, {right}))"
+        if op == "contains":
+            return self.contains(left, right)
+        return f"({left} {op} {right})"
+
+    def contains(self, left: str, right: str) -> str:
+        return f"({right} in {left})"

@@ -45,14 +45,25 @@ _OPERAND_TERMINALS = {"IDENT", "STRING", "NUMBER", "DATE", "LPAR", "LBRACE", "TR
 
 @cache
 def _parser() -> Lark:
+    # Every token is kept and no positions are propagated: the builder drops the keywords and computes
+    # each node's span itself, as Lark's `propagate_positions` would (which took a third of the parse).
     return Lark(
         _GRAMMAR.read_text(encoding="utf-8"),
         parser="lalr",
         lexer="basic",
-        propagate_positions=True,
-        maybe_placeholders=True,
+        keep_all_tokens=True,
+        maybe_placeholders=False,
         start=["start", "items"],
     )
+
+
+@cache
+def _keywords() -> frozenset[str]:
+    """The terminals written as quoted strings in the grammar's rules (`"rule"`, `"("`): Lark would
+    leave them out of the tree; the builder uses them for positions only."""
+    grammar = _GRAMMAR.read_text(encoding="utf-8")
+    named = set(re.findall(r"^([A-Z][A-Z0-9_]*)(?:\.\d+)?\s*:", grammar, re.MULTILINE))
+    return frozenset(terminal.name for terminal in _parser().terminals if terminal.name not in named)
 
 
 def parse_file(path: str | FilePath) -> nodes.Ruleset:
@@ -276,40 +287,68 @@ def _token_span(source: SourceFile, token: Token) -> Span:
 # ---- tree -> AST ------------------------------------------------------------------------------
 
 
+# A node's extent in the text: (line, column, start offset, end line, end column, end offset).
+_Extent = tuple[int, int, int, int, int, int]
+
+
+def _token_extent(token: Token) -> _Extent:
+    return (
+        token.line or 1,
+        token.column or 1,
+        token.start_pos or 0,
+        token.end_line or 1,
+        token.end_column or 1,
+        token.end_pos or 0,
+    )
+
+
 class _Builder:
     """Turn Lark's tree into nodes. Collects semantic problems (bad dates, bad strings) as it goes.
 
-    Each grammar rule has a method of the same name, called bottom-up as `method(meta, *children)`
-    (a child is a Token or what its own rule's method returned). This is the walk Lark's
-    `Transformer` with `v_args(meta=True, inline=True)` does, without its per-call wrappers
-    (a third of the time it took to build the shipped rules).
+    Each grammar rule has a method of the same name, called bottom-up as `method(span, *children)`: a
+    child is a Token (keywords left out) or what its own rule's method returned. The span runs from
+    the first to the last token of the rule, keywords included, as Lark's `propagate_positions`
+    computes it: an expression in parentheses keeps its own span, but its parent's span takes in the
+    parentheses.
     """
 
     def __init__(self, source: SourceFile) -> None:
         self.source = source
         self.problems: list[Diagnostic] = []
+        self._keywords = _keywords()
+        self._extents: dict[int, _Extent | None] = {}  # id(built value) -> its extent, parentheses included
 
     def transform(self, tree: Tree[Token]) -> Any:
         """Build the nodes of a parse tree."""
-        children = [self.transform(child) if isinstance(child, Tree) else child for child in tree.children]
-        method = _RULE_METHODS.get(tree.data)
-        if method is None:  # pragma: no cover - grammar guard
-            raise AssertionError(f"no builder for grammar rule {tree.data!r}")
-        return method(self, tree.meta, *children)
-
-    # -- helpers
-    def _span(self, meta: Any) -> Span:
-        if getattr(meta, "empty", True):
-            return Span(self.source.path, 1, 1)
-        return Span(
-            self.source.path,
-            meta.line,
-            meta.column,
-            meta.end_line,
-            meta.end_column,
-            meta.start_pos,
-            meta.end_pos,
-        )
+        kept: list[Any] = []
+        first: _Extent | None = None
+        last: _Extent | None = None
+        for child in tree.children:
+            if isinstance(child, Tree):
+                value = self.transform(child)
+                extent = self._extents[id(value)]
+                kept.append(value)
+            else:
+                extent = _token_extent(child)
+                if child.type not in self._keywords:
+                    kept.append(child)
+            if extent is not None:
+                first = first or extent
+                last = extent
+        if first is None or last is None:
+            span, extent = Span(self.source.path, 1, 1), None
+        else:
+            span = Span(self.source.path, first[0], first[1], last[3], last[4], first[2], last[5])
+            extent = (first[0], first[1], first[2], last[3], last[4], last[5])
+        if tree.data == "atom":  # `"(" expr ")"`: the expression itself
+            (value,) = kept
+        else:
+            method = _RULE_METHODS.get(tree.data)
+            if method is None:  # pragma: no cover - grammar guard
+                raise AssertionError(f"no builder for grammar rule {tree.data!r}")
+            value = method(self, span, *kept)
+        self._extents[id(value)] = extent
+        return value
 
     def _tspan(self, token: Token) -> Span:
         return _token_span(self.source, token)
@@ -386,17 +425,17 @@ class _Builder:
         return nodes.Template(parts=tuple(parts), span=self._tspan(tokens[0]) if tokens else NO_SPAN_)
 
     # -- structure
-    def start(self, meta: Any, header: nodes.Ruleset, *items: Any) -> tuple[nodes.Ruleset, list[Any]]:
+    def start(self, span: Span, header: nodes.Ruleset, *items: Any) -> tuple[nodes.Ruleset, list[Any]]:
         return header, list(items)
 
-    def items(self, meta: Any, *items: Any) -> list[Any]:
+    def items(self, span: Span, *items: Any) -> list[Any]:
         return list(items)
 
-    def ruleset_header(self, meta: Any, name: Token, *clauses: tuple[str, Any, Span]) -> nodes.Ruleset:
+    def ruleset_header(self, span: Span, name: Token, *clauses: tuple[str, Any, Span]) -> nodes.Ruleset:
         values: dict[str, Any] = {}
-        for kind, value, span in clauses:
+        for kind, value, where in clauses:
             if kind in values:
-                self._problem("E106", f"the ruleset header has two `{kind}` clauses", span)
+                self._problem("E106", f"the ruleset header has two `{kind}` clauses", where)
             values[kind] = value
         return nodes.Ruleset(
             name=str(name),
@@ -408,29 +447,29 @@ class _Builder:
             span=self._tspan(name),
         )
 
-    def title_clause(self, meta: Any, message: nodes.Message) -> tuple[str, Any, Span]:
-        return "title", message, self._span(meta)
+    def title_clause(self, span: Span, message: nodes.Message) -> tuple[str, Any, Span]:
+        return "title", message, span
 
-    def applies_clause(self, meta: Any, condition: nodes.Expr) -> tuple[str, Any, Span]:
-        return "applies", condition, self._span(meta)
+    def applies_clause(self, span: Span, condition: nodes.Expr) -> tuple[str, Any, Span]:
+        return "applies", condition, span
 
-    def default_because_clause(self, meta: Any, message: nodes.Message) -> tuple[str, Any, Span]:
-        return "default because", message, self._span(meta)
+    def default_because_clause(self, span: Span, message: nodes.Message) -> tuple[str, Any, Span]:
+        return "default because", message, span
 
-    def default_cite_clause(self, meta: Any, *strings: Token) -> tuple[str, Any, Span]:
-        return "default cite", [self._string(token) for token in strings], self._span(meta)
+    def default_cite_clause(self, span: Span, *strings: Token) -> tuple[str, Any, Span]:
+        return "default cite", [self._string(token) for token in strings], span
 
-    def default_remedy_clause(self, meta: Any, message: nodes.Message) -> tuple[str, Any, Span]:
-        return "default remedy", message, self._span(meta)
+    def default_remedy_clause(self, span: Span, message: nodes.Message) -> tuple[str, Any, Span]:
+        return "default remedy", message, span
 
-    def let_decl(self, meta: Any, name: Token, expr: nodes.Expr) -> nodes.Let:
-        return nodes.Let(name=str(name), expr=expr, span=self._span(meta))
+    def let_decl(self, span: Span, name: Token, expr: nodes.Expr) -> nodes.Let:
+        return nodes.Let(name=str(name), expr=expr, span=span)
 
-    def rule_decl(self, meta: Any, name: Token, *clauses: tuple[str, Any, Span]) -> nodes.Rule:
+    def rule_decl(self, span: Span, name: Token, *clauses: tuple[str, Any, Span]) -> nodes.Rule:
         single: dict[str, Any] = {}
         cites: list[str] = []
         requires: list[nodes.Message] = []
-        for kind, value, span in clauses:
+        for kind, value, where in clauses:
             if kind == "cite":
                 cites.extend(value)
             elif kind == "require":
@@ -439,12 +478,11 @@ class _Builder:
                 self._problem(
                     "E106",
                     f"rule `{name}` has more than one `{kind}` clause",
-                    span,
+                    where,
                     "a rule has one effect, one `because`, one `remedy` and one `effective` clause",
                 )
             else:
                 single[kind] = value
-        span = self._span(meta)
         if "effect" not in single:
             self._problem(
                 "E106",
@@ -468,29 +506,29 @@ class _Builder:
             span=span,
         )
 
-    def effective_clause(self, meta: Any, start: Token, until: Token | None) -> tuple[str, Any, Span]:
+    def effective_clause(self, span: Span, start: Token, until: Token | None = None) -> tuple[str, Any, Span]:
         end = self._date(until) if until is not None else None
-        return "effective", (self._date(start), end), self._span(meta)
+        return "effective", (self._date(start), end), span
 
-    def effective_until_clause(self, meta: Any, until: Token) -> tuple[str, Any, Span]:
-        return "effective", (None, self._date(until)), self._span(meta)
+    def effective_until_clause(self, span: Span, until: Token) -> tuple[str, Any, Span]:
+        return "effective", (None, self._date(until)), span
 
-    def effect_clause(self, meta: Any, effect: Token, condition: nodes.Expr) -> tuple[str, Any, Span]:
-        return "effect", (str(effect), condition), self._span(meta)
+    def effect_clause(self, span: Span, effect: Token, condition: nodes.Expr) -> tuple[str, Any, Span]:
+        return "effect", (str(effect), condition), span
 
-    def because_clause(self, meta: Any, message: nodes.Message) -> tuple[str, Any, Span]:
-        return "because", message, self._span(meta)
+    def because_clause(self, span: Span, message: nodes.Message) -> tuple[str, Any, Span]:
+        return "because", message, span
 
-    def cite_clause(self, meta: Any, *strings: Token) -> tuple[str, Any, Span]:
-        return "cite", [self._string(token) for token in strings], self._span(meta)
+    def cite_clause(self, span: Span, *strings: Token) -> tuple[str, Any, Span]:
+        return "cite", [self._string(token) for token in strings], span
 
-    def require_clause(self, meta: Any, message: nodes.Message) -> tuple[str, Any, Span]:
-        return "require", message, self._span(meta)
+    def require_clause(self, span: Span, message: nodes.Message) -> tuple[str, Any, Span]:
+        return "require", message, span
 
-    def remedy_clause(self, meta: Any, message: nodes.Message) -> tuple[str, Any, Span]:
-        return "remedy", message, self._span(meta)
+    def remedy_clause(self, span: Span, message: nodes.Message) -> tuple[str, Any, Span]:
+        return "remedy", message, span
 
-    def text(self, meta: Any, english: list[Token], *translations: tuple[str, list[Token]]) -> nodes.Message:
+    def text(self, span: Span, english: list[Token], *translations: tuple[str, list[Token]]) -> nodes.Message:
         seen: set[str] = set()
         out: list[tuple[str, nodes.Template]] = []
         for lang, tokens in translations:
@@ -498,58 +536,58 @@ class _Builder:
                 self._problem("E106", f"two `{lang}` translations of one text", self._tspan(tokens[0]))
             seen.add(lang)
             out.append((lang, self._template(tokens)))
-        return nodes.Message(text=self._template(english), translations=tuple(out), span=self._span(meta))
+        return nodes.Message(text=self._template(english), translations=tuple(out), span=span)
 
-    def translation(self, meta: Any, lang: Token, tokens: list[Token]) -> tuple[str, list[Token]]:
+    def translation(self, span: Span, lang: Token, tokens: list[Token]) -> tuple[str, list[Token]]:
         return str(lang), tokens
 
-    def strings(self, meta: Any, *tokens: Token) -> list[Token]:
+    def strings(self, span: Span, *tokens: Token) -> list[Token]:
         return list(tokens)
 
     # -- expressions
-    def or_op(self, meta: Any, *operands: nodes.Expr) -> nodes.Expr:
+    def or_op(self, span: Span, *operands: nodes.Expr) -> nodes.Expr:
         if len(operands) == 1:
             return operands[0]
-        return nodes.BoolOp(op="or", operands=operands, span=self._span(meta))
+        return nodes.BoolOp(op="or", operands=operands, span=span)
 
-    def and_op(self, meta: Any, *operands: nodes.Expr) -> nodes.Expr:
+    def and_op(self, span: Span, *operands: nodes.Expr) -> nodes.Expr:
         if len(operands) == 1:
             return operands[0]
-        return nodes.BoolOp(op="and", operands=operands, span=self._span(meta))
+        return nodes.BoolOp(op="and", operands=operands, span=span)
 
-    def not_op(self, meta: Any, operand: nodes.Expr) -> nodes.Expr:
-        return nodes.Not(operand=operand, span=self._span(meta))
+    def not_op(self, span: Span, operand: nodes.Expr) -> nodes.Expr:
+        return nodes.Not(operand=operand, span=span)
 
     def quantifier(
-        self, meta: Any, kind: Token, var: Token, collection: nodes.Expr, body: nodes.Expr
+        self, span: Span, kind: Token, var: Token, collection: nodes.Expr, body: nodes.Expr
     ) -> nodes.Expr:
         return nodes.Quantifier(
             kind="any" if kind == "any" else "all",
             var=str(var),
             collection=collection,
             body=body,
-            span=self._span(meta),
+            span=span,
         )
 
-    def count(self, meta: Any, var: Token, collection: nodes.Expr, body: nodes.Expr) -> nodes.Expr:
-        return nodes.Count(var=str(var), collection=collection, body=body, span=self._span(meta))
+    def count(self, span: Span, var: Token, collection: nodes.Expr, body: nodes.Expr) -> nodes.Expr:
+        return nodes.Count(var=str(var), collection=collection, body=body, span=span)
 
-    def compare(self, meta: Any, left: nodes.Expr, op: Token, right: nodes.Expr) -> nodes.Expr:
-        return nodes.Compare(op=str(op), left=left, right=right, span=self._span(meta))  # type: ignore[arg-type]
+    def compare(self, span: Span, left: nodes.Expr, op: Token, right: nodes.Expr) -> nodes.Expr:
+        return nodes.Compare(op=str(op), left=left, right=right, span=span)  # type: ignore[arg-type]
 
-    def in_op(self, meta: Any, left: nodes.Expr, right: nodes.Expr) -> nodes.Expr:
-        return nodes.Compare(op="in", left=left, right=right, span=self._span(meta))
+    def in_op(self, span: Span, left: nodes.Expr, right: nodes.Expr) -> nodes.Expr:
+        return nodes.Compare(op="in", left=left, right=right, span=span)
 
-    def not_in_op(self, meta: Any, left: nodes.Expr, right: nodes.Expr) -> nodes.Expr:
-        return nodes.Compare(op="not in", left=left, right=right, span=self._span(meta))
+    def not_in_op(self, span: Span, left: nodes.Expr, right: nodes.Expr) -> nodes.Expr:
+        return nodes.Compare(op="not in", left=left, right=right, span=span)
 
-    def contains_op(self, meta: Any, left: nodes.Expr, right: nodes.Expr) -> nodes.Expr:
-        return nodes.Compare(op="contains", left=left, right=right, span=self._span(meta))
+    def contains_op(self, span: Span, left: nodes.Expr, right: nodes.Expr) -> nodes.Expr:
+        return nodes.Compare(op="contains", left=left, right=right, span=span)
 
-    def arith(self, meta: Any, left: nodes.Expr, op: Token, right: nodes.Expr) -> nodes.Expr:
-        return nodes.Arith(op="+" if op == "+" else "-", left=left, right=right, span=self._span(meta))
+    def arith(self, span: Span, left: nodes.Expr, op: Token, right: nodes.Expr) -> nodes.Expr:
+        return nodes.Arith(op="+" if op == "+" else "-", left=left, right=right, span=span)
 
-    def number(self, meta: Any, token: Token) -> nodes.Expr:
+    def number(self, span: Span, token: Token) -> nodes.Expr:
         text = str(token)
         if "__" in text or text.endswith("_") or "_." in text:
             self._problem(
@@ -562,41 +600,37 @@ class _Builder:
         value: int | float = float(cleaned) if "." in cleaned else int(cleaned)
         return nodes.Literal(value=value, span=self._tspan(token))
 
-    def duration(self, meta: Any, amount: Token, unit: Token) -> nodes.Expr:
+    def duration(self, span: Span, amount: Token, unit: Token) -> nodes.Expr:
         text = str(amount).replace("_", "")
         if "." in text:
             self._problem("E100", "a number of days must be a whole number", self._tspan(amount))
             text = text.split(".")[0]
-        return nodes.Duration(days=int(text), span=self._span(meta))
+        return nodes.Duration(days=int(text), span=span)
 
-    def date(self, meta: Any, token: Token) -> nodes.Expr:
+    def date(self, span: Span, token: Token) -> nodes.Expr:
         return nodes.Literal(value=self._date(token), span=self._tspan(token))
 
-    def string(self, meta: Any, token: Token) -> nodes.Expr:
+    def string(self, span: Span, token: Token) -> nodes.Expr:
         return nodes.Literal(value=self._string(token), span=self._tspan(token))
 
-    def true(self, meta: Any) -> nodes.Expr:
-        return nodes.Literal(value=True, span=self._span(meta))
+    def true(self, span: Span) -> nodes.Expr:
+        return nodes.Literal(value=True, span=span)
 
-    def false(self, meta: Any) -> nodes.Expr:
-        return nodes.Literal(value=False, span=self._span(meta))
+    def false(self, span: Span) -> nodes.Expr:
+        return nodes.Literal(value=False, span=span)
 
-    def null(self, meta: Any) -> nodes.Expr:
-        return nodes.Literal(value=None, span=self._span(meta))
+    def null(self, span: Span) -> nodes.Expr:
+        return nodes.Literal(value=None, span=span)
 
-    def path(self, meta: Any, head: Token, *members: Token) -> nodes.Expr:
+    def path(self, span: Span, head: Token, *members: Token) -> nodes.Expr:
         parts = (str(head), *(str(member)[1:] for member in members))
-        return nodes.Path(parts=parts, span=self._span(meta))
+        return nodes.Path(parts=parts, span=span)
 
-    def set_literal(self, meta: Any, *items: nodes.Expr | None) -> nodes.Expr:
-        return nodes.SetLiteral(
-            items=tuple(item for item in items if item is not None), span=self._span(meta)
-        )
+    def set_literal(self, span: Span, *items: nodes.Expr | None) -> nodes.Expr:
+        return nodes.SetLiteral(items=tuple(item for item in items if item is not None), span=span)
 
-    def call(self, meta: Any, name: Token, *args: nodes.Expr | None) -> nodes.Expr:
-        return nodes.Call(
-            name=str(name), args=tuple(arg for arg in args if arg is not None), span=self._span(meta)
-        )
+    def call(self, span: Span, name: Token, *args: nodes.Expr | None) -> nodes.Expr:
+        return nodes.Call(name=str(name), args=tuple(arg for arg in args if arg is not None), span=span)
 
 
 _RULE_METHODS: dict[str, Callable[..., Any]] = {

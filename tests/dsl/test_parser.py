@@ -205,3 +205,34 @@ def test_token_soup_raises_only_syntax_errors(tokens: list[str]) -> None:
         parse_text("ruleset x\n" + " ".join(tokens))
     except DslSyntaxError as error:
         assert all(d.span is not None and d.line and d.line >= 1 for d in error.diagnostics)
+
+
+def test_spans_run_from_the_first_keyword_to_the_last_token() -> None:
+    text = (
+        HEADER + 'rule r\n  deny when not (a.b or c.d) and {1, 2} contains x.y\n  because "x"\n  cite "y"\n'
+    )
+    rule = parse_text(text).rules[0]
+
+    def source_of(node: nodes.Node) -> str:
+        return text[node.span.start : node.span.end]
+
+    assert source_of(rule).startswith("rule r") and source_of(rule).endswith('cite "y"')
+    assert (rule.span.line, rule.span.column) == (3, 1)
+    condition = rule.condition
+    assert isinstance(condition, nodes.BoolOp) and condition.op == "and"
+    negated, contains = condition.operands
+    assert source_of(condition) == "not (a.b or c.d) and {1, 2} contains x.y"
+    assert source_of(negated) == "not (a.b or c.d)"  # the parentheses belong to the parent
+    assert isinstance(negated, nodes.Not)
+    assert source_of(negated.operand) == "a.b or c.d"  # an expression in parentheses keeps its own span
+    assert source_of(contains) == "{1, 2} contains x.y"
+    assert isinstance(contains, nodes.Compare) and source_of(contains.left) == "{1, 2}"
+
+
+def test_an_effective_clause_with_and_without_until() -> None:
+    rule = parse_rule('rule r\n  effective from 2024-01-01\n  deny when true\n  because "x"\n  cite "y"\n')
+    assert (rule.effective_from, rule.effective_until) == (dt.date(2024, 1, 1), None)
+    rule = parse_rule(
+        'rule r\n  effective from 2024-01-01 until 2025-01-01\n  deny when true\n  because "x"\n  cite "y"\n'
+    )
+    assert (rule.effective_from, rule.effective_until) == (dt.date(2024, 1, 1), dt.date(2025, 1, 1))

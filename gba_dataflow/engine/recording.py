@@ -6,8 +6,10 @@ only the decisive operand's facts for `and`, `or`, `any` and `all`, caches each 
 per manifest in `recorded` (the closure path's own cache, so the two can take turns), and sets the same
 quantifier witnesses. The explanation of a decision runs it instead of the closures. Like the fast
 path it may only complete where the closure path would give the same value and facts; anything else
-raises, and the caller re-runs the closure. `count(...)`, quantifiers over anything but a manifest path
-and nested quantifiers have no twin (`NeedsClosuresError` while generating).
+raises, and the caller re-runs the closure. A rule has no twin (`NeedsClosuresError` while generating)
+where it, or a `let` it reads, has `count(...)`, a nested quantifier, a quantifier over anything but a
+manifest list, an `and`/`or` inside another expression (`a == (b or c)`), or an `and`/`or` chain that would
+nest deeper than MAX_INDENT.
 """
 
 from __future__ import annotations
@@ -27,10 +29,16 @@ MAX_INDENT = 4 * 60
 """Deepest indentation of a twin's source (each operand of `and`/`or` nests one level)."""
 
 
-def _read(facts: list[Any], dotted: str, pointer: str, value: Any, keys: tuple[str, ...]) -> Any:
-    """A manifest path read while recording: the closure path's lenient read (None through a gap)."""
+def _get(value: Any, keys: tuple[str, ...]) -> Any:
+    """The closure path's lenient read of a manifest path: None through a gap."""
     for key in keys:
         value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def _read(facts: list[Any], dotted: str, pointer: str, root: Any, keys: tuple[str, ...]) -> Any:
+    """A manifest path read while recording, and its fact."""
+    value = _get(root, keys)
     facts.append((dotted, pointer, value))
     return value
 
@@ -82,12 +90,6 @@ def _vread(
         value = value.get(key) if isinstance(value, Mapping) else None
     where, pointer, suffix, pointer_suffix = place
     facts.append((f"{where}[{index}]{suffix}", f"{pointer}/{index}{pointer_suffix}", value))
-    return value
-
-
-def _get(value: Any, keys: tuple[str, ...]) -> Any:
-    for key in keys:
-        value = value.get(key) if isinstance(value, dict) else None
     return value
 
 

@@ -1,10 +1,10 @@
 """The `json` format (design §7, a contract): one document per run, described by schemas/decision.schema.json.
 
 Keys keep the contract's order (never sorted), values are JSON-native (dates as ISO strings) and the same run
-always renders to the same bytes. The document is laid out with one result per line: the standard library's
-C encoder writes each line (indentation would force its pure-Python encoder, several times slower), the
-file stays readable and diff-friendly, and a large batch can be written as it is decided (`stream_*`), so
-memory stays flat in the number of manifests.
+always renders to the same bytes. The document is laid out with one result per line, written compactly by
+orjson (a tenth of the standard library's cost, which mattered for large batches): the file stays readable
+and diff-friendly, and a large batch can be written as it is decided (`stream_*`), so memory stays flat in
+the number of manifests.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from typing import Any
+
+import orjson
 
 from gba_dataflow.engine.model import (
     Fact,
@@ -80,7 +82,12 @@ def stream_entry(result: ManifestResult) -> tuple[str, bool, str]:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    try:
+        return orjson.dumps(value).decode("utf-8")
+    except (
+        orjson.JSONEncodeError
+    ):  # an integer beyond 64 bits in a manifest: the standard library, same layout
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 def run_to_dict(run: RunResult) -> dict[str, Any]:

@@ -17,6 +17,7 @@ LIBRARIES = {
     "yaml": {"manifests"},
     "jsonschema": {"manifests"},
     "rich": {"reports", "cli"},
+    "orjson": {"reports"},
     "typer": {"cli"},
     "click": {"cli"},
 }

@@ -14,7 +14,7 @@ from report_samples import RUNS, allow_result, deny_result, error_result, mixed_
 
 from gba_dataflow.core.resources import schema_path
 from gba_dataflow.engine.model import Fact, Reason, RunResult
-from gba_dataflow.reports import render_json, result_to_dict, run_to_dict
+from gba_dataflow.reports import json_report, render_json, result_to_dict, run_to_dict
 from gba_dataflow.reports.common import to_jsonable
 
 RESULT_KEYS = [
@@ -143,3 +143,10 @@ def test_render_json_accepts_any_fact_value(validator: Draft202012Validator) -> 
     document = json.loads(render_json(run))
     assert document["results"][0]["reasons"][0]["facts"][0]["value"] == ["2024-01-01", "a", "b"]
     assert not list(validator.iter_errors(document))
+
+
+def test_lines_are_compact_and_a_value_beyond_64_bits_is_still_written_exactly() -> None:
+    sample = {"a": [1, "x", 2.5], "b": None, "c": "文"}
+    assert json_report._dumps(sample) == '{"a":[1,"x",2.5],"b":null,"c":"文"}'
+    # orjson refuses integers beyond 64 bits; the standard library writes them in the same layout
+    assert json_report._dumps({"n": 2**70, "c": "文"}) == '{"n":1180591620717411303424,"c":"文"}'

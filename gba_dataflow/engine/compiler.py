@@ -91,7 +91,7 @@ class Compiler:
                 keys = tuple(rest)
 
                 def let_member(ctx: EvalContext) -> Any:
-                    return _dig(let_fn(ctx), keys)
+                    return dig(let_fn(ctx), keys)
 
                 return let_member
             return let_fn
@@ -402,7 +402,8 @@ def _type_error(expr: nodes.Expr, error: Exception) -> EvalError:
     return _error("E302", f"cannot evaluate this comparison: {error}", expr.span)
 
 
-def _dig(value: Any, keys: tuple[str, ...]) -> Any:
+def dig(value: Any, keys: tuple[str, ...]) -> Any:
+    """The value at `keys` below `value`; None through a gap (the rule language's lenient read)."""
     for key in keys:
         if not isinstance(value, Mapping):
             return None
@@ -438,7 +439,7 @@ def _root_path(parts: tuple[str, ...]) -> Fn:
         return read3
 
     def read(ctx: EvalContext) -> Any:
-        value = _dig(ctx.root, parts)
+        value = dig(ctx.root, parts)
         if ctx.facts is not None:
             ctx.facts.append((dotted, pointer, value))
         return value
@@ -452,7 +453,7 @@ def _variable_path(var: str, rest: tuple[str, ...]) -> Fn:
 
     def read_variable(ctx: EvalContext) -> Any:
         item, where, pointer, index = ctx.variables[var]
-        value = _dig(item, rest) if rest else item
+        value = dig(item, rest) if rest else item
         if ctx.facts is not None and where is not None:
             ctx.facts.append((f"{where}[{index}]{suffix}", f"{pointer}/{index}{pointer_suffix}", value))
         return value

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from gba_dataflow.dsl import nodes
+from gba_dataflow.engine.compiler import dig
 from gba_dataflow.engine.exprgen import ExprGenerator, FallbackError
 
 RecordFn = Callable[[Mapping[str, Any], dt.date, list[Any], dict[str, Any], dict[str, Any]], Any]
@@ -29,16 +30,9 @@ MAX_INDENT = 4 * 60
 """Deepest indentation of a twin's source (each operand of `and`/`or` nests one level)."""
 
 
-def _get(value: Any, keys: tuple[str, ...]) -> Any:
-    """The closure path's lenient read of a manifest path: None through a gap."""
-    for key in keys:
-        value = value.get(key) if isinstance(value, dict) else None
-    return value
-
-
 def _read(facts: list[Any], dotted: str, pointer: str, root: Any, keys: tuple[str, ...]) -> Any:
     """A manifest path read while recording, and its fact."""
-    value = _get(root, keys)
+    value = dig(root, keys)
     facts.append((dotted, pointer, value))
     return value
 
@@ -85,9 +79,7 @@ def _vread(
     facts: list[Any], item: Any, index: int, place: tuple[str, str, str, str], keys: tuple[str, ...]
 ) -> Any:
     """A read of a quantifier variable's element: `(where, pointer, suffix, pointer suffix)` name it."""
-    value = item
-    for key in keys:
-        value = value.get(key) if isinstance(value, Mapping) else None
+    value = dig(item, keys)
     where, pointer, suffix, pointer_suffix = place
     facts.append((f"{where}[{index}]{suffix}", f"{pointer}/{index}{pointer_suffix}", value))
     return value
@@ -99,7 +91,7 @@ HELPERS: dict[str, Any] = {
     "_contains": _contains,
     "_rquant": _rquant,
     "_vread": _vread,
-    "_get": _get,
+    "_dig": dig,
 }
 
 
@@ -187,7 +179,7 @@ class _RecordingGenerator(ExprGenerator):
         finally:
             del self.variables[expr.var]
         body.lines.append(f"{indent}    return {value}")
-        items = f"_get(root, {tuple(collection.parts)!r})"
+        items = f"_dig(root, {tuple(collection.parts)!r})"
         want = expr.kind == "any"
         return f"_rquant(facts, witnesses, {expr.var!r}, {want}, {items}, {where!r}, {pointer!r}, {function})"
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import traceback
 from typing import Annotated
 
 import typer
 
 from gba_dataflow import __version__
 from gba_dataflow.cli.exit_codes import ExitCode
+from gba_dataflow.cli.main import guarded
 
 app = typer.Typer(
     name="gba-dataflow",
@@ -58,29 +57,23 @@ def _register() -> None:
 _register()
 
 
-def main() -> None:
-    """Console-script entry point: run the app, turning any unexpected failure into exit 2, never 0."""
+def run_app() -> int:
+    """Run the typer app on `sys.argv`; its exit code (click's usage errors are shown and give 2)."""
     try:
         code = app(standalone_mode=False)
-        sys.exit(code if isinstance(code, int) else ExitCode.ALLOWED)
     except typer.Exit as done:
-        sys.exit(done.exit_code)
-    except SystemExit:
-        raise
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        sys.exit(130)
+        return done.exit_code
     except Exception as error:
-        if _is_click_usage_error(error):
-            error.show()  # type: ignore[attr-defined]
-            sys.exit(ExitCode.INPUT_ERROR)
-        sys.stderr.write(
-            f"error E900: internal error in gba-dataflow: {error!r}\n"
-            "  hint: this is a bug; please report it with the command you ran\n"
-        )
-        if os.environ.get("GBA_DATAFLOW_DEBUG"):
-            traceback.print_exc()
-        sys.exit(ExitCode.INPUT_ERROR)
+        if not _is_click_usage_error(error):
+            raise
+        error.show()  # type: ignore[attr-defined]
+        return ExitCode.INPUT_ERROR
+    return code if isinstance(code, int) else ExitCode.ALLOWED
+
+
+def main() -> None:
+    """Run the typer app on `sys.argv` (every command line, no fast path: see `cli.main`) and exit."""
+    sys.exit(guarded(run_app))
 
 
 def _is_click_usage_error(error: Exception) -> bool:

@@ -9,16 +9,8 @@ import typer
 
 from gba_dataflow.cli.console import print_error, use_color, write_output
 from gba_dataflow.cli.exit_codes import ExitCode
-from gba_dataflow.cli.options import (
-    LANGUAGES,
-    AsOfOption,
-    LangOption,
-    NoColorOption,
-    OutputOption,
-    RulesOption,
-    check_choice,
-    parse_as_of,
-)
+from gba_dataflow.cli.options import AsOfOption, LangOption, NoColorOption, OutputOption, RulesOption
+from gba_dataflow.cli.values import LANGUAGES, check_choice, parse_as_of
 from gba_dataflow.core.errors import GbaError
 
 

@@ -10,7 +10,8 @@ import typer
 
 from gba_dataflow.cli.console import print_error
 from gba_dataflow.cli.exit_codes import ExitCode
-from gba_dataflow.cli.options import AsOfOption, check_choice, parse_as_of
+from gba_dataflow.cli.options import AsOfOption
+from gba_dataflow.cli.values import check_choice, parse_as_of
 from gba_dataflow.core.errors import GbaError, UsageError
 
 rules_app = typer.Typer(

@@ -9,7 +9,7 @@ import typer
 
 from gba_dataflow.cli.console import print_error
 from gba_dataflow.cli.exit_codes import ExitCode
-from gba_dataflow.cli.options import check_choice
+from gba_dataflow.cli.values import check_choice
 from gba_dataflow.core.errors import GbaError
 from gba_dataflow.core.resources import schema_path
 

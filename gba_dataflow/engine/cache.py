@@ -19,7 +19,6 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -81,6 +80,8 @@ def store(key: str, value: Any) -> None:
     directory = cache_dir()
     if directory is None:
         return
+    import tempfile  # only here: a cache hit, the common start-up, never needs it
+
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _safe(directory):

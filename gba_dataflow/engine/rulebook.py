@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from gba_dataflow.core.errors import CheckError, Diagnostic, DslSyntaxError, GbaError
@@ -47,17 +47,15 @@ class Conjunct:
     fn: Fn
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CompiledRule:
-    """A rule ready to evaluate: its condition as a closure and its texts as renderers."""
+    """A rule ready to evaluate: its generated decision function, and its condition and texts compiled to
+    closures on first use (a decision needs only `fast`; explaining one needs the rest for a few rules)."""
 
     id: str
     node: nodes.Rule
-    condition: Fn
-    conjuncts: tuple[Conjunct, ...]
-    because: CompiledMessage | None
-    requires: tuple[CompiledMessage, ...]
-    remedy: CompiledMessage | None
+    ruleset: nodes.Ruleset
+    compiler: Compiler
     source: str
     fast: FastFn
     record: RecordFn | None = None
@@ -67,20 +65,70 @@ class CompiledRule:
     def effect(self) -> str:
         return self.node.effect
 
+    @cached_property
+    def condition(self) -> Fn:
+        """The condition as a closure (see compiler): what `explain` and the recording fall back to."""
+        return self.compiler.compile(self.node.condition)
 
-@dataclass(frozen=True)
+    @cached_property
+    def conjuncts(self) -> tuple[Conjunct, ...]:
+        """The condition's top-level `and` operands (the whole condition when it is not an `and`)."""
+        condition = self.node.condition
+        parts = (
+            condition.operands
+            if isinstance(condition, nodes.BoolOp) and condition.op == "and"
+            else (condition,)
+        )
+        return tuple(
+            Conjunct(source_text(self.ruleset, part), part, self.compiler.compile(part)) for part in parts
+        )
+
+    @cached_property
+    def because(self) -> CompiledMessage | None:
+        return _message(self.node.because, self.compiler, self._bound)
+
+    @cached_property
+    def requires(self) -> tuple[CompiledMessage, ...]:
+        messages = (_message(text, self.compiler, self._bound) for text in self.node.requires)
+        return tuple(message for message in messages if message is not None)
+
+    @cached_property
+    def remedy(self) -> CompiledMessage | None:
+        return _message(self.node.remedy, self.compiler, self._bound)
+
+    @cached_property
+    def _bound(self) -> frozenset[str]:
+        """The quantifier variables of the condition, which the rule's messages may name."""
+        return frozenset(
+            node.var
+            for node in self.node.condition.walk()
+            if isinstance(node, nodes.Quantifier | nodes.Count)
+        )
+
+
+@dataclass(frozen=True, eq=False)
 class CompiledRuleset:
-    """A ruleset ready to evaluate."""
+    """A ruleset ready to evaluate (its closures, like its rules', are compiled on first use)."""
 
     id: str
     node: nodes.Ruleset
-    applies: Fn | None
+    compiler: Compiler
     rules: tuple[CompiledRule, ...]
-    default_because: CompiledMessage | None
-    default_remedy: CompiledMessage | None
     source: str
     fast_applies: FastFn | None
     run_all: RunAll
+
+    @cached_property
+    def applies(self) -> Fn | None:
+        return self.compiler.compile(self.node.applies) if self.node.applies is not None else None
+
+    @cached_property
+    def default_because(self) -> CompiledMessage | None:
+        return _message(self.node.default_because, self.compiler, frozenset())
+
+    @cached_property
+    def default_remedy(self) -> CompiledMessage | None:
+        return _message(self.node.default_remedy, self.compiler, frozenset())
 
 
 @dataclass(frozen=True)
@@ -133,6 +181,8 @@ def rule_files(dirs: Iterable[Path]) -> list[Path]:
 @functools.cache
 def manifest_catalog() -> dict[str, FieldInfo]:
     """The paths rules may read, from the shipped manifest JSON Schema."""
+    import json
+
     from gba_dataflow.dsl.catalog import build_catalog
 
     with schema_path("manifest").open(encoding="utf-8") as handle:
@@ -231,47 +281,25 @@ def compile_ruleset(ruleset: nodes.Ruleset, generated: GeneratedCode | None = No
     compiler = Compiler({let.name: let for let in ruleset.lets})
     fast = link(generated or generate_code(ruleset))
     rules = tuple(
-        _compile_rule(ruleset, rule, compiler, rule_fast, record)
+        CompiledRule(
+            id=f"{ruleset.name}/{rule.name}",
+            node=rule,
+            ruleset=ruleset,
+            compiler=compiler,
+            source=f"{ruleset.path}:{rule.span.line}",
+            fast=rule_fast,
+            record=record,
+        )
         for rule, rule_fast, record in zip(ruleset.rules, fast.rules, fast.recorders, strict=True)
     )
-    applies = compiler.compile(ruleset.applies) if ruleset.applies is not None else None
     return CompiledRuleset(
         id=ruleset.name,
         node=ruleset,
-        applies=applies,
+        compiler=compiler,
         rules=rules,
-        default_because=_message(ruleset.default_because, compiler, frozenset()),
-        default_remedy=_message(ruleset.default_remedy, compiler, frozenset()),
         source=f"{ruleset.path}:{ruleset.span.line}",
         fast_applies=fast.applies,
         run_all=fast.run_all,
-    )
-
-
-def _compile_rule(
-    ruleset: nodes.Ruleset, rule: nodes.Rule, compiler: Compiler, fast: FastFn, record: RecordFn | None
-) -> CompiledRule:
-    bound = frozenset(
-        node.var for node in rule.condition.walk() if isinstance(node, nodes.Quantifier | nodes.Count)
-    )
-    parts = (
-        rule.condition.operands
-        if isinstance(rule.condition, nodes.BoolOp) and rule.condition.op == "and"
-        else (rule.condition,)
-    )
-    conjuncts = tuple(Conjunct(source_text(ruleset, part), part, compiler.compile(part)) for part in parts)
-    because = _message(rule.because, compiler, bound)
-    return CompiledRule(
-        id=f"{ruleset.name}/{rule.name}",
-        node=rule,
-        condition=compiler.compile(rule.condition),
-        conjuncts=conjuncts,
-        because=because,
-        requires=tuple(m for m in (_message(r, compiler, bound) for r in rule.requires) if m is not None),
-        remedy=_message(rule.remedy, compiler, bound),
-        source=f"{ruleset.path}:{rule.span.line}",
-        fast=fast,
-        record=record,
     )
 
 

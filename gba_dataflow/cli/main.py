@@ -1,0 +1,63 @@
+"""The `gba-dataflow` console script.
+
+A plain `gba-dataflow check PATH...` (paths and `-` only, no option) is the command users and pre-commit
+run most, usually on one or a few manifests, where start-up is most of the wait. It runs the same
+`execute_check` as the typer command, with the same defaults, but without importing typer (a third of
+the start-up of such a run). Any other command line, including every option and every mistake, goes to
+the typer app, so parsing, help and usage errors have one implementation.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from gba_dataflow.cli.exit_codes import ExitCode
+
+STDIN = "-"
+
+
+def main() -> None:
+    """Console-script entry point: exit with the command's code; an unexpected failure exits 2, never 0."""
+    paths = plain_check_paths(sys.argv[1:])
+    if paths is None:
+        from gba_dataflow.cli.app import run_app
+
+        sys.exit(guarded(run_app))
+    from gba_dataflow.cli.check_run import CheckRequest, execute_check
+
+    sys.exit(guarded(lambda: execute_check(CheckRequest(paths=paths))))
+
+
+def plain_check_paths(args: Sequence[str]) -> list[str] | None:
+    """The paths of `check PATH...` when that is the whole command line, else None (typer's job).
+
+    A word starting with `-` (an option, `--`, `--help`), other than `-` itself, leaves it to typer. So does
+    Windows, where click expands wildcards in arguments."""
+    if os.name == "nt" or len(args) < 2 or args[0] != "check":
+        return None
+    paths = list(args[1:])
+    if any(path.startswith("-") and path != STDIN for path in paths):
+        return None
+    return paths
+
+
+def guarded(command: Callable[[], int]) -> int:
+    """Run a command and return its exit code; Ctrl-C gives 130 and any unexpected exception exit 2 with
+    an E900 message (and the traceback when GBA_DATAFLOW_DEBUG is set)."""
+    try:
+        return command()
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+    except Exception as error:
+        sys.stderr.write(
+            f"error E900: internal error in gba-dataflow: {error!r}\n"
+            "  hint: this is a bug; please report it with the command you ran\n"
+        )
+        if os.environ.get("GBA_DATAFLOW_DEBUG"):
+            import traceback
+
+            traceback.print_exc()
+        return ExitCode.INPUT_ERROR

@@ -1,0 +1,130 @@
+"""The console script: a plain `check PATH...` runs without typer, exactly as typer would run it."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gba_dataflow.cli import app as typer_app
+from gba_dataflow.cli import main as entry
+from gba_dataflow.cli.check import check
+from gba_dataflow.cli.check_run import CheckRequest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize(
+    ("args", "paths"),
+    [
+        (["check", "a.yaml"], ["a.yaml"]),
+        (["check", "a.yaml", "dir", "-"], ["a.yaml", "dir", "-"]),
+        (["check", "with space.yaml", "ünïcode.yml"], ["with space.yaml", "ünïcode.yml"]),
+    ],
+)
+def test_plain_check_command_lines_take_the_fast_path(args: list[str], paths: list[str]) -> None:
+    assert entry.plain_check_paths(args) == paths
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["check"],
+        ["--version"],
+        ["rules", "check", "rules"],
+        ["check", "a.yaml", "--format", "json"],
+        ["check", "-f", "json", "a.yaml"],
+        ["check", "--", "a.yaml"],
+        ["check", "a.yaml", "--help"],
+        ["check", "-q", "a.yaml"],
+        ["explain", "a.yaml"],
+        ["chek", "a.yaml"],
+    ],
+)
+def test_everything_else_goes_to_typer(args: list[str]) -> None:
+    assert entry.plain_check_paths(args) is None
+
+
+def test_the_fast_path_uses_the_commands_own_defaults() -> None:
+    """The typer command's defaults are CheckRequest's: both paths run the same check."""
+    declared = {
+        name: parameter.default
+        for name, parameter in inspect.signature(check).parameters.items()
+        if parameter.default is not inspect.Parameter.empty
+    }
+    defaults = {
+        field.name: field.default for field in dataclasses.fields(CheckRequest) if field.name != "paths"
+    }
+    assert declared == defaults
+
+
+def _run(
+    main: object, args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[object, str, str]:
+    monkeypatch.chdir(FIXTURES)
+    monkeypatch.setattr(sys, "argv", ["gba-dataflow", *args])
+    with pytest.raises(SystemExit) as done:
+        main()  # type: ignore[operator]
+    captured = capsys.readouterr()
+    return done.value.code, captured.out, captured.err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "manifests/allowed.yaml"],
+        ["check", "manifests/denied.yaml"],
+        ["check", "manifests/invalid.yaml"],
+        ["check", "manifests"],
+        ["check", "manifests/allowed.yaml", "manifests/denied.yaml", "missing.yaml"],
+    ],
+)
+def test_fast_path_output_is_typers_byte_for_byte(
+    args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    assert entry.plain_check_paths(args) is not None
+    fast = _run(entry.main, args, monkeypatch, capsys)
+    full = _run(typer_app.main, args, monkeypatch, capsys)
+    assert fast == full
+    assert fast[0] in (0, 1, 2) and fast[1]
+
+
+def test_an_unexpected_failure_exits_2_never_0(capsys: pytest.CaptureFixture[str]) -> None:
+    def broken() -> int:
+        raise RuntimeError("boom")
+
+    assert entry.guarded(broken) == 2
+    assert "error E900: internal error in gba-dataflow: RuntimeError('boom')" in capsys.readouterr().err
+
+
+def test_ctrl_c_exits_130(capsys: pytest.CaptureFixture[str]) -> None:
+    def interrupted() -> int:
+        raise KeyboardInterrupt
+
+    assert entry.guarded(interrupted) == 130
+    assert capsys.readouterr().err == "interrupted\n"
+
+
+@pytest.mark.e2e
+def test_a_plain_check_never_imports_typer(cli_env: dict[str, str]) -> None:
+    probe = (
+        "import sys\n"
+        "from gba_dataflow.cli.main import main\n"
+        "sys.argv = ['gba-dataflow', 'check', 'manifests/allowed.yaml']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as done:\n"
+        "    print('exit', done.code, 'typer' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=FIXTURES, env=cli_env, check=False
+    )
+    assert "ALLOW" in done.stdout
+    assert done.stderr.strip().splitlines()[-1] == "exit 0 False"

@@ -405,7 +405,7 @@ def _type_error(expr: nodes.Expr, error: Exception) -> EvalError:
 def dig(value: Any, keys: tuple[str, ...]) -> Any:
     """The value at `keys` below `value`; None through a gap (the rule language's lenient read)."""
     for key in keys:
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):  # a dict, nearly always: no ABC check
             return None
         value = value.get(key)
     return value

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -310,16 +310,19 @@ class _Explainer:
         """The facts of a rule that held, computed once; also leaves its witnesses for its messages."""
         cached = self._rule_facts.get(rule.id)
         if cached is None:
-            facts, _ = self.facts_of(rule.condition, rule.record)
+            facts, _ = self.facts_of(lambda: rule.condition, rule.record)
             cached = self._rule_facts[rule.id] = (facts, dict(self.ctx.witnesses))
         self.ctx.witnesses = dict(cached[1])
         return cached[0]
 
-    def facts_of(self, fn: Fn, record: RecordFn | None = None) -> tuple[tuple[Fact, ...], bool]:
-        """Re-evaluate `fn` recording facts; returns (facts, value is True).
+    def facts_of(
+        self, closure: Callable[[], Fn], record: RecordFn | None = None
+    ) -> tuple[tuple[Fact, ...], bool]:
+        """Re-evaluate a condition recording facts; returns (facts, value is True).
 
-        `record`, the generated twin of `fn`, is tried first: it records the same facts faster, and
-        raises wherever it cannot (then `fn` runs from scratch).
+        `record`, the condition's generated twin, is tried first: it records the same facts faster, and
+        raises wherever it cannot; then the condition's closure, `closure()` (compiled on first use), runs
+        from scratch.
         """
         ctx = self.ctx
         ctx.witnesses = {}
@@ -333,7 +336,7 @@ class _Explainer:
                 return self._facts(raw), value
         ctx.facts = []
         try:
-            value = fn(ctx) is True
+            value = closure()(ctx) is True
         except EvalError:
             value = False
         raw, ctx.facts = ctx.facts, None
@@ -446,7 +449,7 @@ class _Explainer:
         return out
 
     def failed_condition(self, part: Conjunct) -> FailedCondition | None:
-        facts, holds = self.facts_of(part.fn)
+        facts, holds = self.facts_of(lambda: part.fn)
         if holds:
             return None
         return FailedCondition(part.text, _suggest(part.expr, facts), facts)

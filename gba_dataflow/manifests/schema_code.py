@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
+import marshal
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import CodeType
 from typing import Any
+
+from gba_dataflow.core import diskcache
 
 Check = Callable[[Any], bool]
 Search = Callable[[str], Callable[[str], Any]]
@@ -90,8 +96,27 @@ class _Module:
         source = "\n\n".join(self.functions) + "\n"
         namespace: dict[str, Any] = {f"K{index}": value for index, value in enumerate(self.constants)}
         namespace.update(helpers)
-        exec(compile(source, f"<gba-dataflow manifest schema: {label}>", "exec"), namespace)
+        exec(_compiled(source, f"<gba-dataflow manifest schema: {label}>"), namespace)
         return namespace[entry]
+
+
+def _compiled(source: str, filename: str) -> CodeType:
+    """`compile(source)` through the disk cache, whose entry is named by the digest of the source and
+    of the Python version: compiling the schema's code cost more than the rest of a one-manifest run's
+    manifest handling."""
+    key = hashlib.sha256(f"{sys.version}\0{filename}\0{source}".encode()).hexdigest()
+    name = f"code-{key}.marshal"
+    data = diskcache.read(name)
+    if data is not None:
+        try:
+            code = marshal.loads(data)
+        except (EOFError, ValueError, TypeError):
+            code = None
+        if isinstance(code, CodeType):
+            return code
+    code = compile(source, filename, "exec")
+    diskcache.write(name, marshal.dumps(code))
+    return code
 
 
 # --- the check -------------------------------------------------------------------------------------------

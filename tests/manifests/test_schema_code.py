@@ -3,7 +3,9 @@ normalisation fills in what the plan says, and no text of the schema ever become
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from gba_dataflow.core import diskcache
 from gba_dataflow.manifests.schema import compile_check
 from gba_dataflow.manifests.schema_code import ObjectPlan, UnsupportedSchemaError, compile_plan
 
@@ -142,3 +145,48 @@ def test_an_empty_plan_changes_nothing() -> None:
     document = {"a": 1}
     compile_plan(ObjectPlan((), (), (), (), ()))(document)
     assert document == {"a": 1}
+
+
+@pytest.fixture()
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "cache"
+    monkeypatch.setenv(diskcache.ENV, str(home))
+    return home
+
+
+def test_compiled_code_is_cached_by_its_source(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    schema = {"type": "object", "properties": {"cached": {"type": "integer"}}}
+    assert compile_check(schema)({"cached": 1})
+    (entry,) = cache_home.glob("code-*.marshal")
+    compiled: list[str] = []
+    real_compile = builtins.compile
+
+    def spy(source: str, filename: str, mode: str) -> Any:
+        compiled.append(filename)
+        return real_compile(source, filename, mode)
+
+    monkeypatch.setattr(builtins, "compile", spy)
+    assert compile_check(schema)({"cached": 1}) and not compile_check(schema)({"cached": "1"})
+    assert compiled == []  # read from the cache
+    entry.write_bytes(b"not code")  # a damaged entry is compiled again and replaced
+    assert compile_check(schema)({"cached": 1})
+    assert len(compiled) == 1 and entry.read_bytes() != b"not code"
+
+
+def test_a_cache_others_can_write_is_never_read(cache_home: Path) -> None:
+    schema = {"type": "object", "properties": {"shared": {"type": "string"}}}
+    compile_check(schema)
+    cache_home.chmod(0o777)
+    try:
+        (entry,) = cache_home.glob("code-*.marshal")
+        assert diskcache.read(entry.name) is None
+    finally:
+        cache_home.chmod(0o700)
+    assert diskcache.read(entry.name) is not None
+
+
+def test_no_cache_when_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(diskcache.ENV, "off")
+    monkeypatch.chdir(tmp_path)
+    assert compile_check({"type": "string"})("text")
+    assert diskcache.cache_dir() is None and not list(tmp_path.rglob("*.marshal"))

@@ -1,0 +1,75 @@
+"""A per-user disk cache of derived bytes (parsed rules, compiled code), safe to delete at any time.
+
+Entries are named by their caller from a digest of everything they depend on, so an entry is never
+stale. The cache lives in `$GBA_DATAFLOW_CACHE_DIR`, else `$XDG_CACHE_HOME/gba-dataflow`, else
+`~/.cache/gba-dataflow`; set `GBA_DATAFLOW_CACHE_DIR=off` to disable it. It is used only when the
+directory and the entry belong to the current user and nobody else may write to them (entries may be
+pickles or code, which must never be read from a place another user controls). Writes are atomic;
+any failure to read or write (a read-only home, a full disk) is silently skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+ENV = "GBA_DATAFLOW_CACHE_DIR"
+
+
+def cache_dir() -> Path | None:
+    """Where entries live, or None when caching is disabled."""
+    configured = os.environ.get(ENV)
+    if configured is not None:
+        if configured.strip().lower() in ("", "off", "0", "false", "no"):
+            return None
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "gba-dataflow"
+
+
+def read(name: str) -> bytes | None:
+    """The bytes of entry `name`, or None (missing, unsafe or unreadable)."""
+    directory = cache_dir()
+    if directory is None or not _safe(directory):
+        return None
+    entry = directory / name
+    try:
+        if not _safe(entry):
+            return None
+        return entry.read_bytes()
+    except OSError:
+        return None
+
+
+def write(name: str, data: bytes) -> None:
+    """Save entry `name` atomically."""
+    directory = cache_dir()
+    if directory is None:
+        return
+    import tempfile  # only here: a cache hit, the common start-up, never needs it
+
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _safe(directory):
+            return
+        handle, temporary = tempfile.mkstemp(prefix=f".{name}-", dir=directory)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, directory / name)
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+    except OSError:
+        return
+
+
+def _safe(path: Path) -> bool:
+    """Owned by this user and not writable by group or others."""
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    owner_ok = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return owner_ok and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)

@@ -11,9 +11,8 @@ import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
-from rich.table import Table
 from rich.text import Text
 
 from gba_dataflow.core.errors import Diagnostic, Severity
@@ -181,13 +180,11 @@ def _reason(reason: Reason, manifest: str) -> RenderableType:
 def _obligations(result: ManifestResult) -> list[RenderableType]:
     if not result.obligations:
         return []
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_column(overflow="fold")
-    for number, obligation in enumerate(result.obligations, start=1):
-        text = Text.assemble(_text(obligation.text), "\n", _text(obligation.rule, "dim"))
-        grid.add_row(Text(f"{number}."), text)
-    return [grid]
+    rows = [
+        (Text(f"{number}."), Text.assemble(_text(obligation.text), "\n", _text(obligation.rule, "dim")))
+        for number, obligation in enumerate(result.obligations, start=1)
+    ]
+    return [_Grid(rows, right=True)]
 
 
 def _warning(warning: Warning, manifest: str) -> RenderableType:
@@ -228,12 +225,28 @@ def _entry(title: Text, body: Iterable[RenderableType]) -> Group:
 
 def _details(rows: Sequence[tuple[str, str]]) -> RenderableType:
     """`label value` rows with the values aligned in one column, wrapped by display width."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="dim", no_wrap=True)
-    grid.add_column(overflow="fold")
-    for label, value in rows:
-        grid.add_row(Text(label), _text(value))
-    return grid if rows else Group()
+    return _Grid([(Text(label, style="dim"), _text(value)) for label, value in rows]) if rows else Group()
+
+
+class _Grid:
+    """Two columns laid out as `Table.grid(padding=(0, 1))` would (labels left- or `right`-justified,
+    one space, values wrapped by display width and folded where a word is wider than the column) for a
+    tenth of a table's cost: these rows are most of a report."""
+
+    def __init__(self, rows: Sequence[tuple[Text, Text]], *, right: bool = False) -> None:
+        self.rows = rows
+        self.right = right
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        label_width = max(label.cell_len for label, _ in self.rows)
+        width = max(1, options.max_width - label_width - 1)
+        blank = Text(" " * (label_width + 1))
+        for label, value in self.rows:
+            pad = " " * (label_width - label.cell_len)
+            head = Text.assemble(pad, label, " ") if self.right else Text.assemble(label, pad, " ")
+            simple = value.cell_len <= width and "\n" not in value.plain
+            for index, line in enumerate([value] if simple else value.wrap(console, width, overflow="fold")):
+                yield Text.assemble(head if index == 0 else blank, line, no_wrap=True, overflow="ignore")
 
 
 def _text(value: str, style: str = "") -> Text:

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import replace
 
 import pytest
 from golden import assert_golden
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from report_samples import RUNS, deny_result, error_result, mixed_run, zh_run
 from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from gba_dataflow.engine.model import RunResult
 from gba_dataflow.reports import render_text
 from gba_dataflow.reports.common import summary_line
+from gba_dataflow.reports.text import _Grid
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 VERDICT_LINE = re.compile(r"^(✔ ALLOW|✘ DENY|! ERROR)  ")
@@ -171,3 +178,55 @@ def test_render_text_shows_control_characters_from_manifests_instead_of_sending_
     text = render_text(RunResult(rules=mixed_run().rules, results=(hostile,)), color=True, width=100)
     assert "\x1b[2J" not in text and "\x07" not in text
     assert "evil\\x1b[2Jid" in text and "m\\x07.yaml" in text
+
+
+words = st.sampled_from(
+    [
+        "a",
+        "cite",
+        "PIPL Art. 38(1)",
+        "《个人信息保护法》第三十八条",
+        "超长的中文字符串没有空格",
+        "x" * 45,
+        "·",
+        "§ 3",
+    ]
+)
+cells = st.lists(words, min_size=1, max_size=12).map(" ".join)
+
+
+def _table_grid(rows: list[tuple[Text, Text]], right: bool) -> Table:
+    """The rich table the report's grid replaces: the oracle of its layout."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right" if right else "left", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, value in rows:
+        grid.add_row(label, value)
+    return grid
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from(["cite", "fact", "source", "at", "1.", "12."]), cells),
+        min_size=1,
+        max_size=6,
+    ),
+    second_lines=st.lists(cells, max_size=6),
+    right=st.booleans(),
+    width=st.integers(20, 120),
+)
+def test_the_report_grid_lays_out_as_a_rich_table_grid(
+    rows: list[tuple[str, str]], second_lines: list[str], right: bool, width: int
+) -> None:
+    texts = [
+        (Text(label), Text(value + ("\n" + second_lines[index] if index < len(second_lines) else "")))
+        for index, (label, value) in enumerate(rows)
+    ]
+
+    def render(renderable: object) -> str:
+        console = Console(file=io.StringIO(), width=width, color_system=None, record=True)
+        console.print(renderable)
+        return "\n".join(line.rstrip() for line in console.export_text().split("\n"))
+
+    assert render(_Grid(texts, right=right)) == render(_table_grid(texts, right))

@@ -28,11 +28,12 @@ Renderer = Callable[[RunResult, RenderOptions], str]
 
 
 def _text(run: RunResult, options: RenderOptions) -> str:
-    from gba_dataflow.reports.summary import closing_summary
     from gba_dataflow.reports.text import render_text
 
     text = render_text(run, color=options.color, quiet=options.quiet)
     if len(run.results) > 1:  # a batch: add the counts by rule under the totals line
+        from gba_dataflow.reports.summary import closing_summary
+
         text += closing_summary(run, totals=False)
     return text
 

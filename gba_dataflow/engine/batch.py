@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
@@ -287,6 +286,8 @@ _inherited: Rulebook | None = None
 def _init_worker(rules_dirs: tuple[Path, ...] | None, as_of: dt.date | None, lang: str) -> None:
     """Load the rulebook once per worker process (a forked worker has it already); Ctrl-C is left to
     the parent, which stops the pool."""
+    import signal  # here: only a worker needs it
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _worker  # noqa: PLW0603 - one rulebook per worker process, by design
     _worker = (_inherited if _inherited is not None else load_rulebook(rules_dirs), as_of, lang)

@@ -3,9 +3,9 @@
 An entry holds the parsed rulesets, the checker's warnings and each ruleset's generated module
 (compiled code, `marshal`led). The key is a digest of everything that value depends on: the
 gba-dataflow version, the Python version, the DSL's code and grammar, the code generator (codegen.py,
-exprgen.py, recording.py), the manifest schema, and every rule file's path and bytes. A changed input
-gives a new key, so an entry is never stale. Where entries live, and when they are used at all, is
-`core.diskcache`'s business.
+exprgen.py, recording.py), the modules of the other classes it holds (spans, diagnostics), the manifest
+schema, and every rule file's path and bytes. A changed input gives a new key, so an entry is never
+stale. Where entries live, and when they are used at all, is `core.diskcache`'s business.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ _DSL = Path(__file__).resolve().parents[1] / "dsl"
 _ENGINE = Path(__file__).resolve().parent
 _CODEGEN = tuple(_ENGINE / name for name in ("codegen.py", "exprgen.py", "recording.py"))
 """The code generator: what the generated code cached with the rules depends on."""
+_PICKLED = tuple(_DSL.parent / "core" / name for name in ("source.py", "errors.py"))
+"""Where the other classes of a cached entry are defined: spans and diagnostics."""
 cache_dir = diskcache.cache_dir
 
 
@@ -34,7 +36,7 @@ def rules_key(sources: Sequence[tuple[str, bytes]]) -> str:
     digest = hashlib.sha256()
     # The DSL's own code and the code generator are part of the key, so a changed checker never serves
     # old findings and a changed generator never serves old code.
-    code_files = [*sorted(_DSL.glob("*.py")), _DSL / "grammar.lark", *_CODEGEN]
+    code_files = [*sorted(_DSL.glob("*.py")), _DSL / "grammar.lark", *_CODEGEN, *_PICKLED]
     dsl_sources = [_read(path) for path in code_files]
     parts: list[bytes] = [__version__.encode(), sys.version.encode(), *dsl_sources]
     parts.append(_read(schema_path("manifest")))

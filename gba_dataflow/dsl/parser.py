@@ -340,12 +340,13 @@ class _Builder:
         else:
             span = Span(self.source.path, first[0], first[1], last[3], last[4], first[2], last[5])
             extent = (first[0], first[1], first[2], last[3], last[4], last[5])
-        if tree.data == "atom":  # `"(" expr ")"`: the expression itself
+        rule = str(tree.data)  # a plain str: Lark's Token compares (and so looks up) in Python
+        if rule == "atom":  # `"(" expr ")"`: the expression itself
             (value,) = kept
         else:
-            method = _RULE_METHODS.get(tree.data)
+            method = _RULE_METHODS.get(rule)
             if method is None:  # pragma: no cover - grammar guard
-                raise AssertionError(f"no builder for grammar rule {tree.data!r}")
+                raise AssertionError(f"no builder for grammar rule {rule!r}")
             value = method(self, span, *kept)
         self._extents[id(value)] = extent
         return value
@@ -398,6 +399,9 @@ class _Builder:
         literal: list[str] = []
         for token in tokens:
             text = self._string(token)
+            if "{" not in text and "}" not in text:  # most texts: nothing to interpolate
+                literal.append(text)
+                continue
             span = self._tspan(token)
             position = 0
             for match in _INTERPOLATION.finditer(text):

@@ -270,20 +270,16 @@ def _normalise(module: _Module, plan: ObjectPlan) -> str:
                 f"        v[{key}] = {convert}(x)",
             ]
     for name, child in plan.objects:
-        function = _normalise(module, child)
-        lines += [
-            f"    x = v.get({module.const(name)})",
-            "    if isinstance(x, dict):",
-            f"        {function}(x)",
-        ]
+        lines += _on_dict(f"    x = v.get({module.const(name)})", "    ", _normalise(module, child))
     for name, child in plan.arrays:
-        function = _normalise(module, child)
-        lines += [
-            f"    for x in v.get({module.const(name)}) or ():",
-            "        if isinstance(x, dict):",
-            f"            {function}(x)",
-        ]
+        head = f"    for x in v.get({module.const(name)}) or ():"
+        lines += _on_dict(head, "        ", _normalise(module, child))
     return module.add(lines or ["    pass"])
+
+
+def _on_dict(head: str, indent: str, function: str) -> list[str]:
+    """`head` (which sets `x`), then `function(x)` at `indent` when `x` is a dict."""
+    return [head, f"{indent}if isinstance(x, dict):", f"{indent}    {function}(x)"]
 
 
 def _fresh(default: Any) -> Any:

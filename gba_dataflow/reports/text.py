@@ -58,7 +58,7 @@ def render_text(run: RunResult, *, color: bool, width: int | None = None, quiet:
     `width` is in terminal cells (None: the terminal's width, 80 when not a terminal). Colour codes are
     written only when `color` is true.
     """
-    console = _console(color, width)
+    console = recording_console(color, width)
     for result in run.results:
         if quiet:
             _print_quiet(console, result)
@@ -66,10 +66,12 @@ def render_text(run: RunResult, *, color: bool, width: int | None = None, quiet:
             _print_result(console, result, run.lang)
             console.print()
     console.print(Text(summary_line(run.counts()), style="bold"), soft_wrap=True)
-    return _tidy(console.export_text(styles=color))
+    return tidy(console.export_text(styles=color))
 
 
-def _console(color: bool, width: int | None) -> Console:
+def recording_console(color: bool, width: int | None) -> Console:
+    """A console that lays a document out off-screen for `export_text` (whatever the terminal says:
+    colour only when asked, never markup, emoji or highlighting in user text)."""
     return Console(
         file=io.StringIO(),
         record=True,
@@ -85,7 +87,7 @@ def _console(color: bool, width: int | None) -> Console:
     )
 
 
-def _tidy(text: str) -> str:
+def tidy(text: str) -> str:
     """Drop the blanks rich pads lines with (keeping any closing colour codes); end with one newline."""
     lines = [
         _TRAILING_BLANKS.sub(lambda m: "".join(_ESCAPE.findall(m.group())), line) for line in text.split("\n")

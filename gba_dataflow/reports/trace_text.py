@@ -6,16 +6,15 @@ A sub-condition the engine skips (after the operand that decided an `and`/`or`) 
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from rich.console import Console
 from rich.text import Text
 from rich.tree import Tree
 
 from gba_dataflow.engine.model import Fact, Verdict
 from gba_dataflow.engine.trace import ExplainTrace, NodeTrace, RulesetTrace, RuleTrace
 from gba_dataflow.reports.common import VERDICT_LABELS, format_value, printable, summary_line
+from gba_dataflow.reports.text import recording_console, tidy
 
 _VERDICT_STYLES = {Verdict.ALLOW: "bold green", Verdict.DENY: "bold red", Verdict.ERROR: "bold yellow"}
 _EFFECT_STYLES = {"deny": "red", "allow": "green", "warn": "yellow"}
@@ -23,16 +22,7 @@ _EFFECT_STYLES = {"deny": "red", "allow": "green", "warn": "yellow"}
 
 def render_trace_text(trace: ExplainTrace, *, color: bool = False, width: int = 100) -> str:
     """Render the trace of one manifest as a tree."""
-    console = Console(
-        file=io.StringIO(),
-        record=True,
-        width=width,
-        color_system="truecolor" if color else None,
-        force_terminal=color,
-        markup=False,
-        emoji=False,
-        highlight=False,
-    )
+    console = recording_console(color, width)
     result = trace.result
     head = Text.assemble(
         (VERDICT_LABELS[result.decision], _VERDICT_STYLES[result.decision]),
@@ -54,8 +44,7 @@ def render_trace_text(trace: ExplainTrace, *, color: bool = False, width: int = 
     if trace.rule_filter is None:
         console.print()
         console.print(Text(summary_line(counts), style="bold"))
-    text = console.export_text(styles=color)
-    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+    return tidy(console.export_text(styles=color))
 
 
 def _mark(value: Any, error: str | None = None, skipped: bool = False) -> tuple[str, str]:

@@ -14,8 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from gba_dataflow.cli.exit_codes import ExitCode
-
-STDIN = "-"
+from gba_dataflow.core.source import STDIN
 
 
 def main() -> None:

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
+STDIN = "-"
+"""The input path that names standard input."""
+
 
 class Span(NamedTuple):
     """A region of a source file. Lines and columns are 1-based; offsets are 0-based.

@@ -21,14 +21,12 @@ from gba_dataflow import __version__
 from gba_dataflow.core import diskcache
 from gba_dataflow.core.resources import schema_path
 
-ENV = diskcache.ENV
 _DSL = Path(__file__).resolve().parents[1] / "dsl"
 _ENGINE = Path(__file__).resolve().parent
 _CODEGEN = tuple(_ENGINE / name for name in ("codegen.py", "exprgen.py", "recording.py"))
 """The code generator: what the generated code cached with the rules depends on."""
 _PICKLED = tuple(_DSL.parent / "core" / name for name in ("source.py", "errors.py"))
 """Where the other classes of a cached entry are defined: spans and diagnostics."""
-cache_dir = diskcache.cache_dir
 
 
 def rules_key(sources: Sequence[tuple[str, bytes]]) -> str:

@@ -6,10 +6,10 @@ import os
 from collections.abc import Iterator, Sequence
 
 from gba_dataflow.core.errors import Diagnostic, ManifestError
-from gba_dataflow.core.source import Span
+from gba_dataflow.core.source import STDIN, Span
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
-STDIN = "-"
+__all__ = ["MANIFEST_SUFFIXES", "STDIN", "FileList", "iter_manifest_files"]
 
 
 class FileList:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from gba_dataflow.core import diskcache
 from gba_dataflow.engine import cache
 from gba_dataflow.engine.rulebook import load_rulebook
 
@@ -17,7 +18,7 @@ RULE = 'ruleset r\nrule a\n  deny when dataset.core_data\n  because "core"\n  ci
 @pytest.fixture()
 def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "cache"
-    monkeypatch.setenv(cache.ENV, str(home))
+    monkeypatch.setenv(diskcache.ENV, str(home))
     return home
 
 
@@ -87,8 +88,8 @@ def test_an_edited_rule_file_is_never_served_stale(cache_home: Path, tmp_path: P
 
 
 def test_cache_can_be_disabled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(cache.ENV, "off")
-    assert cache.cache_dir() is None
+    monkeypatch.setenv(diskcache.ENV, "off")
+    assert diskcache.cache_dir() is None
     load_rulebook([write_rules(tmp_path / "rules")])
 
 

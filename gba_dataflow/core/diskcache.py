@@ -5,16 +5,21 @@ stale. The cache lives in `$GBA_DATAFLOW_CACHE_DIR`, else `$XDG_CACHE_HOME/gba-d
 `~/.cache/gba-dataflow`; set `GBA_DATAFLOW_CACHE_DIR=off` to disable it. It is used only when the
 directory and the entry belong to the current user and nobody else may write to them (entries may be
 pickles or code, which must never be read from a place another user controls). Writes are atomic;
-any failure to read or write (a read-only home, a full disk) is silently skipped.
+any failure to read or write (a read-only home, a full disk) is silently skipped. The cache stays
+bounded: a write keeps the `KEEP` most recently used entries of its kind and deletes the others.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from pathlib import Path
 
 ENV = "GBA_DATAFLOW_CACHE_DIR"
+KEEP = 32
+"""Entries of one kind (the part of the name before the first `-`) kept: the most recently used. Every edit
+of the rules and every upgrade makes new entries, so older ones are deleted as new ones are written."""
 
 
 def cache_dir() -> Path | None:
@@ -37,9 +42,12 @@ def read(name: str) -> bytes | None:
     try:
         if not _safe(entry):
             return None
-        return entry.read_bytes()
+        data = entry.read_bytes()
     except OSError:
         return None
+    with contextlib.suppress(OSError):
+        os.utime(entry)  # recently used: kept when older entries are pruned
+    return data
 
 
 def write(name: str, data: bytes) -> None:
@@ -61,8 +69,22 @@ def write(name: str, data: bytes) -> None:
         finally:
             if os.path.exists(temporary):
                 os.unlink(temporary)
+        _prune(directory, name.split("-", 1)[0])
     except OSError:
         return
+
+
+def _prune(directory: Path, kind: str) -> None:
+    """Delete all but the KEEP most recently used entries of a kind."""
+    entries = []
+    for entry in directory.glob(f"{kind}-*"):
+        try:
+            entries.append((entry.stat().st_mtime_ns, entry))
+        except OSError:
+            continue
+    entries.sort(reverse=True)
+    for _, entry in entries[KEEP:]:
+        entry.unlink(missing_ok=True)
 
 
 def _safe(path: Path) -> bool:

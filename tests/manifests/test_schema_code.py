@@ -171,22 +171,3 @@ def test_compiled_code_is_cached_by_its_source(cache_home: Path, monkeypatch: py
     entry.write_bytes(b"not code")  # a damaged entry is compiled again and replaced
     assert compile_check(schema)({"cached": 1})
     assert len(compiled) == 1 and entry.read_bytes() != b"not code"
-
-
-def test_a_cache_others_can_write_is_never_read(cache_home: Path) -> None:
-    schema = {"type": "object", "properties": {"shared": {"type": "string"}}}
-    compile_check(schema)
-    cache_home.chmod(0o777)
-    try:
-        (entry,) = cache_home.glob("code-*.marshal")
-        assert diskcache.read(entry.name) is None
-    finally:
-        cache_home.chmod(0o700)
-    assert diskcache.read(entry.name) is not None
-
-
-def test_no_cache_when_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(diskcache.ENV, "off")
-    monkeypatch.chdir(tmp_path)
-    assert compile_check({"type": "string"})("text")
-    assert diskcache.cache_dir() is None and not list(tmp_path.rglob("*.marshal"))

@@ -9,16 +9,19 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gba_dataflow.core.errors import CheckError, Diagnostic, DslSyntaxError, GbaError
 from gba_dataflow.core.resources import data_dir, schema_path
 from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
-from gba_dataflow.dsl.catalog import FieldInfo
 from gba_dataflow.engine import cache
 from gba_dataflow.engine.codegen import FastFn, GeneratedCode, RecordFn, RunAll, generate_code, link
 from gba_dataflow.engine.compiler import Compiler, EvalContext, Fn, compile_template
 from gba_dataflow.engine.model import RulesInfo
+
+if TYPE_CHECKING:  # the catalog is built only when rules are checked (a cache miss)
+    from gba_dataflow.dsl.catalog import FieldInfo
 
 RULE_SUFFIX = ".rules"
 

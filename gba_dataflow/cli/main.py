@@ -2,9 +2,9 @@
 
 A plain `gba-dataflow check PATH...` (paths and `-` only, no option) is the command users and pre-commit
 run most, usually on one or a few manifests, where start-up is most of the wait. It runs the same
-`execute_check` as the typer command, with the same defaults, but without importing typer (a third of
-the start-up of such a run). Any other command line, including every option and every mistake, goes to
-the typer app, so parsing, help and usage errors have one implementation.
+`execute_check` as the typer command, with the same defaults, but without importing typer and building its
+commands (a sixth of the start-up of such a run). Any other command line, including every option and
+every mistake, goes to the typer app, so parsing, help and usage errors have one implementation.
 """
 
 from __future__ import annotations

@@ -76,7 +76,7 @@ def is_date(value: str) -> bool:
 
 
 class _Module:
-    """Generated functions and their constants table."""
+    """Generated functions and the constants they read (globals of the module: `K0`, `K1`, ...)."""
 
     def __init__(self) -> None:
         self.functions: list[str] = []

@@ -9,6 +9,7 @@ every mistake, goes to the typer app, so parsing, help and usage errors have one
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -43,13 +44,18 @@ def plain_check_paths(args: Sequence[str]) -> list[str] | None:
 
 
 def guarded(command: Callable[[], int]) -> int:
-    """Run a command and return its exit code; Ctrl-C gives 130 and any unexpected exception exit 2 with
-    an E900 message (and the traceback when GBA_DATAFLOW_DEBUG is set)."""
+    """Run a command and return its exit code, handling what typer's click does for its commands: Ctrl-C
+    gives 130 and a reader that went away (`| head`) exit 1, both silently. Any unexpected exception
+    gives exit 2 with an E900 message (and the traceback when GBA_DATAFLOW_DEBUG is set)."""
     try:
         return command()
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
         return 130
+    except BrokenPipeError:
+        # Whatever is still buffered for stdout goes nowhere, so that Python's exit does not fail on it.
+        with contextlib.suppress(OSError, ValueError):  # a stdout without a file descriptor
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except Exception as error:
         sys.stderr.write(
             f"error E900: internal error in gba-dataflow: {error!r}\n"

@@ -104,12 +104,32 @@ def test_an_unexpected_failure_exits_2_never_0(capsys: pytest.CaptureFixture[str
     assert "error E900: internal error in gba-dataflow: RuntimeError('boom')" in capsys.readouterr().err
 
 
-def test_ctrl_c_exits_130(capsys: pytest.CaptureFixture[str]) -> None:
+def test_ctrl_c_exits_130_quietly_as_typer_does(capsys: pytest.CaptureFixture[str]) -> None:
     def interrupted() -> int:
         raise KeyboardInterrupt
 
     assert entry.guarded(interrupted) == 130
-    assert capsys.readouterr().err == "interrupted\n"
+    assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("options", [[], ["--no-color"]], ids=["fast path", "typer"])
+def test_a_reader_that_goes_away_ends_the_run_quietly_with_1(
+    options: list[str], cli_command: list[str], cli_env: dict[str, str]
+) -> None:
+    """`gba-dataflow check ... | head -c0`: exit 1 and nothing on stderr, on both paths (as click does)."""
+    process = subprocess.Popen(
+        [*cli_command, "check", *options, "manifests"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=FIXTURES,
+        env=cli_env,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # before the command writes anything
+    error = process.stderr.read()
+    assert process.wait(timeout=120) == 1
+    assert error == b""
 
 
 @pytest.mark.e2e

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 from pathlib import Path
 
 ENV = "GBA_DATAFLOW_CACHE_DIR"
+_ENTRY = re.compile(r"[a-z]+-[0-9a-f]{64}\.[a-z]+")
+"""The names of entries: a kind, the sha256 the caller names the entry by, an extension."""
 KEEP = 32
 """Entries of one kind (the part of the name before the first `-`) kept: the most recently used. Every edit
 of the rules and every upgrade makes new entries, so older ones are deleted as new ones are written."""
@@ -75,13 +78,19 @@ def write(name: str, data: bytes) -> None:
 
 
 def _prune(directory: Path, kind: str) -> None:
-    """Delete all but the KEEP most recently used entries of a kind."""
+    """Delete all but the KEEP most recently used entries of a kind. Only files named as this cache names
+    its entries (`kind-<sha256>.ext`) are touched: the directory may be one the user also keeps other
+    files in."""
     entries = []
     for entry in directory.glob(f"{kind}-*"):
+        if _ENTRY.fullmatch(entry.name) is None:
+            continue
         try:
-            entries.append((entry.stat().st_mtime_ns, entry))
+            info = entry.lstat()
         except OSError:
             continue
+        if stat.S_ISREG(info.st_mode):
+            entries.append((info.st_mtime_ns, entry))
     entries.sort(reverse=True)
     for _, entry in entries[KEEP:]:
         entry.unlink(missing_ok=True)

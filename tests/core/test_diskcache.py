@@ -43,24 +43,42 @@ def test_no_cache_when_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert not list(tmp_path.rglob("*.marshal"))
 
 
+def _name(kind: str, number: int, extension: str = "marshal") -> str:
+    return f"{kind}-{number:064x}.{extension}"
+
+
 def test_the_cache_keeps_the_most_recently_used_entries_of_a_kind(
     cache_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(diskcache, "KEEP", 3)
     for number in range(5):
-        diskcache.write(f"code-{number}.marshal", b"x")
-        os.utime(cache_home / f"code-{number}.marshal", ns=(number * 10**9, number * 10**9))
-    diskcache.write("rules-a.pickle", b"x")  # another kind is pruned on its own
-    assert sorted(path.name for path in cache_home.glob("code-*")) == [
-        "code-2.marshal",
-        "code-3.marshal",
-        "code-4.marshal",
+        diskcache.write(_name("code", number), b"x")
+        os.utime(cache_home / _name("code", number), ns=(number * 10**9, number * 10**9))
+    diskcache.write(_name("rules", 0, "pickle"), b"x")  # another kind is pruned on its own
+    assert sorted(path.name for path in cache_home.glob("code-*")) == [_name("code", n) for n in (2, 3, 4)]
+    assert diskcache.read(_name("code", 2)) == b"x"  # a read makes it the most recently used
+    diskcache.write(_name("code", 5), b"x")
+    assert sorted(path.name for path in cache_home.glob("code-*")) == [_name("code", n) for n in (2, 4, 5)]
+    assert [path.name for path in cache_home.glob("rules-*")] == [_name("rules", 0, "pickle")]
+
+
+def test_pruning_never_touches_files_the_cache_did_not_name(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GBA_DATAFLOW_CACHE_DIR may name a directory that also holds the user's own files."""
+    monkeypatch.setattr(diskcache, "KEEP", 1)
+    cache_home.mkdir(mode=0o700)
+    own = [
+        cache_home / "code-review.md",
+        cache_home / "code-1.marshal",
+        cache_home / f"code-{'A' * 64}.marshal",
     ]
-    assert diskcache.read("code-2.marshal") == b"x"  # a read makes it the most recently used
-    diskcache.write("code-5.marshal", b"x")
-    assert sorted(path.name for path in cache_home.glob("code-*")) == [
-        "code-2.marshal",
-        "code-4.marshal",
-        "code-5.marshal",
-    ]
-    assert [path.name for path in cache_home.glob("rules-*")] == ["rules-a.pickle"]
+    for path in own:
+        path.write_text("mine")
+        os.utime(path, ns=(0, 0))
+    (cache_home / _name("code", 9)).mkdir()  # a directory with an entry's name
+    for number in range(3):
+        diskcache.write(_name("code", number), b"x")
+    assert all(path.read_text() == "mine" for path in own)
+    assert (cache_home / _name("code", 9)).is_dir()
+    assert [path.name for path in cache_home.glob("code-0*.marshal") if path.is_file()] == [_name("code", 2)]

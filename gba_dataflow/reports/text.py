@@ -11,6 +11,7 @@ import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.text import Text
@@ -183,7 +184,7 @@ def _obligations(result: ManifestResult) -> list[RenderableType]:
     if not result.obligations:
         return []
     rows = [
-        (Text(f"{number}."), Text.assemble(_text(obligation.text), "\n", _text(obligation.rule, "dim")))
+        (f"{number}.", Text.assemble(_text(obligation.text), "\n", _text(obligation.rule, "dim")))
         for number, obligation in enumerate(result.obligations, start=1)
     ]
     return [_Grid(rows, right=True)]
@@ -227,25 +228,35 @@ def _entry(title: Text, body: Iterable[RenderableType]) -> Group:
 
 def _details(rows: Sequence[tuple[str, str]]) -> RenderableType:
     """`label value` rows with the values aligned in one column, wrapped by display width."""
-    return _Grid([(Text(label, style="dim"), _text(value)) for label, value in rows]) if rows else Group()
+    return _Grid([(label, _text(value)) for label, value in rows], label_style="dim") if rows else Group()
 
 
 class _Grid:
-    """Two columns laid out as `Table.grid(padding=(0, 1))` would (labels left- or `right`-justified,
-    one space, values wrapped by display width and folded where a word is wider than the column) for a
-    tenth of a table's cost: these rows are most of a report."""
+    """Two columns laid out as `Table.grid(padding=(0, 1))` would, byte for byte, with the labels' column
+    styled `label_style`: labels left- or `right`-justified, one space, values wrapped by display width
+    and folded where a word is wider than the column. For a tenth of a table's cost: these rows are most
+    of a report. (One difference: a tab in a value stops within the column, where the table, which
+    measures a tab as no width, may break a short value at it.)"""
 
-    def __init__(self, rows: Sequence[tuple[Text, Text]], *, right: bool = False) -> None:
+    def __init__(
+        self, rows: Sequence[tuple[str, Text]], *, right: bool = False, label_style: str = ""
+    ) -> None:
         self.rows = rows
         self.right = right
+        self.label_style = label_style
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        label_width = max(label.cell_len for label, _ in self.rows)
+        style = self.label_style
+        label_width = max(cell_len(label) for label, _ in self.rows)
         width = max(1, options.max_width - label_width - 1)
-        blank = Text(" " * (label_width + 1))
-        for label, value in self.rows:
-            pad = " " * (label_width - label.cell_len)
-            head = Text.assemble(pad, label, " ") if self.right else Text.assemble(label, pad, " ")
+        blank = Text(" " * (label_width + 1), style)
+        for label, cell in self.rows:
+            pad = " " * (label_width - cell_len(label))
+            head = Text.assemble((pad + label if self.right else label + pad, style), (" ", style))
+            value = cell
+            if "\t" in value.plain:  # tabs stop within the column, as in a table's cell
+                value = cell.copy()
+                value.expand_tabs()
             simple = value.cell_len <= width and "\n" not in value.plain
             for index, line in enumerate([value] if simple else value.wrap(console, width, overflow="fold")):
                 yield Text.assemble(head if index == 0 else blank, line, no_wrap=True, overflow="ignore")

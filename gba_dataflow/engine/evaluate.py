@@ -238,13 +238,16 @@ def _applies(
     ruleset: CompiledRuleset, ctx: EvalContext, cache: dict[str, Any], errors: list[Diagnostic]
 ) -> bool:
     condition = ruleset.node.applies
-    if ruleset.applies is None or condition is None:
+    if condition is None:
         return True
     fast = _fast(ruleset.fast_applies, ctx, cache)
     if fast is not None:
         return fast
+    closure = ruleset.applies  # compiled on first use: only when the fast path cannot tell
+    if closure is None:  # pragma: no cover - None only for a ruleset without `applies when`
+        return True
     try:
-        return _strict(ruleset.applies, ctx, condition.span)
+        return _strict(closure, ctx, condition.span)
     except EvalError as error:
         errors.extend(
             _tag(error, f"`applies when` of {ruleset.id} failed; the ruleset is treated as applying")

@@ -18,7 +18,7 @@ import stat
 from pathlib import Path
 
 ENV = "GBA_DATAFLOW_CACHE_DIR"
-_ENTRY = re.compile(r"[a-z]+-[0-9a-f]{64}\.[a-z]+")
+_ENTRY = r"[a-z]+-[0-9a-f]{64}\.[a-z]+"
 """The names of entries: a kind, the sha256 the caller names the entry by, an extension."""
 KEEP = 32
 """Entries of one kind (the part of the name before the first `-`) kept: the most recently used. Every edit
@@ -83,7 +83,7 @@ def _prune(directory: Path, kind: str) -> None:
     files in."""
     entries = []
     for entry in directory.glob(f"{kind}-*"):
-        if _ENTRY.fullmatch(entry.name) is None:
+        if re.fullmatch(_ENTRY, entry.name) is None:  # compiled only here: writes are rare
             continue
         try:
             info = entry.lstat()

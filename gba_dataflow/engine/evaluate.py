@@ -432,24 +432,42 @@ class _Explainer:
         return out
 
     def closest_allows(self, run: _RulesetRun) -> list[Remedy]:
-        """The allow rules with the fewest failing conditions, and exactly which failed."""
-        scored: list[tuple[int, int, CompiledRule, list[FailedCondition]]] = []
+        """The allow rules with the fewest failing conditions, and exactly which failed.
+
+        Rules are ranked by evaluating their conditions without recording anything; only the closest
+        (at most MAX_CLOSEST_ALLOWS) are evaluated again to record the facts of what failed. A closest
+        rule's message sees the witnesses of its own conditions."""
+        scored: list[tuple[int, int, CompiledRule]] = []
         for order, rule in enumerate(run.ruleset.rules):
             if rule.effect != "allow" or not rule.node.active_on(self.ctx.as_of):
                 continue
-            failed = [self.failed_condition(part) for part in rule.conjuncts]
-            missing = [f for f in failed if f is not None]
-            if missing:
-                scored.append((len(missing), order, rule, missing))
+            failing = sum(not self.holds(part.fn) for part in rule.conjuncts)
+            if failing:
+                scored.append((failing, order, rule))
         if not scored:
             return []
-        best = min(score for score, *_ in scored)
-        closest = [item for item in sorted(scored, key=lambda item: (item[0], item[1])) if item[0] == best]
+        best = min(failing for failing, _, _ in scored)
+        closest = [rule for failing, _, rule in sorted(scored, key=lambda item: item[:2]) if failing == best]
         out = []
-        for _, _, rule, missing in closest[:MAX_CLOSEST_ALLOWS]:
+        for rule in closest[:MAX_CLOSEST_ALLOWS]:
+            missing: list[FailedCondition] = []
+            witnesses: dict[str, Any] = {}
+            for part in rule.conjuncts:
+                failed = self.failed_condition(part)
+                witnesses.update(self.ctx.witnesses)
+                if failed is not None:
+                    missing.append(failed)
+            self.ctx.witnesses = witnesses
             because = rule.because.render(self.ctx, self.lang) if rule.because else rule.id
             out.append(Remedy(rule.id, "closest_allow", because, tuple(missing)))
         return out
+
+    def holds(self, fn: Fn) -> bool:
+        """Whether a condition holds, recording nothing (one that cannot be evaluated does not hold)."""
+        try:
+            return fn(self.ctx) is True
+        except EvalError:
+            return False
 
     def failed_condition(self, part: Conjunct) -> FailedCondition | None:
         facts, holds = self.facts_of(lambda: part.fn)

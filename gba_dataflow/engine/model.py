@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from gba_dataflow.core.errors import Diagnostic
 
@@ -18,9 +18,11 @@ class Verdict(enum.StrEnum):
     ERROR = "error"
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
-    """A manifest value that a condition read: `dataset.fields[2].category = "sensitive_personal"`."""
+class Fact(NamedTuple):
+    """A manifest value that a condition read: `dataset.fields[2].category = "sensitive_personal"`.
+
+    A named tuple rather than a frozen dataclass, like `Span`: explanations make several per manifest, and
+    a tuple is made three times faster."""
 
     path: str
     pointer: str

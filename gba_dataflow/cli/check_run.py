@@ -61,17 +61,7 @@ def execute_check(request: CheckRequest) -> ExitCode:
                 hint="use 1 (default), N, or 0 for one per CPU",
             )
         if len(reports) == 1 and reports[0].format == "json":
-            return stream_json_report(
-                request.paths,
-                reports[0].path,
-                request.rules,
-                day,
-                language,
-                request.jobs,
-                request.no_color,
-                request.fail_on_warn,
-                request.quiet,
-            )
+            return stream_json_report(request, day, language)
         with ProgressBar(color=not request.no_color) as progress:
             run = run_check(
                 request.paths,
@@ -97,18 +87,9 @@ def execute_check(request: CheckRequest) -> ExitCode:
     return code
 
 
-def stream_json_report(
-    paths: list[str],
-    output: Path | None,
-    rules: list[Path] | None,
-    day: dt.date | None,
-    lang: str,
-    jobs: int,
-    no_color: bool,
-    fail_on_warn: bool,
-    quiet: bool,
-) -> ExitCode:
-    """The JSON report alone: written while manifests are decided, so memory stays flat.
+def stream_json_report(request: CheckRequest, day: dt.date | None, lang: str) -> ExitCode:
+    """The JSON report alone (to `request.output`, else stdout): written while manifests are decided,
+    so memory stays flat.
 
     On a terminal, stderr gets the totals line (the counts by rule need every result, which a stream
     does not keep)."""
@@ -117,13 +98,19 @@ def stream_json_report(
     from gba_dataflow.reports.common import summary_line
     from gba_dataflow.reports.stream import stream_json
 
-    with open_output(output) as write, ProgressBar(color=not no_color) as progress:
+    with open_output(request.output) as write, ProgressBar(color=not request.no_color) as progress:
         run = stream_json(
-            paths, write, rules_dirs=rules, as_of=day, lang=lang, jobs=jobs, progress=progress.update
+            request.paths,
+            write,
+            rules_dirs=request.rules,
+            as_of=day,
+            lang=lang,
+            jobs=request.jobs,
+            progress=progress.update,
         )
-    if not quiet and stream_is_terminal(sys.stderr):
+    if not request.quiet and stream_is_terminal(sys.stderr):
         sys.stderr.write(summary_line(run.counts) + "\n")
-    return exit_code_for(run.counts, run.warned, fail_on_warn)
+    return exit_code_for(run.counts, run.warned, request.fail_on_warn)
 
 
 def parse_reports(values: list[str], output: Path | None) -> list[Report]:

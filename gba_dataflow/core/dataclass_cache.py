@@ -1,0 +1,118 @@
+"""Compile the methods `dataclasses` generates for our classes once per Python, not once per process.
+
+`@dataclass` writes the source of `__init__`, `__eq__`, `__repr__`, `__hash__` and, for frozen classes,
+`__setattr__`/`__delattr__`, and compiles it with `exec` each time the class is created: about six
+compilations per class, 150 million instructions (a fifth of a `check`'s cold start) for the fifty
+classes a check creates. The standard library looks `exec` up in its module's globals, so `install()`
+puts a function there that compiles exactly as `exec` would (file name `<string>`, no inherited
+`__future__` flags) but keeps the code objects of classes defined in `gba_dataflow` modules in the disk
+cache (`core.diskcache`), keyed by their exact source text and this Python's version. A class is then
+made by the standard library as before, from the same code, without the compiler. Classes of other
+packages are compiled as before and never cached.
+"""
+
+from __future__ import annotations
+import __future__
+
+import atexit
+import builtins
+import dataclasses
+import hashlib
+import marshal
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from gba_dataflow.core import diskcache
+
+_PACKAGE = "gba_dataflow."
+_MAX_ENTRIES = 2048
+"""More entries than this (an editable install whose classes were edited many times) and a write keeps only
+the ones this process used."""
+_NAME = "dataclasses-" + hashlib.sha256(f"{sys.version}\0{sys.implementation.cache_tag}".encode()).hexdigest()
+ENTRY_NAME = _NAME + ".marshal"
+"""The cache entry: one per Python build, since code objects are specific to it."""
+
+
+class _CodeCache:
+    """Code objects by source text: loaded from disk on first use, written back once at exit if new ones
+    were compiled."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, Any] | None = None
+        self.used: set[str] = set()
+        self.unsaved = False
+        self.compiled = 0
+        self.hits = 0
+
+    def code_for(self, source: str) -> Any:
+        codes = self.codes if self.codes is not None else self._load()
+        code = codes.get(source)
+        if code is None:
+            code = codes[source] = _compile(source)
+            if not self.unsaved:
+                self.unsaved = True
+                atexit.register(self.save)
+            self.compiled += 1
+        else:
+            self.hits += 1
+        self.used.add(source)
+        return code
+
+    def _load(self) -> dict[str, Any]:
+        self.codes = {}
+        data = diskcache.read(ENTRY_NAME)
+        if data is not None:
+            try:
+                loaded = marshal.loads(data)
+            except (EOFError, ValueError, TypeError):
+                loaded = None
+            if isinstance(loaded, dict):
+                self.codes = {key: value for key, value in loaded.items() if isinstance(key, str)}
+        return self.codes
+
+    def save(self) -> None:
+        """Write the cache if this process compiled anything (merged with what another process wrote)."""
+        if not self.unsaved or self.codes is None:
+            return
+        mine = self.codes
+        self.codes = None
+        merged = self._load()
+        merged.update(mine)
+        if len(merged) > _MAX_ENTRIES:
+            merged = {source: merged[source] for source in self.used if source in merged}
+        self.codes = merged
+        self.unsaved = False
+        diskcache.write(ENTRY_NAME, marshal.dumps(merged))
+
+
+_cache = _CodeCache()
+
+
+def _compile(source: str) -> Any:
+    # What `exec(source)` in the dataclasses module compiles: that module has no `__future__` imports.
+    return compile(source, "<string>", "exec", dont_inherit=True)
+
+
+def _exec(source: Any, namespace: Mapping[str, Any] | None = None, local_namespace: Any = None, /) -> None:
+    """`exec` for the dataclasses module: ours from the cache, everyone else's compiled as before."""
+    if isinstance(source, str):
+        module = namespace.get("__name__") if namespace is not None else None
+        cached = isinstance(module, str) and module.startswith(_PACKAGE)
+        source = _cache.code_for(source) if cached else _compile(source)
+    builtins.exec(source, namespace, local_namespace)  # type: ignore[arg-type]
+
+
+def install() -> None:
+    """Route the dataclasses module's `exec` through the cache, unless caching is off or the module is not
+    one this was written for (it compiles with `__future__` flags, or already has an `exec` of its own)."""
+    if diskcache.cache_dir() is None or "exec" in vars(dataclasses):
+        return
+    if dataclasses.dataclass.__code__.co_flags & __future__.annotations.compiler_flag:
+        return
+    dataclasses.exec = _exec  # type: ignore[attr-defined]
+
+
+def stats() -> tuple[int, int]:
+    """(compiled, served from the cache) in this process: for tests and benchmarks."""
+    return _cache.compiled, _cache.hits

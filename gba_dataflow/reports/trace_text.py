@@ -6,15 +6,17 @@ A sub-condition the engine skips (after the operand that decided an `and`/`or`) 
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+from rich.console import Console
 from rich.text import Text
 from rich.tree import Tree
 
 from gba_dataflow.engine.model import Fact, Verdict
 from gba_dataflow.engine.trace import ExplainTrace, NodeTrace, RulesetTrace, RuleTrace
 from gba_dataflow.reports.common import VERDICT_LABELS, format_value, printable, summary_line
-from gba_dataflow.reports.text import recording_console, tidy
+from gba_dataflow.reports.layout import tidy
 
 _VERDICT_STYLES = {Verdict.ALLOW: "bold green", Verdict.DENY: "bold red", Verdict.ERROR: "bold yellow"}
 _EFFECT_STYLES = {"deny": "red", "allow": "green", "warn": "yellow"}
@@ -45,6 +47,24 @@ def render_trace_text(trace: ExplainTrace, *, color: bool = False, width: int = 
         console.print()
         console.print(Text(summary_line(counts), style="bold"))
     return tidy(console.export_text(styles=color))
+
+
+def recording_console(color: bool, width: int | None) -> Console:
+    """A console that lays a document out off-screen for `export_text` (whatever the terminal says:
+    colour only when asked, never markup, emoji or highlighting in user text)."""
+    return Console(
+        file=io.StringIO(),
+        record=True,
+        width=width,
+        color_system="truecolor" if color else None,
+        force_terminal=color,
+        force_jupyter=False,
+        force_interactive=False,
+        legacy_windows=False,
+        markup=False,
+        emoji=False,
+        highlight=False,
+    )
 
 
 def _mark(value: Any, error: str | None = None, skipped: bool = False) -> tuple[str, str]:

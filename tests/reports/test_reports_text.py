@@ -13,11 +13,13 @@ from report_samples import RUNS, deny_result, error_result, mixed_run, zh_run
 from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
+from rich_oracle import recording_console, tidy
 
 from gba_dataflow.engine.model import RunResult
 from gba_dataflow.reports import render_text
 from gba_dataflow.reports.common import summary_line
-from gba_dataflow.reports.text import _Grid, recording_console, tidy
+from gba_dataflow.reports.layout import Grid, Page
+from gba_dataflow.reports.layout import Text as LayoutText
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 VERDICT_LINE = re.compile(r"^(✔ ALLOW|✘ DENY|! ERROR)  ")
@@ -225,25 +227,30 @@ def test_the_report_grid_lays_out_as_a_rich_table_grid(
     color: bool,
 ) -> None:
     """Byte for byte, colour codes included."""
-    texts = [
-        (
-            label,
-            Text(value + ("\n" + second_lines[index] if index < len(second_lines) else ""), style="italic"),
-        )
-        for index, (label, value) in enumerate(rows)
+    values = [
+        value + ("\n" + second_lines[index] if index < len(second_lines) else "")
+        for index, (_, value) in enumerate(rows)
     ]
-
-    def render(renderable: object) -> str:
-        console = recording_console(color, width)
-        console.print(renderable)
-        return tidy(console.export_text(styles=color))
-
-    grid = _Grid(texts, right=right, label_style=label_style)
-    assert render(grid) == render(_table_grid(texts, right, label_style))
+    table = _table_grid(
+        [(label, Text(cell, style="italic")) for (label, _), cell in zip(rows, values, strict=True)],
+        right,
+        label_style,
+    )
+    console = recording_console(color, width)
+    console.print(table)
+    page = Page(width, color=color)
+    page.add(
+        Grid(
+            [(label, LayoutText(cell, "italic")) for (label, _), cell in zip(rows, values, strict=True)],
+            right=right,
+            label_style=label_style,
+        )
+    )
+    assert page.text() == tidy(console.export_text(styles=color))
 
 
 def test_a_tab_in_a_grid_value_stops_within_the_column() -> None:
     """(rich's table measures a tab as no width, and so may break a short value at it; the grid does not.)"""
-    console = recording_console(False, 40)
-    console.print(_Grid([("fact", Text("a\tb")), ("source", Text("x"))], label_style="dim"))
-    assert tidy(console.export_text()) == "fact   a       b\nsource x\n"
+    page = Page(40)
+    page.add(Grid([("fact", LayoutText("a\tb")), ("source", LayoutText("x"))], label_style="dim"))
+    assert page.text() == "fact   a       b\nsource x\n"

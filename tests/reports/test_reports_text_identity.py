@@ -1,0 +1,281 @@
+"""The `text` report lays itself out exactly as rich did: random runs rendered by the report and by the
+rich-based renderer it replaced (`rich_oracle`) give the same bytes, colour codes included, at any width."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import rich_oracle
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from report_samples import RULES, mixed_run, zh_run
+from rich.padding import Padding
+from rich.text import Text as RichText
+
+from gba_dataflow.core.errors import Diagnostic, Severity
+from gba_dataflow.engine.model import (
+    Fact,
+    FailedCondition,
+    ManifestResult,
+    Obligation,
+    Reason,
+    Remedy,
+    Route,
+    RunResult,
+    Verdict,
+    Warning,
+)
+from gba_dataflow.reports.common import printable
+from gba_dataflow.reports.layout import Indent, Page, Span, Text
+from gba_dataflow.reports.text import render_text
+
+ROOT = Path(__file__).resolve().parents[2]
+SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+CJK = "核心数据不得出境。关键信息基础设施运营者在境内收集和产生的个人信息，《个人信息保护法》第三十八条（一）"
+SPECIAL = [
+    "\t",
+    "\n",
+    "\x1b[2J",
+    "\x07",
+    "\x00",
+    "\r\n",
+    "\u3000",  # ideographic space: whitespace two cells wide
+    "\xa0",
+    "\u2028",
+    "e\u0301",  # a combining accent: no width of its own
+    "\u200b",
+    "👍",
+    "❤\ufe0f",  # widened by a variation selector
+    "👨\u200d👩\u200d👧",  # joined by zero-width joiners
+    "\u200d",
+    "\ufe0f",
+    "dataset.fields[2]",
+    "[bold]not markup[/bold]",
+    "§ 3",
+    "·",
+    "→",
+    "PIPL Art. 38(1)",
+]
+SEPARATORS = [" ", " ", " ", " ", "  ", "", "\t", "\n", " \n", "\n\n", "   "]
+
+
+def _token_pool(size: int = 4000) -> list[str]:
+    """Words with the blanks after them: short and long ASCII words, CJK runs and odd characters. Drawn
+    from a pool, one draw a word, as building each word with hypothesis made the runs slow to generate."""
+    rng = random.Random(20250115)
+    letters = "abcdefghijklmnopqrstuvwxyz0123456789.,:;()-_/ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    pool = ["a ", "word "]
+    while len(pool) < size:
+        kind = rng.randrange(4)
+        if kind == 0:
+            token = "".join(rng.choices(letters, k=rng.randint(1, 12)))
+        elif kind == 1:  # a long unbroken word, folded over lines
+            token = "".join(rng.choices(letters, k=rng.randint(15, 100)))
+        elif kind == 2:
+            start = rng.randrange(len(CJK))
+            token = (CJK * 2)[start : start + rng.randint(1, 30)]
+        else:
+            token = rng.choice(SPECIAL)
+        pool.append(token + rng.choice(SEPARATORS))
+    return pool
+
+
+WORDS = st.sampled_from(_token_pool())
+texts = st.lists(WORDS, max_size=6).map("".join)
+short_texts = st.lists(WORDS, max_size=3).map("".join)
+maybe = st.one_of(st.none(), short_texts)
+values = st.one_of(
+    st.integers(-(10**6), 10**9),
+    st.booleans(),
+    st.none(),
+    short_texts,
+    st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31)),
+    st.lists(short_texts, max_size=3),
+)
+lines = st.one_of(st.none(), st.integers(1, 9999))
+facts = st.builds(Fact, short_texts, st.just("/p"), values, lines, lines)
+fact_tuples = st.lists(facts, max_size=2).map(tuple)
+citations = st.lists(texts, max_size=2).map(tuple)
+
+reasons = st.builds(
+    Reason,
+    rule=short_texts,
+    effect=st.sampled_from(["allow", "deny"]),
+    message=texts,
+    citations=citations,
+    facts=fact_tuples,
+    source=short_texts,
+)
+obligations = st.builds(Obligation, rule=short_texts, text=texts)
+warnings = st.builds(
+    Warning,
+    message=texts,
+    rule=maybe,
+    code=maybe,
+    citations=citations,
+    facts=fact_tuples,
+    source=maybe,
+    json_path=maybe,
+    line=lines,
+    column=lines,
+)
+failed_conditions = st.builds(FailedCondition, condition=short_texts, suggestion=texts, facts=fact_tuples)
+remedies = st.builds(
+    Remedy,
+    rule=short_texts,
+    kind=st.sampled_from(["remedy", "closest_allow"]),
+    text=texts,
+    failed_conditions=st.lists(failed_conditions, max_size=2).map(tuple),
+)
+diagnostics = st.builds(
+    Diagnostic,
+    code=st.sampled_from(["E410", "W412", "I001"]),
+    message=texts,
+    hint=maybe,
+    severity=st.sampled_from(list(Severity)),
+    json_path=maybe,
+    excerpt=maybe,
+    notes=st.lists(short_texts, max_size=2).map(tuple),
+)
+results = st.builds(
+    ManifestResult,
+    manifest=short_texts,
+    id=maybe,
+    route=st.builds(Route, maybe, maybe, maybe, maybe),
+    decision=st.sampled_from(list(Verdict)),
+    as_of=st.one_of(st.none(), st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31))),
+    reasons=st.lists(reasons, max_size=2).map(tuple),
+    obligations=st.lists(obligations, max_size=2).map(tuple),
+    warnings=st.lists(warnings, max_size=1).map(tuple),
+    remedies=st.lists(remedies, max_size=1).map(tuple),
+    errors=st.lists(diagnostics, max_size=1).map(tuple),
+    title=maybe,
+)
+runs = st.builds(
+    RunResult,
+    rules=st.just(RULES),
+    results=st.lists(results, max_size=2).map(tuple),
+    lang=st.sampled_from(["en", "zh-Hans", "zh-Hant", "fr"]),
+)
+widths = st.one_of(st.integers(10, 120), st.integers(10, 40))
+
+
+@settings(SETTINGS, max_examples=300)
+@given(run=runs, width=widths, color=st.booleans())
+def test_the_report_is_laid_out_as_rich_laid_it_out(run: RunResult, width: int, color: bool) -> None:
+    """In full and quiet, plain and in colour."""
+    expected = rich_oracle.render_text(run, color=color, width=width)
+    assert render_text(run, color=color, width=width) == expected
+    expected = rich_oracle.render_text(run, color=color, width=width, quiet=True)
+    assert render_text(run, color=color, width=width, quiet=True) == expected
+
+
+@settings(SETTINGS, max_examples=40)
+@given(run=runs, width=st.integers(1, 9), color=st.booleans())
+def test_the_report_is_laid_out_as_rich_laid_it_out_in_a_few_cells(
+    run: RunResult, width: int, color: bool
+) -> None:
+    """Indented blocks with no room left disappear; wider lines are cut."""
+    assert render_text(run, color=color, width=width) == rich_oracle.render_text(
+        run, color=color, width=width
+    )
+
+
+STYLES = [
+    "",
+    "bold",
+    "dim",
+    "italic",
+    "underline",
+    "red",
+    "green",
+    "bold cyan",
+    "dim yellow",
+    "bold underline",
+]
+
+
+@settings(SETTINGS, max_examples=150)
+@given(
+    parts=st.lists(st.tuples(texts.map(printable), st.sampled_from(STYLES)), min_size=1, max_size=4),
+    base=st.sampled_from(STYLES),
+    overlays=st.lists(
+        st.tuples(st.integers(0, 80), st.integers(0, 80), st.sampled_from(STYLES[1:])), max_size=3
+    ),
+    indent=st.integers(0, 6),
+    width=st.integers(1, 60),
+    soft=st.booleans(),
+)
+def test_styled_text_is_laid_out_as_rich_lays_it_out(
+    parts: list[tuple[str, str]],
+    base: str,
+    overlays: list[tuple[int, int, str]],
+    indent: int,
+    width: int,
+    soft: bool,
+) -> None:
+    """Overlapping styles (the later colour wins) and a base style, beyond what the report itself needs."""
+    rich_text = RichText.assemble(*parts, style=base)
+    text = Text(rich_text.plain, base)
+    text.spans += Text.assemble(*parts).spans
+    for start, end, style in overlays:
+        rich_text.stylize(style, start, end)
+        if start < min(end, len(text.plain)):
+            text.spans.append(Span(start, min(end, len(text.plain)), style))
+    console = rich_oracle.recording_console(True, width)
+    page = Page(width, color=True)
+    if soft:
+        console.print(rich_text, soft_wrap=True)
+        page.add_unwrapped(text)
+    else:
+        console.print(Padding(rich_text, (0, 0, 0, indent)))
+        page.add(Indent(text, indent))
+    assert page.text() == rich_oracle.tidy(console.export_text(styles=True))
+
+
+@pytest.mark.parametrize(
+    ("environ", "color"),
+    [
+        ({"COLUMNS": "57"}, False),
+        ({"COLUMNS": "57", "LINES": "20"}, True),
+        ({"COLUMNS": "57", "TERM": "dumb"}, True),  # rich: a dumb terminal is 80 wide when in colour...
+        ({"COLUMNS": "57", "TERM": "dumb", "LINES": "20"}, True),  # ...unless its height is known too
+        ({"COLUMNS": "57", "TERM": "dumb"}, False),
+        ({"COLUMNS": "0"}, False),
+        ({}, False),
+    ],
+)
+def test_the_default_width_is_the_one_rich_chose(
+    monkeypatch: pytest.MonkeyPatch, environ: dict[str, str], color: bool
+) -> None:
+    """`width=None`: from $COLUMNS or the terminal, with rich's rules."""
+    for name in ("COLUMNS", "LINES", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    for run in (mixed_run(), zh_run()):
+        assert render_text(run, color=color) == rich_oracle.render_text(run, color=color)
+
+
+def test_rendering_the_text_report_does_not_import_rich_console() -> None:
+    """Only `rich.cells` (display widths) is loaded: importing rich's console took about 35 ms of a start."""
+    script = (
+        "import sys\n"
+        "sys.path.insert(0, 'tests/reports')\n"
+        "from report_samples import mixed_run\n"
+        "from gba_dataflow.reports import render_text\n"
+        "text = render_text(mixed_run(), color=True, width=60)\n"
+        "assert text.startswith('\\x1b[1;32m'), text[:40]\n"
+        "print(sorted(m for m in sys.modules if m.startswith('rich')))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    for module in ("rich.console", "rich.text", "rich.padding", "rich.segment", "rich.style", "rich._wrap"):
+        assert f"'{module}'" not in loaded, loaded

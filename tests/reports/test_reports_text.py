@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 from dataclasses import replace
 
@@ -205,6 +206,10 @@ def _table_grid(rows: list[tuple[str, Text]], right: bool, label_style: str) -> 
     return grid
 
 
+@pytest.mark.skipif(
+    importlib.metadata.version("rich").split(".")[0] != "15",
+    reason="the grid reproduces rich 15's table layout; another rich is installed",
+)
 @settings(max_examples=150, deadline=None)
 @given(
     rows=st.lists(

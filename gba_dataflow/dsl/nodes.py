@@ -155,6 +155,13 @@ class Call(Expr):
         return self.args
 
 
+def conjuncts(condition: Expr) -> tuple[Expr, ...]:
+    """The top-level `and` operands of a condition (the whole condition when it is not an `and`)."""
+    if isinstance(condition, BoolOp) and condition.op == "and":
+        return condition.operands
+    return (condition,)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Template(Node):
     """A message with `{path}` interpolations: literal text and paths, in order."""

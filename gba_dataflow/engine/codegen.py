@@ -43,6 +43,9 @@ class GeneratedCode:
     has_applies: bool
     recorders: tuple[bool, ...] = ()
     """Which rules have a recording twin (`record_<i>`)."""
+    conjuncts: tuple[tuple[bool, ...], ...] = ()
+    """Per rule whose condition is an `and`: which of its operands have a recording twin (`record_<i>_<j>`);
+    every operand has a decision function (`conj_<i>_<j>`). Empty for a rule whose condition is one part."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,10 @@ class FastPath:
     run_all: RunAll
     recorders: list[RecordFn | None]
     """Each rule's recording twin, or None where only the closure path records (quantifiers)."""
+    conjuncts: list[tuple[FastFn, ...]]
+    """Each rule's decision function per part of its condition (see `conjuncts`)."""
+    conjunct_recorders: list[tuple[RecordFn | None, ...]]
+    """Each rule's recording twin per part of its condition, or None where only the closure path records."""
 
 
 def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
@@ -61,7 +68,9 @@ def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
 
     It defines `applies`, `rule_<i>` for each rule's condition, `run_all(root, as_of, cache)` (every rule
     active on `as_of` in one call: the indexes of rules that held, and of those it could not decide), and
-    `record_<i>` for each rule that can record its facts here.
+    `record_<i>` for each rule that can record its facts here. The parts of an `and` condition get the
+    same, `conj_<i>_<j>` and `record_<i>_<j>`: they rank the allow rules nearest to holding, and record what
+    failed, when a default deny is explained.
     """
     lets = {let.name: let for let in ruleset.lets}
     constants: list[Any] = []
@@ -99,10 +108,22 @@ def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
         lines.append(f"{indent}    elif value is not False:")
         lines.append(f"{indent}        undecided.append({index})")
     lines.append("    return held, undecided")
-    recorders = recording_lines(ruleset, constants, lines)
+    for index, rule in enumerate(ruleset.rules):
+        parts = nodes.conjuncts(rule.condition)
+        if len(parts) > 1:
+            for part, expr in enumerate(parts):
+                lines.append(
+                    f"def conj_{index}_{part}(root, as_of, cache):\n    return {gen.expr(expr, frozenset())}"
+                )
+    recorders, conjunct_recorders = recording_lines(ruleset, constants, lines)
     compiled = compile("\n".join(lines) + "\n", f"<gba-dataflow fast path: {ruleset.name}>", "exec")
     return GeneratedCode(
-        marshal.dumps(compiled), tuple(constants), len(ruleset.rules), ruleset.applies is not None, recorders
+        marshal.dumps(compiled),
+        tuple(constants),
+        len(ruleset.rules),
+        ruleset.applies is not None,
+        recorders,
+        conjunct_recorders,
     )
 
 
@@ -111,11 +132,27 @@ def link(generated: GeneratedCode) -> FastPath:
     namespace: dict[str, Any] = {**HELPERS, **RECORDING_HELPERS}
     namespace["_k"] = generated.constants
     exec(marshal.loads(generated.code), namespace)
+    rules = [namespace[f"rule_{index}"] for index in range(generated.rule_count)]
+    recorders = [
+        namespace[f"record_{index}"] if has else None for index, has in enumerate(generated.recorders)
+    ]
+    parts: list[tuple[FastFn, ...]] = []
+    part_recorders: list[tuple[RecordFn | None, ...]] = []
+    for index in range(generated.rule_count):
+        twins = generated.conjuncts[index] if index < len(generated.conjuncts) else ()
+        if twins:
+            parts.append(tuple(namespace[f"conj_{index}_{part}"] for part in range(len(twins))))
+            part_recorders.append(
+                tuple(namespace[f"record_{index}_{part}"] if has else None for part, has in enumerate(twins))
+            )
+        else:  # the condition is one part: the rule's own functions
+            parts.append((rules[index],))
+            part_recorders.append((recorders[index],))
     return FastPath(
         applies=namespace["applies"] if generated.has_applies else None,
-        rules=[namespace[f"rule_{index}"] for index in range(generated.rule_count)],
+        rules=rules,
         run_all=namespace["run_all"],
-        recorders=[
-            namespace[f"record_{index}"] if has else None for index, has in enumerate(generated.recorders)
-        ],
+        recorders=recorders,
+        conjuncts=parts,
+        conjunct_recorders=part_recorders,
     )

@@ -91,6 +91,8 @@ class _Evaluation:
     runs: list[_RulesetRun]
     outcomes: list[RulesetOutcome]
     errors: list[Diagnostic]
+    cache: dict[str, Any]
+    """The generated code's values of `let`s for this manifest."""
 
     @property
     def verdict(self) -> Verdict:
@@ -113,7 +115,7 @@ def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -
         run = _run_ruleset(ruleset, ctx, cache, errors)
         runs.append(run)
         outcomes.append(RulesetOutcome(ruleset.id, True, run.decision.value))
-    return _Evaluation(ctx, runs, outcomes, errors)
+    return _Evaluation(ctx, runs, outcomes, errors, cache)
 
 
 def decide(rulebook: Rulebook, manifest: ManifestInput, *, as_of: dt.date | None = None) -> Decision:
@@ -144,7 +146,7 @@ def evaluate_manifest(
     evaluation = _evaluate(rulebook, manifest.data, as_of)
     ctx, runs = evaluation.ctx, evaluation.runs
     data = ctx.root
-    explainer = _Explainer(ctx, manifest.positions, lang)
+    explainer = _Explainer(ctx, manifest.positions, lang, evaluation.cache)
     route = route_of(data)
     reasons: list[Reason] = []
     remedies: list[Remedy] = []
@@ -303,10 +305,13 @@ def _manifest_warning(diagnostic: Diagnostic) -> Warning:
 class _Explainer:
     """Builds reasons, facts, obligations and remedies for the rules that decided."""
 
-    def __init__(self, ctx: EvalContext, positions: Mapping[str, tuple[int, int]], lang: str) -> None:
+    def __init__(
+        self, ctx: EvalContext, positions: Mapping[str, tuple[int, int]], lang: str, cache: dict[str, Any]
+    ) -> None:
         self.ctx = ctx
         self.positions = positions
         self.lang = lang
+        self.cache = cache
         self._rule_facts: dict[str, tuple[tuple[Fact, ...], dict[str, Any]]] = {}
 
     def rule_facts(self, rule: CompiledRule) -> tuple[Fact, ...]:
@@ -441,7 +446,7 @@ class _Explainer:
         for order, rule in enumerate(run.ruleset.rules):
             if rule.effect != "allow" or not rule.node.active_on(self.ctx.as_of):
                 continue
-            failing = sum(not self.holds(part.fn) for part in rule.conjuncts)
+            failing = sum(not self.holds(part) for part in rule.conjuncts)
             if failing:
                 scored.append((failing, order, rule))
         if not scored:
@@ -462,15 +467,19 @@ class _Explainer:
             out.append(Remedy(rule.id, "closest_allow", because, tuple(missing)))
         return out
 
-    def holds(self, fn: Fn) -> bool:
-        """Whether a condition holds, recording nothing (one that cannot be evaluated does not hold)."""
+    def holds(self, part: Conjunct) -> bool:
+        """Whether a part of a condition holds, recording nothing (one that cannot be evaluated does not
+        hold): by its generated function where that decides, else by its closure."""
+        fast = _fast(part.fast, self.ctx, self.cache)
+        if fast is not None:
+            return fast
         try:
-            return fn(self.ctx) is True
+            return part.fn(self.ctx) is True
         except EvalError:
             return False
 
     def failed_condition(self, part: Conjunct) -> FailedCondition | None:
-        facts, holds = self.facts_of(lambda: part.fn)
+        facts, holds = self.facts_of(lambda: part.fn, part.record)
         if holds:
             return None
         return FailedCondition(part.text, _suggest(part.expr, facts), facts)

@@ -132,6 +132,17 @@ class _RecordingGenerator(ExprGenerator):
         value = self.emit(expr, body, "    ")
         return body.lines, value
 
+    def append_twin(self, name: str, expr: nodes.Expr, lines: list[str]) -> bool:
+        """Append the twin of `expr` as function `name`; False when `expr` is left to the closures."""
+        try:
+            statements, value = self.function(expr)
+        except NeedsClosuresError:
+            return False
+        lines.append(f"def {name}(root, as_of, facts, recorded, witnesses):")
+        lines.extend(statements)
+        lines.append(f"    return {value}")
+        return True
+
     def emit(self, expr: nodes.Expr, body: _Body, indent: str) -> str:
         if isinstance(expr, nodes.BoolOp):
             return self.emit_bool_op(expr, body, indent)
@@ -223,21 +234,26 @@ class _RecordingGenerator(ExprGenerator):
         return self.let_code[name]
 
 
-def recording_lines(ruleset: nodes.Ruleset, constants: list[Any], lines: list[str]) -> tuple[bool, ...]:
-    """Append the twins (`record_<i>`, and `_rlet_<name>` for the lets they read) to a generated module;
-    return which rules have one."""
+def recording_lines(
+    ruleset: nodes.Ruleset, constants: list[Any], lines: list[str]
+) -> tuple[tuple[bool, ...], tuple[tuple[bool, ...], ...]]:
+    """Append the twins to a generated module: `record_<i>`, `record_<i>_<j>` for the parts of an `and`
+    condition, `_rlet_<name>` for the lets they read. Return which rules, and which parts, have one."""
     gen = _RecordingGenerator({let.name: let for let in ruleset.lets}, constants)
-    recorders: list[bool] = []
+    rules = enumerate(ruleset.rules)
+    recorders = tuple(gen.append_twin(f"record_{index}", rule.condition, lines) for index, rule in rules)
+    parts: list[tuple[bool, ...]] = []
     for index, rule in enumerate(ruleset.rules):
-        try:
-            statements, value = gen.function(rule.condition)
-        except NeedsClosuresError:
-            recorders.append(False)
+        operands = nodes.conjuncts(rule.condition)
+        if len(operands) == 1:
+            parts.append(())  # the rule's own twin records its one part
             continue
-        lines.append(f"def record_{index}(root, as_of, facts, recorded, witnesses):")
-        lines.extend(statements)
-        lines.append(f"    return {value}")
-        recorders.append(True)
+        parts.append(
+            tuple(
+                gen.append_twin(f"record_{index}_{part}", operand, lines)
+                for part, operand in enumerate(operands)
+            )
+        )
     for name, function in gen.let_code.items():
         if function is None:
             continue
@@ -252,4 +268,4 @@ def recording_lines(ruleset: nodes.Ruleset, constants: list[Any], lines: list[st
         lines.append(f"    value = {value}")
         lines.append(f"    recorded[{name!r}] = (value, tuple(facts[mark:]))")
         lines.append("    return value")
-    return tuple(recorders)
+    return recorders, tuple(parts)

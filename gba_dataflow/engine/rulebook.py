@@ -41,13 +41,23 @@ class CompiledMessage:
         return tuple(sorted(self.renderers))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Conjunct:
     """One top-level `and` operand of a condition, for "what would make this allow rule hold"."""
 
     text: str
     expr: nodes.Expr
-    fn: Fn
+    compiler: Compiler
+    fast: FastFn | None = None
+    """The generated decision function of this part (see codegen): tried before `fn`."""
+    record: RecordFn | None = None
+    """The generated recording twin of this part, if it has one: tried before `fn` records."""
+
+    @cached_property
+    def fn(self) -> Fn:
+        """The part as a closure, compiled on first use: it decides and records where the generated code
+        cannot."""
+        return self.compiler.compile(self.expr)
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,6 +73,10 @@ class CompiledRule:
     fast: FastFn
     record: RecordFn | None = None
     """The condition's generated recording twin (see codegen), or None: record with `condition`."""
+    conjunct_fast: tuple[FastFn, ...] = ()
+    """The generated decision function of each part of the condition (see `conjuncts`); empty: none."""
+    conjunct_record: tuple[RecordFn | None, ...] = ()
+    """The generated recording twin of each part of the condition, where it has one; empty: none."""
 
     @property
     def effect(self) -> str:
@@ -76,14 +90,12 @@ class CompiledRule:
     @cached_property
     def conjuncts(self) -> tuple[Conjunct, ...]:
         """The condition's top-level `and` operands (the whole condition when it is not an `and`)."""
-        condition = self.node.condition
-        parts = (
-            condition.operands
-            if isinstance(condition, nodes.BoolOp) and condition.op == "and"
-            else (condition,)
-        )
+        parts = nodes.conjuncts(self.node.condition)
+        fast = self.conjunct_fast or (None,) * len(parts)
+        record = self.conjunct_record or (None,) * len(parts)
         return tuple(
-            Conjunct(source_text(self.ruleset, part), part, self.compiler.compile(part)) for part in parts
+            Conjunct(source_text(self.ruleset, part), part, self.compiler, part_fast, part_record)
+            for part, part_fast, part_record in zip(parts, fast, record, strict=True)
         )
 
     @cached_property
@@ -292,8 +304,12 @@ def compile_ruleset(ruleset: nodes.Ruleset, generated: GeneratedCode | None = No
             source=f"{ruleset.path}:{rule.span.line}",
             fast=rule_fast,
             record=record,
+            conjunct_fast=parts,
+            conjunct_record=part_records,
         )
-        for rule, rule_fast, record in zip(ruleset.rules, fast.rules, fast.recorders, strict=True)
+        for rule, rule_fast, record, parts, part_records in zip(
+            ruleset.rules, fast.rules, fast.recorders, fast.conjuncts, fast.conjunct_recorders, strict=True
+        )
     )
     return CompiledRuleset(
         id=ruleset.name,

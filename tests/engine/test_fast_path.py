@@ -42,6 +42,11 @@ def both_paths(book: Rulebook, data: dict[str, Any], day: dt.date) -> list[tuple
     for ruleset in book.rulesets:
         pairs = [(f"{ruleset.id}/applies", ruleset.fast_applies, ruleset.applies)] if ruleset.applies else []
         pairs += [(rule.id, rule.fast, rule.condition) for rule in ruleset.rules]
+        pairs += [
+            (f"{rule.id} part {index}: {part.text}", part.fast, part.fn)
+            for rule in ruleset.rules
+            for index, part in enumerate(rule.conjuncts)
+        ]
         for name, fast, slow in pairs:
             assert fast is not None and slow is not None
             try:
@@ -139,26 +144,28 @@ def both_recordings(book: Rulebook, data: dict[str, Any], day: dt.date) -> list[
     for ruleset in book.rulesets:
         closure_ctx = EvalContext(with_transfer_date(data, day), day)
         twin_lets: dict[str, Any] = {}
-        for rule in ruleset.rules:
-            if rule.record is None:  # recorded by the closures only
+        conditions = [(rule.id, rule.record, rule.condition) for rule in ruleset.rules]
+        conditions += [
+            (f"{rule.id} part {index}: {part.text}", part.record, part.fn)
+            for rule in ruleset.rules
+            for index, part in enumerate(rule.conjuncts)
+        ]
+        for name, record, condition in conditions:
+            if record is None:  # recorded by the closures only
                 continue
             facts: list[Any] = []
             witnesses: dict[str, Any] = {}
             try:
-                twin: Any = (
-                    rule.record(closure_ctx.root, day, facts, twin_lets, witnesses),
-                    facts,
-                    witnesses,
-                )
+                twin: Any = (record(closure_ctx.root, day, facts, twin_lets, witnesses), facts, witnesses)
             except Exception:
                 twin = "fallback"
             closure_ctx.facts = []
             closure_ctx.witnesses = {}
             try:
-                value = rule.condition(closure_ctx)
+                value = condition(closure_ctx)
             except EvalError as error:
                 value = f"error {error.code}"
-            out.append((rule.id, twin, (value, closure_ctx.facts, closure_ctx.witnesses)))
+            out.append((name, twin, (value, closure_ctx.facts, closure_ctx.witnesses)))
             closure_ctx.facts = None
     return out
 
@@ -172,6 +179,13 @@ def assert_same_recordings(book: Rulebook, data: dict[str, Any], day: dt.date) -
 
 def test_every_shipped_rule_has_a_twin(shipped: Rulebook) -> None:
     assert [rule.id for rs in shipped.rulesets for rule in rs.rules if rule.record is None] == []
+
+
+def test_every_part_of_a_shipped_condition_has_generated_code(shipped: Rulebook) -> None:
+    """What ranks the allow rules nearest to holding, and records what failed, for a default deny."""
+    parts = [(rule.id, part) for rs in shipped.rulesets for rule in rs.rules for part in rule.conjuncts]
+    assert len(parts) > sum(len(rs.rules) for rs in shipped.rulesets)  # some conditions are `and`s
+    assert [rule_id for rule_id, part in parts if part.fast is None or part.record is None] == []
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)

@@ -20,6 +20,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from gba_dataflow.core.errors import Diagnostic, DslSyntaxError
 from gba_dataflow.core.source import SourceFile, Span, caret_excerpt
 from gba_dataflow.dsl import nodes
+from gba_dataflow.dsl.lexer import RuleLexer
 
 MAX_ERRORS = 20
 _GRAMMAR = FilePath(__file__).with_name("grammar.lark")
@@ -47,10 +48,11 @@ _OPERAND_TERMINALS = {"IDENT", "STRING", "NUMBER", "DATE", "LPAR", "LBRACE", "TR
 def _parser() -> Lark:
     # Every token is kept and no positions are propagated: the builder drops the keywords and computes
     # each node's span itself, as Lark's `propagate_positions` would (which took a third of the parse).
+    # The lexer is Lark's basic one, made faster (see lexer.py).
     return Lark(
         _GRAMMAR.read_text(encoding="utf-8"),
         parser="lalr",
-        lexer="basic",
+        lexer=RuleLexer,
         keep_all_tokens=True,
         maybe_placeholders=False,
         start=["start", "items"],

@@ -60,15 +60,10 @@ class _CodeCache:
         return code
 
     def _load(self) -> dict[str, Any]:
+        loaded = diskcache.read_marshal(ENTRY_NAME)
         self.codes = {}
-        data = diskcache.read(ENTRY_NAME)
-        if data is not None:
-            try:
-                loaded = marshal.loads(data)
-            except (EOFError, ValueError, TypeError):
-                loaded = None
-            if isinstance(loaded, dict):
-                self.codes = {key: value for key, value in loaded.items() if isinstance(key, str)}
+        if isinstance(loaded, dict):
+            self.codes = {key: value for key, value in loaded.items() if isinstance(key, str)}
         return self.codes
 
     def save(self) -> None:

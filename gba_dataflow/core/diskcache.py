@@ -16,6 +16,7 @@ import os
 import re
 import stat
 from pathlib import Path
+from typing import Any
 
 ENV = "GBA_DATAFLOW_CACHE_DIR"
 _ENTRY = r"[a-z]+-[0-9a-f]{64}\.[a-z]+"
@@ -51,6 +52,19 @@ def read(name: str) -> bytes | None:
     with contextlib.suppress(OSError):
         os.utime(entry)  # recently used: kept when older entries are pruned
     return data
+
+
+def read_marshal(name: str) -> Any | None:
+    """The value `marshal` stored in entry `name`, or None (missing, unsafe, unreadable or damaged)."""
+    data = read(name)
+    if data is None:
+        return None
+    import marshal
+
+    try:
+        return marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        return None
 
 
 def write(name: str, data: bytes) -> None:

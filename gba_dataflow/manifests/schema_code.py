@@ -106,14 +106,9 @@ def _compiled(source: str, filename: str) -> CodeType:
     manifest handling."""
     key = hashlib.sha256(f"{sys.version}\0{filename}\0{source}".encode()).hexdigest()
     name = f"code-{key}.marshal"
-    data = diskcache.read(name)
-    if data is not None:
-        try:
-            code = marshal.loads(data)
-        except (EOFError, ValueError, TypeError):
-            code = None
-        if isinstance(code, CodeType):
-            return code
+    cached = diskcache.read_marshal(name)
+    if isinstance(cached, CodeType):
+        return cached
     code = compile(source, filename, "exec")
     diskcache.write(name, marshal.dumps(code))
     return code

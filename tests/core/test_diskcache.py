@@ -82,3 +82,13 @@ def test_pruning_never_touches_files_the_cache_did_not_name(
     assert all(path.read_text() == "mine" for path in own)
     assert (cache_home / _name("code", 9)).is_dir()
     assert [path.name for path in cache_home.glob("code-0*.marshal") if path.is_file()] == [_name("code", 2)]
+
+
+def test_a_marshalled_entry_reads_back_and_a_damaged_one_is_none(cache_home: Path) -> None:
+    import marshal
+
+    diskcache.write("code-good.marshal", marshal.dumps({"a": (1, 2)}))
+    diskcache.write("code-bad.marshal", b"\x00damaged")
+    assert diskcache.read_marshal("code-good.marshal") == {"a": (1, 2)}
+    assert diskcache.read_marshal("code-bad.marshal") is None
+    assert diskcache.read_marshal("code-missing.marshal") is None

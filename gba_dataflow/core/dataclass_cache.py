@@ -2,8 +2,8 @@
 
 `@dataclass` writes the source of `__init__`, `__eq__`, `__repr__`, `__hash__` and, for frozen classes,
 `__setattr__`/`__delattr__`, and compiles it with `exec` each time the class is created: about six
-compilations per class, 150 million instructions (a fifth of a `check`'s cold start) for the fifty
-classes a check creates. The standard library looks `exec` up in its module's globals, so `install()`
+compilations per class, 143 million instructions (a fifth of a `check`'s cold start) for the
+fifty classes a check creates. The standard library looks `exec` up in its module's globals, so `install()`
 puts a function there that compiles exactly as `exec` would (file name `<string>`, no inherited
 `__future__` flags) but keeps the code objects of classes defined in `gba_dataflow` modules in the disk
 cache (`core.diskcache`), keyed by their exact source text and this Python's version. A class is then

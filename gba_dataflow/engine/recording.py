@@ -240,8 +240,9 @@ def recording_lines(
     """Append the twins to a generated module: `record_<i>`, `record_<i>_<j>` for the parts of an `and`
     condition, `_rlet_<name>` for the lets they read. Return which rules, and which parts, have one."""
     gen = _RecordingGenerator({let.name: let for let in ruleset.lets}, constants)
-    rules = enumerate(ruleset.rules)
-    recorders = tuple(gen.append_twin(f"record_{index}", rule.condition, lines) for index, rule in rules)
+    recorders = tuple(
+        gen.append_twin(f"record_{index}", rule.condition, lines) for index, rule in enumerate(ruleset.rules)
+    )
     parts: list[tuple[bool, ...]] = []
     for index, rule in enumerate(ruleset.rules):
         operands = nodes.conjuncts(rule.condition)

@@ -41,9 +41,9 @@ class GeneratedCode:
     constants: tuple[Any, ...]
     rule_count: int
     has_applies: bool
-    recorders: tuple[bool, ...] = ()
+    recorders: tuple[bool, ...]
     """Which rules have a recording twin (`record_<i>`)."""
-    conjuncts: tuple[tuple[bool, ...], ...] = ()
+    conjuncts: tuple[tuple[bool, ...], ...]
     """Per rule whose condition is an `and`: which of its operands have a recording twin (`record_<i>_<j>`);
     every operand has a decision function (`conj_<i>_<j>`). Empty for a rule whose condition is one part."""
 
@@ -138,8 +138,7 @@ def link(generated: GeneratedCode) -> FastPath:
     ]
     parts: list[tuple[FastFn, ...]] = []
     part_recorders: list[tuple[RecordFn | None, ...]] = []
-    for index in range(generated.rule_count):
-        twins = generated.conjuncts[index] if index < len(generated.conjuncts) else ()
+    for index, twins in enumerate(generated.conjuncts):
         if twins:
             parts.append(tuple(namespace[f"conj_{index}_{part}"] for part in range(len(twins))))
             part_recorders.append(

@@ -48,9 +48,9 @@ class Conjunct:
     text: str
     expr: nodes.Expr
     compiler: Compiler
-    fast: FastFn | None = None
+    fast: FastFn
     """The generated decision function of this part (see codegen): tried before `fn`."""
-    record: RecordFn | None = None
+    record: RecordFn | None
     """The generated recording twin of this part, if it has one: tried before `fn` records."""
 
     @cached_property
@@ -71,12 +71,12 @@ class CompiledRule:
     compiler: Compiler
     source: str
     fast: FastFn
-    record: RecordFn | None = None
+    record: RecordFn | None
     """The condition's generated recording twin (see codegen), or None: record with `condition`."""
-    conjunct_fast: tuple[FastFn, ...] = ()
-    """The generated decision function of each part of the condition (see `conjuncts`); empty: none."""
-    conjunct_record: tuple[RecordFn | None, ...] = ()
-    """The generated recording twin of each part of the condition, where it has one; empty: none."""
+    conjunct_fast: tuple[FastFn, ...]
+    """The generated decision function of each part of the condition (see `conjuncts`)."""
+    conjunct_record: tuple[RecordFn | None, ...]
+    """The generated recording twin of each part of the condition, or None where it has none."""
 
     @property
     def effect(self) -> str:
@@ -91,11 +91,11 @@ class CompiledRule:
     def conjuncts(self) -> tuple[Conjunct, ...]:
         """The condition's top-level `and` operands (the whole condition when it is not an `and`)."""
         parts = nodes.conjuncts(self.node.condition)
-        fast = self.conjunct_fast or (None,) * len(parts)
-        record = self.conjunct_record or (None,) * len(parts)
         return tuple(
             Conjunct(source_text(self.ruleset, part), part, self.compiler, part_fast, part_record)
-            for part, part_fast, part_record in zip(parts, fast, record, strict=True)
+            for part, part_fast, part_record in zip(
+                parts, self.conjunct_fast, self.conjunct_record, strict=True
+            )
         )
 
     @cached_property

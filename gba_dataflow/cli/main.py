@@ -18,8 +18,17 @@ from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.core.source import STDIN
 
 
+def console_script() -> None:
+    """The `gba-dataflow` command (and `python -m gba_dataflow`): `main` in a process of its own, whose
+    regular expressions come compiled from the disk cache (`core.regex_cache`)."""
+    from gba_dataflow.core import regex_cache
+
+    regex_cache.install()
+    main()
+
+
 def main() -> None:
-    """Console-script entry point: exit with the command's code; an unexpected failure exits 2, never 0."""
+    """The command line: exit with the command's code; an unexpected failure exits 2, never 0."""
     paths = plain_check_paths(sys.argv[1:])
     if paths is None:
         from gba_dataflow.cli.app import run_app

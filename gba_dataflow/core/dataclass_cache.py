@@ -14,71 +14,36 @@ packages are compiled as before and never cached.
 from __future__ import annotations
 import __future__
 
-import atexit
 import builtins
 import dataclasses
-import hashlib
-import marshal
-import sys
 from collections.abc import Mapping
 from typing import Any
 
 from gba_dataflow.core import diskcache
+from gba_dataflow.core.disk_memo import DiskMemo, build_entry_name
 
 _PACKAGE = "gba_dataflow."
-_MAX_ENTRIES = 2048
-"""More entries than this (an editable install whose classes were edited many times) and a write keeps only
-the ones this process used."""
-_NAME = "dataclasses-" + hashlib.sha256(f"{sys.version}\0{sys.implementation.cache_tag}".encode()).hexdigest()
-ENTRY_NAME = _NAME + ".marshal"
+ENTRY_NAME = build_entry_name("dataclasses")
 """The cache entry: one per Python build, since code objects are specific to it."""
 
 
 class _CodeCache:
-    """Code objects by source text: loaded from disk on first use, written back once at exit if new ones
-    were compiled."""
+    """Code objects by source text, and how many this process compiled and found."""
 
     def __init__(self) -> None:
-        self.codes: dict[str, Any] | None = None
-        self.used: set[str] = set()
-        self.unsaved = False
+        self.memo = DiskMemo(ENTRY_NAME, max_entries=2048)
         self.compiled = 0
         self.hits = 0
 
     def code_for(self, source: str) -> Any:
-        codes = self.codes if self.codes is not None else self._load()
-        code = codes.get(source)
+        code = self.memo.get(source)
         if code is None:
-            code = codes[source] = _compile(source)
-            if not self.unsaved:
-                self.unsaved = True
-                atexit.register(self.save)
+            code = _compile(source)
+            self.memo.put(source, code)
             self.compiled += 1
         else:
             self.hits += 1
-        self.used.add(source)
         return code
-
-    def _load(self) -> dict[str, Any]:
-        loaded = diskcache.read_marshal(ENTRY_NAME)
-        self.codes = {}
-        if isinstance(loaded, dict):
-            self.codes = {key: value for key, value in loaded.items() if isinstance(key, str)}
-        return self.codes
-
-    def save(self) -> None:
-        """Write the cache if this process compiled anything (merged with what another process wrote)."""
-        if not self.unsaved or self.codes is None:
-            return
-        mine = self.codes
-        self.codes = None
-        merged = self._load()
-        merged.update(mine)
-        if len(merged) > _MAX_ENTRIES:
-            merged = {source: merged[source] for source in self.used if source in merged}
-        self.codes = merged
-        self.unsaved = False
-        diskcache.write(ENTRY_NAME, marshal.dumps(merged))
 
 
 _cache = _CodeCache()

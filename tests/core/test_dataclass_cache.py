@@ -63,7 +63,7 @@ def test_our_classes_compile_once_then_come_from_the_cache(fresh_cache: dataclas
 
 def test_other_packages_classes_are_compiled_as_before(fresh_cache: dataclass_cache._CodeCache) -> None:
     make_module("someone_elses_module")
-    assert fresh_cache.compiled == fresh_cache.hits == 0 and fresh_cache.codes is None
+    assert fresh_cache.compiled == fresh_cache.hits == 0 and fresh_cache.memo.values is None
 
 
 def test_classes_from_the_cache_are_the_classes_dataclasses_makes(
@@ -96,7 +96,7 @@ def test_classes_from_the_cache_are_the_classes_dataclasses_makes(
 
 def test_the_cache_survives_the_process(fresh_cache: dataclass_cache._CodeCache) -> None:
     make_module("gba_dataflow._probe_saved")
-    fresh_cache.save()
+    fresh_cache.memo.save()
     assert diskcache.read(dataclass_cache.ENTRY_NAME) is not None
     reloaded = dataclass_cache._CodeCache()
     dataclass_cache._cache = reloaded
@@ -108,8 +108,8 @@ def test_a_damaged_cache_is_compiled_again(fresh_cache: dataclass_cache._CodeCac
     diskcache.write(dataclass_cache.ENTRY_NAME, b"\x00not marshal data")
     module = make_module("gba_dataflow._probe_damaged")
     assert fresh_cache.compiled > 0 and module.Point(3).x == 3
-    fresh_cache.save()
-    assert isinstance(dataclass_cache._CodeCache()._load(), dict)
+    fresh_cache.memo.save()
+    assert isinstance(diskcache.read_marshal(dataclass_cache.ENTRY_NAME), dict)
 
 
 def run_python(code: str, cache: str) -> str:
@@ -126,7 +126,7 @@ def test_a_second_process_compiles_nothing(tmp_path: Path) -> None:
     first = run_python(code, str(tmp_path))
     second = run_python(code, str(tmp_path))
     compiled, hits = map(int, first.split())  # hits: classes whose methods read the same
-    assert compiled > 50
+    assert compiled > 20  # a compile per class from Python 3.13 on, several per class before
     assert second == f"0 {compiled + hits}"
 
 

@@ -148,3 +148,22 @@ def test_a_plain_check_never_imports_typer(cli_env: dict[str, str]) -> None:
     )
     assert "ALLOW" in done.stdout
     assert done.stderr.strip().splitlines()[-1] == "exit 0 False"
+
+
+def test_the_console_script_tunes_its_own_process_then_runs_main(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from gba_dataflow.core import regex_cache
+
+    calls: list[object] = []
+    monkeypatch.setattr(gc, "set_threshold", lambda *args: calls.append(("threshold", *args)))
+    monkeypatch.setattr(regex_cache, "install", lambda: calls.append("regex cache"))
+    monkeypatch.setattr(entry, "main", lambda: calls.append("main"))
+    entry.console_script()
+    assert calls == [("threshold", entry.GC_THRESHOLD, *gc.get_threshold()[1:]), "regex cache", "main"]
+
+
+def test_python_dash_m_runs_the_console_script() -> None:
+    import gba_dataflow.__main__ as module
+
+    assert module.console_script is entry.console_script

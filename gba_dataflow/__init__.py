@@ -2,7 +2,9 @@
 
 Public API (imports are lazy so that `import gba_dataflow` stays cheap)::
 
-    from gba_dataflow import load_rulebook, load_manifest, evaluate_manifest
+    from gba_dataflow import load_rulebook, load_manifest, evaluate_manifest, decide
+
+`decide` gives the verdict and the rules that determined it; `evaluate_manifest` also explains them.
 """
 
 from __future__ import annotations
@@ -15,14 +17,15 @@ dataclass_cache.install()  # before any module of the package creates its datacl
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "evaluate_manifest", "load_manifest", "load_rulebook"]
+__all__ = ["__version__", "decide", "evaluate_manifest", "load_manifest", "load_rulebook"]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from gba_dataflow.engine.evaluate import evaluate_manifest
+    from gba_dataflow.engine.evaluate import decide, evaluate_manifest
     from gba_dataflow.engine.rulebook import load_rulebook
     from gba_dataflow.manifests import load_manifest
 
 _LAZY = {
+    "decide": "gba_dataflow.engine.evaluate",
     "evaluate_manifest": "gba_dataflow.engine.evaluate",
     "load_rulebook": "gba_dataflow.engine.rulebook",
     "load_manifest": "gba_dataflow.manifests",

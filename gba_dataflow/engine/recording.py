@@ -37,6 +37,26 @@ def _read(facts: list[Any], dotted: str, pointer: str, root: Any, keys: tuple[st
     return value
 
 
+def _read2(facts: list[Any], dotted: str, pointer: str, root: Any, a: str, b: str) -> Any:
+    """`_read` of a path of two keys (most paths): through dicts without `dig`'s loop."""
+    if type(root) is dict and type(section := root.get(a)) is dict:
+        value = section.get(b)
+    else:
+        value = dig(root, (a, b))
+    facts.append((dotted, pointer, value))
+    return value
+
+
+def _read3(facts: list[Any], dotted: str, pointer: str, root: Any, a: str, b: str, c: str) -> Any:
+    """`_read` of a path of three keys."""
+    if type(root) is dict and type(section := root.get(a)) is dict and type(inner := section.get(b)) is dict:
+        value = inner.get(c)
+    else:
+        value = dig(root, (a, b, c))
+    facts.append((dotted, pointer, value))
+    return value
+
+
 def _fact(facts: list[Any], dotted: str, pointer: str, value: Any) -> Any:
     facts.append((dotted, pointer, value))
     return value
@@ -87,6 +107,8 @@ def _vread(
 
 HELPERS: dict[str, Any] = {
     "_read": _read,
+    "_read2": _read2,
+    "_read3": _read3,
     "_fact": _fact,
     "_contains": _contains,
     "_rquant": _rquant,
@@ -216,6 +238,9 @@ class _RecordingGenerator(ExprGenerator):
         if head == "as_of" and not rest:
             return "_fact(facts, 'as_of', '', as_of)"
         pointer = "/" + "/".join(expr.parts)
+        if len(expr.parts) in (2, 3):
+            keys = ", ".join(repr(key) for key in expr.parts)
+            return f"_read{len(expr.parts)}(facts, {expr.dotted!r}, {pointer!r}, root, {keys})"
         return f"_read(facts, {expr.dotted!r}, {pointer!r}, root, {tuple(expr.parts)!r})"
 
     def contains(self, left: str, right: str) -> str:

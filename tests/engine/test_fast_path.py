@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -241,3 +242,31 @@ def test_a_very_long_or_is_recorded_by_the_closures() -> None:
     result = engine_decide(book, manifest(dataset__subjects=149))
     assert result.decision.value == "deny"
     assert [fact.value for fact in result.reasons[0].facts] == [149]
+
+
+@pytest.mark.parametrize(
+    "root",
+    [
+        {"a": {"b": {"c": 1}}},
+        {"a": {"b": None}},
+        {"a": {"b": [1]}},
+        {"a": None},
+        {"a": [{"b": 1}]},
+        {"a": MappingProxyType({"b": MappingProxyType({"c": 2})})},
+        {"a": {"b": MappingProxyType({"c": 3})}},
+        {},
+        MappingProxyType({"a": {"b": {"c": 4}}}),
+        None,
+        [1, 2],
+    ],
+)
+def test_the_reads_of_two_and_three_keys_read_and_record_as_the_general_one(root: Any) -> None:
+    from gba_dataflow.engine import recording
+
+    for keys in (("a", "b"), ("a", "b", "c")):
+        general: list[Any] = []
+        special: list[Any] = []
+        expected = recording._read(general, "a.b", "/a/b", root, keys)
+        reader = recording._read2 if len(keys) == 2 else recording._read3
+        assert reader(special, "a.b", "/a/b", root, *keys) == expected
+        assert special == general

@@ -441,23 +441,28 @@ class _Explainer:
 
         Rules are ranked by evaluating their conditions without recording anything; only the closest
         (at most MAX_CLOSEST_ALLOWS) are evaluated again to record the facts of what failed. A closest
-        rule's message sees the witnesses of its own conditions."""
-        scored: list[tuple[int, int, CompiledRule]] = []
+        rule's message sees the witnesses of its own conditions (so where it may name one, the parts that
+        held are recorded again too, for their witnesses)."""
+        scored: list[tuple[int, int, CompiledRule, tuple[bool, ...]]] = []
         for order, rule in enumerate(run.ruleset.rules):
             if rule.effect != "allow" or not rule.node.active_on(self.ctx.as_of):
                 continue
-            failing = sum(not self.holds(part) for part in rule.conjuncts)
-            if failing:
-                scored.append((failing, order, rule))
+            held = tuple([self.holds(part) for part in rule.conjuncts])
+            if not all(held):
+                scored.append((held.count(False), order, rule, held))
         if not scored:
             return []
-        best = min(failing for failing, _, _ in scored)
-        closest = [rule for failing, _, rule in sorted(scored, key=lambda item: item[:2]) if failing == best]
+        scored.sort(key=lambda item: item[:2])
+        best = scored[0][0]
         out = []
-        for rule in closest[:MAX_CLOSEST_ALLOWS]:
+        for failing, _, rule, held in scored[:MAX_CLOSEST_ALLOWS]:
+            if failing != best:
+                break
             missing: list[FailedCondition] = []
             witnesses: dict[str, Any] = {}
-            for part in rule.conjuncts:
+            for part, part_held in zip(rule.conjuncts, held, strict=True):
+                if part_held and not rule.reads_witnesses:
+                    continue  # it holds, and its witnesses would go unread
                 failed = self.failed_condition(part)
                 witnesses.update(self.ctx.witnesses)
                 if failed is not None:

@@ -111,6 +111,12 @@ class CompiledRule:
     def remedy(self) -> CompiledMessage | None:
         return _message(self.node.remedy, self.compiler, self._bound)
 
+    @property
+    def reads_witnesses(self) -> bool:
+        """Whether its messages may name a quantifier variable of its condition: only then do they read
+        the witnesses that recording the condition leaves."""
+        return bool(self._bound)
+
     @cached_property
     def _bound(self) -> frozenset[str]:
         """The quantifier variables of the condition, which the rule's messages may name."""

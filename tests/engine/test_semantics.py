@@ -191,6 +191,23 @@ def test_9_default_deny_names_the_closest_allow_and_its_failed_conditions() -> N
     assert failed.facts[0].value is None
 
 
+def test_9_a_closest_allow_message_names_the_witness_of_a_part_that_held() -> None:
+    rule = (
+        'rule named\n  allow when (any f in dataset.fields: f.category == "personal")\n'
+        "    and has(mechanisms.standard_contract.filed_on)\n"
+        '  because "{f.name} is covered by a filed contract"\n  cite "c"\n'
+    )
+    plain = (
+        'rule plain\n  allow when dataset.core_data and dataset.important_data\n  because "p"\n  cite "c"\n'
+    )
+    result = decide(rulebook(GD + rule + plain), manifest())
+    (remedy,) = result.remedies
+    assert remedy.rule == "gd/named" and remedy.text == "full_name is covered by a filed contract"
+    assert [failed.condition for failed in remedy.failed_conditions] == [
+        "has(mechanisms.standard_contract.filed_on)"
+    ]
+
+
 def test_messages_use_the_requested_language_with_english_fallback() -> None:
     rule = 'rule r\n  deny when true\n  because "no" zh-Hans "不"\n  cite "c"\n'
     book = rulebook(GD + rule)

@@ -17,6 +17,13 @@ from collections.abc import Callable, Sequence
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.core.source import STDIN
 
+GC_THRESHOLD = 50_000
+"""Allocations between two young-generation collections (Python's default: 700). A command allocates a few
+hundred thousand objects as it starts (modules, classes, the cached rules), nearly none of them garbage, so
+the collector mostly walked live objects: 2 % of the instructions of `check one.yaml`, and 1 % of a batch's
+per manifest. Cyclic garbage waits for at most this many allocations (peak memory of a 3,000-manifest check:
+28.1 -> 28.4 MiB)."""
+
 
 def console_script() -> None:
     """The `gba-dataflow` command (and `python -m gba_dataflow`): `main` in a process of its own, whose
@@ -29,14 +36,6 @@ def console_script() -> None:
     gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
     regex_cache.install()
     main()
-
-
-GC_THRESHOLD = 50_000
-"""Allocations between two young-generation collections (Python's default: 700). A command allocates a few
-hundred thousand objects as it starts (modules, classes, the cached rules), nearly none of them garbage, so
-the collector mostly walked live objects: 2 % of the instructions of `check one.yaml`, and 1 % of a batch's
-per manifest. Cyclic garbage waits for at most this many allocations (peak memory of a 3,000-manifest check:
-28.1 -> 28.4 MiB)."""
 
 
 def main() -> None:

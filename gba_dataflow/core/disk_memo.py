@@ -56,7 +56,6 @@ class DiskMemo:
             atexit.register(self.save)
 
     def _load(self) -> dict[Hashable, Any]:
-        self.values = {}  # what a lookup made while reading (the reading may compile a pattern) sees
         loaded = diskcache.read_marshal(self.entry_name)
         self.values = loaded if isinstance(loaded, dict) else {}
         return self.values

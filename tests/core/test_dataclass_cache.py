@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import os
-import subprocess
 import sys
 import types
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from core_helpers import run_python
 
 from gba_dataflow.core import dataclass_cache, diskcache
 
@@ -110,12 +109,6 @@ def test_a_damaged_cache_is_compiled_again(fresh_cache: dataclass_cache._CodeCac
     assert fresh_cache.compiled > 0 and module.Point(3).x == 3
     fresh_cache.memo.save()
     assert isinstance(diskcache.read_marshal(dataclass_cache.ENTRY_NAME), dict)
-
-
-def run_python(code: str, cache: str) -> str:
-    env = {**os.environ, diskcache.ENV: cache}
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    return done.stdout.strip()
 
 
 def test_a_second_process_compiles_nothing(tmp_path: Path) -> None:

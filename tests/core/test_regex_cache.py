@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from core_helpers import run_python
 
 from gba_dataflow.core import diskcache, regex_cache
 from gba_dataflow.core.disk_memo import DiskMemo
@@ -41,7 +42,8 @@ def cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[DiskMemo
     monkeypatch.setenv(diskcache.ENV, str(tmp_path))
     memo = DiskMemo(regex_cache.ENTRY_NAME, max_entries=100)
     monkeypatch.setattr(regex_cache, "_memo", memo)
-    monkeypatch.setattr(regex_cache, "_stats", [0, 0])
+    monkeypatch.setattr(regex_cache._Installed, "kept", 0)
+    monkeypatch.setattr(regex_cache._Installed, "served", 0)
     regex_cache.install()
     re.purge()
     try:
@@ -118,12 +120,6 @@ def test_debug_and_other_callers_pass_through(cached: DiskMemo, capsys: pytest.C
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the cache's own checks leave the caller's warning filters alone
         assert re.compile("quiet").match("quiet")
-
-
-def run_python(code: str, cache: str) -> str:
-    env = {**os.environ, diskcache.ENV: cache}
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    return done.stdout.strip()
 
 
 def test_a_second_process_compiles_nothing(tmp_path: Path) -> None:

@@ -2,11 +2,12 @@
 
 Entries are named by their caller from a digest of everything they depend on, so an entry is never
 stale. The cache lives in `$GBA_DATAFLOW_CACHE_DIR`, else `$XDG_CACHE_HOME/gba-dataflow`, else
-`~/.cache/gba-dataflow`; set `GBA_DATAFLOW_CACHE_DIR=off` to disable it. It is used only when the
-directory and the entry belong to the current user and nobody else may write to them (entries may be
-pickles or code, which must never be read from a place another user controls). Writes are atomic;
-any failure to read or write (a read-only home, a full disk) is silently skipped. The cache stays
-bounded: a write keeps the `KEEP` most recently used entries of its kind and deletes the others.
+`~/.cache/gba-dataflow` (none when the home directory is unknown); set `GBA_DATAFLOW_CACHE_DIR=off` to
+disable it. It is used only when the directory and the entry belong to the current user and nobody else
+may write to them (entries may be pickles or code, which must never be read from a place another user
+controls). Writes are atomic; any failure to read or write (a read-only home, a full disk) is silently
+skipped. The cache stays bounded: a write keeps the `KEEP` most recently used entries of its kind and
+deletes the others.
 """
 
 from __future__ import annotations
@@ -33,7 +34,12 @@ def cache_dir() -> Path | None:
         if configured.strip().lower() in ("", "off", "0", "false", "no"):
             return None
         return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no $HOME and no passwd entry (a container run as an arbitrary user id)
+            return None
     return Path(base) / "gba-dataflow"
 
 

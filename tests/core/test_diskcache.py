@@ -43,6 +43,28 @@ def test_no_cache_when_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert not list(tmp_path.rglob("*.marshal"))
 
 
+def test_no_cache_and_no_failure_where_the_home_directory_is_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A container run as a user id without a passwd entry, and no $HOME: `Path.home()` raises."""
+    for name in (diskcache.ENV, "XDG_CACHE_HOME", "HOME"):
+        monkeypatch.delenv(name, raising=False)
+
+    def unknown_home(cls: type[Path]) -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", classmethod(unknown_home))
+    assert diskcache.cache_dir() is None
+    diskcache.write("code-homeless.marshal", b"data")
+    assert diskcache.read("code-homeless.marshal") is None
+
+
+def test_xdg_cache_home_is_used_without_a_home_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(diskcache.ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert diskcache.cache_dir() == tmp_path / "gba-dataflow"
+
+
 def _name(kind: str, number: int, extension: str = "marshal") -> str:
     return f"{kind}-{number:064x}.{extension}"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from gba_dataflow.core.errors import Diagnostic, EvalError
 from gba_dataflow.core.source import Span
@@ -74,8 +74,7 @@ def route_of(data: Mapping[str, Any]) -> Route:
     return Route(origin.get("region"), destination.get("region"), origin.get("city"), destination.get("city"))
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
     """The bare decision (no explanation): the verdict and the rule ids that determined it."""
 
     verdict: Verdict

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import re
-from dataclasses import replace
 
 import pytest
 from golden import assert_golden
@@ -175,7 +174,7 @@ def test_render_text_aligns_detail_values_after_cjk() -> None:
 
 
 def test_render_text_shows_control_characters_from_manifests_instead_of_sending_them() -> None:
-    hostile = replace(deny_result(), id="evil\x1b[2Jid", manifest="m\x07.yaml")
+    hostile = deny_result()._replace(id="evil\x1b[2Jid", manifest="m\x07.yaml")
     text = render_text(RunResult(rules=mixed_run().rules, results=(hostile,)), color=True, width=100)
     assert "\x1b[2J" not in text and "\x07" not in text
     assert "evil\\x1b[2Jid" in text and "m\\x07.yaml" in text

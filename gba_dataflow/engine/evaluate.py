@@ -301,6 +301,21 @@ def _manifest_warning(diagnostic: Diagnostic) -> Warning:
     )
 
 
+_NO_POSITION = (None, None)
+
+
+def facts_from(raw: Sequence[RawFact], positions: Mapping[str, tuple[int, int]]) -> tuple[Fact, ...]:
+    """The facts of recorded reads: the first read of each path, with its line and column in the manifest."""
+    seen: dict[str, Fact] = {}
+    where = positions.get
+    for path, pointer, value in raw:
+        if path not in seen:
+            line, column = where(pointer, _NO_POSITION) if pointer else _NO_POSITION
+            # tuple.__new__ rather than Fact(...): the named tuple's own __new__ is a Python function
+            seen[path] = tuple.__new__(Fact, (path, pointer, value, line, column))
+    return tuple(seen.values())
+
+
 class _Explainer:
     """Builds reasons, facts, obligations and remedies for the rules that decided."""
 
@@ -340,30 +355,21 @@ class _Explainer:
             except Exception:  # the closure path below gives the exact outcome
                 pass
             else:
-                return self._facts(raw), value
+                return facts_from(raw, self.positions), value
         ctx.facts = []
         try:
             value = closure()(ctx) is True
         except EvalError:
             value = False
         raw, ctx.facts = ctx.facts, None
-        return self._facts(raw), value
-
-    def _facts(self, raw: list[RawFact]) -> tuple[Fact, ...]:
-        seen: dict[str, Fact] = {}
-        for path, pointer, value in raw:
-            if path in seen:
-                continue
-            line, column = self.positions.get(pointer, (None, None)) if pointer else (None, None)
-            seen[path] = Fact(path, pointer, value, line, column)
-        return tuple(seen.values())
+        return facts_from(raw, self.positions), value
 
     def route_facts(self) -> tuple[Fact, ...]:
         raw: list[RawFact] = []
         for end in ("origin", "destination"):
             pointer = f"/transfer/{end}/region"
             raw.append((f"transfer.{end}.region", pointer, self.ctx.root["transfer"][end]["region"]))
-        return self._facts(raw)
+        return facts_from(raw, self.positions)
 
     def reason(self, rule: CompiledRule) -> Reason:
         facts = self.rule_facts(rule)

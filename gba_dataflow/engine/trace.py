@@ -8,15 +8,21 @@ context as the real decision, recording the facts it read. The decision itself c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gba_dataflow.core.errors import EvalError, UsageError
 from gba_dataflow.core.suggest import did_you_mean
 from gba_dataflow.dsl import nodes
-from gba_dataflow.engine.compiler import Binding, Compiler, EvalContext, RawFact
-from gba_dataflow.engine.evaluate import ManifestInput, evaluate_manifest, resolve_as_of, with_transfer_date
+from gba_dataflow.engine.compiler import Binding, Compiler, EvalContext
+from gba_dataflow.engine.evaluate import (
+    ManifestInput,
+    evaluate_manifest,
+    facts_from,
+    resolve_as_of,
+    with_transfer_date,
+)
 from gba_dataflow.engine.model import Fact, ManifestResult
 from gba_dataflow.engine.rulebook import CompiledRule, CompiledRuleset, Rulebook, source_text
 
@@ -224,15 +230,7 @@ class _Tracer:
             value, error = None, f"cannot evaluate here: {failure}"
         raw, ctx.facts = ctx.facts or [], None
         witness = ctx.witnesses.get(expr.var) if isinstance(expr, nodes.Quantifier) else None
-        return value, error, self._facts(raw), witness
-
-    def _facts(self, raw: Sequence[RawFact]) -> tuple[Fact, ...]:
-        seen: dict[str, Fact] = {}
-        for path, pointer, value in raw:
-            if path not in seen:
-                line, column = self.positions.get(pointer, (None, None)) if pointer else (None, None)
-                seen[path] = Fact(path, pointer, value, line, column)
-        return tuple(seen.values())
+        return value, error, facts_from(raw, self.positions), witness
 
     def _operands(self, expr: nodes.BoolOp, bound: frozenset[str], depth: int) -> tuple[NodeTrace, ...]:
         decisive = expr.op == "or"

@@ -6,7 +6,8 @@ compilations per class, 143 million instructions (a fifth of a `check`'s cold st
 fifty classes a check creates. The standard library looks `exec` up in its module's globals, so `install()`
 puts a function there that compiles exactly as `exec` would (file name `<string>`, no inherited
 `__future__` flags) but keeps the code objects of classes defined in `gba_dataflow` modules in the disk
-cache (`core.diskcache`), keyed by their exact source text and this Python's version. A class is then
+cache (`core.diskcache`), keyed by their exact source text, in an entry per Python build and release of the
+package. A class is then
 made by the standard library as before, from the same code, without the compiler. Classes of other
 packages are compiled as before and never cached.
 """
@@ -19,12 +20,15 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from gba_dataflow._version import __version__
 from gba_dataflow.core import diskcache
 from gba_dataflow.core.disk_memo import DiskMemo, build_entry_name
 
 _PACKAGE = "gba_dataflow."
-ENTRY_NAME = build_entry_name("dataclasses")
-"""The cache entry: one per Python build, since code objects are specific to it."""
+ENTRY_NAME = build_entry_name("dataclasses", __version__)
+"""The cache entry: one per Python build, since code objects are specific to it, and per release of the
+package, so that an upgrade does not leave the classes of the release before in the entry every start reads
+(a stale entry cost about 20,000 instructions a start; the older entries are pruned like any)."""
 
 
 class _CodeCache:

@@ -19,9 +19,9 @@ from typing import Any
 from gba_dataflow.core import diskcache
 
 
-def build_entry_name(kind: str) -> str:
-    """The cache entry of `kind` for this Python build."""
-    build = f"{sys.version}\0{sys.implementation.cache_tag}".encode()
+def build_entry_name(kind: str, *versions: str) -> str:
+    """The cache entry of `kind` for this Python build (and the `versions` given, if any)."""
+    build = "\0".join((sys.version, sys.implementation.cache_tag, *versions)).encode()
     return f"{kind}-{hashlib.sha256(build).hexdigest()}.marshal"
 
 

@@ -126,3 +126,16 @@ def test_a_second_process_compiles_nothing(tmp_path: Path) -> None:
 def test_not_installed_when_caching_is_off() -> None:
     code = "import dataclasses, gba_dataflow.engine.model; print('exec' in vars(dataclasses))"
     assert run_python(code, "off") == "False"
+
+
+def test_each_release_has_its_own_entry() -> None:
+    """An upgrade starts a new entry instead of adding to the one every start reads."""
+    import tomllib
+
+    from gba_dataflow import __version__
+    from gba_dataflow.core.disk_memo import build_entry_name
+
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["version"] == __version__
+    assert build_entry_name("dataclasses", __version__) == dataclass_cache.ENTRY_NAME
+    assert build_entry_name("dataclasses") != dataclass_cache.ENTRY_NAME

@@ -84,3 +84,8 @@ def test_a_value_marshal_cannot_store_is_kept_in_the_process_only() -> None:
     memo.put("a", Flag(1))
     memo.save()
     assert memo.get("a") == 1 and diskcache.read(ENTRY) is None
+
+
+def test_versions_name_other_entries() -> None:
+    assert build_entry_name("probe", "1.0") != build_entry_name("probe", "1.1") != ENTRY
+    assert build_entry_name("probe", "1.0") == build_entry_name("probe", "1.0")

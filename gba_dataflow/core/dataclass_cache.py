@@ -7,9 +7,8 @@ fifty classes a check creates. The standard library looks `exec` up in its modul
 puts a function there that compiles exactly as `exec` would (file name `<string>`, no inherited
 `__future__` flags) but keeps the code objects of classes defined in `gba_dataflow` modules in the disk
 cache (`core.diskcache`), keyed by their exact source text, in an entry per Python build and release of the
-package. A class is then
-made by the standard library as before, from the same code, without the compiler. Classes of other
-packages are compiled as before and never cached.
+package. A class is then made by the standard library as before, from the same code, without the compiler.
+Classes of other packages are compiled as before and never cached.
 """
 
 from __future__ import annotations

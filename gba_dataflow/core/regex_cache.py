@@ -21,13 +21,15 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+from gba_dataflow._version import __version__
 from gba_dataflow.core import diskcache
 from gba_dataflow.core.disk_memo import DiskMemo, build_entry_name
 
 _compiler: Any = getattr(re, "_compiler", None)
 _sre: Any = getattr(_compiler, "_sre", None)
-ENTRY_NAME = build_entry_name("regex")
-"""The cache entry: one per Python build, since the matcher's programs are specific to it."""
+ENTRY_NAME = build_entry_name("regex", __version__)
+"""The cache entry: one per Python build, since the matcher's programs are specific to it, and per release
+of the package, as the dataclass cache's (its patterns change with the code)."""
 
 _memo = DiskMemo(ENTRY_NAME, max_entries=1024)
 

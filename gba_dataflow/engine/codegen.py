@@ -26,10 +26,11 @@ from gba_dataflow.engine.exprgen import HELPERS, ExprGenerator, FastFn
 from gba_dataflow.engine.recording import HELPERS as RECORDING_HELPERS
 from gba_dataflow.engine.recording import RecordFn, recording_lines
 
-__all__ = ["FastFn", "FastPath", "GeneratedCode", "RecordFn", "RunAll", "generate_code", "link"]
+__all__ = ["AllowParts", "FastFn", "FastPath", "GeneratedCode", "RecordFn", "RunAll", "generate_code", "link"]
 
 
 RunAll = Callable[[Mapping[str, Any], dt.date, dict[str, Any]], tuple[list[int], list[int]]]
+AllowParts = Callable[[Mapping[str, Any], dt.date, dict[str, Any]], list[tuple[int, tuple[bool | None, ...]]]]
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ class FastPath:
     applies: FastFn | None
     rules: list[FastFn]
     run_all: RunAll
+    allow_parts: AllowParts
+    """For each allow rule active on the day, the value of each part of its condition (see `conjuncts`)."""
     recorders: list[RecordFn | None]
     """Each rule's recording twin, or None where only the closure path records (quantifiers)."""
     conjuncts: list[tuple[FastFn, ...]]
@@ -69,8 +72,9 @@ def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
     It defines `applies`, `rule_<i>` for each rule's condition, `run_all(root, as_of, cache)` (every rule
     active on `as_of` in one call: the indexes of rules that held, and of those it could not decide), and
     `record_<i>` for each rule that can record its facts here. The parts of an `and` condition get the
-    same, `conj_<i>_<j>` and `record_<i>_<j>`: they rank the allow rules nearest to holding, and record what
-    failed, when a default deny is explained.
+    same, `conj_<i>_<j>` and `record_<i>_<j>`, and `allow_parts` evaluates the parts of every allow rule in
+    one call: they rank the allow rules nearest to holding, and record what failed, when a default deny is
+    explained.
     """
     lets = {let.name: let for let in ruleset.lets}
     constants: list[Any] = []
@@ -90,13 +94,9 @@ def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
     lines.append("    undecided = []")
     for index, (rule, code) in enumerate(zip(ruleset.rules, conditions, strict=True)):
         indent = "    "
-        window = []
-        if rule.effective_from is not None:
-            window.append(f"{gen.constant(rule.effective_from)} <= as_of")
-        if rule.effective_until is not None:
-            window.append(f"as_of < {gen.constant(rule.effective_until)}")
+        window = _window(rule, gen)
         if window:
-            lines.append(f"    if {' and '.join(window)}:")
+            lines.append(f"    if {window}:")
             indent = "        "
         lines.append(f"{indent}try:")
         lines.append(f"{indent}    value = {code}")
@@ -108,13 +108,16 @@ def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
         lines.append(f"{indent}    elif value is not False:")
         lines.append(f"{indent}        undecided.append({index})")
     lines.append("    return held, undecided")
+    part_codes: list[list[str]] = []
     for index, rule in enumerate(ruleset.rules):
         parts = nodes.conjuncts(rule.condition)
+        part_codes.append([conditions[index]] if len(parts) == 1 else [])
         if len(parts) > 1:
             for part, expr in enumerate(parts):
-                lines.append(
-                    f"def conj_{index}_{part}(root, as_of, cache):\n    return {gen.expr(expr, frozenset())}"
-                )
+                code = gen.expr(expr, frozenset())
+                part_codes[-1].append(code)
+                lines.append(f"def conj_{index}_{part}(root, as_of, cache):\n    return {code}")
+    lines.extend(_allow_parts_lines(ruleset, part_codes, gen))
     recorders, conjunct_recorders = recording_lines(ruleset, constants, lines)
     compiled = compile("\n".join(lines) + "\n", f"<gba-dataflow fast path: {ruleset.name}>", "exec")
     return GeneratedCode(
@@ -125,6 +128,43 @@ def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
         recorders,
         conjunct_recorders,
     )
+
+
+def _allow_parts_lines(ruleset: nodes.Ruleset, part_codes: list[list[str]], gen: ExprGenerator) -> list[str]:
+    """`allow_parts(root, as_of, cache)`: for each allow rule active on `as_of`, `(index, values)`, the
+    value of each part of its condition: True, False, or None where the closure path must tell."""
+    lines = ["def allow_parts(root, as_of, cache):", "    out = []"]
+    for index, rule in enumerate(ruleset.rules):
+        if rule.effect != "allow":
+            continue
+        indent = "    "
+        window = _window(rule, gen)
+        if window:
+            lines.append(f"    if {window}:")
+            indent = "        "
+        names = []
+        for part, code in enumerate(part_codes[index]):
+            name = f"_p{part}"
+            names.append(name)
+            lines.append(f"{indent}try:")
+            lines.append(f"{indent}    {name} = {code}")
+            lines.append(f"{indent}    if {name} is not True and {name} is not False:")
+            lines.append(f"{indent}        {name} = None")
+            lines.append(f"{indent}except Exception:")
+            lines.append(f"{indent}    {name} = None")
+        lines.append(f"{indent}out.append(({index}, ({''.join(name + ', ' for name in names)})))")
+    lines.append("    return out")
+    return lines
+
+
+def _window(rule: nodes.Rule, gen: ExprGenerator) -> str:
+    """The test that `as_of` lies in the rule's effective window, or "" when it has none."""
+    window = []
+    if rule.effective_from is not None:
+        window.append(f"{gen.constant(rule.effective_from)} <= as_of")
+    if rule.effective_until is not None:
+        window.append(f"as_of < {gen.constant(rule.effective_until)}")
+    return " and ".join(window)
 
 
 def link(generated: GeneratedCode) -> FastPath:
@@ -151,6 +191,7 @@ def link(generated: GeneratedCode) -> FastPath:
         applies=namespace["applies"] if generated.has_applies else None,
         rules=rules,
         run_all=namespace["run_all"],
+        allow_parts=namespace["allow_parts"],
         recorders=recorders,
         conjuncts=parts,
         conjunct_recorders=part_recorders,

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from gba_dataflow.core.errors import Diagnostic, EvalError
 from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
-from gba_dataflow.engine.codegen import FastFn, RecordFn
+from gba_dataflow.engine.codegen import FastFn
 from gba_dataflow.engine.compiler import EvalContext, Fn, RawFact, bool_error, format_value
 from gba_dataflow.engine.model import (
     Fact,
@@ -28,6 +28,24 @@ from gba_dataflow.engine.rulebook import CompiledRule, CompiledRuleset, Conjunct
 
 MAX_CLOSEST_ALLOWS = 3
 NO_RULESET = "gba-dataflow/no-ruleset"
+_NO_RULESET_REMEDY = Remedy(
+    NO_RULESET, "remedy", "check the origin and destination regions, or add a ruleset that covers this route"
+)
+
+_T = TypeVar("_T", bound=tuple[Any, ...])
+
+
+def _builder(cls: type[_T]) -> Callable[[tuple[Any, ...]], _T]:
+    """A constructor of named tuple `cls` from a tuple of all its fields in order: `tuple.__new__` in C,
+    where calling `cls(...)` runs the named tuple's `__new__`, a Python function (twice the cost)."""
+    return functools.partial(tuple.__new__, cls)
+
+
+_new_fact = _builder(Fact)
+_new_reason = _builder(Reason)
+_new_result = _builder(ManifestResult)
+_new_route = _builder(Route)
+_new_warning = _builder(Warning)
 
 
 class ManifestInput(Protocol):
@@ -45,18 +63,23 @@ class ManifestInput(Protocol):
     def warnings(self) -> tuple[Diagnostic, ...]: ...
 
 
-@dataclass
 class _RulesetRun:
-    """The outcome of one applicable ruleset for one manifest."""
+    """The outcome of one applicable ruleset for one manifest: the rules that held, by effect."""
 
-    ruleset: CompiledRuleset
-    denies: list[CompiledRule] = field(default_factory=list)
-    allows: list[CompiledRule] = field(default_factory=list)
-    warns: list[CompiledRule] = field(default_factory=list)
+    __slots__ = ("allows", "decision", "denies", "ruleset", "warns")
 
-    @property
-    def decision(self) -> Verdict:
-        return Verdict.ALLOW if self.allows and not self.denies else Verdict.DENY
+    def __init__(
+        self,
+        ruleset: CompiledRuleset,
+        denies: list[CompiledRule],
+        allows: list[CompiledRule],
+        warns: list[CompiledRule],
+    ) -> None:
+        self.ruleset = ruleset
+        self.denies = denies
+        self.allows = allows
+        self.warns = warns
+        self.decision = Verdict.ALLOW if allows and not denies else Verdict.DENY
 
 
 def resolve_as_of(data: Mapping[str, Any], as_of: dt.date | None) -> dt.date:
@@ -71,7 +94,9 @@ def route_of(data: Mapping[str, Any]) -> Route:
     transfer = data.get("transfer") or {}
     origin = transfer.get("origin") or {}
     destination = transfer.get("destination") or {}
-    return Route(origin.get("region"), destination.get("region"), origin.get("city"), destination.get("city"))
+    return _new_route(
+        (origin.get("region"), destination.get("region"), origin.get("city"), destination.get("city"))
+    )
 
 
 class Decision(NamedTuple):
@@ -82,22 +107,27 @@ class Decision(NamedTuple):
     errors: tuple[Diagnostic, ...] = ()
 
 
-@dataclass
 class _Evaluation:
     """Which rulesets applied and which of their rules held, for one manifest."""
 
-    ctx: EvalContext
-    runs: list[_RulesetRun]
-    outcomes: list[RulesetOutcome]
-    errors: list[Diagnostic]
-    cache: dict[str, Any]
-    """The generated code's values of `let`s for this manifest."""
+    __slots__ = ("cache", "ctx", "errors", "outcomes", "runs", "verdict")
 
-    @property
-    def verdict(self) -> Verdict:
-        if not self.runs or any(run.decision is Verdict.DENY for run in self.runs):
-            return Verdict.DENY
-        return Verdict.ALLOW
+    def __init__(
+        self,
+        ctx: EvalContext,
+        runs: list[_RulesetRun],
+        outcomes: list[RulesetOutcome],
+        errors: list[Diagnostic],
+        cache: dict[str, Any],
+    ) -> None:
+        self.ctx = ctx
+        self.runs = runs
+        self.outcomes = outcomes
+        self.errors = errors
+        self.cache = cache
+        """The generated code's values of `let`s for this manifest."""
+        deny = not runs or any(run.decision is Verdict.DENY for run in runs)
+        self.verdict = Verdict.DENY if deny else Verdict.ALLOW
 
 
 def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -> _Evaluation:
@@ -109,11 +139,11 @@ def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -
     outcomes: list[RulesetOutcome] = []
     for ruleset in rulebook.rulesets:
         if not _applies(ruleset, ctx, cache, errors):
-            outcomes.append(RulesetOutcome(ruleset.id, False, None))
+            outcomes.append(ruleset.outcomes[None])
             continue
         run = _run_ruleset(ruleset, ctx, cache, errors)
         runs.append(run)
-        outcomes.append(RulesetOutcome(ruleset.id, True, run.decision.value))
+        outcomes.append(ruleset.outcomes[run.decision])
     return _Evaluation(ctx, runs, outcomes, errors, cache)
 
 
@@ -152,49 +182,40 @@ def evaluate_manifest(
     obligations: list[Obligation] = []
     verdict = evaluation.verdict
     if not runs:
-        reasons.append(
-            Reason(
-                rule=NO_RULESET,
-                effect="deny",
-                message=f"no ruleset covers {route.origin} → {route.destination}; transfers are denied "
-                "unless a ruleset applies (fail closed)",
-                citations=(),
-                facts=explainer.route_facts(),
-                source="gba-dataflow",
-            )
-        )
-        remedies.append(
-            Remedy(
-                NO_RULESET,
-                "remedy",
-                "check the origin and destination regions, or add a ruleset that covers this route",
-            )
-        )
+        reasons.append(explainer.no_ruleset(route))
+        remedies.append(_NO_RULESET_REMEDY)
     else:
         for run in runs:
             if run.decision is Verdict.DENY:
-                reasons.extend(explainer.reasons(run.denies) if run.denies else [explainer.default_deny(run)])
+                if run.denies:
+                    reasons.extend(map(explainer.reason, run.denies))
+                else:
+                    reasons.append(explainer.default_deny(run))
                 remedies.extend(explainer.remedies(run))
             elif verdict is Verdict.ALLOW:
-                reasons.extend(explainer.reasons(run.allows))
+                reasons.extend(map(explainer.reason, run.allows))
         if verdict is Verdict.ALLOW:
             obligations = explainer.obligations([rule for run in runs for rule in run.allows])
-    warnings = [_manifest_warning(d) for d in manifest.warnings]
-    warnings.extend(explainer.warnings([rule for run in runs for rule in run.warns]))
-    return ManifestResult(
-        manifest=manifest.path,
-        id=data.get("id"),
-        route=route,
-        decision=verdict,
-        as_of=ctx.as_of,
-        reasons=tuple(reasons),
-        obligations=tuple(obligations),
-        warnings=tuple(warnings),
-        remedies=tuple(remedies),
-        rulesets=tuple(evaluation.outcomes),
-        errors=tuple(evaluation.errors),
-        title=data.get("title") or None,
-        digest=manifest.digest,
+    warnings = [_manifest_warning(d) for d in manifest.warnings] if manifest.warnings else []
+    for run in runs:
+        if run.warns:
+            warnings.extend(map(explainer.warning, run.warns))
+    return _new_result(
+        (
+            manifest.path,
+            data.get("id"),
+            route,
+            verdict,
+            ctx.as_of,
+            tuple(reasons),
+            tuple(obligations),
+            tuple(warnings),
+            tuple(remedies),
+            tuple(evaluation.outcomes),
+            tuple(evaluation.errors),
+            data.get("title") or None,
+            manifest.digest,
+        )
     )
 
 
@@ -259,7 +280,6 @@ def _applies(
 def _run_ruleset(
     ruleset: CompiledRuleset, ctx: EvalContext, cache: dict[str, Any], errors: list[Diagnostic]
 ) -> _RulesetRun:
-    run = _RulesetRun(ruleset)
     rules = ruleset.rules
     try:
         held, undecided = ruleset.run_all(ctx.root, ctx.as_of, cache)
@@ -267,11 +287,14 @@ def _run_ruleset(
         held, undecided = [], [i for i, rule in enumerate(rules) if rule.node.active_on(ctx.as_of)]
     if undecided:
         held = sorted(held + [i for i in undecided if _closure_holds(rules[i], ctx, errors)])
-    lists = {"deny": run.denies, "allow": run.allows, "warn": run.warns}
+    denies: list[CompiledRule] = []
+    allows: list[CompiledRule] = []
+    warns: list[CompiledRule] = []
+    lists = (denies, allows, warns)
+    effects = ruleset.effect_indexes
     for index in held:
-        rule = rules[index]
-        lists[rule.effect].append(rule)
-    return run
+        lists[effects[index]].append(rules[index])
+    return _RulesetRun(ruleset, denies, allows, warns)
 
 
 def _closure_holds(rule: CompiledRule, ctx: EvalContext, errors: list[Diagnostic]) -> bool:
@@ -311,13 +334,14 @@ def facts_from(raw: Sequence[RawFact], positions: Mapping[str, tuple[int, int]])
     for path, pointer, value in raw:
         if path not in seen:
             line, column = where(pointer, _NO_POSITION) if pointer else _NO_POSITION
-            # tuple.__new__ rather than Fact(...): the named tuple's own __new__ is a Python function
-            seen[path] = tuple.__new__(Fact, (path, pointer, value, line, column))
+            seen[path] = _new_fact((path, pointer, value, line, column))
     return tuple(seen.values())
 
 
 class _Explainer:
     """Builds reasons, facts, obligations and remedies for the rules that decided."""
+
+    __slots__ = ("_rule_facts", "cache", "ctx", "lang", "positions")
 
     def __init__(
         self, ctx: EvalContext, positions: Mapping[str, tuple[int, int]], lang: str, cache: dict[str, Any]
@@ -326,78 +350,75 @@ class _Explainer:
         self.positions = positions
         self.lang = lang
         self.cache = cache
+        """The generated code's values of `let`s for this manifest, from deciding it."""
         self._rule_facts: dict[str, tuple[tuple[Fact, ...], dict[str, Any]]] = {}
 
     def rule_facts(self, rule: CompiledRule) -> tuple[Fact, ...]:
-        """The facts of a rule that held, computed once; also leaves its witnesses for its messages."""
+        """The facts of a rule that held, computed once; a rule whose messages may name a quantifier
+        variable also gets its witnesses back in the context, for them."""
         cached = self._rule_facts.get(rule.id)
         if cached is None:
-            facts, _ = self.facts_of(lambda: rule.condition, rule.record)
-            cached = self._rule_facts[rule.id] = (facts, dict(self.ctx.witnesses))
-        self.ctx.witnesses = dict(cached[1])
+            facts, _ = self.facts_of(rule)
+            cached = self._rule_facts[rule.id] = (facts, self.ctx.witnesses)
+        if rule.reads_witnesses:
+            self.ctx.witnesses = dict(cached[1])
         return cached[0]
 
-    def facts_of(
-        self, closure: Callable[[], Fn], record: RecordFn | None = None
-    ) -> tuple[tuple[Fact, ...], bool]:
+    def facts_of(self, condition: CompiledRule | Conjunct) -> tuple[tuple[Fact, ...], bool]:
         """Re-evaluate a condition recording facts; returns (facts, value is True).
 
-        `record`, the condition's generated twin, is tried first: it records the same facts faster, and
-        raises wherever it cannot; then the condition's closure, `closure()` (compiled on first use), runs
-        from scratch.
+        Its generated twin (`condition.record`) is tried first: it records the same facts faster, and
+        raises wherever it cannot; then its closure (`condition.closure`, compiled on first use) runs
+        from scratch. Either leaves the quantifier witnesses in `ctx.witnesses`.
         """
         ctx = self.ctx
         ctx.witnesses = {}
+        record = condition.record
         if record is not None:
             raw: list[RawFact] = []
             try:
                 value = record(ctx.root, ctx.as_of, raw, ctx.let_recorded, ctx.witnesses) is True
             except Exception:  # the closure path below gives the exact outcome
-                pass
+                ctx.witnesses = {}
             else:
                 return facts_from(raw, self.positions), value
         ctx.facts = []
         try:
-            value = closure()(ctx) is True
+            value = condition.closure(ctx) is True
         except EvalError:
             value = False
         raw, ctx.facts = ctx.facts, None
         return facts_from(raw, self.positions), value
 
-    def route_facts(self) -> tuple[Fact, ...]:
+    def no_ruleset(self, route: Route) -> Reason:
         raw: list[RawFact] = []
         for end in ("origin", "destination"):
             pointer = f"/transfer/{end}/region"
             raw.append((f"transfer.{end}.region", pointer, self.ctx.root["transfer"][end]["region"]))
-        return facts_from(raw, self.positions)
+        message = (
+            f"no ruleset covers {route.origin} → {route.destination}; transfers are denied unless a "
+            "ruleset applies (fail closed)"
+        )
+        return Reason(NO_RULESET, "deny", message, (), facts_from(raw, self.positions), "gba-dataflow")
 
     def reason(self, rule: CompiledRule) -> Reason:
         facts = self.rule_facts(rule)
-        message = rule.because.render(self.ctx, self.lang) if rule.because else rule.id
-        return Reason(rule.id, rule.effect, message, rule.node.cites, facts, rule.source, rule.node.span.line)
+        because = rule.because
+        message = because.render(self.ctx, self.lang) if because is not None else rule.id
+        return _new_reason((rule.id, rule.effect, message, rule.cites, facts, rule.source, rule.line))
 
-    def reasons(self, rules: Sequence[CompiledRule]) -> list[Reason]:
-        return [self.reason(rule) for rule in rules]
-
-    def warnings(self, rules: Sequence[CompiledRule]) -> list[Warning]:
-        out = []
-        for rule in rules:
-            reason = self.reason(rule)
-            out.append(
-                Warning(
-                    message=reason.message,
-                    rule=rule.id,
-                    citations=reason.citations,
-                    facts=reason.facts,
-                    source=rule.source,
-                )
-            )
-        return out
+    def warning(self, rule: CompiledRule) -> Warning:
+        reason = self.reason(rule)
+        return _new_warning(
+            (reason.message, rule.id, None, reason.citations, reason.facts, rule.source, None, None, None)
+        )
 
     def obligations(self, rules: Sequence[CompiledRule]) -> list[Obligation]:
         seen: set[str] = set()
         out: list[Obligation] = []
         for rule in rules:
+            if not rule.requires:
+                continue
             self.rule_facts(rule)
             for message in rule.requires:
                 text = message.render(self.ctx, self.lang)
@@ -444,20 +465,37 @@ class _Explainer:
     def closest_allows(self, run: _RulesetRun) -> list[Remedy]:
         """The allow rules with the fewest failing conditions, and exactly which failed.
 
-        Rules are ranked by evaluating their conditions without recording anything; only the closest
-        (at most MAX_CLOSEST_ALLOWS) are evaluated again to record the facts of what failed. A closest
-        rule's message sees the witnesses of its own conditions (so where it may name one, the parts that
-        held are recorded again too, for their witnesses)."""
-        scored: list[tuple[int, int, CompiledRule, tuple[bool, ...]]] = []
-        for order, rule in enumerate(run.ruleset.rules):
-            if rule.effect != "allow" or not rule.node.active_on(self.ctx.as_of):
-                continue
-            held = tuple([self.holds(part) for part in rule.conjuncts])
-            if not all(held):
-                scored.append((held.count(False), order, rule, held))
+        Rules are ranked by evaluating the parts of their conditions without recording anything (by the
+        generated `allow_parts`, and a part's closure where that cannot tell); only the closest (at most
+        MAX_CLOSEST_ALLOWS) are evaluated again to record the facts of what failed. A closest rule's
+        message sees the witnesses of its own conditions (so where it may name one, the parts that held
+        are recorded again too, for their witnesses)."""
+        ctx = self.ctx
+        rules = run.ruleset.rules
+        try:
+            values = run.ruleset.allow_parts(ctx.root, ctx.as_of, self.cache)
+        except Exception:  # pragma: no cover - each part's errors are caught inside
+            values = [
+                (index, (None,) * len(rule.conjuncts))
+                for index, rule in enumerate(rules)
+                if rule.effect == "allow" and rule.node.active_on(ctx.as_of)
+            ]
+        scored: list[tuple[int, int, CompiledRule, tuple[bool | None, ...]]] = []
+        for index, parts in values:
+            rule = rules[index]
+            held = parts
+            if None in parts:  # the generated code could not tell: the closures do
+                held = tuple(
+                    [
+                        self.holds(part) if value is None else value
+                        for part, value in zip(rule.conjuncts, parts, strict=True)
+                    ]
+                )
+            if False in held:
+                scored.append((held.count(False), index, rule, held))
         if not scored:
             return []
-        scored.sort(key=lambda item: item[:2])
+        scored.sort(key=_rank)
         best = scored[0][0]
         out = []
         for failing, _, rule, held in scored[:MAX_CLOSEST_ALLOWS]:
@@ -469,30 +507,31 @@ class _Explainer:
                 if part_held and not rule.reads_witnesses:
                     continue  # it holds, and its witnesses would go unread
                 failed = self.failed_condition(part)
-                witnesses.update(self.ctx.witnesses)
+                witnesses.update(ctx.witnesses)
                 if failed is not None:
                     missing.append(failed)
-            self.ctx.witnesses = witnesses
-            because = rule.because.render(self.ctx, self.lang) if rule.because else rule.id
+            ctx.witnesses = witnesses
+            because = rule.because.render(ctx, self.lang) if rule.because else rule.id
             out.append(Remedy(rule.id, "closest_allow", because, tuple(missing)))
         return out
 
     def holds(self, part: Conjunct) -> bool:
-        """Whether a part of a condition holds, recording nothing (one that cannot be evaluated does not
-        hold): by its generated function where that decides, else by its closure."""
-        fast = _fast(part.fast, self.ctx, self.cache)
-        if fast is not None:
-            return fast
+        """Whether a part of a condition holds by its closure (one that cannot be evaluated does not)."""
         try:
             return part.fn(self.ctx) is True
         except EvalError:
             return False
 
     def failed_condition(self, part: Conjunct) -> FailedCondition | None:
-        facts, holds = self.facts_of(lambda: part.fn, part.record)
+        facts, holds = self.facts_of(part)
         if holds:
             return None
         return FailedCondition(part.text, _suggest(part.expr, facts), facts)
+
+
+def _rank(item: tuple[int, int, CompiledRule, tuple[bool | None, ...]]) -> tuple[int, int]:
+    """Fewest failing parts first, then the order of the rules."""
+    return item[0], item[1]
 
 
 def _suggest(expr: nodes.Expr, facts: tuple[Fact, ...]) -> str:

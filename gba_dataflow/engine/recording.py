@@ -6,10 +6,12 @@ only the decisive operand's facts for `and`, `or`, `any` and `all`, caches each 
 per manifest in `recorded` (the closure path's own cache, so the two can take turns), and sets the same
 quantifier witnesses. The explanation of a decision runs it instead of the closures. Like the fast
 path it may only complete where the closure path would give the same value and facts; anything else
-raises, and the caller re-runs the closure. A rule has no twin (`NeedsClosuresError` while generating)
-where it, or a `let` it reads, has `count(...)`, a nested quantifier, a quantifier over anything but a
-manifest list, an `and`/`or` inside another expression (`a == (b or c)`), or an `and`/`or` chain that would
-nest deeper than MAX_INDENT.
+raises, and the caller re-runs the closure. It reads the manifest by subscript, inline
+(`(_ap((dotted, pointer, _v := root['a']['b'])) or _v)`): a read through a gap (a key the loader did not
+fill, a null section), which the closure path reads as null, raises here. A rule has no twin
+(`NeedsClosuresError` while generating) where it, or a `let` it reads, has `count(...)`, a nested
+quantifier, a quantifier over anything but a manifest list, an `and`/`or` inside another expression
+(`a == (b or c)`), or an `and`/`or` chain that would nest deeper than MAX_INDENT.
 """
 
 from __future__ import annotations
@@ -28,38 +30,6 @@ RecordFn = Callable[[Mapping[str, Any], dt.date, list[Any], dict[str, Any], dict
 _Binding = tuple[Any, str, str, int]
 MAX_INDENT = 4 * 60
 """Deepest indentation of a twin's source (each operand of `and`/`or` nests one level)."""
-
-
-def _read(facts: list[Any], dotted: str, pointer: str, root: Any, keys: tuple[str, ...]) -> Any:
-    """A manifest path read while recording, and its fact."""
-    value = dig(root, keys)
-    facts.append((dotted, pointer, value))
-    return value
-
-
-def _read2(facts: list[Any], dotted: str, pointer: str, root: Any, a: str, b: str) -> Any:
-    """`_read` of a path of two keys (most paths): through dicts without `dig`'s loop."""
-    if type(root) is dict and type(section := root.get(a)) is dict:
-        value = section.get(b)
-    else:
-        value = dig(root, (a, b))
-    facts.append((dotted, pointer, value))
-    return value
-
-
-def _read3(facts: list[Any], dotted: str, pointer: str, root: Any, a: str, b: str, c: str) -> Any:
-    """`_read` of a path of three keys."""
-    if type(root) is dict and type(section := root.get(a)) is dict and type(inner := section.get(b)) is dict:
-        value = inner.get(c)
-    else:
-        value = dig(root, (a, b, c))
-    facts.append((dotted, pointer, value))
-    return value
-
-
-def _fact(facts: list[Any], dotted: str, pointer: str, value: Any) -> Any:
-    facts.append((dotted, pointer, value))
-    return value
 
 
 def _contains(container: Any, item: Any) -> bool:
@@ -95,24 +65,9 @@ def _rquant(
     return not want
 
 
-def _vread(
-    facts: list[Any], item: Any, index: int, place: tuple[str, str, str, str], keys: tuple[str, ...]
-) -> Any:
-    """A read of a quantifier variable's element: `(where, pointer, suffix, pointer suffix)` name it."""
-    value = dig(item, keys)
-    where, pointer, suffix, pointer_suffix = place
-    facts.append((f"{where}[{index}]{suffix}", f"{pointer}/{index}{pointer_suffix}", value))
-    return value
-
-
 HELPERS: dict[str, Any] = {
-    "_read": _read,
-    "_read2": _read2,
-    "_read3": _read3,
-    "_fact": _fact,
     "_contains": _contains,
     "_rquant": _rquant,
-    "_vread": _vread,
     "_dig": dig,
 }
 
@@ -161,6 +116,7 @@ class _RecordingGenerator(ExprGenerator):
         except NeedsClosuresError:
             return False
         lines.append(f"def {name}(root, as_of, facts, recorded, witnesses):")
+        lines.append("    _ap = facts.append")
         lines.extend(statements)
         lines.append(f"    return {value}")
         return True
@@ -226,22 +182,22 @@ class _RecordingGenerator(ExprGenerator):
         head, *rest = expr.parts
         if head in self.variables:
             where, pointer = self.variables[head]
+            keys = "".join(f"[{key!r}]" for key in rest)
             suffix = "".join("." + key for key in rest)
             pointer_suffix = "".join("/" + key for key in rest)
-            place = (where, pointer, suffix, pointer_suffix)
-            return f"_vread(facts, v_{head}, i_{head}, {place!r}, {tuple(rest)!r})"
+            dotted = f"f'{where}[{{i_{head}}}]{suffix}'"
+            slashed = f"f'{pointer}/{{i_{head}}}{pointer_suffix}'"
+            return f"(_ap(({dotted}, {slashed}, _v := v_{head}{keys})) or _v)"
         if head in self.lets:
             if self.let_function(head) is None:
                 raise NeedsClosuresError
             keys = "".join(f"[{key!r}]" for key in rest)
             return f"_rlet_{head}(root, as_of, facts, recorded, witnesses){keys}"
         if head == "as_of" and not rest:
-            return "_fact(facts, 'as_of', '', as_of)"
+            return "(_ap(('as_of', '', as_of)) or as_of)"
         pointer = "/" + "/".join(expr.parts)
-        if len(expr.parts) in (2, 3):
-            keys = ", ".join(repr(key) for key in expr.parts)
-            return f"_read{len(expr.parts)}(facts, {expr.dotted!r}, {pointer!r}, root, {keys})"
-        return f"_read(facts, {expr.dotted!r}, {pointer!r}, root, {tuple(expr.parts)!r})"
+        keys = "".join(f"[{key!r}]" for key in expr.parts)
+        return f"(_ap(({expr.dotted!r}, {pointer!r}, _v := root{keys})) or _v)"
 
     def contains(self, left: str, right: str) -> str:
         return f"_contains({left}, {right})"
@@ -290,6 +246,7 @@ def recording_lines(
         lines.append("        facts.extend(hit[1])")
         lines.append("        return hit[0]")
         lines.append("    mark = len(facts)")
+        lines.append("    _ap = facts.append")
         lines.extend(statements)
         lines.append(f"    value = {value}")
         lines.append(f"    recorded[{name!r}] = (value, tuple(facts[mark:]))")

@@ -16,14 +16,23 @@ from gba_dataflow.core.resources import data_dir, schema_path
 from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
 from gba_dataflow.engine import cache
-from gba_dataflow.engine.codegen import FastFn, GeneratedCode, RecordFn, RunAll, generate_code, link
+from gba_dataflow.engine.codegen import (
+    AllowParts,
+    FastFn,
+    GeneratedCode,
+    RecordFn,
+    RunAll,
+    generate_code,
+    link,
+)
 from gba_dataflow.engine.compiler import Compiler, EvalContext, Fn, compile_template
-from gba_dataflow.engine.model import RulesInfo
+from gba_dataflow.engine.model import RulesetOutcome, RulesInfo, Verdict
 
 if TYPE_CHECKING:  # the catalog is built only when rules are checked (a cache miss)
     from gba_dataflow.dsl.catalog import FieldInfo
 
 RULE_SUFFIX = ".rules"
+EFFECTS = ("deny", "allow", "warn")
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,11 @@ class Conjunct:
         cannot."""
         return self.compiler.compile(self.expr)
 
+    @property
+    def closure(self) -> Fn:
+        """The part as a closure (`fn`), by the name `CompiledRule` gives its condition's."""
+        return self.fn
+
 
 @dataclass(frozen=True, eq=False)
 class CompiledRule:
@@ -78,14 +92,28 @@ class CompiledRule:
     conjunct_record: tuple[RecordFn | None, ...]
     """The generated recording twin of each part of the condition, or None where it has none."""
 
-    @property
+    @cached_property
     def effect(self) -> str:
         return self.node.effect
+
+    @cached_property
+    def cites(self) -> tuple[str, ...]:
+        return self.node.cites
+
+    @cached_property
+    def line(self) -> int:
+        """The line of the rule in its file."""
+        return self.node.span.line
 
     @cached_property
     def condition(self) -> Fn:
         """The condition as a closure (see compiler): what `explain` and the recording fall back to."""
         return self.compiler.compile(self.node.condition)
+
+    @property
+    def closure(self) -> Fn:
+        """The condition as a closure (`condition`), by the name `Conjunct` gives its part's."""
+        return self.condition
 
     @cached_property
     def conjuncts(self) -> tuple[Conjunct, ...]:
@@ -111,7 +139,7 @@ class CompiledRule:
     def remedy(self) -> CompiledMessage | None:
         return _message(self.node.remedy, self.compiler, self._bound)
 
-    @property
+    @cached_property
     def reads_witnesses(self) -> bool:
         """Whether its messages may name a quantifier variable of its condition: only then do they read
         the witnesses that recording the condition leaves."""
@@ -138,10 +166,24 @@ class CompiledRuleset:
     source: str
     fast_applies: FastFn | None
     run_all: RunAll
+    allow_parts: AllowParts
 
     @cached_property
     def applies(self) -> Fn | None:
         return self.compiler.compile(self.node.applies) if self.node.applies is not None else None
+
+    @cached_property
+    def effect_indexes(self) -> tuple[int, ...]:
+        """Per rule, the index of its effect in EFFECTS (deny, allow, warn)."""
+        return tuple(EFFECTS.index(rule.effect) for rule in self.rules)
+
+    @cached_property
+    def outcomes(self) -> dict[Verdict | None, RulesetOutcome]:
+        """The outcome of this ruleset for each decision, and for None (it does not apply): made once."""
+        outcomes: dict[Verdict | None, RulesetOutcome] = {None: RulesetOutcome(self.id, False, None)}
+        for verdict in (Verdict.ALLOW, Verdict.DENY):
+            outcomes[verdict] = RulesetOutcome(self.id, True, verdict.value)
+        return outcomes
 
     @cached_property
     def default_because(self) -> CompiledMessage | None:
@@ -325,6 +367,7 @@ def compile_ruleset(ruleset: nodes.Ruleset, generated: GeneratedCode | None = No
         source=f"{ruleset.path}:{ruleset.span.line}",
         fast_applies=fast.applies,
         run_all=fast.run_all,
+        allow_parts=fast.allow_parts,
     )
 
 

@@ -123,7 +123,11 @@ class Compiler:
                 ctx.facts.extend(recorded[1])
                 return recorded[0]
             mark = len(ctx.facts)
-            value = inner_holder[0](ctx)
+            witnesses, ctx.witnesses = ctx.witnesses, {}  # a let's quantifiers are not the rule's
+            try:
+                value = inner_holder[0](ctx)
+            finally:
+                ctx.witnesses = witnesses
             ctx.let_recorded[name] = (value, tuple(ctx.facts[mark:]))
             return value
 

@@ -127,13 +127,31 @@ class ExprGenerator:
         return f"_k[{len(self.constants) - 1}]"
 
     def boolean(self, expr: nodes.Expr, bound: frozenset[str]) -> str:
-        """An expression in a position that needs a bool: paths are checked, operators are already bool."""
+        """An expression in a position that needs a bool: values read or called are checked (`_b`) unless
+        they can only be bools; operators are bools already."""
         code = self.expr(expr, bound)
-        if isinstance(expr, nodes.Path | nodes.Literal | nodes.Call) and not (
-            isinstance(expr, nodes.Call) and expr.name == "has"
-        ):
+        if isinstance(expr, nodes.Path | nodes.Literal | nodes.Call) and not self.is_bool(expr, bound):
             return f"_b({code})"
         return code
+
+    def is_bool(self, expr: nodes.Expr, bound: frozenset[str]) -> bool:
+        """Whether the generated code of `expr` can only give a bool (or raise): comparisons, `and`, `or`,
+        `not`, `any`, `all`, `has`, boolean literals, and `let`s of those."""
+        if isinstance(expr, nodes.Compare | nodes.BoolOp | nodes.Not | nodes.Quantifier):
+            return True
+        if isinstance(expr, nodes.Call):
+            return expr.name == "has"
+        if isinstance(expr, nodes.Literal):
+            return isinstance(expr.value, bool)
+        if isinstance(expr, nodes.Path):
+            head = expr.parts[0]
+            if len(expr.parts) == 1 and head not in bound and head in self.lets:
+                return self.is_bool(self.lets[head].expr, frozenset())  # the checker rejects cycles
+        return False
+
+    def negation(self, operand: nodes.Expr, code: str, bound: frozenset[str]) -> str:
+        """`not` of an operand's code: Python's `not` where the operand can only be a bool."""
+        return f"(not {code})" if self.is_bool(operand, bound) else f"_not({code})"
 
     def expr(self, expr: nodes.Expr, bound: frozenset[str]) -> str:
         if isinstance(expr, nodes.Literal):
@@ -151,7 +169,7 @@ class ExprGenerator:
                 return self.constant(values)
             return "frozenset((" + "".join(self.expr(i, bound) + ", " for i in expr.items) + "))"
         if isinstance(expr, nodes.Not):
-            return f"_not({self.expr(expr.operand, bound)})"
+            return self.negation(expr.operand, self.expr(expr.operand, bound), bound)
         if isinstance(expr, nodes.BoolOp):
             return self.bool_op(expr, bound)
         if isinstance(expr, nodes.Compare):

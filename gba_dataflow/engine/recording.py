@@ -65,7 +65,16 @@ def _rquant(
     return not want
 
 
+class _Nowhere(dict[str, _Binding]):
+    """Where the quantifiers of a `let` put their witnesses: nowhere (a rule's messages may name only the
+    variables of its own condition's quantifiers)."""
+
+    def __setitem__(self, key: str, value: _Binding) -> None:
+        pass
+
+
 HELPERS: dict[str, Any] = {
+    "_nowhere": _Nowhere(),
     "_contains": _contains,
     "_rquant": _rquant,
     "_dig": dig,
@@ -102,6 +111,8 @@ class _RecordingGenerator(ExprGenerator):
         """Each `let` read so far: its statements and value, or None when it has no twin."""
         self.variables: dict[str, tuple[str, str]] = {}
         """Quantifier variables in scope: the manifest path and pointer of their list."""
+        self.in_let = False
+        """Whether a `let` is being written: its quantifiers' witnesses go `_nowhere`."""
 
     def function(self, expr: nodes.Expr) -> tuple[list[str], str]:
         """The statements (indented for a function body) and the value expression of `expr`."""
@@ -125,10 +136,27 @@ class _RecordingGenerator(ExprGenerator):
         if isinstance(expr, nodes.BoolOp):
             return self.emit_bool_op(expr, body, indent)
         if isinstance(expr, nodes.Not):
-            return f"_not({self.emit(expr.operand, body, indent)})"
+            return self.negation(
+                expr.operand, self.emit(expr.operand, body, indent), frozenset(self.variables)
+            )
         if isinstance(expr, nodes.Quantifier):
             return self.emit_quantifier(expr, body, indent)
+        if isinstance(expr, nodes.Path) and len(expr.parts) == 1 and self.is_let(expr.parts[0]):
+            return self.emit_let(self.lets[expr.parts[0]], body, indent)
         return self.expr(expr, frozenset(self.variables))
+
+    def is_let(self, name: str) -> bool:
+        return name in self.lets and name not in self.variables
+
+    def emit_let(self, let: nodes.Let, body: _Body, indent: str) -> str:
+        """A `let` read where a bool is wanted, inlined: its statements here, once per read (recording a
+        let again costs less than a call and a per-manifest cache of its facts)."""
+        outer, self.variables = self.variables, {}  # a let sees no quantifier variable
+        in_let, self.in_let = self.in_let, True
+        try:
+            return self.emit(let.expr, body, indent)
+        finally:
+            self.variables, self.in_let = outer, in_let
 
     def emit_bool_op(self, expr: nodes.BoolOp, body: _Body, indent: str) -> str:
         if len(indent) + 4 * len(expr.operands) > MAX_INDENT:
@@ -136,12 +164,14 @@ class _RecordingGenerator(ExprGenerator):
         decisive = expr.op == "or"  # as the closure path: `or` is decided by a True operand
         result, start, mark, value = body.temp("r"), body.temp("s"), body.temp("m"), body.temp("v")
         body.lines.append(f"{indent}{start} = len(facts)")
-        for operand in expr.operands:
-            body.lines.append(f"{indent}{mark} = len(facts)")
+        for position, operand in enumerate(expr.operands):
+            if position:
+                body.lines.append(f"{indent}{mark} = len(facts)")
             code = self.emit(operand, body, indent)
             body.lines.append(f"{indent}{value} = {code}")
             body.lines.append(f"{indent}if {value} is {decisive}:")
-            body.lines.append(f"{indent}    del facts[{start}:{mark}]")
+            if position:  # the facts of the operands before, which did not decide
+                body.lines.append(f"{indent}    del facts[{start}:{mark}]")
             body.lines.append(f"{indent}    {result} = {decisive}")
             body.lines.append(f"{indent}elif {value} is not {not decisive}:")
             body.lines.append(f"{indent}    raise FallbackError")
@@ -170,7 +200,10 @@ class _RecordingGenerator(ExprGenerator):
         body.lines.append(f"{indent}    return {value}")
         items = f"_dig(root, {tuple(collection.parts)!r})"
         want = expr.kind == "any"
-        return f"_rquant(facts, witnesses, {expr.var!r}, {want}, {items}, {where!r}, {pointer!r}, {function})"
+        witnesses = "_nowhere" if self.in_let else "witnesses"
+        return (
+            f"_rquant(facts, {witnesses}, {expr.var!r}, {want}, {items}, {where!r}, {pointer!r}, {function})"
+        )
 
     def bool_op(self, expr: nodes.BoolOp, bound: frozenset[str]) -> str:
         raise NeedsClosuresError  # inside an expression: see the class docstring
@@ -189,6 +222,9 @@ class _RecordingGenerator(ExprGenerator):
             slashed = f"f'{pointer}/{{i_{head}}}{pointer_suffix}'"
             return f"(_ap(({dotted}, {slashed}, _v := v_{head}{keys})) or _v)"
         if head in self.lets:
+            let = self.lets[head].expr
+            if not rest and not any(isinstance(node, nodes.Path) for node in let.walk()):
+                return self.expr(let, frozenset())  # a constant (a set of cities): nothing to record
             if self.let_function(head) is None:
                 raise NeedsClosuresError
             keys = "".join(f"[{key!r}]" for key in rest)
@@ -206,12 +242,13 @@ class _RecordingGenerator(ExprGenerator):
         if name not in self.let_code:
             self.let_code[name] = None  # (the checker rejects cycles between lets)
             outer, self.variables = self.variables, {}
+            in_let, self.in_let = self.in_let, True
             try:
                 self.let_code[name] = self.function(self.lets[name].expr)
             except NeedsClosuresError:
                 pass
             finally:
-                self.variables = outer
+                self.variables, self.in_let = outer, in_let
         return self.let_code[name]
 
 

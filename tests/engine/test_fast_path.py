@@ -267,3 +267,33 @@ def test_twins_read_through_gaps_as_the_closures_do_or_leave_it_to_them(root: An
     assert recordings
     for name, twin, closure in recordings:
         assert twin == "fallback" or (twin[0] is closure[0] and twin[1:] == closure[1:]), name
+
+
+def test_a_rules_message_names_its_own_witness_not_a_lets() -> None:
+    """A let's quantifier may use the rule's variable name; the message names the rule's element."""
+    text = (
+        "ruleset w\n"
+        'let any_sensitive = any f in dataset.fields: f.category == "sensitive_personal"\n'
+        "rule a\n"
+        '  deny when (any f in dataset.fields: f.name == "x") and any_sensitive\n'
+        '  because "field {f.name}"\n'
+        '  cite "c"\n'
+    )
+    fields = [
+        {"name": "x", "category": "personal"},
+        {"name": "y", "category": "sensitive_personal"},
+    ]
+    book = rulebook(text)
+    assert book.rulesets[0].rules[0].record is not None
+    result = engine_decide(book, manifest(dataset__fields=fields))
+    assert [reason.message for reason in result.reasons] == ["field x"]
+    # the closures alone (no twin) say the same
+    closures_only = rulebook(text)
+    rule = closures_only.rulesets[0].rules[0]
+    object.__setattr__(rule, "record", None)
+    result = engine_decide(closures_only, manifest(dataset__fields=fields))
+    assert [reason.message for reason in result.reasons] == ["field x"]
+    assert [fact.path for fact in result.reasons[0].facts] == [
+        "dataset.fields[0].name",
+        "dataset.fields[1].category",
+    ]

@@ -10,7 +10,6 @@ from typing import Any, NamedTuple, Protocol, TypeVar
 from gba_dataflow.core.errors import Diagnostic, EvalError
 from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
-from gba_dataflow.engine.codegen import FastFn
 from gba_dataflow.engine.compiler import EvalContext, Fn, RawFact, bool_error, format_value
 from gba_dataflow.engine.model import (
     Fact,
@@ -87,10 +86,15 @@ def resolve_as_of(data: Mapping[str, Any], as_of: dt.date | None) -> dt.date:
     if as_of is not None:
         return as_of
     planned = (data.get("transfer") or {}).get("date")
-    return planned if isinstance(planned, dt.date) else dt.date.today()
+    return planned if type(planned) is dt.date or isinstance(planned, dt.date) else dt.date.today()
 
 
 def route_of(data: Mapping[str, Any]) -> Route:
+    try:  # a loaded manifest has every one of these
+        origin, destination = data["transfer"]["origin"], data["transfer"]["destination"]
+        return _new_route((origin["region"], destination["region"], origin["city"], destination["city"]))
+    except (KeyError, TypeError):
+        pass
     transfer = data.get("transfer") or {}
     origin = transfer.get("origin") or {}
     destination = transfer.get("destination") or {}
@@ -126,21 +130,32 @@ class _Evaluation:
         self.errors = errors
         self.cache = cache
         """The generated code's values of `let`s for this manifest."""
-        deny = not runs or any(run.decision is Verdict.DENY for run in runs)
-        self.verdict = Verdict.DENY if deny else Verdict.ALLOW
+        self.verdict = Verdict.ALLOW
+        if not runs:
+            self.verdict = Verdict.DENY
+        for run in runs:
+            if run.decision is Verdict.DENY:
+                self.verdict = Verdict.DENY
 
 
 def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -> _Evaluation:
     day = resolve_as_of(data, as_of)
-    ctx = EvalContext(with_transfer_date(data, day), day)
+    root = with_transfer_date(data, day)
+    ctx = EvalContext(root, day)
     cache: dict[str, Any] = {}
     errors: list[Diagnostic] = []
     runs: list[_RulesetRun] = []
     outcomes: list[RulesetOutcome] = []
     for ruleset in rulebook.rulesets:
-        if not _applies(ruleset, ctx, cache, errors):
-            outcomes.append(ruleset.outcomes[None])
-            continue
+        applies = ruleset.fast_applies
+        if applies is not None:  # it has `applies when`: the generated function, else the closure
+            try:
+                value = applies(root, day, cache)
+            except Exception:
+                value = None
+            if value is not True and (value is False or not _applies_by_closure(ruleset, ctx, errors)):
+                outcomes.append(ruleset.outcomes[None])
+                continue
         run = _run_ruleset(ruleset, ctx, cache, errors)
         runs.append(run)
         outcomes.append(ruleset.outcomes[run.decision])
@@ -195,7 +210,7 @@ def evaluate_manifest(
             elif verdict is Verdict.ALLOW:
                 reasons.extend(map(explainer.reason, run.allows))
         if verdict is Verdict.ALLOW:
-            obligations = explainer.obligations([rule for run in runs for rule in run.allows])
+            obligations = explainer.obligations(runs)
     warnings = [_manifest_warning(d) for d in manifest.warnings] if manifest.warnings else []
     for run in runs:
         if run.warns:
@@ -237,17 +252,6 @@ def with_transfer_date(data: dict[str, Any], day: dt.date) -> dict[str, Any]:
     return data
 
 
-def _fast(fn: FastFn | None, ctx: EvalContext, cache: dict[str, Any]) -> bool | None:
-    """Run a generated fast-path function; None means "fall back to the closure path"."""
-    if fn is None:
-        return None
-    try:
-        value = fn(ctx.root, ctx.as_of, cache)
-    except Exception:
-        return None
-    return value if value is True or value is False else None
-
-
 def _strict(fn: Fn, ctx: EvalContext, span: Span) -> bool:
     """Evaluate a closure to a bool; a condition that yields no bool is an error (fail closed)."""
     value = fn(ctx)
@@ -256,17 +260,11 @@ def _strict(fn: Fn, ctx: EvalContext, span: Span) -> bool:
     raise bool_error(value, span)
 
 
-def _applies(
-    ruleset: CompiledRuleset, ctx: EvalContext, cache: dict[str, Any], errors: list[Diagnostic]
-) -> bool:
+def _applies_by_closure(ruleset: CompiledRuleset, ctx: EvalContext, errors: list[Diagnostic]) -> bool:
+    """`applies when` by its closure, where the generated function could not tell."""
     condition = ruleset.node.applies
-    if condition is None:
-        return True
-    fast = _fast(ruleset.fast_applies, ctx, cache)
-    if fast is not None:
-        return fast
-    closure = ruleset.applies  # compiled on first use: only when the fast path cannot tell
-    if closure is None:  # pragma: no cover - None only for a ruleset without `applies when`
+    closure = ruleset.applies  # compiled on first use
+    if condition is None or closure is None:  # pragma: no cover - only called for a ruleset with one
         return True
     try:
         return _strict(closure, ctx, condition.span)
@@ -413,12 +411,11 @@ class _Explainer:
             (reason.message, rule.id, None, reason.citations, reason.facts, rule.source, None, None, None)
         )
 
-    def obligations(self, rules: Sequence[CompiledRule]) -> list[Obligation]:
+    def obligations(self, runs: Sequence[_RulesetRun]) -> list[Obligation]:
+        """The `requires` messages of the allow rules that held, each text once."""
         seen: set[str] = set()
         out: list[Obligation] = []
-        for rule in rules:
-            if not rule.requires:
-                continue
+        for rule in [rule for run in runs for rule in run.allows if rule.requires]:
             self.rule_facts(rule)
             for message in rule.requires:
                 text = message.render(self.ctx, self.lang)

@@ -30,7 +30,9 @@ __all__ = ["AllowParts", "FastFn", "FastPath", "GeneratedCode", "RecordFn", "Run
 
 
 RunAll = Callable[[Mapping[str, Any], dt.date, dict[str, Any]], tuple[list[int], list[int]]]
-AllowParts = Callable[[Mapping[str, Any], dt.date, dict[str, Any]], list[tuple[int, tuple[bool | None, ...]]]]
+AllowParts = Callable[
+    [Mapping[str, Any], dt.date, dict[str, Any]], list[tuple[int, tuple[bool | None, ...], int, int]]
+]
 
 
 @dataclass(frozen=True)
@@ -131,8 +133,9 @@ def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
 
 
 def _allow_parts_lines(ruleset: nodes.Ruleset, part_codes: list[list[str]], gen: ExprGenerator) -> list[str]:
-    """`allow_parts(root, as_of, cache)`: for each allow rule active on `as_of`, `(index, values)`, the
-    value of each part of its condition: True, False, or None where the closure path must tell."""
+    """`allow_parts(root, as_of, cache)`: for each allow rule active on `as_of`, `(index, values, failing,
+    unknown)`: the value of each part of its condition (True, False, or None where the closure path must
+    tell), how many are False, and how many None."""
     lines = ["def allow_parts(root, as_of, cache):", "    out = []"]
     for index, rule in enumerate(ruleset.rules):
         if rule.effect != "allow":
@@ -143,16 +146,21 @@ def _allow_parts_lines(ruleset: nodes.Ruleset, part_codes: list[list[str]], gen:
             lines.append(f"    if {window}:")
             indent = "        "
         names = []
+        lines.append(f"{indent}failing = unknown = 0")
         for part, code in enumerate(part_codes[index]):
             name = f"_p{part}"
             names.append(name)
             lines.append(f"{indent}try:")
             lines.append(f"{indent}    {name} = {code}")
-            lines.append(f"{indent}    if {name} is not True and {name} is not False:")
-            lines.append(f"{indent}        {name} = None")
             lines.append(f"{indent}except Exception:")
             lines.append(f"{indent}    {name} = None")
-        lines.append(f"{indent}out.append(({index}, ({''.join(name + ', ' for name in names)})))")
+            lines.append(f"{indent}if {name} is False:")
+            lines.append(f"{indent}    failing += 1")
+            lines.append(f"{indent}elif {name} is not True:")
+            lines.append(f"{indent}    {name} = None")
+            lines.append(f"{indent}    unknown += 1")
+        values = "".join(name + ", " for name in names)
+        lines.append(f"{indent}out.append(({index}, ({values}), failing, unknown))")
     lines.append("    return out")
     return lines
 

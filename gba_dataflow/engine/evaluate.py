@@ -9,7 +9,6 @@ from typing import Any, NamedTuple, Protocol, TypeVar
 
 from gba_dataflow.core.errors import Diagnostic, EvalError
 from gba_dataflow.core.source import Span
-from gba_dataflow.dsl import nodes
 from gba_dataflow.engine.compiler import EvalContext, Fn, RawFact, bool_error, format_value
 from gba_dataflow.engine.model import (
     Fact,
@@ -45,6 +44,8 @@ _new_reason = _builder(Reason)
 _new_result = _builder(ManifestResult)
 _new_route = _builder(Route)
 _new_warning = _builder(Warning)
+_new_remedy = _builder(Remedy)
+_new_failed = _builder(FailedCondition)
 
 
 class ManifestInput(Protocol):
@@ -430,14 +431,16 @@ class _Explainer:
             message = ruleset.default_because.render(self.ctx, self.lang)
         else:
             message = f"no rule of {ruleset.id} permits this transfer"
-        return Reason(
-            f"{ruleset.id}/default",
-            "deny",
-            message,
-            ruleset.node.default_cites,
-            (),
-            ruleset.source,
-            ruleset.node.span.line,
+        return _new_reason(
+            (
+                ruleset.default_id,
+                "deny",
+                message,
+                ruleset.node.default_cites,
+                (),
+                ruleset.source,
+                ruleset.line,
+            )
         )
 
     def remedies(self, run: _RulesetRun) -> list[Remedy]:
@@ -473,26 +476,27 @@ class _Explainer:
             values = run.ruleset.allow_parts(ctx.root, ctx.as_of, self.cache)
         except Exception:  # pragma: no cover - each part's errors are caught inside
             values = [
-                (index, (None,) * len(rule.conjuncts))
+                (index, (None,) * len(rule.conjuncts), 0, 1)
                 for index, rule in enumerate(rules)
                 if rule.effect == "allow" and rule.node.active_on(ctx.as_of)
             ]
         scored: list[tuple[int, int, CompiledRule, tuple[bool | None, ...]]] = []
-        for index, parts in values:
-            rule = rules[index]
-            held = parts
-            if None in parts:  # the generated code could not tell: the closures do
+        for index, parts, counted, unknown in values:
+            held, failing = parts, counted
+            if unknown:  # the generated code could not tell: the closures do
+                rule = rules[index]
                 held = tuple(
                     [
                         self.holds(part) if value is None else value
                         for part, value in zip(rule.conjuncts, parts, strict=True)
                     ]
                 )
-            if False in held:
-                scored.append((held.count(False), index, rule, held))
+                failing = held.count(False)
+            if failing:
+                scored.append((failing, index, rules[index], held))
         if not scored:
             return []
-        scored.sort(key=_rank)
+        scored.sort()  # fewest failing parts first, then the order of the rules (never the rules)
         best = scored[0][0]
         out = []
         for failing, _, rule, held in scored[:MAX_CLOSEST_ALLOWS]:
@@ -509,7 +513,7 @@ class _Explainer:
                     missing.append(failed)
             ctx.witnesses = witnesses
             because = rule.because.render(ctx, self.lang) if rule.because else rule.id
-            out.append(Remedy(rule.id, "closest_allow", because, tuple(missing)))
+            out.append(_new_remedy((rule.id, "closest_allow", because, tuple(missing))))
         return out
 
     def holds(self, part: Conjunct) -> bool:
@@ -523,21 +527,12 @@ class _Explainer:
         facts, holds = self.facts_of(part)
         if holds:
             return None
-        return FailedCondition(part.text, _suggest(part.expr, facts), facts)
+        return _new_failed((part.text, _suggest(part, facts), facts))
 
 
-def _rank(item: tuple[int, int, CompiledRule, tuple[bool | None, ...]]) -> tuple[int, int]:
-    """Fewest failing parts first, then the order of the rules."""
-    return item[0], item[1]
-
-
-def _suggest(expr: nodes.Expr, facts: tuple[Fact, ...]) -> str:
+def _suggest(part: Conjunct, facts: tuple[Fact, ...]) -> str:
     """Plain words for what would make a failed condition hold."""
-    if isinstance(expr, nodes.Call) and expr.name == "has" and isinstance(expr.args[0], nodes.Path):
-        return f"would allow if {expr.args[0].dotted} were set"
-    if isinstance(expr, nodes.Path):
-        return f"would allow if {expr.dotted} were true"
-    if isinstance(expr, nodes.Not) and isinstance(expr.operand, nodes.Path):
-        return f"would allow if {expr.operand.dotted} were false"
+    if part.suggestion is not None:
+        return part.suggestion
     now = ", ".join(f"{fact.path} = {format_value(fact.value)}" for fact in facts[:4])
     return "would allow if this held" + (f" (now {now})" if now else "")

@@ -73,6 +73,19 @@ class Conjunct:
         """The part as a closure (`fn`), by the name `CompiledRule` gives its condition's."""
         return self.fn
 
+    @cached_property
+    def suggestion(self) -> str | None:
+        """What would make this part hold, where its shape alone says it (`has(path)`, `path`, `not path`);
+        None where it depends on the facts read."""
+        expr = self.expr
+        if isinstance(expr, nodes.Call) and expr.name == "has" and isinstance(expr.args[0], nodes.Path):
+            return f"would allow if {expr.args[0].dotted} were set"
+        if isinstance(expr, nodes.Path):
+            return f"would allow if {expr.dotted} were true"
+        if isinstance(expr, nodes.Not) and isinstance(expr.operand, nodes.Path):
+            return f"would allow if {expr.operand.dotted} were false"
+        return None
+
 
 @dataclass(frozen=True, eq=False)
 class CompiledRule:
@@ -171,6 +184,16 @@ class CompiledRuleset:
     @cached_property
     def applies(self) -> Fn | None:
         return self.compiler.compile(self.node.applies) if self.node.applies is not None else None
+
+    @cached_property
+    def default_id(self) -> str:
+        """The id of the reason for a default deny: `<ruleset>/default`."""
+        return f"{self.id}/default"
+
+    @cached_property
+    def line(self) -> int:
+        """The line of the ruleset's header in its file."""
+        return self.node.span.line
 
     @cached_property
     def effect_indexes(self) -> tuple[int, ...]:

@@ -369,7 +369,7 @@ def describe_rules(rulebook: Rulebook, lang: str = "en") -> tuple[RuleDoc, ...]:
 def _default_doc(ruleset: CompiledRuleset, title: str | None, lang: str) -> RuleDoc:
     node = ruleset.node
     return RuleDoc(
-        id=f"{ruleset.id}/default",
+        id=ruleset.default_id,
         effect="deny",
         ruleset=ruleset.id,
         message=_text(node.default_because, lang) or f"No rule of {ruleset.id} permits this transfer.",

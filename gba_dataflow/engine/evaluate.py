@@ -176,9 +176,7 @@ def decide(rulebook: Rulebook, manifest: ManifestInput, *, as_of: dt.date | None
     ids: list[str] = []
     for run in evaluation.runs:
         if run.decision is Verdict.DENY:
-            ids.extend(rule.id for rule in run.denies) if run.denies else ids.append(
-                f"{run.ruleset.id}/default"
-            )
+            ids.extend(rule.id for rule in run.denies) if run.denies else ids.append(run.ruleset.default_id)
         elif verdict is Verdict.ALLOW:
             ids.extend(rule.id for rule in run.allows)
     return Decision(verdict, tuple(ids), tuple(evaluation.errors))
@@ -454,7 +452,7 @@ class _Explainer:
         if run.ruleset.default_remedy is not None:
             out.append(
                 Remedy(
-                    f"{run.ruleset.id}/default",
+                    run.ruleset.default_id,
                     "remedy",
                     run.ruleset.default_remedy.render(self.ctx, self.lang),
                 )

@@ -390,7 +390,7 @@ def _compare(
 ) -> list[str]:
     failures: list[str] = []
     known = {rule.id for ruleset in rulebook.rulesets for rule in ruleset.rules}
-    known |= {f"{ruleset.id}/default" for ruleset in rulebook.rulesets} | {NO_RULESET}
+    known |= {ruleset.default_id for ruleset in rulebook.rulesets} | {NO_RULESET}
     if result.decision.value != case.decision:
         failures.append(f"decision: expected {case.decision}, got {result.decision.value}")
         failures.extend(f"  {reason.rule}: {reason.message}" for reason in result.reasons[:5])
@@ -495,7 +495,7 @@ def fired_rules(
         fired.extend(here)
         denies = {rule.id for rule in ruleset.rules if rule.effect == "deny"}
         if outcome.decision == Verdict.DENY.value and not denies.intersection(here):
-            fired.append(f"{ruleset.id}/default")
+            fired.append(ruleset.default_id)
     if not any(outcome.applies for outcome in applies.values()):
         fired.append(NO_RULESET)  # no ruleset covers the route: denied, fail closed
     return tuple(fired)

@@ -47,8 +47,8 @@ class GeneratedCode:
     recorders: tuple[bool, ...]
     """Which rules have a recording twin (`record_<i>`)."""
     conjuncts: tuple[tuple[bool, ...], ...]
-    """Per rule whose condition is an `and`: which of its operands have a recording twin (`record_<i>_<j>`);
-    every operand has a decision function (`conj_<i>_<j>`). Empty for a rule whose condition is one part."""
+    """Per rule whose condition is an `and`: which of its operands have a recording twin (`record_<i>_<j>`).
+    Empty for a rule whose condition is one part."""
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,6 @@ class FastPath:
     """For each allow rule active on the day, the value of each part of its condition (see `conjuncts`)."""
     recorders: list[RecordFn | None]
     """Each rule's recording twin, or None where only the closure path records (quantifiers)."""
-    conjuncts: list[tuple[FastFn, ...]]
-    """Each rule's decision function per part of its condition (see `conjuncts`)."""
     conjunct_recorders: list[tuple[RecordFn | None, ...]]
     """Each rule's recording twin per part of its condition, or None where only the closure path records."""
 
@@ -73,10 +71,9 @@ def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
 
     It defines `applies`, `rule_<i>` for each rule's condition, `run_all(root, as_of, cache)` (every rule
     active on `as_of` in one call: the indexes of rules that held, and of those it could not decide), and
-    `record_<i>` for each rule that can record its facts here. The parts of an `and` condition get the
-    same, `conj_<i>_<j>` and `record_<i>_<j>`, and `allow_parts` evaluates the parts of every allow rule in
-    one call: they rank the allow rules nearest to holding, and record what failed, when a default deny is
-    explained.
+    `record_<i>` for each rule that can record its facts here. `allow_parts` evaluates each part of the
+    condition of every allow rule in one call, and the parts get their recording twins, `record_<i>_<j>`:
+    they rank the allow rules nearest to holding, and record what failed, when a default deny is explained.
     """
     lets = {let.name: let for let in ruleset.lets}
     constants: list[Any] = []
@@ -110,16 +107,7 @@ def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
         lines.append(f"{indent}    elif value is not False:")
         lines.append(f"{indent}        undecided.append({index})")
     lines.append("    return held, undecided")
-    part_codes: list[list[str]] = []
-    for index, rule in enumerate(ruleset.rules):
-        parts = nodes.conjuncts(rule.condition)
-        part_codes.append([conditions[index]] if len(parts) == 1 else [])
-        if len(parts) > 1:
-            for part, expr in enumerate(parts):
-                code = gen.expr(expr, frozenset())
-                part_codes[-1].append(code)
-                lines.append(f"def conj_{index}_{part}(root, as_of, cache):\n    return {code}")
-    lines.extend(_allow_parts_lines(ruleset, part_codes, gen))
+    lines.extend(_allow_parts_lines(ruleset, conditions, gen))
     recorders, conjunct_recorders = recording_lines(ruleset, constants, lines)
     compiled = compile("\n".join(lines) + "\n", f"<gba-dataflow fast path: {ruleset.name}>", "exec")
     return GeneratedCode(
@@ -132,7 +120,7 @@ def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
     )
 
 
-def _allow_parts_lines(ruleset: nodes.Ruleset, part_codes: list[list[str]], gen: ExprGenerator) -> list[str]:
+def _allow_parts_lines(ruleset: nodes.Ruleset, conditions: list[str], gen: ExprGenerator) -> list[str]:
     """`allow_parts(root, as_of, cache)`: for each allow rule active on `as_of`, `(index, values, failing,
     unknown)`: the value of each part of its condition (True, False, or None where the closure path must
     tell), how many are False, and how many None."""
@@ -147,7 +135,9 @@ def _allow_parts_lines(ruleset: nodes.Ruleset, part_codes: list[list[str]], gen:
             indent = "        "
         names = []
         lines.append(f"{indent}failing = unknown = 0")
-        for part, code in enumerate(part_codes[index]):
+        parts = nodes.conjuncts(rule.condition)
+        codes = [conditions[index]] if len(parts) == 1 else [gen.expr(part, frozenset()) for part in parts]
+        for part, code in enumerate(codes):
             name = f"_p{part}"
             names.append(name)
             lines.append(f"{indent}try:")
@@ -184,16 +174,13 @@ def link(generated: GeneratedCode) -> FastPath:
     recorders = [
         namespace[f"record_{index}"] if has else None for index, has in enumerate(generated.recorders)
     ]
-    parts: list[tuple[FastFn, ...]] = []
     part_recorders: list[tuple[RecordFn | None, ...]] = []
     for index, twins in enumerate(generated.conjuncts):
         if twins:
-            parts.append(tuple(namespace[f"conj_{index}_{part}"] for part in range(len(twins))))
             part_recorders.append(
                 tuple(namespace[f"record_{index}_{part}"] if has else None for part, has in enumerate(twins))
             )
-        else:  # the condition is one part: the rule's own functions
-            parts.append((rules[index],))
+        else:  # the condition is one part: the rule's own twin
             part_recorders.append((recorders[index],))
     return FastPath(
         applies=namespace["applies"] if generated.has_applies else None,
@@ -201,6 +188,5 @@ def link(generated: GeneratedCode) -> FastPath:
         run_all=namespace["run_all"],
         allow_parts=namespace["allow_parts"],
         recorders=recorders,
-        conjuncts=parts,
         conjunct_recorders=part_recorders,
     )

@@ -57,8 +57,6 @@ class Conjunct:
     text: str
     expr: nodes.Expr
     compiler: Compiler
-    fast: FastFn
-    """The generated decision function of this part (see codegen): tried before `fn`."""
     record: RecordFn | None
     """The generated recording twin of this part, if it has one: tried before `fn` records."""
 
@@ -100,8 +98,6 @@ class CompiledRule:
     fast: FastFn
     record: RecordFn | None
     """The condition's generated recording twin (see codegen), or None: record with `condition`."""
-    conjunct_fast: tuple[FastFn, ...]
-    """The generated decision function of each part of the condition (see `conjuncts`)."""
     conjunct_record: tuple[RecordFn | None, ...]
     """The generated recording twin of each part of the condition, or None where it has none."""
 
@@ -133,10 +129,8 @@ class CompiledRule:
         """The condition's top-level `and` operands (the whole condition when it is not an `and`)."""
         parts = nodes.conjuncts(self.node.condition)
         return tuple(
-            Conjunct(source_text(self.ruleset, part), part, self.compiler, part_fast, part_record)
-            for part, part_fast, part_record in zip(
-                parts, self.conjunct_fast, self.conjunct_record, strict=True
-            )
+            Conjunct(source_text(self.ruleset, part), part, self.compiler, part_record)
+            for part, part_record in zip(parts, self.conjunct_record, strict=True)
         )
 
     @cached_property
@@ -375,11 +369,10 @@ def compile_ruleset(ruleset: nodes.Ruleset, generated: GeneratedCode | None = No
             source=f"{ruleset.path}:{rule.span.line}",
             fast=rule_fast,
             record=record,
-            conjunct_fast=parts,
             conjunct_record=part_records,
         )
-        for rule, rule_fast, record, parts, part_records in zip(
-            ruleset.rules, fast.rules, fast.recorders, fast.conjuncts, fast.conjunct_recorders, strict=True
+        for rule, rule_fast, record, part_records in zip(
+            ruleset.rules, fast.rules, fast.recorders, fast.conjunct_recorders, strict=True
         )
     )
     return CompiledRuleset(

@@ -47,8 +47,8 @@ class GeneratedCode:
     recorders: tuple[bool, ...]
     """Which rules have a recording twin (`record_<i>`)."""
     conjuncts: tuple[tuple[bool, ...], ...]
-    """Per rule whose condition is an `and`: which of its operands have a recording twin (`record_<i>_<j>`).
-    Empty for a rule whose condition is one part."""
+    """Per rule: which parts of its condition (see `nodes.conjuncts`) have a recording twin
+    (`record_<i>_<j>`)."""
 
 
 @dataclass(frozen=True)
@@ -71,9 +71,10 @@ def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
 
     It defines `applies`, `rule_<i>` for each rule's condition, `run_all(root, as_of, cache)` (every rule
     active on `as_of` in one call: the indexes of rules that held, and of those it could not decide), and
-    `record_<i>` for each rule that can record its facts here. `allow_parts` evaluates each part of the
-    condition of every allow rule in one call, and the parts get their recording twins, `record_<i>_<j>`:
-    they rank the allow rules nearest to holding, and record what failed, when a default deny is explained.
+    `record_<i>` for each rule that can record the facts of its holding here. `allow_parts` evaluates
+    each part of the condition of every allow rule in one call, and the parts get their recording twins,
+    `record_<i>_<j>`: they rank the allow rules nearest to holding, and record what failed, when a
+    default deny is explained.
     """
     lets = {let.name: let for let in ruleset.lets}
     constants: list[Any] = []
@@ -174,14 +175,10 @@ def link(generated: GeneratedCode) -> FastPath:
     recorders = [
         namespace[f"record_{index}"] if has else None for index, has in enumerate(generated.recorders)
     ]
-    part_recorders: list[tuple[RecordFn | None, ...]] = []
-    for index, twins in enumerate(generated.conjuncts):
-        if twins:
-            part_recorders.append(
-                tuple(namespace[f"record_{index}_{part}"] if has else None for part, has in enumerate(twins))
-            )
-        else:  # the condition is one part: the rule's own twin
-            part_recorders.append((recorders[index],))
+    part_recorders = [
+        tuple(namespace[f"record_{index}_{part}"] if has else None for part, has in enumerate(twins))
+        for index, twins in enumerate(generated.conjuncts)
+    ]
     return FastPath(
         applies=namespace["applies"] if generated.has_applies else None,
         rules=rules,

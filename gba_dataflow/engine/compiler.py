@@ -380,11 +380,20 @@ def _days_between(a: dt.date, b: dt.date) -> int:
     return (b - a).days
 
 
+_EMPTY: tuple[Any, ...] = ([], {})
+_SET_SCALARS = frozenset((dt.date, dt.datetime, bool, int, float))
+"""The types of values that are always set: no value of one equals an empty list or mapping."""
+
+
 def has_value(value: Any) -> bool:
     """`has(path)`: false for null, blank text and empty lists or mappings."""
+    if value is None:
+        return False
+    if type(value) in _SET_SCALARS:
+        return True
     if isinstance(value, str):
         return bool(value.strip())  # a blank justification documents nothing
-    return value is not None and value not in ([], {})
+    return value not in _EMPTY
 
 
 def _text(expr: nodes.Expr) -> str:

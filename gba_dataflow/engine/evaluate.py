@@ -338,13 +338,14 @@ def facts_from(raw: Sequence[RawFact], positions: Mapping[str, tuple[int, int]])
 class _Explainer:
     """Builds reasons, facts, obligations and remedies for the rules that decided."""
 
-    __slots__ = ("_rule_facts", "cache", "ctx", "lang", "positions")
+    __slots__ = ("_rule_facts", "at", "cache", "ctx", "lang", "positions")
 
     def __init__(
         self, ctx: EvalContext, positions: Mapping[str, tuple[int, int]], lang: str, cache: dict[str, Any]
     ) -> None:
         self.ctx = ctx
         self.positions = positions
+        self.at = positions.get
         self.lang = lang
         self.cache = cache
         """The generated code's values of `let`s for this manifest, from deciding it."""
@@ -364,21 +365,21 @@ class _Explainer:
     def facts_of(self, condition: CompiledRule | Conjunct) -> tuple[tuple[Fact, ...], bool]:
         """Re-evaluate a condition recording facts; returns (facts, value is True).
 
-        Its generated twin (`condition.record`) is tried first: it records the same facts faster, and
-        raises wherever it cannot; then its closure (`condition.closure`, compiled on first use) runs
-        from scratch. Either leaves the quantifier witnesses in `ctx.witnesses`.
+        Its generated twin (`condition.record`, see recording.py) is tried first: it records the same
+        facts faster, and raises wherever it cannot; then its closure (`condition.closure`, compiled on
+        first use) runs from scratch. Either leaves the quantifier witnesses in `ctx.witnesses`.
         """
         ctx = self.ctx
         ctx.witnesses = {}
         record = condition.record
         if record is not None:
-            raw: list[RawFact] = []
+            facts: dict[str, Fact] = {}
             try:
-                value = record(ctx.root, ctx.as_of, raw, ctx.let_recorded, ctx.witnesses) is True
+                value = record(ctx.root, ctx.as_of, self.cache, facts, self.at, ctx.witnesses) is True
             except Exception:  # the closure path below gives the exact outcome
                 ctx.witnesses = {}
             else:
-                return facts_from(raw, self.positions), value
+                return tuple(facts.values()), value
         ctx.facts = []
         try:
             value = condition.closure(ctx) is True

@@ -179,16 +179,19 @@ class ExprGenerator:
         if isinstance(expr, nodes.Quantifier | nodes.Count):
             return self.quantifier(expr, bound)
         if isinstance(expr, nodes.Call):
-            args = ", ".join(self.expr(arg, bound) for arg in expr.args)
-            helper = {
-                "has": "_has",
-                "days_between": "_days",
-                "working_days_between": "_wd",
-                "len": "_len",
-                "year": "_year",
-            }[expr.name]
-            return f"{helper}({args})"
+            return self.call(expr, [self.expr(arg, bound) for arg in expr.args])
         raise TypeError(f"cannot generate {type(expr).__name__}")  # pragma: no cover
+
+    def call(self, expr: nodes.Call, args: list[str]) -> str:
+        """A call of a built-in function on the code of its arguments."""
+        helper = {
+            "has": "_has",
+            "days_between": "_days",
+            "working_days_between": "_wd",
+            "len": "_len",
+            "year": "_year",
+        }[expr.name]
+        return f"{helper}({', '.join(args)})"
 
     def bool_op(self, expr: nodes.BoolOp, bound: frozenset[str]) -> str:
         joiner = f" {expr.op} "
@@ -213,8 +216,10 @@ class ExprGenerator:
         return base + "".join(f"[{key!r}]" for key in rest)
 
     def compare(self, expr: nodes.Compare, bound: frozenset[str]) -> str:
-        left = self.expr(expr.left, bound)
-        right = self.expr(expr.right, bound)
+        return self.comparison(expr, self.expr(expr.left, bound), self.expr(expr.right, bound))
+
+    def comparison(self, expr: nodes.Compare, left: str, right: str) -> str:
+        """A comparison of the code of its two sides."""
         op = expr.op
         plain = any(
             isinstance(side, nodes.Literal) and isinstance(side.value, str | dt.date)
@@ -225,8 +230,5 @@ class ExprGenerator:
         if op == "!=":
             return f"({left} != {right})" if plain else f"(not _eq({left}, {right}))"
         if op == "contains":
-            return self.contains(left, right)
+            return f"({right} in {left})"
         return f"({left} {op} {right})"
-
-    def contains(self, left: str, right: str) -> str:
-        return f"({right} in {left})"

@@ -1,83 +1,53 @@
 """The recording twins of rule conditions: generated functions that record the facts of a decision.
 
-A twin `record_<i>(root, as_of, facts, recorded, witnesses)` evaluates a rule's condition as the
-closure path does when it records (`compiler.py`): it appends the same facts in the same order, keeps
-only the decisive operand's facts for `and`, `or`, `any` and `all`, caches each `let`'s value and facts
-per manifest in `recorded` (the closure path's own cache, so the two can take turns), and sets the same
-quantifier witnesses. The explanation of a decision runs it instead of the closures. Like the fast
-path it may only complete where the closure path would give the same value and facts; anything else
-raises, and the caller re-runs the closure. It reads the manifest by subscript, inline
-(`(_ap((dotted, pointer, _v := root['a']['b'])) or _v)`): a read through a gap (a key the loader did not
-fill, a null section), which the closure path reads as null, raises here. A rule has no twin
-(`NeedsClosuresError` while generating) where it, or a `let` it reads, has `count(...)`, a nested
-quantifier, a quantifier over anything but a manifest list, an `and`/`or` inside another expression
-(`a == (b or c)`), or an `and`/`or` chain that would nest deeper than MAX_INDENT.
+A twin records what the closure path (`compiler.py`) keeps when it explains a condition: the facts that
+decided its value (every operand's for an `and` that held, only the first false operand's for one that
+failed, and dually for `or`, `any` and `all`), each path once in the order first read, with its place in
+the manifest, and the witnesses of the condition's own quantifiers. It is written for a value known in
+advance, so it never records what it would throw away: `record_<i>`, a rule's twin, runs for a rule that
+held; `record_<i>_<j>`, the twin of a part of a rule's condition, first evaluates the part with the fast
+path's code, then takes the branch written for the value it got. Where an `and` must have failed, the
+fast path's code finds the first false operand, and only that operand is recorded.
+
+`(root, as_of, cache, facts, at, witnesses) -> value`: `cache` holds the fast path's `let` values for
+this manifest, `facts` receives one Fact per path, keyed by its dotted path, and `at` is the manifest's
+`positions.get`. Lets are inlined. A path read again on the same code path is neither read nor recorded
+again (its value is kept in a local); only in branches and loops is "already recorded?" asked at run
+time. Like the fast path a twin may only complete where the closure path gives the same value, facts and
+witnesses: where a value is not the one its branch was written for, or a read goes through a gap, it
+raises, and the caller records with the closures. A rule has no twin (`NeedsClosuresError` while
+generating) where it, or a `let` it reads, has `count(...)`, a quantifier inside another (through a let
+too), a quantifier over anything but a manifest list, source nested deeper than MAX_INDENT or an
+`and`/`or` of more than MAX_CHAIN operands.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from gba_dataflow.dsl import nodes
 from gba_dataflow.engine.compiler import dig
-from gba_dataflow.engine.exprgen import ExprGenerator, FallbackError
+from gba_dataflow.engine.exprgen import ExprGenerator
+from gba_dataflow.engine.model import Fact
 
-RecordFn = Callable[[Mapping[str, Any], dt.date, list[Any], dict[str, Any], dict[str, Any]], Any]
-"""`(root, as_of, facts, recorded, witnesses) -> value`"""
+RecordFn = Callable[
+    [Mapping[str, Any], dt.date, dict[str, Any], dict[str, Fact], Callable[..., Any], dict[str, Any]], Any
+]
+"""`(root, as_of, cache, facts, at, witnesses) -> value`"""
 
-_Binding = tuple[Any, str, str, int]
 MAX_INDENT = 4 * 60
-"""Deepest indentation of a twin's source (each operand of `and`/`or` nests one level)."""
-
-
-def _contains(container: Any, item: Any) -> bool:
-    return bool(item in container)  # the container first: the closure path reads it first
-
-
-def _rquant(
-    facts: list[Any],
-    witnesses: dict[str, _Binding],
-    var: str,
-    want: bool,
-    items: Any,
-    where: str,
-    pointer: str,
-    body: Callable[[Any, int], Any],
-) -> bool:
-    """`any` (want True) / `all` (want False) over a manifest list while recording."""
-    if items is None:
-        raise FallbackError
-    if not items:
-        facts.append((where, pointer, items))
-        return not want
-    start = len(facts)
-    for index, item in enumerate(items):
-        mark = len(facts)
-        value = body(item, index)
-        if value is want:
-            del facts[start:mark]
-            witnesses[var] = (item, where, pointer, index)
-            return bool(want)
-        if value is not (not want):
-            raise FallbackError
-    return not want
-
-
-class _Nowhere(dict[str, _Binding]):
-    """Where the quantifiers of a `let` put their witnesses: nowhere (a rule's messages may name only the
-    variables of its own condition's quantifiers)."""
-
-    def __setitem__(self, key: str, value: _Binding) -> None:
-        pass
-
+"""Deepest indentation of a twin's source (each nested `and`/`or` of the other kind adds a level)."""
+MAX_CHAIN = 100
+"""Most operands of one `and`/`or` in a twin (each is a branch of one `if`/`elif` chain)."""
 
 HELPERS: dict[str, Any] = {
-    "_nowhere": _Nowhere(),
-    "_contains": _contains,
-    "_rquant": _rquant,
     "_dig": dig,
+    "_tn": tuple.__new__,  # _tn(_F, fields): a Fact without the named tuple's Python `__new__`
+    "_F": Fact,
+    "_NP": (None, None),
 }
 
 
@@ -85,207 +55,297 @@ class NeedsClosuresError(Exception):
     """The expression has what only the closure path records (see the module's docstring)."""
 
 
-class _Body:
-    """The statements of one generated function, and its temporary names."""
+class _Scope:
+    """What the code written so far on one code path has recorded: the paths recorded for sure, each
+    with the local that holds its value, and those that may have been (in a branch or a loop)."""
 
-    def __init__(self) -> None:
+    __slots__ = ("definite", "maybe")
+
+    def __init__(self, definite: dict[str, str] | None = None, maybe: set[str] | None = None) -> None:
+        self.definite: dict[str, str] = dict(definite or {})
+        self.maybe: set[str] = set(maybe or ())
+
+    def branch(self) -> _Scope:
+        return _Scope(self.definite, self.maybe)
+
+    def join(self, branches: list[_Scope]) -> None:
+        """After branches: what any of them recorded may have been recorded."""
+        for branch in branches:
+            self.maybe |= branch.maybe | branch.definite.keys()
+
+
+class _TwinWriter:
+    """Writes the twins of one ruleset: statements, with the fast path's code for what is not recorded."""
+
+    def __init__(self, lets: Mapping[str, nodes.Let], constants: list[Any]) -> None:
+        self.lets = lets
+        self.fast = ExprGenerator(lets, constants)
         self.lines: list[str] = []
         self.count = 0
+        self.variables: dict[str, tuple[str, str]] = {}
+        """Quantifier variables in scope: the manifest path and pointer of their list."""
+        self.in_let = False
+        """Whether a `let` is being written: its quantifiers' witnesses are not the rule's."""
+        self.in_body = False
+        """Whether a quantifier's body is being written (through a let too)."""
+        self.sink = "facts"
+        """Where facts go: `facts`, or a scratch dict while only witnesses are wanted."""
+
+    def twin(self, name: str, expr: nodes.Expr, known: bool | None, out: list[str]) -> bool:
+        """Append the twin of `expr` as function `name`, for the value `known` (None: either); False
+        when `expr` is left to the closures."""
+        self.lines, self.count = [], 0
+        try:
+            if known is None:
+                value = self.bool_value(expr, "    ", _Scope())
+            else:
+                self.emit(expr, known, "    ", _Scope())
+                value = repr(known)
+        except NeedsClosuresError:
+            return False
+        out.append(f"def {name}(root, as_of, cache, facts, at, witnesses):")
+        out.extend(self.lines)
+        out.append(f"    return {value}")
+        return True
 
     def temp(self, prefix: str) -> str:
         self.count += 1
         return f"_{prefix}{self.count}"
 
+    def line(self, indent: str, text: str) -> None:
+        self.lines.append(indent + text)
 
-class _RecordingGenerator(ExprGenerator):
-    """Writes twins as statements: `and`/`or` become nested `if`s (no call per operand).
+    @property
+    def bound(self) -> frozenset[str]:
+        return frozenset(self.variables)
 
-    `emit` handles the boolean positions (a rule's condition, a let, an operand of `and`/`or`/`not`, a
-    quantifier's body); anywhere else (`a == (b or c)`) an `and`/`or` would be evaluated out of order,
-    so the rule is left to the closures.
-    """
+    # ---- boolean positions: statements that record the facts that decided a known value ----------
 
-    def __init__(self, lets: Mapping[str, nodes.Let], constants: list[Any]) -> None:
-        super().__init__(lets, constants)
-        self.let_code: dict[str, tuple[list[str], str] | None] = {}
-        """Each `let` read so far: its statements and value, or None when it has no twin."""
-        self.variables: dict[str, tuple[str, str]] = {}
-        """Quantifier variables in scope: the manifest path and pointer of their list."""
-        self.in_let = False
-        """Whether a `let` is being written: its quantifiers' witnesses go `_nowhere`."""
-
-    def function(self, expr: nodes.Expr) -> tuple[list[str], str]:
-        """The statements (indented for a function body) and the value expression of `expr`."""
-        body = _Body()
-        value = self.emit(expr, body, "    ")
-        return body.lines, value
-
-    def append_twin(self, name: str, expr: nodes.Expr, lines: list[str]) -> bool:
-        """Append the twin of `expr` as function `name`; False when `expr` is left to the closures."""
-        try:
-            statements, value = self.function(expr)
-        except NeedsClosuresError:
-            return False
-        lines.append(f"def {name}(root, as_of, facts, recorded, witnesses):")
-        lines.append("    _ap = facts.append")
-        lines.extend(statements)
-        lines.append(f"    return {value}")
-        return True
-
-    def emit(self, expr: nodes.Expr, body: _Body, indent: str) -> str:
-        if isinstance(expr, nodes.BoolOp):
-            return self.emit_bool_op(expr, body, indent)
-        if isinstance(expr, nodes.Not):
-            return self.negation(
-                expr.operand, self.emit(expr.operand, body, indent), frozenset(self.variables)
-            )
-        if isinstance(expr, nodes.Quantifier):
-            return self.emit_quantifier(expr, body, indent)
-        if isinstance(expr, nodes.Path) and len(expr.parts) == 1 and self.is_let(expr.parts[0]):
-            return self.emit_let(self.lets[expr.parts[0]], body, indent)
-        return self.expr(expr, frozenset(self.variables))
-
-    def is_let(self, name: str) -> bool:
-        return name in self.lets and name not in self.variables
-
-    def emit_let(self, let: nodes.Let, body: _Body, indent: str) -> str:
-        """A `let` read where a bool is wanted, inlined: its statements here, once per read (recording a
-        let again costs less than a call and a per-manifest cache of its facts)."""
-        outer, self.variables = self.variables, {}  # a let sees no quantifier variable
-        in_let, self.in_let = self.in_let, True
-        try:
-            return self.emit(let.expr, body, indent)
-        finally:
-            self.variables, self.in_let = outer, in_let
-
-    def emit_bool_op(self, expr: nodes.BoolOp, body: _Body, indent: str) -> str:
-        if len(indent) + 4 * len(expr.operands) > MAX_INDENT:
+    def emit(self, expr: nodes.Expr, known: bool, indent: str, scope: _Scope) -> None:
+        """Record the decisive facts of `expr`, which must have the value `known` (else raise)."""
+        if len(indent) > MAX_INDENT:
             raise NeedsClosuresError  # Python refuses source indented 100 levels deep
-        decisive = expr.op == "or"  # as the closure path: `or` is decided by a True operand
-        result, start, mark, value = body.temp("r"), body.temp("s"), body.temp("m"), body.temp("v")
-        body.lines.append(f"{indent}{start} = len(facts)")
-        for position, operand in enumerate(expr.operands):
-            if position:
-                body.lines.append(f"{indent}{mark} = len(facts)")
-            code = self.emit(operand, body, indent)
-            body.lines.append(f"{indent}{value} = {code}")
-            body.lines.append(f"{indent}if {value} is {decisive}:")
-            if position:  # the facts of the operands before, which did not decide
-                body.lines.append(f"{indent}    del facts[{start}:{mark}]")
-            body.lines.append(f"{indent}    {result} = {decisive}")
-            body.lines.append(f"{indent}elif {value} is not {not decisive}:")
-            body.lines.append(f"{indent}    raise FallbackError")
-            body.lines.append(f"{indent}else:")
-            indent += "    "
-        body.lines.append(f"{indent}{result} = {not decisive}")
-        return result
+        if isinstance(expr, nodes.BoolOp):
+            self.emit_chain(expr, known, indent, scope)
+        elif isinstance(expr, nodes.Not):
+            self.emit(expr.operand, not known, indent, scope)
+        elif isinstance(expr, nodes.Quantifier):
+            self.emit_quantifier(expr, known, indent, scope)
+        elif isinstance(expr, nodes.Path) and len(expr.parts) == 1 and self.is_let(expr.parts[0]):
+            with self.let_context():
+                self.emit(self.lets[expr.parts[0]].expr, known, indent, scope)
+        else:
+            self.line(indent, f"if {self.value(expr, indent, scope)} is not {known}:")
+            self.line(indent, "    raise FallbackError")
 
-    def emit_quantifier(self, expr: nodes.Quantifier, body: _Body, indent: str) -> str:
+    def emit_chain(self, expr: nodes.BoolOp, known: bool, indent: str, scope: _Scope) -> None:
+        if len(expr.operands) > MAX_CHAIN:
+            raise NeedsClosuresError
+        decisive = expr.op == "or"  # as the closure path: `or` is decided by a True operand
+        if known is not decisive:  # every operand held its non-deciding value: all are recorded
+            for operand in expr.operands:
+                self.emit(operand, known, indent, scope)
+            return
+        # the first operand with the deciding value decides: the fast path's code finds it
+        test = self.temp("t")
+        branches: list[_Scope] = []
+        level, chained = indent, False
+        for operand in expr.operands:
+            code = self.fast.boolean(operand, self.bound)
+            self.line(level, f"{'elif' if chained else 'if'} ({test} := {code}) is {decisive}:")
+            branch = scope.branch()
+            branches.append(branch)
+            self.emit(operand, decisive, level + "    ", branch)
+            self.line(level, f"elif {test} is not {not decisive}:")
+            self.line(level, "    raise FallbackError")
+            chained = True
+            if self.sets_witnesses(operand):  # as the closure path, whose quantifiers set them anyway
+                self.line(level, "else:")
+                level += "    "
+                self.witnesses_only(operand, not decisive, level)
+                chained = False
+        if chained:
+            self.line(level, "else:")
+            level += "    "
+        self.line(level, "raise FallbackError")
+        scope.join(branches)
+
+    def sets_witnesses(self, expr: nodes.Expr) -> bool:
+        """Whether evaluating `expr` sets witnesses of the rule's quantifiers (a let's go nowhere)."""
+        return not self.in_let and any(isinstance(node, nodes.Quantifier) for node in expr.walk())
+
+    def witnesses_only(self, expr: nodes.Expr, known: bool, indent: str) -> None:
+        """Evaluate an operand that did not decide for the witnesses it sets; its facts go to scratch."""
+        scratch = self.temp("x")
+        self.line(indent, f"{scratch} = {{}}")
+        sink, self.sink = self.sink, scratch
+        try:
+            self.emit(expr, known, indent, _Scope())
+        finally:
+            self.sink = sink
+
+    def emit_quantifier(self, expr: nodes.Quantifier, known: bool, indent: str, scope: _Scope) -> None:
         collection = expr.collection
         if (
-            self.variables
+            self.in_body
             or not isinstance(collection, nodes.Path)
             or collection.parts[0] in self.lets
             or collection.parts[0] == "as_of"
         ):
             raise NeedsClosuresError  # nested, or over a list that is not read from the manifest
         where, pointer = collection.dotted, "/" + "/".join(collection.parts)
-        function = body.temp("q")
-        body.lines.append(f"{indent}def {function}(v_{expr.var}, i_{expr.var}):")
-        self.variables[expr.var] = (where, pointer)
+        var, want = expr.var, expr.kind == "any"  # `any` is decided by a True element, `all` by a False
+        items = self.temp("i")
+        self.line(indent, f"{items} = _dig(root, {tuple(collection.parts)!r})")
+        self.line(indent, f"if {items} is None:")
+        self.line(indent, "    raise FallbackError")
+        body = scope.branch()
+        self.variables[var] = (where, pointer)
+        self.in_body = True
         try:
-            value = self.emit(expr.body, body, indent + "    ")
+            if known is want:  # the first element that decides: the fast path's code finds it
+                inner = indent + "    "
+                test = self.fast.boolean(expr.body, self.bound)
+                self.line(indent, f"for i_{var}, v_{var} in enumerate({items}):")
+                self.line(inner, f"if ({test}) is {want}:")
+                self.emit(expr.body, want, inner + "    ", body)
+                if not self.in_let:
+                    self.line(inner, f"    witnesses[{var!r}] = (v_{var}, {where!r}, {pointer!r}, i_{var})")
+                self.line(inner, "    break")
+                self.line(indent, "else:")
+                self.line(indent, "    raise FallbackError")
+            else:  # no element decides: every element's facts, or the empty list's
+                self.line(indent, f"if not {items}:")
+                self.record(where, pointer, items, indent + "    ", _Scope(maybe={where}))
+                self.line(indent, f"for i_{var}, v_{var} in enumerate({items}):")
+                self.emit(expr.body, not want, indent + "    ", body)
         finally:
-            del self.variables[expr.var]
-        body.lines.append(f"{indent}    return {value}")
-        items = f"_dig(root, {tuple(collection.parts)!r})"
-        want = expr.kind == "any"
-        witnesses = "_nowhere" if self.in_let else "witnesses"
-        return (
-            f"_rquant(facts, {witnesses}, {expr.var!r}, {want}, {items}, {where!r}, {pointer!r}, {function})"
-        )
+            del self.variables[var]
+            self.in_body = False
+        scope.join([body])
+        scope.maybe.add(where)
 
-    def bool_op(self, expr: nodes.BoolOp, bound: frozenset[str]) -> str:
-        raise NeedsClosuresError  # inside an expression: see the class docstring
+    # ---- value positions: reads as statements, in the closure path's order ------------------------
 
-    def quantifier(self, expr: nodes.Quantifier | nodes.Count, bound: frozenset[str]) -> str:
-        raise NeedsClosuresError  # `count(...)`, or a quantifier inside an expression
+    def value(self, expr: nodes.Expr, indent: str, scope: _Scope) -> str:
+        """The code of the value of `expr`, after statements that read and record what it reads."""
+        if isinstance(expr, nodes.Path):
+            return self.read(expr, indent, scope)
+        if isinstance(expr, nodes.Literal | nodes.Duration):
+            return self.fast.expr(expr, frozenset())
+        if isinstance(expr, nodes.SetLiteral):
+            if all(isinstance(item, nodes.Literal) for item in expr.items):
+                return self.fast.expr(expr, frozenset())
+            items = [self.value(item, indent, scope) for item in expr.items]
+            return "frozenset((" + "".join(item + ", " for item in items) + "))"
+        if isinstance(expr, nodes.BoolOp | nodes.Quantifier):
+            return self.bool_value(expr, indent, scope)
+        if isinstance(expr, nodes.Not):
+            return self.fast.negation(expr.operand, self.value(expr.operand, indent, scope), self.bound)
+        if isinstance(expr, nodes.Compare):
+            left = self.value(expr.left, indent, scope)
+            return self.fast.comparison(expr, left, self.value(expr.right, indent, scope))
+        if isinstance(expr, nodes.Arith):
+            left = self.value(expr.left, indent, scope)
+            return f"({left} {expr.op} {self.value(expr.right, indent, scope)})"
+        if isinstance(expr, nodes.Call):
+            return self.fast.call(expr, [self.value(arg, indent, scope) for arg in expr.args])
+        raise NeedsClosuresError  # `count(...)`
 
-    def path(self, expr: nodes.Path, bound: frozenset[str]) -> str:
+    def bool_value(self, expr: nodes.Expr, indent: str, scope: _Scope) -> str:
+        """A condition whose value is not known in advance: the fast path's code decides which branch
+        records it."""
+        value = self.temp("b")
+        self.line(indent, f"{value} = {self.fast.boolean(expr, self.bound)}")
+        branches = [scope.branch(), scope.branch()]
+        for known, branch in zip((True, False), branches, strict=True):
+            self.line(indent, f"{'if' if known else 'elif'} {value} is {known}:")
+            self.emit(expr, known, indent + "    ", branch)
+        self.line(indent, "else:")
+        self.line(indent, "    raise FallbackError")
+        scope.join(branches)
+        return value
+
+    def read(self, expr: nodes.Path, indent: str, scope: _Scope) -> str:
         head, *rest = expr.parts
+        keys = "".join(f"[{key!r}]" for key in rest)
         if head in self.variables:
             where, pointer = self.variables[head]
-            keys = "".join(f"[{key!r}]" for key in rest)
+            value = self.temp("v")
+            self.line(indent, f"{value} = v_{head}{keys}")
             suffix = "".join("." + key for key in rest)
             pointer_suffix = "".join("/" + key for key in rest)
-            dotted = f"f'{where}[{{i_{head}}}]{suffix}'"
-            slashed = f"f'{pointer}/{{i_{head}}}{pointer_suffix}'"
-            return f"(_ap(({dotted}, {slashed}, _v := v_{head}{keys})) or _v)"
+            dotted = self.temp("d")
+            self.line(indent, f"{dotted} = f'{where}[{{i_{head}}}]{suffix}'")
+            slashed = self.temp("p")
+            self.line(indent, f"if {dotted} not in {self.sink}:")
+            self.line(indent, f"    {slashed} = f'{pointer}/{{i_{head}}}{pointer_suffix}'")
+            fact = f"_tn(_F, ({dotted}, {slashed}, {value}) + at({slashed}, _NP))"
+            self.line(indent, f"    {self.sink}[{dotted}] = {fact}")
+            return value
         if head in self.lets:
             let = self.lets[head].expr
-            if not rest and not any(isinstance(node, nodes.Path) for node in let.walk()):
-                return self.expr(let, frozenset())  # a constant (a set of cities): nothing to record
-            if self.let_function(head) is None:
-                raise NeedsClosuresError
-            keys = "".join(f"[{key!r}]" for key in rest)
-            return f"_rlet_{head}(root, as_of, facts, recorded, witnesses){keys}"
+            if not any(isinstance(node, nodes.Path) for node in let.walk()):
+                return self.fast.expr(let, frozenset()) + keys  # a constant (a set of cities)
+            with self.let_context():
+                return self.value(let, indent, scope) + keys
         if head == "as_of" and not rest:
-            return "(_ap(('as_of', '', as_of)) or as_of)"
-        pointer = "/" + "/".join(expr.parts)
-        keys = "".join(f"[{key!r}]" for key in expr.parts)
-        return f"(_ap(({expr.dotted!r}, {pointer!r}, _v := root{keys})) or _v)"
+            self.record("as_of", "", "as_of", indent, scope)
+            return "as_of"
+        dotted = expr.dotted
+        if dotted in scope.definite:
+            return scope.definite[dotted]
+        value = self.temp("v")
+        self.line(indent, f"{value} = root[{head!r}]{keys}")
+        self.record(dotted, "/" + "/".join(expr.parts), value, indent, scope)
+        return value
 
-    def contains(self, left: str, right: str) -> str:
-        return f"_contains({left}, {right})"
+    def record(self, dotted: str, pointer: str, value: str, indent: str, scope: _Scope) -> None:
+        """Record the fact of a path read from the manifest, unless this code path already has."""
+        if dotted in scope.definite:
+            return
+        if pointer:
+            fact = f"_tn(_F, ({dotted!r}, {pointer!r}, {value}) + at({pointer!r}, _NP))"
+        else:
+            fact = f"_tn(_F, ({dotted!r}, '', {value}, None, None))"
+        if self.in_body or dotted in scope.maybe:
+            self.line(indent, f"if {dotted!r} not in {self.sink}:")
+            self.line(indent, f"    {self.sink}[{dotted!r}] = {fact}")
+        else:
+            self.line(indent, f"{self.sink}[{dotted!r}] = {fact}")
+        scope.definite[dotted] = value
 
-    def let_function(self, name: str) -> tuple[list[str], str] | None:
-        if name not in self.let_code:
-            self.let_code[name] = None  # (the checker rejects cycles between lets)
-            outer, self.variables = self.variables, {}
-            in_let, self.in_let = self.in_let, True
-            try:
-                self.let_code[name] = self.function(self.lets[name].expr)
-            except NeedsClosuresError:
-                pass
-            finally:
-                self.variables, self.in_let = outer, in_let
-        return self.let_code[name]
+    # ---- lets ----------------------------------------------------------------------------------------
+
+    def is_let(self, name: str) -> bool:
+        return name in self.lets and name not in self.variables
+
+    @contextmanager
+    def let_context(self) -> Iterator[None]:
+        """A let's expression sees no quantifier variable, and its quantifiers set no witness."""
+        variables, self.variables = self.variables, {}
+        in_let, self.in_let = self.in_let, True
+        try:
+            yield
+        finally:
+            self.variables, self.in_let = variables, in_let
 
 
 def recording_lines(
     ruleset: nodes.Ruleset, constants: list[Any], lines: list[str]
 ) -> tuple[tuple[bool, ...], tuple[tuple[bool, ...], ...]]:
-    """Append the twins to a generated module: `record_<i>`, `record_<i>_<j>` for the parts of an `and`
-    condition, `_rlet_<name>` for the lets they read. Return which rules, and which parts, have one."""
-    gen = _RecordingGenerator({let.name: let for let in ruleset.lets}, constants)
+    """Append the twins to a generated module: `record_<i>` for each rule, `record_<i>_<j>` for each part
+    of its condition (its top-level `and` operands, or the whole condition). Return which have one."""
+    writer = _TwinWriter({let.name: let for let in ruleset.lets}, constants)
     recorders = tuple(
-        gen.append_twin(f"record_{index}", rule.condition, lines) for index, rule in enumerate(ruleset.rules)
+        writer.twin(f"record_{index}", rule.condition, True, lines)
+        for index, rule in enumerate(ruleset.rules)
     )
-    parts: list[tuple[bool, ...]] = []
-    for index, rule in enumerate(ruleset.rules):
-        operands = nodes.conjuncts(rule.condition)
-        if len(operands) == 1:
-            parts.append(())  # the rule's own twin records its one part
-            continue
-        parts.append(
-            tuple(
-                gen.append_twin(f"record_{index}_{part}", operand, lines)
-                for part, operand in enumerate(operands)
-            )
+    parts = tuple(
+        tuple(
+            writer.twin(f"record_{index}_{part}", operand, None, lines)
+            for part, operand in enumerate(nodes.conjuncts(rule.condition))
         )
-    for name, function in gen.let_code.items():
-        if function is None:
-            continue
-        statements, value = function
-        lines.append(f"def _rlet_{name}(root, as_of, facts, recorded, witnesses):")
-        lines.append(f"    hit = recorded.get({name!r})")
-        lines.append("    if hit is not None:")
-        lines.append("        facts.extend(hit[1])")
-        lines.append("        return hit[0]")
-        lines.append("    mark = len(facts)")
-        lines.append("    _ap = facts.append")
-        lines.extend(statements)
-        lines.append(f"    value = {value}")
-        lines.append(f"    recorded[{name!r}] = (value, tuple(facts[mark:]))")
-        lines.append("    return value")
-    return recorders, tuple(parts)
+        for index, rule in enumerate(ruleset.rules)
+    )
+    return recorders, parts

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -17,12 +18,20 @@ from hypothesis import strategies as st
 
 from gba_dataflow.core.errors import EvalError
 from gba_dataflow.engine.compiler import EvalContext
-from gba_dataflow.engine.evaluate import decide, evaluate_manifest, resolve_as_of, with_transfer_date
+from gba_dataflow.engine.evaluate import (
+    decide,
+    evaluate_manifest,
+    facts_from,
+    resolve_as_of,
+    with_transfer_date,
+)
+from gba_dataflow.engine.model import Fact
 from gba_dataflow.engine.rulebook import Rulebook, load_rulebook
 from gba_dataflow.manifests import load_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples" / "manifests").glob("*.yaml"))
+EMPTY: Mapping[str, tuple[int, int]] = MappingProxyType({})
 
 
 @cache
@@ -150,43 +159,59 @@ def test_fast_and_closure_paths_agree_on_mutated_manifests(mutation: dict[str, A
 # ---- the recording twins: the same facts as the closures, in the same order ------------------------
 
 
-def both_recordings(book: Rulebook, data: dict[str, Any], day: dt.date) -> list[tuple[str, Any, Any]]:
-    """(rule id, (value, facts, witnesses) from the twin or "fallback", the same from the closure)."""
+def both_recordings(
+    book: Rulebook, data: dict[str, Any], day: dt.date, positions: Mapping[str, tuple[int, int]] = EMPTY
+) -> list[tuple[str, Any, Any]]:
+    """(rule id, (value, facts, witnesses) from the twin or "fallback", the same from the closure).
+
+    A rule's twin is written for a rule that held: it runs only where the closure says so (elsewhere it
+    must fall back). A part's twin runs on every part."""
     out = []
     for ruleset in book.rulesets:
         closure_ctx = EvalContext(with_transfer_date(data, day), day)
-        twin_lets: dict[str, Any] = {}
-        conditions = [(rule.id, rule.record, rule.condition) for rule in ruleset.rules]
+        cache: dict[str, Any] = {}
+        conditions = [(rule.id, rule.record, rule.condition, True) for rule in ruleset.rules]
         conditions += [
-            (f"{rule.id} part {index}: {part.text}", part.record, part.fn)
+            (f"{rule.id} part {index}: {part.text}", part.record, part.fn, False)
             for rule in ruleset.rules
             for index, part in enumerate(rule.conjuncts)
         ]
-        for name, record, condition in conditions:
+        for name, record, condition, held_only in conditions:
             if record is None:  # recorded by the closures only
                 continue
-            facts: list[Any] = []
-            witnesses: dict[str, Any] = {}
-            try:
-                twin: Any = (record(closure_ctx.root, day, facts, twin_lets, witnesses), facts, witnesses)
-            except Exception:
-                twin = "fallback"
             closure_ctx.facts = []
             closure_ctx.witnesses = {}
             try:
                 value = condition(closure_ctx)
             except EvalError as error:
                 value = f"error {error.code}"
-            out.append((name, twin, (value, closure_ctx.facts, closure_ctx.witnesses)))
+            closure = (value, facts_from(closure_ctx.facts, positions), closure_ctx.witnesses)
             closure_ctx.facts = None
+            facts: dict[str, Any] = {}
+            witnesses: dict[str, Any] = {}
+            try:
+                twin: Any = (
+                    record(closure_ctx.root, day, cache, facts, positions.get, witnesses),
+                    tuple(facts.values()),
+                    witnesses,
+                )
+            except Exception:
+                twin = "fallback"
+            if held_only and value is not True:
+                assert twin == "fallback", f"{name}: the twin of a rule that did not hold completed"
+                continue
+            out.append((name, twin, closure))
     return out
 
 
-def assert_same_recordings(book: Rulebook, data: dict[str, Any], day: dt.date) -> None:
-    for name, twin, closure in both_recordings(book, data, day):
+def assert_same_recordings(
+    book: Rulebook, data: dict[str, Any], day: dt.date, positions: Mapping[str, tuple[int, int]] = EMPTY
+) -> None:
+    for name, twin, closure in both_recordings(book, data, day, positions):
         if twin == "fallback":
             continue  # the closure path records these
         assert twin[0] is closure[0] and twin[1:] == closure[1:], f"{name}: {twin!r} != {closure!r}"
+        assert all(type(fact) is Fact for fact in twin[1]), name
 
 
 def test_every_shipped_rule_has_a_twin(shipped: Rulebook) -> None:
@@ -211,9 +236,9 @@ def test_every_part_of_a_shipped_condition_has_generated_code(shipped: Rulebook)
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_recording_twins_record_what_the_closures_record(shipped: Rulebook, path: Path) -> None:
-    data = load_manifest(path).data
-    for day in (dt.date(2023, 1, 1), dt.date(2024, 3, 22), resolve_as_of(data, None)):
-        assert_same_recordings(shipped, data, day)
+    loaded = load_manifest(path)
+    for day in (dt.date(2023, 1, 1), dt.date(2024, 3, 22), resolve_as_of(loaded.data, None)):
+        assert_same_recordings(shipped, loaded.data, day, loaded.positions)
 
 
 @settings(max_examples=100, deadline=None)
@@ -317,3 +342,77 @@ def test_a_rules_message_names_its_own_witness_not_a_lets() -> None:
         "dataset.fields[0].name",
         "dataset.fields[1].category",
     ]
+
+
+# ---- the twins on the shapes the shipped rules lack -------------------------------------------------
+
+SHAPES = """ruleset shapes
+let big = dataset.subjects > 5
+let any_personal = any f in dataset.fields: f.category == "personal"
+let total = dataset.subjects + dataset.sensitive_subjects
+rule scratch_and
+  deny when (any f in dataset.fields: f.name == "x") and dataset.core_data
+  because "field {f.name}"
+  cite "c"
+rule scratch_or
+  allow when (all f in dataset.fields: f.category == "personal") or dataset.important_data
+  because "field {f.name}"
+  cite "c"
+rule bool_in_value
+  allow when dataset.core_data == (big or dataset.important_data)
+  because "b"
+  cite "c"
+rule mixed
+  deny when total >= 10 and not any_personal or has(dataset.fields) and big
+  because "m"
+  cite "c"
+rule static_in_body
+  warn when any f in dataset.fields: f.category == "personal" and dataset.subjects > 3 and big
+  because "w {f.name}"
+  cite "c"
+rule negated
+  allow when not (big and dataset.sensitive_subjects == 0) and (total < 4 or dataset.subjects == total)
+  because "n"
+  cite "c"
+"""
+
+FIELDS = st.lists(
+    st.fixed_dictionaries(
+        {"name": st.sampled_from(["x", "y"]), "category": st.sampled_from(["personal", "sensitive_personal"])}
+    ),
+    max_size=3,
+)
+
+
+@cache
+def shapes_rulebook() -> Rulebook:
+    return rulebook(SHAPES)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    fields=FIELDS,
+    subjects=st.integers(0, 12),
+    sensitive=st.integers(0, 3),
+    core=st.booleans(),
+    important=st.booleans(),
+)
+def test_twins_record_what_the_closures_record_on_every_shape(
+    fields: list[dict[str, str]], subjects: int, sensitive: int, core: bool, important: bool
+) -> None:
+    """Chains decided either way, quantifiers (their witnesses too), lets inlined, `and`/`or` as values."""
+    book = shapes_rulebook()
+    assert all(rule.record is not None for rule in book.rulesets[0].rules)
+    item = manifest(
+        dataset__fields=fields,
+        dataset__subjects=subjects,
+        dataset__sensitive_subjects=sensitive,
+        dataset__core_data=core,
+        dataset__important_data=important,
+    )
+    positions = {"/dataset/subjects": (3, 5), "/dataset/fields/0/name": (7, 9)}
+    recordings = both_recordings(book, item.data, dt.date(2026, 1, 5), positions)
+    assert recordings
+    for name, twin, closure in recordings:
+        assert twin != "fallback", name  # every shape here has a twin that completes
+        assert twin[0] is closure[0] and twin[1:] == closure[1:], f"{name}: {twin!r} != {closure!r}"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import marshal
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +29,11 @@ from gba_dataflow.engine.recording import RecordFn, recording_lines
 __all__ = ["AllowParts", "FastFn", "FastPath", "GeneratedCode", "RecordFn", "RunAll", "generate_code", "link"]
 
 
-RunAll = Callable[[Mapping[str, Any], dt.date, dict[str, Any]], tuple[list[int], list[int]]]
+RunAll = Callable[
+    [Mapping[str, Any], dt.date, dict[str, Any]], tuple[list[Any], list[Any], list[Any], list[int]]
+]
+_HELD = {"deny": "denies", "allow": "allows", "warn": "warns"}
+"""The list of `run_all` that a rule that holds goes to, by its effect."""
 AllowParts = Callable[
     [Mapping[str, Any], dt.date, dict[str, Any]], list[tuple[int, tuple[bool | None, ...], int, int]]
 ]
@@ -64,13 +68,19 @@ class FastPath:
     """Each rule's recording twin, or None where only the closure path records (quantifiers)."""
     conjunct_recorders: list[tuple[RecordFn | None, ...]]
     """Each rule's recording twin per part of its condition, or None where only the closure path records."""
+    namespace: dict[str, Any]
+
+    def bind(self, rules: Sequence[Any]) -> None:
+        """Give the generated code the objects that stand for the rules (`_r<i>`), which `run_all` returns."""
+        self.namespace.update({f"_r{index}": rule for index, rule in enumerate(rules)})
 
 
 def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
     """Write and compile the fast-path module of a ruleset.
 
     It defines `applies`, `rule_<i>` for each rule's condition, `run_all(root, as_of, cache)` (every rule
-    active on `as_of` in one call: the indexes of rules that held, and of those it could not decide), and
+    active on `as_of` in one call: the rules that held, as objects `_r<i>` that `FastPath.bind` gives it,
+    in three lists by effect (deny, allow, warn), and the indexes of the rules it could not decide), and
     `record_<i>` for each rule that can record the facts of its holding here. `allow_parts` evaluates
     each part of the condition of every allow rule in one call, and the parts get their recording twins,
     `record_<i>_<j>`: they rank the allow rules nearest to holding, and record what failed, when a
@@ -86,12 +96,14 @@ def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
         lines.append("    return value")
     if ruleset.applies is not None:
         lines.append(f"def applies(root, as_of, cache):\n    return {gen.expr(ruleset.applies, frozenset())}")
-    conditions = [gen.expr(rule.condition, frozenset()) for rule in ruleset.rules]
-    for index, code in enumerate(conditions):
-        lines.append(f"def rule_{index}(root, as_of, cache):\n    return {code}")
+    for index, rule in enumerate(ruleset.rules):
+        lines.append(f"def rule_{index}(root, as_of, cache):")
+        lines.append(f"    return {gen.expr(rule.condition, frozenset())}")
+    many = ExprGenerator(lets, constants, let_locals=True)  # for the functions of many conditions
+    conditions = [many.expr(rule.condition, frozenset()) for rule in ruleset.rules]
     lines.append("def run_all(root, as_of, cache):")
-    lines.append("    held = []")
-    lines.append("    undecided = []")
+    lines.append("    denies, allows, warns, undecided = [], [], [], []")
+    lines.append(f"    {many.let_locals_line()}")
     for index, (rule, code) in enumerate(zip(ruleset.rules, conditions, strict=True)):
         indent = "    "
         window = _window(rule, gen)
@@ -104,11 +116,11 @@ def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
         lines.append(f"{indent}    undecided.append({index})")
         lines.append(f"{indent}else:")
         lines.append(f"{indent}    if value is True:")
-        lines.append(f"{indent}        held.append({index})")
+        lines.append(f"{indent}        {_HELD[rule.effect]}.append(_r{index})")
         lines.append(f"{indent}    elif value is not False:")
         lines.append(f"{indent}        undecided.append({index})")
-    lines.append("    return held, undecided")
-    lines.extend(_allow_parts_lines(ruleset, conditions, gen))
+    lines.append("    return denies, allows, warns, undecided")
+    lines.extend(_allow_parts_lines(ruleset, conditions, many))
     recorders, conjunct_recorders = recording_lines(ruleset, constants, lines)
     compiled = compile("\n".join(lines) + "\n", f"<gba-dataflow fast path: {ruleset.name}>", "exec")
     return GeneratedCode(
@@ -125,7 +137,7 @@ def _allow_parts_lines(ruleset: nodes.Ruleset, conditions: list[str], gen: ExprG
     """`allow_parts(root, as_of, cache)`: for each allow rule active on `as_of`, `(index, values, failing,
     unknown)`: the value of each part of its condition (True, False, or None where the closure path must
     tell), how many are False, and how many None."""
-    lines = ["def allow_parts(root, as_of, cache):", "    out = []"]
+    lines = ["def allow_parts(root, as_of, cache):", "    out = []", f"    {gen.let_locals_line()}"]
     for index, rule in enumerate(ruleset.rules):
         if rule.effect != "allow":
             continue
@@ -186,4 +198,5 @@ def link(generated: GeneratedCode) -> FastPath:
         allow_parts=namespace["allow_parts"],
         recorders=recorders,
         conjunct_recorders=part_recorders,
+        namespace=namespace,
     )

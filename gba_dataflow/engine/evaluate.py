@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NamedTuple, Protocol, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple, Protocol
 
 from gba_dataflow.core.errors import Diagnostic, EvalError
 from gba_dataflow.core.source import Span
@@ -30,22 +29,9 @@ _NO_RULESET_REMEDY = Remedy(
     NO_RULESET, "remedy", "check the origin and destination regions, or add a ruleset that covers this route"
 )
 
-_T = TypeVar("_T", bound=tuple[Any, ...])
-
-
-def _builder(cls: type[_T]) -> Callable[[tuple[Any, ...]], _T]:
-    """A constructor of named tuple `cls` from a tuple of all its fields in order: `tuple.__new__` in C,
-    where calling `cls(...)` runs the named tuple's `__new__`, a Python function (twice the cost)."""
-    return functools.partial(tuple.__new__, cls)
-
-
-_new_fact = _builder(Fact)
-_new_reason = _builder(Reason)
-_new_result = _builder(ManifestResult)
-_new_route = _builder(Route)
-_new_warning = _builder(Warning)
-_new_remedy = _builder(Remedy)
-_new_failed = _builder(FailedCondition)
+_tn = tuple.__new__
+"""`_tn(cls, fields)`: a named tuple from a tuple of all its fields in order, by `tuple.__new__` in C;
+calling `cls(...)` runs the named tuple's `__new__`, a Python function, for twice the cost."""
 
 
 class ManifestInput(Protocol):
@@ -63,23 +49,14 @@ class ManifestInput(Protocol):
     def warnings(self) -> tuple[Diagnostic, ...]: ...
 
 
-class _RulesetRun:
+class _RulesetRun(NamedTuple):
     """The outcome of one applicable ruleset for one manifest: the rules that held, by effect."""
 
-    __slots__ = ("allows", "decision", "denies", "ruleset", "warns")
-
-    def __init__(
-        self,
-        ruleset: CompiledRuleset,
-        denies: list[CompiledRule],
-        allows: list[CompiledRule],
-        warns: list[CompiledRule],
-    ) -> None:
-        self.ruleset = ruleset
-        self.denies = denies
-        self.allows = allows
-        self.warns = warns
-        self.decision = Verdict.ALLOW if allows and not denies else Verdict.DENY
+    ruleset: CompiledRuleset
+    denies: list[CompiledRule]
+    allows: list[CompiledRule]
+    warns: list[CompiledRule]
+    decision: Verdict
 
 
 def resolve_as_of(data: Mapping[str, Any], as_of: dt.date | None) -> dt.date:
@@ -93,14 +70,14 @@ def resolve_as_of(data: Mapping[str, Any], as_of: dt.date | None) -> dt.date:
 def route_of(data: Mapping[str, Any]) -> Route:
     try:  # a loaded manifest has every one of these
         origin, destination = data["transfer"]["origin"], data["transfer"]["destination"]
-        return _new_route((origin["region"], destination["region"], origin["city"], destination["city"]))
+        return _tn(Route, (origin["region"], destination["region"], origin["city"], destination["city"]))
     except (KeyError, TypeError):
         pass
     transfer = data.get("transfer") or {}
     origin = transfer.get("origin") or {}
     destination = transfer.get("destination") or {}
-    return _new_route(
-        (origin.get("region"), destination.get("region"), origin.get("city"), destination.get("city"))
+    return _tn(
+        Route, (origin.get("region"), destination.get("region"), origin.get("city"), destination.get("city"))
     )
 
 
@@ -112,31 +89,16 @@ class Decision(NamedTuple):
     errors: tuple[Diagnostic, ...] = ()
 
 
-class _Evaluation:
+class _Evaluation(NamedTuple):
     """Which rulesets applied and which of their rules held, for one manifest."""
 
-    __slots__ = ("cache", "ctx", "errors", "outcomes", "runs", "verdict")
-
-    def __init__(
-        self,
-        ctx: EvalContext,
-        runs: list[_RulesetRun],
-        outcomes: list[RulesetOutcome],
-        errors: list[Diagnostic],
-        cache: dict[str, Any],
-    ) -> None:
-        self.ctx = ctx
-        self.runs = runs
-        self.outcomes = outcomes
-        self.errors = errors
-        self.cache = cache
-        """The generated code's values of `let`s for this manifest."""
-        self.verdict = Verdict.ALLOW
-        if not runs:
-            self.verdict = Verdict.DENY
-        for run in runs:
-            if run.decision is Verdict.DENY:
-                self.verdict = Verdict.DENY
+    ctx: EvalContext
+    runs: list[_RulesetRun]
+    outcomes: list[RulesetOutcome]
+    errors: list[Diagnostic]
+    cache: dict[str, Any]
+    """The generated code's values of `let`s for this manifest."""
+    verdict: Verdict
 
 
 def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -> _Evaluation:
@@ -147,6 +109,7 @@ def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -
     errors: list[Diagnostic] = []
     runs: list[_RulesetRun] = []
     outcomes: list[RulesetOutcome] = []
+    verdict = Verdict.ALLOW
     for ruleset in rulebook.rulesets:
         applies = ruleset.fast_applies
         if applies is not None:  # it has `applies when`: the generated function, else the closure
@@ -157,10 +120,21 @@ def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -
             if value is not True and (value is False or not _applies_by_closure(ruleset, ctx, errors)):
                 outcomes.append(ruleset.outcomes[None])
                 continue
-        run = _run_ruleset(ruleset, ctx, cache, errors)
-        runs.append(run)
-        outcomes.append(ruleset.outcomes[run.decision])
-    return _Evaluation(ctx, runs, outcomes, errors, cache)
+        try:
+            denies, allows, warns, undecided = ruleset.run_all(root, day, cache)
+        except Exception:
+            denies, allows, warns = [], [], []
+            undecided = [i for i, rule in enumerate(ruleset.rules) if rule.node.active_on(day)]
+        if undecided:
+            denies, allows, warns = _with_closures(ruleset, ctx, denies + allows + warns, undecided, errors)
+        decision = Verdict.ALLOW if allows and not denies else Verdict.DENY
+        if decision is Verdict.DENY:
+            verdict = decision
+        runs.append(_tn(_RulesetRun, (ruleset, denies, allows, warns, decision)))
+        outcomes.append(ruleset.outcomes[decision])
+    if not runs:
+        verdict = Verdict.DENY
+    return _tn(_Evaluation, (ctx, runs, outcomes, errors, cache, verdict))
 
 
 def decide(rulebook: Rulebook, manifest: ManifestInput, *, as_of: dt.date | None = None) -> Decision:
@@ -214,7 +188,8 @@ def evaluate_manifest(
     for run in runs:
         if run.warns:
             warnings.extend(map(explainer.warning, run.warns))
-    return _new_result(
+    return _tn(
+        ManifestResult,
         (
             manifest.path,
             data.get("id"),
@@ -229,7 +204,7 @@ def evaluate_manifest(
             tuple(evaluation.errors),
             data.get("title") or None,
             manifest.digest,
-        )
+        ),
     )
 
 
@@ -274,24 +249,23 @@ def _applies_by_closure(ruleset: CompiledRuleset, ctx: EvalContext, errors: list
         return True  # fail closed: an applicable ruleset can only add reasons to deny
 
 
-def _run_ruleset(
-    ruleset: CompiledRuleset, ctx: EvalContext, cache: dict[str, Any], errors: list[Diagnostic]
-) -> _RulesetRun:
+def _with_closures(
+    ruleset: CompiledRuleset,
+    ctx: EvalContext,
+    decided: list[CompiledRule],
+    undecided: list[int],
+    errors: list[Diagnostic],
+) -> tuple[list[CompiledRule], list[CompiledRule], list[CompiledRule]]:
+    """The rules that held, by effect in rule order: those the generated code found, and of those it
+    could not decide (`undecided`, by index), the ones whose closures hold."""
     rules = ruleset.rules
-    try:
-        held, undecided = ruleset.run_all(ctx.root, ctx.as_of, cache)
-    except Exception:
-        held, undecided = [], [i for i, rule in enumerate(rules) if rule.node.active_on(ctx.as_of)]
-    if undecided:
-        held = sorted(held + [i for i in undecided if _closure_holds(rules[i], ctx, errors)])
-    denies: list[CompiledRule] = []
-    allows: list[CompiledRule] = []
-    warns: list[CompiledRule] = []
-    lists = (denies, allows, warns)
+    held = [index for index, rule in enumerate(rules) if any(rule is found for found in decided)]
+    held = sorted(held + [index for index in undecided if _closure_holds(rules[index], ctx, errors)])
+    lists: tuple[list[CompiledRule], list[CompiledRule], list[CompiledRule]] = ([], [], [])
     effects = ruleset.effect_indexes
     for index in held:
         lists[effects[index]].append(rules[index])
-    return _RulesetRun(ruleset, denies, allows, warns)
+    return lists
 
 
 def _closure_holds(rule: CompiledRule, ctx: EvalContext, errors: list[Diagnostic]) -> bool:
@@ -331,7 +305,7 @@ def facts_from(raw: Sequence[RawFact], positions: Mapping[str, tuple[int, int]])
     for path, pointer, value in raw:
         if path not in seen:
             line, column = where(pointer, _NO_POSITION) if pointer else _NO_POSITION
-            seen[path] = _new_fact((path, pointer, value, line, column))
+            seen[path] = _tn(Fact, (path, pointer, value, line, column))
     return tuple(seen.values())
 
 
@@ -403,12 +377,13 @@ class _Explainer:
         facts = self.rule_facts(rule)
         because = rule.because
         message = because.render(self.ctx, self.lang) if because is not None else rule.id
-        return _new_reason((rule.id, rule.effect, message, rule.cites, facts, rule.source, rule.line))
+        return _tn(Reason, (rule.id, rule.effect, message, rule.cites, facts, rule.source, rule.line))
 
     def warning(self, rule: CompiledRule) -> Warning:
         reason = self.reason(rule)
-        return _new_warning(
-            (reason.message, rule.id, None, reason.citations, reason.facts, rule.source, None, None, None)
+        return _tn(
+            Warning,
+            (reason.message, rule.id, None, reason.citations, reason.facts, rule.source, None, None, None),
         )
 
     def obligations(self, runs: Sequence[_RulesetRun]) -> list[Obligation]:
@@ -430,7 +405,8 @@ class _Explainer:
             message = ruleset.default_because.render(self.ctx, self.lang)
         else:
             message = f"no rule of {ruleset.id} permits this transfer"
-        return _new_reason(
+        return _tn(
+            Reason,
             (
                 ruleset.default_id,
                 "deny",
@@ -439,7 +415,7 @@ class _Explainer:
                 (),
                 ruleset.source,
                 ruleset.line,
-            )
+            ),
         )
 
     def remedies(self, run: _RulesetRun) -> list[Remedy]:
@@ -512,7 +488,7 @@ class _Explainer:
                     missing.append(failed)
             ctx.witnesses = witnesses
             because = rule.because.render(ctx, self.lang) if rule.because else rule.id
-            out.append(_new_remedy((rule.id, "closest_allow", because, tuple(missing))))
+            out.append(_tn(Remedy, (rule.id, "closest_allow", because, tuple(missing))))
         return out
 
     def holds(self, part: Conjunct) -> bool:
@@ -526,7 +502,7 @@ class _Explainer:
         facts, holds = self.facts_of(part)
         if holds:
             return None
-        return _new_failed((part.text, _suggest(part, facts), facts))
+        return _tn(FailedCondition, (part.text, _suggest(part, facts), facts))
 
 
 def _suggest(part: Conjunct, facts: tuple[Fact, ...]) -> str:

@@ -97,6 +97,7 @@ def _len(value: Any) -> int:
 
 
 HELPERS: dict[str, Any] = {
+    "_U": object(),  # a let's local before it is read (a let's value may be None)
     "_b": _b,
     "_not": _not,
     "_any": _any,
@@ -118,9 +119,23 @@ class ExprGenerator:
     Literals other than None, booleans and integers go through `constants` (the module's `_k` table).
     """
 
-    def __init__(self, lets: Mapping[str, nodes.Let], constants: list[Any]) -> None:
+    def __init__(
+        self, lets: Mapping[str, nodes.Let], constants: list[Any], *, let_locals: bool = False
+    ) -> None:
         self.lets = lets
         self.constants = constants
+        self.let_locals = let_locals
+        """Read lets through locals `_l_<name>` (`_U` until read) before the per-manifest cache: for a
+        function that evaluates many conditions (`run_all`), which declares them (`let_locals_line`)."""
+
+    def let_locals_line(self) -> str:
+        """The statement that declares the locals of the lets that are not constants, all `_U`."""
+        names = [f"_l_{name} = " for name in self.lets if not self.is_constant(name)]
+        return "".join(names) + "_U" if names else "pass"
+
+    def is_constant(self, name: str) -> bool:
+        """Whether a let reads nothing from the manifest (a set of cities): its code is the constant."""
+        return not any(isinstance(node, nodes.Path) for node in self.lets[name].expr.walk())
 
     def constant(self, value: Any) -> str:
         self.constants.append(value)
@@ -208,7 +223,13 @@ class ExprGenerator:
         if head in bound:
             base = f"v_{head}"
         elif head in self.lets:
-            base = f"(cache[{head!r}] if {head!r} in cache else _let_{head}(root, as_of, cache))"
+            if self.is_constant(head):
+                base = self.expr(self.lets[head].expr, frozenset())
+            else:
+                base = f"(cache[{head!r}] if {head!r} in cache else _let_{head}(root, as_of, cache))"
+                if self.let_locals and not bound:  # (in a quantifier's lambda `:=` would bind there)
+                    local = f"_l_{head}"
+                    base = f"({local} if {local} is not _U else ({local} := {base}))"
         elif head == "as_of" and not rest:
             return "as_of"
         else:

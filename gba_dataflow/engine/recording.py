@@ -285,8 +285,8 @@ class _TwinWriter:
             return value
         if head in self.lets:
             let = self.lets[head].expr
-            if not any(isinstance(node, nodes.Path) for node in let.walk()):
-                return self.fast.expr(let, frozenset()) + keys  # a constant (a set of cities)
+            if self.fast.is_constant(head):
+                return self.fast.expr(let, frozenset()) + keys  # a set of cities: nothing to record
             with self.let_context():
                 return self.value(let, indent, scope) + keys
         if head == "as_of" and not rest:

@@ -173,6 +173,8 @@ class CompiledRuleset:
     source: str
     fast_applies: FastFn | None
     run_all: RunAll
+    """The generated function that evaluates every rule active on a day: (denies, allows, warns) that
+    held, each in rule order, and the indexes of those it could not decide."""
     allow_parts: AllowParts
 
     @cached_property
@@ -375,6 +377,7 @@ def compile_ruleset(ruleset: nodes.Ruleset, generated: GeneratedCode | None = No
             ruleset.rules, fast.rules, fast.recorders, fast.conjunct_recorders, strict=True
         )
     )
+    fast.bind(rules)
     return CompiledRuleset(
         id=ruleset.name,
         node=ruleset,

@@ -60,8 +60,8 @@ def test_a_cache_hit_links_the_stored_fast_path_without_generating_it(
     monkeypatch.setattr(rulebook, "generate_code", refuse)
     ruleset = load_rulebook([rules]).rulesets[0]
     today = dt.date(2026, 1, 1)
-    assert ruleset.run_all({"dataset": {"core_data": True}}, today, {}) == ([0], [])
-    assert ruleset.run_all({"dataset": {"core_data": False}}, today, {}) == ([], [])
+    assert ruleset.run_all({"dataset": {"core_data": True}}, today, {}) == ([ruleset.rules[0]], [], [], [])
+    assert ruleset.run_all({"dataset": {"core_data": False}}, today, {}) == ([], [], [], [])
 
 
 def test_a_changed_code_generator_changes_the_key(monkeypatch: pytest.MonkeyPatch) -> None:

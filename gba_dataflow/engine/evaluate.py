@@ -23,6 +23,7 @@ from gba_dataflow.engine.model import (
 )
 from gba_dataflow.engine.rulebook import CompiledRule, CompiledRuleset, Conjunct, Rulebook
 
+_ALLOW, _DENY = Verdict.ALLOW, Verdict.DENY  # a global, where `Verdict.DENY` costs an enum lookup
 MAX_CLOSEST_ALLOWS = 3
 NO_RULESET = "gba-dataflow/no-ruleset"
 _NO_RULESET_REMEDY = Remedy(
@@ -109,7 +110,7 @@ def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -
     errors: list[Diagnostic] = []
     runs: list[_RulesetRun] = []
     outcomes: list[RulesetOutcome] = []
-    verdict = Verdict.ALLOW
+    verdict = _ALLOW
     for ruleset in rulebook.rulesets:
         applies = ruleset.fast_applies
         if applies is not None:  # it has `applies when`: the generated function, else the closure
@@ -127,13 +128,13 @@ def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -
             undecided = [i for i, rule in enumerate(ruleset.rules) if rule.node.active_on(day)]
         if undecided:
             denies, allows, warns = _with_closures(ruleset, ctx, denies + allows + warns, undecided, errors)
-        decision = Verdict.ALLOW if allows and not denies else Verdict.DENY
-        if decision is Verdict.DENY:
+        decision = _ALLOW if allows and not denies else _DENY
+        if decision is _DENY:
             verdict = decision
         runs.append(_tn(_RulesetRun, (ruleset, denies, allows, warns, decision)))
         outcomes.append(ruleset.outcomes[decision])
     if not runs:
-        verdict = Verdict.DENY
+        verdict = _DENY
     return _tn(_Evaluation, (ctx, runs, outcomes, errors, cache, verdict))
 
 
@@ -149,9 +150,9 @@ def decide(rulebook: Rulebook, manifest: ManifestInput, *, as_of: dt.date | None
         return Decision(verdict, (NO_RULESET,), tuple(evaluation.errors))
     ids: list[str] = []
     for run in evaluation.runs:
-        if run.decision is Verdict.DENY:
+        if run.decision is _DENY:
             ids.extend(rule.id for rule in run.denies) if run.denies else ids.append(run.ruleset.default_id)
-        elif verdict is Verdict.ALLOW:
+        elif verdict is _ALLOW:
             ids.extend(rule.id for rule in run.allows)
     return Decision(verdict, tuple(ids), tuple(evaluation.errors))
 
@@ -174,15 +175,15 @@ def evaluate_manifest(
         remedies.append(_NO_RULESET_REMEDY)
     else:
         for run in runs:
-            if run.decision is Verdict.DENY:
+            if run.decision is _DENY:
                 if run.denies:
                     reasons.extend(map(explainer.reason, run.denies))
                 else:
                     reasons.append(explainer.default_deny(run))
                 remedies.extend(explainer.remedies(run))
-            elif verdict is Verdict.ALLOW:
+            elif verdict is _ALLOW:
                 reasons.extend(map(explainer.reason, run.allows))
-        if verdict is Verdict.ALLOW:
+        if verdict is _ALLOW:
             obligations = explainer.obligations(runs)
     warnings = [_manifest_warning(d) for d in manifest.warnings] if manifest.warnings else []
     for run in runs:
@@ -390,13 +391,16 @@ class _Explainer:
         """The `requires` messages of the allow rules that held, each text once."""
         seen: set[str] = set()
         out: list[Obligation] = []
-        for rule in [rule for run in runs for rule in run.allows if rule.requires]:
-            self.rule_facts(rule)
-            for message in rule.requires:
-                text = message.render(self.ctx, self.lang)
-                if text not in seen:
-                    seen.add(text)
-                    out.append(Obligation(rule.id, text))
+        for run in runs:
+            for rule in run.allows:
+                if not rule.requires:
+                    continue
+                self.rule_facts(rule)
+                for message in rule.requires:
+                    text = message.render(self.ctx, self.lang)
+                    if text not in seen:
+                        seen.add(text)
+                        out.append(Obligation(rule.id, text))
         return out
 
     def default_deny(self, run: _RulesetRun) -> Reason:

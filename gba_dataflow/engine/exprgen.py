@@ -14,7 +14,7 @@ from typing import Any
 
 from gba_dataflow.core.workdays import working_days_between
 from gba_dataflow.dsl import nodes
-from gba_dataflow.engine.compiler import has_value, same_value
+from gba_dataflow.engine.compiler import has_value
 
 FastFn = Callable[[Mapping[str, Any], dt.date, dict[str, Any]], Any]
 
@@ -23,17 +23,8 @@ class FallbackError(Exception):
     """Raised inside generated code when a value is not what the fast path can decide on."""
 
 
-def _b(value: Any) -> bool:
-    if value is True or value is False:
-        return value
-    raise FallbackError
-
-
-def _not(value: Any) -> bool:
-    if value is True:
-        return False
-    if value is False:
-        return True
+def _fail() -> bool:
+    """Where a value that must be a bool is not one (inline `x is True or (x is not False and _fail())`)."""
     raise FallbackError
 
 
@@ -97,16 +88,14 @@ def _len(value: Any) -> int:
 
 
 HELPERS: dict[str, Any] = {
+    "_fail": _fail,
     "_U": object(),  # a let's local before it is read (a let's value may be None)
-    "_b": _b,
-    "_not": _not,
     "_any": _any,
     "_all": _all,
     "_count": _count,
     "_has": has_value,
     "_days": _days,
     "_wd": _wd,
-    "_eq": same_value,
     "_year": _year,
     "_len": _len,
     "FallbackError": FallbackError,
@@ -125,6 +114,7 @@ class ExprGenerator:
         self.lets = lets
         self.constants = constants
         self.let_locals = let_locals
+        self.temps = 0
         """Read lets through locals `_l_<name>` (`_U` until read) before the per-manifest cache: for a
         function that evaluates many conditions (`run_all`), which declares them (`let_locals_line`)."""
 
@@ -146,8 +136,14 @@ class ExprGenerator:
         they can only be bools; operators are bools already."""
         code = self.expr(expr, bound)
         if isinstance(expr, nodes.Path | nodes.Literal | nodes.Call) and not self.is_bool(expr, bound):
-            return f"_b({code})"
+            value = self.temp()  # what `_b(code)` does, without a call
+            return f"(({value} := {code}) is True or ({value} is not False and _fail()))"
         return code
+
+    def temp(self) -> str:
+        """A fresh local name for `:=` (a quantifier's lambda gets its own: `:=` binds there)."""
+        self.temps += 1
+        return f"_w{self.temps}"
 
     def is_bool(self, expr: nodes.Expr, bound: frozenset[str]) -> bool:
         """Whether the generated code of `expr` can only give a bool (or raise): comparisons, `and`, `or`,
@@ -166,7 +162,10 @@ class ExprGenerator:
 
     def negation(self, operand: nodes.Expr, code: str, bound: frozenset[str]) -> str:
         """`not` of an operand's code: Python's `not` where the operand can only be a bool."""
-        return f"(not {code})" if self.is_bool(operand, bound) else f"_not({code})"
+        if self.is_bool(operand, bound):
+            return f"(not {code})"
+        value = self.temp()  # what `_not(code)` does, without a call
+        return f"(({value} := {code}) is False or ({value} is not True and _fail()))"
 
     def expr(self, expr: nodes.Expr, bound: frozenset[str]) -> str:
         if isinstance(expr, nodes.Literal):
@@ -239,17 +238,31 @@ class ExprGenerator:
     def compare(self, expr: nodes.Compare, bound: frozenset[str]) -> str:
         return self.comparison(expr, self.expr(expr.left, bound), self.expr(expr.right, bound))
 
+    def same(self, expr: nodes.Compare, left: str, right: str) -> str:
+        """`==` of the rule language (`same_value`: a boolean never equals a number), inline: Python's
+        `==` of the manifest's values (text, numbers, booleans, null, dates, lists, mappings) is a bool."""
+        literals = [side.value for side in (expr.left, expr.right) if isinstance(side, nodes.Literal)]
+        if literals and isinstance(literals[0], str | dt.date):
+            return f"({left} == {right})"  # text or a date never equals a bool
+        if literals and isinstance(literals[0], bool):
+            other = right if isinstance(expr.left, nodes.Literal) else left
+            return f"({other} is {literals[0]})"  # only the same boolean equals a boolean
+        if literals:
+            other = right if isinstance(expr.left, nodes.Literal) else left
+            value = self.temp()
+            literal = left if isinstance(expr.left, nodes.Literal) else right
+            return f"(({value} := {other}).__class__ is not bool and {value} == {literal})"
+        a, b = self.temp(), self.temp()
+        same_kind = f"(({a} := {left}).__class__ is bool) is (({b} := {right}).__class__ is bool)"
+        return f"(({same_kind}) and {a} == {b})"
+
     def comparison(self, expr: nodes.Compare, left: str, right: str) -> str:
         """A comparison of the code of its two sides."""
         op = expr.op
-        plain = any(
-            isinstance(side, nodes.Literal) and isinstance(side.value, str | dt.date)
-            for side in (expr.left, expr.right)
-        )  # a string or date literal can never equal a bool, so Python's == is exact here
         if op == "==":
-            return f"({left} == {right})" if plain else f"_eq({left}, {right})"
+            return self.same(expr, left, right)
         if op == "!=":
-            return f"({left} != {right})" if plain else f"(not _eq({left}, {right}))"
+            return f"(not {self.same(expr, left, right)})"
         if op == "contains":
             return f"({right} in {left})"
         return f"({left} {op} {right})"

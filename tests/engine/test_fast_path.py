@@ -416,3 +416,44 @@ def test_twins_record_what_the_closures_record_on_every_shape(
     for name, twin, closure in recordings:
         assert twin != "fallback", name  # every shape here has a twin that completes
         assert twin[0] is closure[0] and twin[1:] == closure[1:], f"{name}: {twin!r} != {closure!r}"
+
+
+EQUALITIES = """ruleset eq
+rule with_int
+  deny when dataset.subjects == 1
+  because "a"
+  cite "c"
+rule with_true
+  deny when dataset.subjects == true
+  because "a"
+  cite "c"
+rule with_null
+  deny when dataset.subjects != null
+  because "a"
+  cite "c"
+rule two_paths
+  deny when dataset.subjects == dataset.sensitive_subjects
+  because "a"
+  cite "c"
+rule two_paths_differ
+  deny when dataset.subjects != dataset.sensitive_subjects and dataset.core_data
+  because "a"
+  cite "c"
+rule not_a_bool
+  deny when not dataset.core_data
+  because "a"
+  cite "c"
+"""
+
+ODD_VALUES = [True, False, 1, 0, 1.0, None, "1", "", [], {}, dt.date(2026, 1, 1)]
+
+
+@pytest.mark.parametrize("subjects", ODD_VALUES, ids=repr)
+@pytest.mark.parametrize("sensitive", ODD_VALUES, ids=repr)
+def test_equality_and_bool_checks_inline_as_the_closures_decide(subjects: Any, sensitive: Any) -> None:
+    """`==` inline: a boolean never equals a number; a value that is not a bool in a bool position
+    is left to the closures."""
+    data = manifest(
+        dataset__subjects=subjects, dataset__sensitive_subjects=sensitive, dataset__core_data=subjects
+    ).data
+    assert_agree(rulebook(EQUALITIES), data, dt.date(2026, 1, 5))

@@ -35,7 +35,8 @@ RunAll = Callable[
 _HELD = {"deny": "denies", "allow": "allows", "warn": "warns"}
 """The list of `run_all` that a rule that holds goes to, by its effect."""
 AllowParts = Callable[
-    [Mapping[str, Any], dt.date, dict[str, Any]], list[tuple[int, tuple[bool | None, ...], int, int]]
+    [Mapping[str, Any], dt.date, dict[str, Any]],
+    tuple[list[tuple[int, int, tuple[bool, ...]]], list[tuple[int, tuple[bool | None, ...]]]],
 ]
 
 
@@ -134,10 +135,15 @@ def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
 
 
 def _allow_parts_lines(ruleset: nodes.Ruleset, conditions: list[str], gen: ExprGenerator) -> list[str]:
-    """`allow_parts(root, as_of, cache)`: for each allow rule active on `as_of`, `(index, values, failing,
-    unknown)`: the value of each part of its condition (True, False, or None where the closure path must
-    tell), how many are False, and how many None."""
-    lines = ["def allow_parts(root, as_of, cache):", "    out = []", f"    {gen.let_locals_line()}"]
+    """`allow_parts(root, as_of, cache)`: the value of each part of the condition of each allow rule
+    active on `as_of` (True, False, or None where the closure path must tell), as `(scored, unsure)`:
+    `(failing, index, values)` for each rule whose parts it could all tell, with one or more False (the
+    order of closeness, when sorted), and `(index, values)` for each rule with a None."""
+    lines = [
+        "def allow_parts(root, as_of, cache):",
+        "    scored, unsure = [], []",
+        f"    {gen.let_locals_line()}",
+    ]
     for index, rule in enumerate(ruleset.rules):
         if rule.effect != "allow":
             continue
@@ -163,8 +169,11 @@ def _allow_parts_lines(ruleset: nodes.Ruleset, conditions: list[str], gen: ExprG
             lines.append(f"{indent}    {name} = None")
             lines.append(f"{indent}    unknown += 1")
         values = "".join(name + ", " for name in names)
-        lines.append(f"{indent}out.append(({index}, ({values}), failing, unknown))")
-    lines.append("    return out")
+        lines.append(f"{indent}if unknown:")
+        lines.append(f"{indent}    unsure.append(({index}, ({values})))")
+        lines.append(f"{indent}elif failing:")
+        lines.append(f"{indent}    scored.append((failing, {index}, ({values})))")
+    lines.append("    return scored, unsure")
     return lines
 
 

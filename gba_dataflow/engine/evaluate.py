@@ -452,47 +452,54 @@ class _Explainer:
         ctx = self.ctx
         rules = run.ruleset.rules
         try:
-            values = run.ruleset.allow_parts(ctx.root, ctx.as_of, self.cache)
+            scored, unsure = run.ruleset.allow_parts(ctx.root, ctx.as_of, self.cache)
         except Exception:  # pragma: no cover - each part's errors are caught inside
-            values = [
-                (index, (None,) * len(rule.conjuncts), 0, 1)
-                for index, rule in enumerate(rules)
-                if rule.effect == "allow" and rule.node.active_on(ctx.as_of)
-            ]
-        scored: list[tuple[int, int, CompiledRule, tuple[bool | None, ...]]] = []
-        for index, parts, counted, unknown in values:
-            held, failing = parts, counted
-            if unknown:  # the generated code could not tell: the closures do
-                rule = rules[index]
-                held = tuple(
-                    [
-                        self.holds(part) if value is None else value
-                        for part, value in zip(rule.conjuncts, parts, strict=True)
-                    ]
-                )
-                failing = held.count(False)
-            if failing:
-                scored.append((failing, index, rules[index], held))
+            scored, unsure = (
+                [],
+                [
+                    (index, (None,) * len(rule.conjuncts))
+                    for index, rule in enumerate(rules)
+                    if rule.effect == "allow" and rule.node.active_on(ctx.as_of)
+                ],
+            )
+        for index, parts in unsure:  # the generated code could not tell: the closures do
+            rule = rules[index]
+            held = tuple(
+                [
+                    self.holds(part) if value is None else value
+                    for part, value in zip(rule.conjuncts, parts, strict=True)
+                ]
+            )
+            if False in held:
+                scored.append((held.count(False), index, held))
         if not scored:
             return []
-        scored.sort()  # fewest failing parts first, then the order of the rules (never the rules)
+        scored.sort()  # fewest failing parts first, then the order of the rules
         best = scored[0][0]
         out = []
-        for failing, _, rule, held in scored[:MAX_CLOSEST_ALLOWS]:
+        for failing, index, held in scored[:MAX_CLOSEST_ALLOWS]:
             if failing != best:
                 break
+            rule = rules[index]
             missing: list[FailedCondition] = []
-            witnesses: dict[str, Any] = {}
-            for part, part_held in zip(rule.conjuncts, held, strict=True):
-                if part_held and not rule.reads_witnesses:
-                    continue  # it holds, and its witnesses would go unread
-                failed = self.failed_condition(part)
-                witnesses.update(ctx.witnesses)
-                if failed is not None:
-                    missing.append(failed)
-            ctx.witnesses = witnesses
-            because = rule.because.render(ctx, self.lang) if rule.because else rule.id
-            out.append(_tn(Remedy, (rule.id, "closest_allow", because, tuple(missing))))
+            if rule.reads_witnesses:  # its message sees the witnesses of every part
+                witnesses: dict[str, Any] = {}
+                for part in rule.conjuncts:
+                    failed = self.failed_condition(part)
+                    witnesses.update(ctx.witnesses)
+                    if failed is not None:
+                        missing.append(failed)
+                ctx.witnesses = witnesses
+            else:
+                conjuncts = rule.conjuncts
+                for position, part_held in enumerate(held):
+                    if part_held is False:
+                        failed = self.failed_condition(conjuncts[position])
+                        if failed is not None:
+                            missing.append(failed)
+            because = rule.because
+            text = because.render(ctx, self.lang) if because is not None else rule.id
+            out.append(_tn(Remedy, (rule.id, "closest_allow", text, tuple(missing))))
         return out
 
     def holds(self, part: Conjunct) -> bool:

@@ -89,6 +89,7 @@ def _len(value: Any) -> int:
 
 HELPERS: dict[str, Any] = {
     "_fail": _fail,
+    "_date": dt.date,
     "_U": object(),  # a let's local before it is read (a let's value may be None)
     "_any": _any,
     "_all": _all,
@@ -198,6 +199,9 @@ class ExprGenerator:
 
     def call(self, expr: nodes.Call, args: list[str]) -> str:
         """A call of a built-in function on the code of its arguments."""
+        if expr.name == "has":  # null: no; a date (the common case): yes; else ask `has_value`
+            value = self.temp()
+            return f"(({value} := {args[0]}) is not None and ({value}.__class__ is _date or _has({value})))"
         helper = {
             "has": "_has",
             "days_between": "_days",

@@ -52,9 +52,11 @@ def both_paths(book: Rulebook, data: dict[str, Any], day: dt.date) -> list[tuple
     for ruleset in book.rulesets:
         pairs = [(f"{ruleset.id}/applies", ruleset.fast_applies, ruleset.applies)] if ruleset.applies else []
         pairs += [(rule.id, rule.fast, rule.condition) for rule in ruleset.rules]
-        for index, values, failing, unknown in ruleset.allow_parts(ctx.root, day, cache):
+        scored, unsure = ruleset.allow_parts(ctx.root, day, cache)
+        assert all(failing == values.count(False) > 0 and None not in values for failing, _, values in scored)
+        assert all(None in values for _, values in unsure)
+        for index, values in [(index, values) for _, index, values in scored] + unsure:
             rule = ruleset.rules[index]
-            assert failing == values.count(False) and unknown == values.count(None)
             for number, (part, value) in enumerate(zip(rule.conjuncts, values, strict=True)):
                 pairs.append((f"{rule.id} part {number}: {part.text}", _constant(value), part.fn))
         for name, fast, slow in pairs:
@@ -225,7 +227,9 @@ def test_every_part_of_a_shipped_condition_has_generated_code(shipped: Rulebook)
     assert [rule_id for rule_id, part in parts if part.record is None] == []
     day = dt.date(2025, 6, 1)
     for ruleset in shipped.rulesets:  # allow_parts evaluates every part of every allow rule active on day
-        listed = {index: len(values) for index, values, _, _ in ruleset.allow_parts({}, day, {})}
+        scored, unsure = ruleset.allow_parts({}, day, {})
+        assert scored == []  # nothing can be read from an empty manifest
+        listed = {index: len(values) for index, values in unsure}
         expected = {
             index: len(rule.conjuncts)
             for index, rule in enumerate(ruleset.rules)

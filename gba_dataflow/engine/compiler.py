@@ -554,6 +554,8 @@ def compile_template(
 
 def format_value(value: Any) -> str:
     """A value as it reads in a message: dates ISO, booleans lower-case, null as `null`."""
+    if value.__class__ is str:
+        return value
     if value is None:
         return "null"
     if isinstance(value, bool):

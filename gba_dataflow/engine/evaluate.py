@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple, Protocol
 
 from gba_dataflow.core.errors import Diagnostic, EvalError
@@ -21,7 +21,7 @@ from gba_dataflow.engine.model import (
     Verdict,
     Warning,
 )
-from gba_dataflow.engine.rulebook import CompiledRule, CompiledRuleset, Conjunct, Rulebook
+from gba_dataflow.engine.rulebook import CompiledMessage, CompiledRule, CompiledRuleset, Conjunct, Rulebook
 
 _ALLOW, _DENY = Verdict.ALLOW, Verdict.DENY  # a global, where `Verdict.DENY` costs an enum lookup
 MAX_CLOSEST_ALLOWS = 3
@@ -93,7 +93,11 @@ class Decision(NamedTuple):
 class _Evaluation(NamedTuple):
     """Which rulesets applied and which of their rules held, for one manifest."""
 
-    ctx: EvalContext
+    root: dict[str, Any]
+    """The manifest data, with `transfer.date` set (see with_transfer_date)."""
+    as_of: dt.date
+    ctx: EvalContext | None
+    """The closures' context, where any closure ran (the generated code could not decide)."""
     runs: list[_RulesetRun]
     outcomes: list[RulesetOutcome]
     errors: list[Diagnostic]
@@ -103,9 +107,14 @@ class _Evaluation(NamedTuple):
 
 
 def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -> _Evaluation:
-    day = resolve_as_of(data, as_of)
-    root = with_transfer_date(data, day)
-    ctx = EvalContext(root, day)
+    transfer = data.get("transfer")
+    planned = transfer.get("date") if transfer.__class__ is dict else None
+    if as_of is None and planned.__class__ is dt.date:  # the usual case: a manifest with its date
+        day, root = planned, data
+    else:
+        day = resolve_as_of(data, as_of)
+        root = with_transfer_date(data, day)
+    ctx: EvalContext | None = None  # made only for a closure
     cache: dict[str, Any] = {}
     errors: list[Diagnostic] = []
     runs: list[_RulesetRun] = []
@@ -118,15 +127,20 @@ def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -
                 value = applies(root, day, cache)
             except Exception:
                 value = None
-            if value is not True and (value is False or not _applies_by_closure(ruleset, ctx, errors)):
-                outcomes.append(ruleset.outcomes[None])
-                continue
+            if value is not True:
+                if value is not False:
+                    ctx = ctx or EvalContext(root, day)
+                    value = _applies_by_closure(ruleset, ctx, errors)
+                if not value:
+                    outcomes.append(ruleset.outcomes[None])
+                    continue
         try:
             denies, allows, warns, undecided = ruleset.run_all(root, day, cache)
         except Exception:
             denies, allows, warns = [], [], []
             undecided = [i for i, rule in enumerate(ruleset.rules) if rule.node.active_on(day)]
         if undecided:
+            ctx = ctx or EvalContext(root, day)
             denies, allows, warns = _with_closures(ruleset, ctx, denies + allows + warns, undecided, errors)
         decision = _ALLOW if allows and not denies else _DENY
         if decision is _DENY:
@@ -135,7 +149,7 @@ def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -
         outcomes.append(ruleset.outcomes[decision])
     if not runs:
         verdict = _DENY
-    return _tn(_Evaluation, (ctx, runs, outcomes, errors, cache, verdict))
+    return _tn(_Evaluation, (root, day, ctx, runs, outcomes, errors, cache, verdict))
 
 
 def decide(rulebook: Rulebook, manifest: ManifestInput, *, as_of: dt.date | None = None) -> Decision:
@@ -162,9 +176,9 @@ def evaluate_manifest(
 ) -> ManifestResult:
     """Decide one loaded, valid manifest and explain the decision (reasons, facts, obligations, remedies)."""
     evaluation = _evaluate(rulebook, manifest.data, as_of)
-    ctx, runs = evaluation.ctx, evaluation.runs
-    data = ctx.root
-    explainer = _Explainer(ctx, manifest.positions, lang, evaluation.cache)
+    runs, data = evaluation.runs, evaluation.root
+    ctx = evaluation.ctx or EvalContext(data, evaluation.as_of)
+    explainer = _Explainer(ctx, manifest.positions.get, lang, evaluation.cache)
     route = route_of(data)
     reasons: list[Reason] = []
     remedies: list[Remedy] = []
@@ -301,11 +315,14 @@ _NO_POSITION = (None, None)
 
 def facts_from(raw: Sequence[RawFact], positions: Mapping[str, tuple[int, int]]) -> tuple[Fact, ...]:
     """The facts of recorded reads: the first read of each path, with its line and column in the manifest."""
+    return _facts_from(raw, positions.get)
+
+
+def _facts_from(raw: Sequence[RawFact], at: Callable[[str, Any], tuple[Any, Any]]) -> tuple[Fact, ...]:
     seen: dict[str, Fact] = {}
-    where = positions.get
     for path, pointer, value in raw:
         if path not in seen:
-            line, column = where(pointer, _NO_POSITION) if pointer else _NO_POSITION
+            line, column = at(pointer, _NO_POSITION) if pointer else _NO_POSITION
             seen[path] = _tn(Fact, (path, pointer, value, line, column))
     return tuple(seen.values())
 
@@ -313,29 +330,23 @@ def facts_from(raw: Sequence[RawFact], positions: Mapping[str, tuple[int, int]])
 class _Explainer:
     """Builds reasons, facts, obligations and remedies for the rules that decided."""
 
-    __slots__ = ("_rule_facts", "at", "cache", "ctx", "lang", "positions")
+    __slots__ = ("_witnesses", "at", "cache", "ctx", "lang")
 
     def __init__(
-        self, ctx: EvalContext, positions: Mapping[str, tuple[int, int]], lang: str, cache: dict[str, Any]
+        self,
+        ctx: EvalContext,
+        at: Callable[[str, Any], tuple[Any, Any]],
+        lang: str,
+        cache: dict[str, Any],
     ) -> None:
         self.ctx = ctx
-        self.positions = positions
-        self.at = positions.get
+        self.at = at
+        """The manifest's `positions.get`: a JSON pointer's (line, column)."""
         self.lang = lang
         self.cache = cache
         """The generated code's values of `let`s for this manifest, from deciding it."""
-        self._rule_facts: dict[str, tuple[tuple[Fact, ...], dict[str, Any]]] = {}
-
-    def rule_facts(self, rule: CompiledRule) -> tuple[Fact, ...]:
-        """The facts of a rule that held, computed once; a rule whose messages may name a quantifier
-        variable also gets its witnesses back in the context, for them."""
-        cached = self._rule_facts.get(rule.id)
-        if cached is None:
-            facts, _ = self.facts_of(rule)
-            cached = self._rule_facts[rule.id] = (facts, self.ctx.witnesses)
-        if rule.reads_witnesses:
-            self.ctx.witnesses = dict(cached[1])
-        return cached[0]
+        self._witnesses: dict[str, dict[str, Any]] = {}
+        """The witnesses of each rule explained whose messages may name them (`reads_witnesses`)."""
 
     def facts_of(self, condition: CompiledRule | Conjunct) -> tuple[tuple[Fact, ...], bool]:
         """Re-evaluate a condition recording facts; returns (facts, value is True).
@@ -345,23 +356,44 @@ class _Explainer:
         first use) runs from scratch. Either leaves the quantifier witnesses in `ctx.witnesses`.
         """
         ctx = self.ctx
-        ctx.witnesses = {}
         record = condition.record
         if record is not None:
             facts: dict[str, Fact] = {}
+            witnesses = ctx.witnesses = {}
             try:
-                value = record(ctx.root, ctx.as_of, self.cache, facts, self.at, ctx.witnesses) is True
+                value = record(ctx.root, ctx.as_of, self.cache, facts, self.at, witnesses) is True
             except Exception:  # the closure path below gives the exact outcome
-                ctx.witnesses = {}
+                pass
             else:
                 return tuple(facts.values()), value
+        ctx.witnesses = {}
         ctx.facts = []
         try:
             value = condition.closure(ctx) is True
         except EvalError:
             value = False
         raw, ctx.facts = ctx.facts, None
-        return facts_from(raw, self.positions), value
+        return _facts_from(raw, self.at), value
+
+    def rule_facts(self, rule: CompiledRule) -> tuple[Fact, ...]:
+        """The facts of a rule that held, leaving its witnesses in the context (for its messages)."""
+        facts, _ = self.facts_of(rule)
+        if rule.reads_witnesses:
+            self._witnesses[rule.id] = self.ctx.witnesses
+        return facts
+
+    def with_witnesses(self, rule: CompiledRule) -> None:
+        """Put the witnesses of a rule that held back in the context, where its messages may name them."""
+        if rule.reads_witnesses:
+            witnesses = self._witnesses.get(rule.id)
+            if witnesses is None:
+                self.rule_facts(rule)
+                witnesses = self.ctx.witnesses
+            self.ctx.witnesses = dict(witnesses)
+
+    def text(self, message: CompiledMessage) -> str:
+        """A message in the chosen language, for this manifest."""
+        return message.constants.get(self.lang) or message.render(self.ctx, self.lang)
 
     def no_ruleset(self, route: Route) -> Reason:
         raw: list[RawFact] = []
@@ -372,12 +404,15 @@ class _Explainer:
             f"no ruleset covers {route.origin} → {route.destination}; transfers are denied unless a "
             "ruleset applies (fail closed)"
         )
-        return Reason(NO_RULESET, "deny", message, (), facts_from(raw, self.positions), "gba-dataflow")
+        return Reason(NO_RULESET, "deny", message, (), _facts_from(raw, self.at), "gba-dataflow")
 
     def reason(self, rule: CompiledRule) -> Reason:
-        facts = self.rule_facts(rule)
+        facts = self.rule_facts(rule)  # leaves the witnesses its message may name
         because = rule.because
-        message = because.render(self.ctx, self.lang) if because is not None else rule.id
+        if because is None:
+            message = rule.id
+        else:
+            message = because.constants.get(self.lang) or because.render(self.ctx, self.lang)
         return _tn(Reason, (rule.id, rule.effect, message, rule.cites, facts, rule.source, rule.line))
 
     def warning(self, rule: CompiledRule) -> Warning:
@@ -395,9 +430,9 @@ class _Explainer:
             for rule in run.allows:
                 if not rule.requires:
                     continue
-                self.rule_facts(rule)
+                self.with_witnesses(rule)
                 for message in rule.requires:
-                    text = message.render(self.ctx, self.lang)
+                    text = self.text(message)
                     if text not in seen:
                         seen.add(text)
                         out.append(Obligation(rule.id, text))
@@ -405,39 +440,25 @@ class _Explainer:
 
     def default_deny(self, run: _RulesetRun) -> Reason:
         ruleset = run.ruleset
-        if ruleset.default_because is not None:
-            message = ruleset.default_because.render(self.ctx, self.lang)
+        because = ruleset.default_because
+        if because is not None:
+            message = self.text(because)
         else:
             message = f"no rule of {ruleset.id} permits this transfer"
-        return _tn(
-            Reason,
-            (
-                ruleset.default_id,
-                "deny",
-                message,
-                ruleset.node.default_cites,
-                (),
-                ruleset.source,
-                ruleset.line,
-            ),
-        )
+        cites = ruleset.node.default_cites
+        return _tn(Reason, (ruleset.default_id, "deny", message, cites, (), ruleset.source, ruleset.line))
 
     def remedies(self, run: _RulesetRun) -> list[Remedy]:
         out: list[Remedy] = []
         for rule in run.denies:
             if rule.remedy is not None:
-                self.rule_facts(rule)
-                out.append(Remedy(rule.id, "remedy", rule.remedy.render(self.ctx, self.lang)))
+                self.with_witnesses(rule)
+                out.append(Remedy(rule.id, "remedy", self.text(rule.remedy)))
         if run.denies:
             return out
-        if run.ruleset.default_remedy is not None:
-            out.append(
-                Remedy(
-                    run.ruleset.default_id,
-                    "remedy",
-                    run.ruleset.default_remedy.render(self.ctx, self.lang),
-                )
-            )
+        remedy = run.ruleset.default_remedy
+        if remedy is not None:
+            out.append(Remedy(run.ruleset.default_id, "remedy", self.text(remedy)))
         out.extend(self.closest_allows(run))
         return out
 
@@ -481,24 +502,24 @@ class _Explainer:
             if failing != best:
                 break
             rule = rules[index]
+            conjuncts = rule.conjuncts
             missing: list[FailedCondition] = []
             if rule.reads_witnesses:  # its message sees the witnesses of every part
                 witnesses: dict[str, Any] = {}
-                for part in rule.conjuncts:
+                for part in conjuncts:
                     failed = self.failed_condition(part)
                     witnesses.update(ctx.witnesses)
                     if failed is not None:
                         missing.append(failed)
                 ctx.witnesses = witnesses
             else:
-                conjuncts = rule.conjuncts
                 for position, part_held in enumerate(held):
                     if part_held is False:
                         failed = self.failed_condition(conjuncts[position])
                         if failed is not None:
                             missing.append(failed)
             because = rule.because
-            text = because.render(ctx, self.lang) if because is not None else rule.id
+            text = self.text(because) if because is not None else rule.id
             out.append(_tn(Remedy, (rule.id, "closest_allow", text, tuple(missing))))
         return out
 
@@ -513,12 +534,12 @@ class _Explainer:
         facts, holds = self.facts_of(part)
         if holds:
             return None
-        return _tn(FailedCondition, (part.text, _suggest(part, facts), facts))
+        return _tn(FailedCondition, (part.text, part.suggestion or _suggest(facts), facts))
 
 
-def _suggest(part: Conjunct, facts: tuple[Fact, ...]) -> str:
-    """Plain words for what would make a failed condition hold."""
-    if part.suggestion is not None:
-        return part.suggestion
-    now = ", ".join(f"{fact.path} = {format_value(fact.value)}" for fact in facts[:4])
-    return "would allow if this held" + (f" (now {now})" if now else "")
+def _suggest(facts: tuple[Fact, ...]) -> str:
+    """Plain words for what would make a failed condition hold, from the facts it read."""
+    if not facts:
+        return "would allow if this held"
+    now = ", ".join([f"{fact[0]} = {format_value(fact[2])}" for fact in facts[:4]])  # path = value
+    return f"would allow if this held (now {now})"

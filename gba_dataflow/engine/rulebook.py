@@ -6,7 +6,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,19 +35,37 @@ RULE_SUFFIX = ".rules"
 EFFECTS = ("deny", "allow", "warn")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CompiledMessage:
-    """A message in every language it was written in, ready to render for a manifest."""
+    """A message in every language it was written in, ready to render for a manifest.
 
-    renderers: dict[str, Callable[[EvalContext], str]]
+    A template that interpolates nothing is kept as its text; the others are compiled to closures on
+    first use."""
+
+    templates: dict[str, nodes.Template]
+    compiler: Compiler
+    bound: frozenset[str]
+    """The quantifier variables the templates may name: they read the rule's witnesses."""
+    constants: dict[str, str]
+    """The text in each language whose template reads nothing: the same for every manifest."""
+
+    @cached_property
+    def renderers(self) -> dict[str, Callable[[EvalContext], str]]:
+        return {
+            lang: compile_template(template, self.compiler, self.bound)
+            for lang, template in self.templates.items()
+        }
 
     def render(self, ctx: EvalContext, lang: str = "en") -> str:
+        text = self.constants.get(lang)
+        if text is not None:
+            return text
         renderer = self.renderers.get(lang) or self.renderers["en"]
         return renderer(ctx)
 
     @property
     def languages(self) -> tuple[str, ...]:
-        return tuple(sorted(self.renderers))
+        return tuple(sorted(self.templates))
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,18 +119,45 @@ class CompiledRule:
     conjunct_record: tuple[RecordFn | None, ...]
     """The generated recording twin of each part of the condition, or None where it has none."""
 
+    # Derived in __post_init__, plain attributes so that reading them is cheap when explaining:
+    effect: str = field(init=False)
+    cites: tuple[str, ...] = field(init=False)
+    line: int = field(init=False)
+    """The line of the rule in its file."""
+    bound: frozenset[str] = field(init=False)
+    """The quantifier variables of the condition, which the rule's messages may name."""
+    reads_witnesses: bool = field(init=False)
+    """Whether its messages may name a quantifier variable of its condition: only then do they read
+    the witnesses that recording the condition leaves."""
+
+    def __post_init__(self) -> None:
+        node = self.node
+        bound = frozenset(
+            expr.var for expr in node.condition.walk() if isinstance(expr, nodes.Quantifier | nodes.Count)
+        )
+        derived = {
+            "effect": node.effect,
+            "cites": node.cites,
+            "line": node.span.line,
+            "bound": bound,
+            "reads_witnesses": bool(bound),
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
+
+    # The messages, compiled on first use (a cold start explains a rule or two):
     @cached_property
-    def effect(self) -> str:
-        return self.node.effect
+    def because(self) -> CompiledMessage | None:
+        return _message(self.node.because, self.compiler, self.bound)
 
     @cached_property
-    def cites(self) -> tuple[str, ...]:
-        return self.node.cites
+    def requires(self) -> tuple[CompiledMessage, ...]:
+        messages = (_message(text, self.compiler, self.bound) for text in self.node.requires)
+        return tuple(message for message in messages if message is not None)
 
     @cached_property
-    def line(self) -> int:
-        """The line of the rule in its file."""
-        return self.node.span.line
+    def remedy(self) -> CompiledMessage | None:
+        return _message(self.node.remedy, self.compiler, self.bound)
 
     @cached_property
     def condition(self) -> Fn:
@@ -131,34 +176,6 @@ class CompiledRule:
         return tuple(
             Conjunct(source_text(self.ruleset, part), part, self.compiler, part_record)
             for part, part_record in zip(parts, self.conjunct_record, strict=True)
-        )
-
-    @cached_property
-    def because(self) -> CompiledMessage | None:
-        return _message(self.node.because, self.compiler, self._bound)
-
-    @cached_property
-    def requires(self) -> tuple[CompiledMessage, ...]:
-        messages = (_message(text, self.compiler, self._bound) for text in self.node.requires)
-        return tuple(message for message in messages if message is not None)
-
-    @cached_property
-    def remedy(self) -> CompiledMessage | None:
-        return _message(self.node.remedy, self.compiler, self._bound)
-
-    @cached_property
-    def reads_witnesses(self) -> bool:
-        """Whether its messages may name a quantifier variable of its condition: only then do they read
-        the witnesses that recording the condition leaves."""
-        return bool(self._bound)
-
-    @cached_property
-    def _bound(self) -> frozenset[str]:
-        """The quantifier variables of the condition, which the rule's messages may name."""
-        return frozenset(
-            node.var
-            for node in self.node.condition.walk()
-            if isinstance(node, nodes.Quantifier | nodes.Count)
         )
 
 
@@ -181,28 +198,28 @@ class CompiledRuleset:
     def applies(self) -> Fn | None:
         return self.compiler.compile(self.node.applies) if self.node.applies is not None else None
 
-    @cached_property
-    def default_id(self) -> str:
-        """The id of the reason for a default deny: `<ruleset>/default`."""
-        return f"{self.id}/default"
+    # Derived in __post_init__, plain attributes (see CompiledRule):
+    default_id: str = field(init=False)
+    """The id of the reason for a default deny: `<ruleset>/default`."""
+    line: int = field(init=False)
+    """The line of the ruleset's header in its file."""
+    effect_indexes: tuple[int, ...] = field(init=False)
+    """Per rule, the index of its effect in EFFECTS (deny, allow, warn)."""
+    outcomes: dict[Verdict | None, RulesetOutcome] = field(init=False)
+    """The outcome of this ruleset for each decision, and for None (it does not apply)."""
 
-    @cached_property
-    def line(self) -> int:
-        """The line of the ruleset's header in its file."""
-        return self.node.span.line
-
-    @cached_property
-    def effect_indexes(self) -> tuple[int, ...]:
-        """Per rule, the index of its effect in EFFECTS (deny, allow, warn)."""
-        return tuple(EFFECTS.index(rule.effect) for rule in self.rules)
-
-    @cached_property
-    def outcomes(self) -> dict[Verdict | None, RulesetOutcome]:
-        """The outcome of this ruleset for each decision, and for None (it does not apply): made once."""
+    def __post_init__(self) -> None:
         outcomes: dict[Verdict | None, RulesetOutcome] = {None: RulesetOutcome(self.id, False, None)}
         for verdict in (Verdict.ALLOW, Verdict.DENY):
             outcomes[verdict] = RulesetOutcome(self.id, True, verdict.value)
-        return outcomes
+        derived = {
+            "default_id": f"{self.id}/default",
+            "line": self.node.span.line,
+            "effect_indexes": tuple(EFFECTS.index(rule.effect) for rule in self.rules),
+            "outcomes": outcomes,
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
     @cached_property
     def default_because(self) -> CompiledMessage | None:
@@ -395,10 +412,13 @@ def _message(
 ) -> CompiledMessage | None:
     if message is None:
         return None
-    renderers = {"en": compile_template(message.text, compiler, bound)}
-    for lang, template in message.translations:
-        renderers[lang] = compile_template(template, compiler, bound)
-    return CompiledMessage(renderers)
+    templates = {"en": message.text, **dict(message.translations)}
+    constants = {}
+    for lang, template in templates.items():
+        texts = [part for part in template.parts if isinstance(part, str)]
+        if len(texts) == len(template.parts):  # it interpolates nothing
+            constants[lang] = "".join(texts)
+    return CompiledMessage(templates, compiler, bound, constants)
 
 
 def source_text(ruleset: nodes.Ruleset, expr: nodes.Expr) -> str:

@@ -35,7 +35,7 @@ RunAll = Callable[
 _HELD = {"deny": "denies", "allow": "allows", "warn": "warns"}
 """The list of `run_all` that a rule that holds goes to, by its effect."""
 AllowParts = Callable[
-    [Mapping[str, Any], dt.date, dict[str, Any]],
+    [Mapping[str, Any], dt.date, dict[str, Any], int],
     tuple[list[tuple[int, int, tuple[bool, ...]]], list[tuple[int, tuple[bool | None, ...]]]],
 ]
 
@@ -138,10 +138,15 @@ def _allow_parts_lines(ruleset: nodes.Ruleset, conditions: list[str], gen: ExprG
     """`allow_parts(root, as_of, cache)`: the value of each part of the condition of each allow rule
     active on `as_of` (True, False, or None where the closure path must tell), as `(scored, unsure)`:
     `(failing, index, values)` for each rule whose parts it could all tell, with one or more False (the
-    order of closeness, when sorted), and `(index, values)` for each rule with a None."""
+    order of closeness, when sorted), and `(index, values)` for each rule with a None.
+
+    With `enough` > 0, it stops at the `enough`th rule with exactly one part False: no rule after it can
+    be among the `enough` closest (the sort is by failing parts, then rule order, and a rule that did not
+    hold fails one part at least)."""
     lines = [
-        "def allow_parts(root, as_of, cache):",
+        "def allow_parts(root, as_of, cache, enough=0):",
         "    scored, unsure = [], []",
+        "    ones = 0",
         f"    {gen.let_locals_line()}",
     ]
     for index, rule in enumerate(ruleset.rules):
@@ -173,6 +178,10 @@ def _allow_parts_lines(ruleset: nodes.Ruleset, conditions: list[str], gen: ExprG
         lines.append(f"{indent}    unsure.append(({index}, ({values})))")
         lines.append(f"{indent}elif failing:")
         lines.append(f"{indent}    scored.append((failing, {index}, ({values})))")
+        lines.append(f"{indent}    if failing == 1:")
+        lines.append(f"{indent}        ones += 1")
+        lines.append(f"{indent}        if ones == enough:")
+        lines.append(f"{indent}            return scored, unsure")
     lines.append("    return scored, unsure")
     return lines
 

@@ -466,14 +466,15 @@ class _Explainer:
         """The allow rules with the fewest failing conditions, and exactly which failed.
 
         Rules are ranked by evaluating the parts of their conditions without recording anything (by the
-        generated `allow_parts`, and a part's closure where that cannot tell); only the closest (at most
-        MAX_CLOSEST_ALLOWS) are evaluated again to record the facts of what failed. A closest rule's
-        message sees the witnesses of its own conditions (so where it may name one, the parts that held
-        are recorded again too, for their witnesses)."""
+        generated `allow_parts`, which stops once no later rule can be among the closest, and a part's
+        closure where that cannot tell); only the closest (at most MAX_CLOSEST_ALLOWS) are evaluated
+        again to record the facts of what failed. A closest rule's message sees the witnesses of its own
+        conditions (so where it may name one, the parts that held are recorded again too, for their
+        witnesses)."""
         ctx = self.ctx
         rules = run.ruleset.rules
         try:
-            scored, unsure = run.ruleset.allow_parts(ctx.root, ctx.as_of, self.cache)
+            scored, unsure = run.ruleset.allow_parts(ctx.root, ctx.as_of, self.cache, MAX_CLOSEST_ALLOWS)
         except Exception:  # pragma: no cover - each part's errors are caught inside
             scored, unsure = (
                 [],

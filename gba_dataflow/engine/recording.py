@@ -280,7 +280,8 @@ class _TwinWriter:
             slashed = self.temp("p")
             self.line(indent, f"if {dotted} not in {self.sink}:")
             self.line(indent, f"    {slashed} = f'{pointer}/{{i_{head}}}{pointer_suffix}'")
-            fact = f"_tn(_F, ({dotted}, {slashed}, {value}) + at({slashed}, _NP))"
+            self.line(indent, f"    _line, _column = at({slashed}, _NP)")
+            fact = f"_tn(_F, ({dotted}, {slashed}, {value}, _line, _column))"
             self.line(indent, f"    {self.sink}[{dotted}] = {fact}")
             return value
         if head in self.lets:
@@ -304,15 +305,18 @@ class _TwinWriter:
         """Record the fact of a path read from the manifest, unless this code path already has."""
         if dotted in scope.definite:
             return
-        if pointer:
-            fact = f"_tn(_F, ({dotted!r}, {pointer!r}, {value}) + at({pointer!r}, _NP))"
+        if pointer:  # (line, column) unpacked into the Fact's fields: cheaper than adding tuples
+            lines = [
+                f"_line, _column = at({pointer!r}, _NP)",
+                f"{self.sink}[{dotted!r}] = _tn(_F, ({dotted!r}, {pointer!r}, {value}, _line, _column))",
+            ]
         else:
-            fact = f"_tn(_F, ({dotted!r}, '', {value}, None, None))"
+            lines = [f"{self.sink}[{dotted!r}] = _tn(_F, ({dotted!r}, '', {value}, None, None))"]
         if self.in_body or dotted in scope.maybe:
             self.line(indent, f"if {dotted!r} not in {self.sink}:")
-            self.line(indent, f"    {self.sink}[{dotted!r}] = {fact}")
-        else:
-            self.line(indent, f"{self.sink}[{dotted!r}] = {fact}")
+            indent += "    "
+        for line in lines:
+            self.line(indent, line)
         scope.definite[dotted] = value
 
     # ---- lets ----------------------------------------------------------------------------------------

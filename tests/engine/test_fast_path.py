@@ -216,6 +216,26 @@ def assert_same_recordings(
         assert all(type(fact) is Fact for fact in twin[1]), name
 
 
+@settings(max_examples=150, deadline=None)
+@given(MUTATIONS, st.integers(min_value=1, max_value=4))
+def test_allow_parts_stops_only_where_no_later_rule_can_be_closest(
+    mutation: dict[str, Any], enough: int
+) -> None:
+    """Skipped rules come after `enough` rules failing one part each: none could rank before those."""
+    book = shipped_rulebook()
+    day = mutation["day"]
+    root = with_transfer_date(mutate(load_manifest(EXAMPLES[0]).data, mutation), day)
+    for ruleset in book.rulesets:
+        scored, unsure = ruleset.allow_parts(root, day, {})
+        early, early_unsure = ruleset.allow_parts(root, day, {}, enough)
+        assert early == scored[: len(early)] and early_unsure == unsure[: len(early_unsure)]
+        skipped = [index for _, index, _ in scored[len(early) :]]
+        skipped += [index for index, _ in unsure[len(early_unsure) :]]
+        if skipped:
+            ones = [index for failing, index, _ in early if failing == 1]
+            assert len(ones) == enough and min(skipped) > max(ones)
+
+
 def test_every_shipped_rule_has_a_twin(shipped: Rulebook) -> None:
     assert [rule.id for rs in shipped.rulesets for rule in rs.rules if rule.record is None] == []
 

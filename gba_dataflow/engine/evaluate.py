@@ -177,8 +177,7 @@ def evaluate_manifest(
     """Decide one loaded, valid manifest and explain the decision (reasons, facts, obligations, remedies)."""
     evaluation = _evaluate(rulebook, manifest.data, as_of)
     runs, data = evaluation.runs, evaluation.root
-    ctx = evaluation.ctx or EvalContext(data, evaluation.as_of)
-    explainer = _Explainer(ctx, manifest.positions.get, lang, evaluation.cache)
+    explainer = _Explainer(evaluation, manifest.positions.get, lang)
     route = route_of(data)
     reasons: list[Reason] = []
     remedies: list[Remedy] = []
@@ -210,7 +209,7 @@ def evaluate_manifest(
             data.get("id"),
             route,
             verdict,
-            ctx.as_of,
+            evaluation.as_of,
             tuple(reasons),
             tuple(obligations),
             tuple(warnings),
@@ -328,78 +327,88 @@ def _facts_from(raw: Sequence[RawFact], at: Callable[[str, Any], tuple[Any, Any]
 
 
 class _Explainer:
-    """Builds reasons, facts, obligations and remedies for the rules that decided."""
+    """Builds reasons, facts, obligations and remedies for the rules that decided.
 
-    __slots__ = ("_witnesses", "at", "cache", "ctx", "lang")
+    The closures' EvalContext is made only when a closure runs or a message interpolates: the generated
+    recording twins and constant messages need none."""
 
-    def __init__(
-        self,
-        ctx: EvalContext,
-        at: Callable[[str, Any], tuple[Any, Any]],
-        lang: str,
-        cache: dict[str, Any],
-    ) -> None:
-        self.ctx = ctx
+    __slots__ = ("_ctx", "_rule_witnesses", "as_of", "at", "cache", "lang", "root", "witnesses")
+
+    def __init__(self, evaluation: _Evaluation, at: Callable[[str, Any], tuple[Any, Any]], lang: str) -> None:
+        self.root = evaluation.root
+        self.as_of = evaluation.as_of
+        self._ctx = evaluation.ctx
         self.at = at
         """The manifest's `positions.get`: a JSON pointer's (line, column)."""
         self.lang = lang
-        self.cache = cache
+        self.cache = evaluation.cache
         """The generated code's values of `let`s for this manifest, from deciding it."""
-        self._witnesses: dict[str, dict[str, Any]] = {}
+        self.witnesses: dict[str, Any] = {}
+        """The quantifier witnesses of the condition recorded last, which a message may name."""
+        self._rule_witnesses: dict[str, dict[str, Any]] = {}
         """The witnesses of each rule explained whose messages may name them (`reads_witnesses`)."""
+
+    def context(self) -> EvalContext:
+        """The closures' context, made on first use, holding the current witnesses."""
+        ctx = self._ctx
+        if ctx is None:
+            ctx = self._ctx = EvalContext(self.root, self.as_of)
+        ctx.witnesses = self.witnesses
+        return ctx
 
     def facts_of(self, condition: CompiledRule | Conjunct) -> tuple[tuple[Fact, ...], bool]:
         """Re-evaluate a condition recording facts; returns (facts, value is True).
 
         Its generated twin (`condition.record`, see recording.py) is tried first: it records the same
         facts faster, and raises wherever it cannot; then its closure (`condition.closure`, compiled on
-        first use) runs from scratch. Either leaves the quantifier witnesses in `ctx.witnesses`.
+        first use) runs from scratch. Either leaves the quantifier witnesses in `self.witnesses`.
         """
-        ctx = self.ctx
         record = condition.record
         if record is not None:
             facts: dict[str, Fact] = {}
-            witnesses = ctx.witnesses = {}
+            witnesses = self.witnesses = {}
             try:
-                value = record(ctx.root, ctx.as_of, self.cache, facts, self.at, witnesses) is True
+                value = record(self.root, self.as_of, self.cache, facts, self.at, witnesses) is True
             except Exception:  # the closure path below gives the exact outcome
                 pass
             else:
                 return tuple(facts.values()), value
-        ctx.witnesses = {}
+        self.witnesses = {}
+        ctx = self.context()
         ctx.facts = []
         try:
             value = condition.closure(ctx) is True
         except EvalError:
             value = False
         raw, ctx.facts = ctx.facts, None
+        self.witnesses = ctx.witnesses
         return _facts_from(raw, self.at), value
 
     def rule_facts(self, rule: CompiledRule) -> tuple[Fact, ...]:
-        """The facts of a rule that held, leaving its witnesses in the context (for its messages)."""
+        """The facts of a rule that held, leaving its witnesses current (for its messages)."""
         facts, _ = self.facts_of(rule)
         if rule.reads_witnesses:
-            self._witnesses[rule.id] = self.ctx.witnesses
+            self._rule_witnesses[rule.id] = self.witnesses
         return facts
 
     def with_witnesses(self, rule: CompiledRule) -> None:
-        """Put the witnesses of a rule that held back in the context, where its messages may name them."""
+        """Make the witnesses of a rule that held current again, where its messages may name them."""
         if rule.reads_witnesses:
-            witnesses = self._witnesses.get(rule.id)
+            witnesses = self._rule_witnesses.get(rule.id)
             if witnesses is None:
                 self.rule_facts(rule)
-                witnesses = self.ctx.witnesses
-            self.ctx.witnesses = dict(witnesses)
+                witnesses = self.witnesses
+            self.witnesses = dict(witnesses)
 
     def text(self, message: CompiledMessage) -> str:
         """A message in the chosen language, for this manifest."""
-        return message.constants.get(self.lang) or message.render(self.ctx, self.lang)
+        return message.constants.get(self.lang) or message.render(self.context(), self.lang)
 
     def no_ruleset(self, route: Route) -> Reason:
         raw: list[RawFact] = []
         for end in ("origin", "destination"):
             pointer = f"/transfer/{end}/region"
-            raw.append((f"transfer.{end}.region", pointer, self.ctx.root["transfer"][end]["region"]))
+            raw.append((f"transfer.{end}.region", pointer, self.root["transfer"][end]["region"]))
         message = (
             f"no ruleset covers {route.origin} → {route.destination}; transfers are denied unless a "
             "ruleset applies (fail closed)"
@@ -412,7 +421,7 @@ class _Explainer:
         if because is None:
             message = rule.id
         else:
-            message = because.constants.get(self.lang) or because.render(self.ctx, self.lang)
+            message = because.constants.get(self.lang) or because.render(self.context(), self.lang)
         return _tn(Reason, (rule.id, rule.effect, message, rule.cites, facts, rule.source, rule.line))
 
     def warning(self, rule: CompiledRule) -> Warning:
@@ -471,17 +480,16 @@ class _Explainer:
         again to record the facts of what failed. A closest rule's message sees the witnesses of its own
         conditions (so where it may name one, the parts that held are recorded again too, for their
         witnesses)."""
-        ctx = self.ctx
         rules = run.ruleset.rules
         try:
-            scored, unsure = run.ruleset.allow_parts(ctx.root, ctx.as_of, self.cache, MAX_CLOSEST_ALLOWS)
+            scored, unsure = run.ruleset.allow_parts(self.root, self.as_of, self.cache, MAX_CLOSEST_ALLOWS)
         except Exception:  # pragma: no cover - each part's errors are caught inside
             scored, unsure = (
                 [],
                 [
                     (index, (None,) * len(rule.conjuncts))
                     for index, rule in enumerate(rules)
-                    if rule.effect == "allow" and rule.node.active_on(ctx.as_of)
+                    if rule.effect == "allow" and rule.node.active_on(self.as_of)
                 ],
             )
         for index, parts in unsure:  # the generated code could not tell: the closures do
@@ -509,10 +517,10 @@ class _Explainer:
                 witnesses: dict[str, Any] = {}
                 for part in conjuncts:
                     failed = self.failed_condition(part)
-                    witnesses.update(ctx.witnesses)
+                    witnesses.update(self.witnesses)
                     if failed is not None:
                         missing.append(failed)
-                ctx.witnesses = witnesses
+                self.witnesses = witnesses
             else:
                 for position, part_held in enumerate(held):
                     if part_held is False:
@@ -527,7 +535,7 @@ class _Explainer:
     def holds(self, part: Conjunct) -> bool:
         """Whether a part of a condition holds by its closure (one that cannot be evaluated does not)."""
         try:
-            return part.fn(self.ctx) is True
+            return part.fn(self.context()) is True
         except EvalError:
             return False
 

@@ -120,6 +120,7 @@ def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
         lines.append(f"{indent}        {_HELD[rule.effect]}.append(_r{index})")
         lines.append(f"{indent}    elif value is not False:")
         lines.append(f"{indent}        undecided.append({index})")
+    lines.extend(many.let_store_lines("    "))
     lines.append("    return denies, allows, warns, undecided")
     lines.extend(_allow_parts_lines(ruleset, conditions, many))
     recorders, conjunct_recorders = recording_lines(ruleset, constants, lines)
@@ -181,7 +182,9 @@ def _allow_parts_lines(ruleset: nodes.Ruleset, conditions: list[str], gen: ExprG
         lines.append(f"{indent}    if failing == 1:")
         lines.append(f"{indent}        ones += 1")
         lines.append(f"{indent}        if ones == enough:")
+        lines.extend(gen.let_store_lines(indent + "            "))
         lines.append(f"{indent}            return scored, unsure")
+    lines.extend(gen.let_store_lines("    "))
     lines.append("    return scored, unsure")
     return lines
 

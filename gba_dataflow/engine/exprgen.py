@@ -115,14 +115,23 @@ class ExprGenerator:
         self.lets = lets
         self.constants = constants
         self.let_locals = let_locals
+        """Read lets through locals `_l_<name>` (`_U` until read), computed inline where neither they nor
+        the per-manifest cache have the value: for a function that evaluates many conditions
+        (`run_all`), which declares them (`let_locals_line`) and stores them (`let_store_lines`)."""
         self.temps = 0
-        """Read lets through locals `_l_<name>` (`_U` until read) before the per-manifest cache: for a
-        function that evaluates many conditions (`run_all`), which declares them (`let_locals_line`)."""
 
     def let_locals_line(self) -> str:
         """The statement that declares the locals of the lets that are not constants, all `_U`."""
         names = [f"_l_{name} = " for name in self.lets if not self.is_constant(name)]
         return "".join(names) + "_U" if names else "pass"
+
+    def let_store_lines(self, indent: str) -> list[str]:
+        """Statements that put the lets computed in locals into the cache, for the recording twins."""
+        return [
+            f"{indent}if _l_{name} is not _U:\n{indent}    cache[{name!r}] = _l_{name}"
+            for name in self.lets
+            if not self.is_constant(name)
+        ]
 
     def is_constant(self, name: str) -> bool:
         """Whether a let reads nothing from the manifest (a set of cities): its code is the constant."""
@@ -228,11 +237,13 @@ class ExprGenerator:
         elif head in self.lets:
             if self.is_constant(head):
                 base = self.expr(self.lets[head].expr, frozenset())
+            elif self.let_locals and not bound:  # (in a quantifier's lambda `:=` would bind there)
+                local = f"_l_{head}"
+                inline = self.expr(self.lets[head].expr, frozenset())  # the checker rejects cycles
+                value = f"(cache[{head!r}] if {head!r} in cache else {inline})"
+                base = f"({local} if {local} is not _U else ({local} := {value}))"
             else:
                 base = f"(cache[{head!r}] if {head!r} in cache else _let_{head}(root, as_of, cache))"
-                if self.let_locals and not bound:  # (in a quantifier's lambda `:=` would bind there)
-                    local = f"_l_{head}"
-                    base = f"({local} if {local} is not _U else ({local} := {base}))"
         elif head == "as_of" and not rest:
             return "as_of"
         else:

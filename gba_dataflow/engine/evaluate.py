@@ -70,7 +70,8 @@ def resolve_as_of(data: Mapping[str, Any], as_of: dt.date | None) -> dt.date:
 
 def route_of(data: Mapping[str, Any]) -> Route:
     try:  # a loaded manifest has every one of these
-        origin, destination = data["transfer"]["origin"], data["transfer"]["destination"]
+        transfer = data["transfer"]
+        origin, destination = transfer["origin"], transfer["destination"]
         return _tn(Route, (origin["region"], destination["region"], origin["city"], destination["city"]))
     except (KeyError, TypeError):
         pass
@@ -175,14 +176,12 @@ def evaluate_manifest(
     rulebook: Rulebook, manifest: ManifestInput, *, as_of: dt.date | None = None, lang: str = "en"
 ) -> ManifestResult:
     """Decide one loaded, valid manifest and explain the decision (reasons, facts, obligations, remedies)."""
-    evaluation = _evaluate(rulebook, manifest.data, as_of)
-    runs, data = evaluation.runs, evaluation.root
-    explainer = _Explainer(evaluation, manifest.positions.get, lang)
+    data, day, ctx, runs, outcomes, errors, cache, verdict = _evaluate(rulebook, manifest.data, as_of)
+    explainer = _Explainer(data, day, ctx, cache, manifest.positions.get, lang)
     route = route_of(data)
     reasons: list[Reason] = []
     remedies: list[Remedy] = []
     obligations: list[Obligation] = []
-    verdict = evaluation.verdict
     if not runs:
         reasons.append(explainer.no_ruleset(route))
         remedies.append(_NO_RULESET_REMEDY)
@@ -209,13 +208,13 @@ def evaluate_manifest(
             data.get("id"),
             route,
             verdict,
-            evaluation.as_of,
+            day,
             tuple(reasons),
             tuple(obligations),
             tuple(warnings),
             tuple(remedies),
-            tuple(evaluation.outcomes),
-            tuple(evaluation.errors),
+            tuple(outcomes),
+            tuple(errors),
             data.get("title") or None,
             manifest.digest,
         ),
@@ -334,15 +333,23 @@ class _Explainer:
 
     __slots__ = ("_ctx", "_rule_witnesses", "as_of", "at", "cache", "lang", "root", "witnesses")
 
-    def __init__(self, evaluation: _Evaluation, at: Callable[[str, Any], tuple[Any, Any]], lang: str) -> None:
-        self.root = evaluation.root
-        self.as_of = evaluation.as_of
-        self._ctx = evaluation.ctx
+    def __init__(
+        self,
+        root: dict[str, Any],
+        as_of: dt.date,
+        ctx: EvalContext | None,
+        cache: dict[str, Any],
+        at: Callable[[str, Any], tuple[Any, Any]],
+        lang: str,
+    ) -> None:
+        self.root = root
+        self.as_of = as_of
+        self._ctx = ctx
+        self.cache = cache
+        """The generated code's values of `let`s for this manifest, from deciding it."""
         self.at = at
         """The manifest's `positions.get`: a JSON pointer's (line, column)."""
         self.lang = lang
-        self.cache = evaluation.cache
-        """The generated code's values of `let`s for this manifest, from deciding it."""
         self.witnesses: dict[str, Any] = {}
         """The quantifier witnesses of the condition recorded last, which a message may name."""
         self._rule_witnesses: dict[str, dict[str, Any]] = {}
@@ -416,7 +423,9 @@ class _Explainer:
         return Reason(NO_RULESET, "deny", message, (), _facts_from(raw, self.at), "gba-dataflow")
 
     def reason(self, rule: CompiledRule) -> Reason:
-        facts = self.rule_facts(rule)  # leaves the witnesses its message may name
+        facts, _ = self.facts_of(rule)  # leaves the witnesses its message may name
+        if rule.reads_witnesses:
+            self._rule_witnesses[rule.id] = self.witnesses
         because = rule.because
         if because is None:
             message = rule.id
@@ -439,12 +448,13 @@ class _Explainer:
             for rule in run.allows:
                 if not rule.requires:
                     continue
-                self.with_witnesses(rule)
+                if rule.reads_witnesses:
+                    self.with_witnesses(rule)
                 for message in rule.requires:
-                    text = self.text(message)
+                    text = message.constants.get(self.lang) or self.text(message)
                     if text not in seen:
                         seen.add(text)
-                        out.append(Obligation(rule.id, text))
+                        out.append(_tn(Obligation, (rule.id, text)))
         return out
 
     def default_deny(self, run: _RulesetRun) -> Reason:
@@ -461,13 +471,14 @@ class _Explainer:
         out: list[Remedy] = []
         for rule in run.denies:
             if rule.remedy is not None:
-                self.with_witnesses(rule)
-                out.append(Remedy(rule.id, "remedy", self.text(rule.remedy)))
+                if rule.reads_witnesses:
+                    self.with_witnesses(rule)
+                out.append(_tn(Remedy, (rule.id, "remedy", self.text(rule.remedy), ())))
         if run.denies:
             return out
         remedy = run.ruleset.default_remedy
         if remedy is not None:
-            out.append(Remedy(run.ruleset.default_id, "remedy", self.text(remedy)))
+            out.append(_tn(Remedy, (run.ruleset.default_id, "remedy", self.text(remedy), ())))
         out.extend(self.closest_allows(run))
         return out
 
@@ -528,7 +539,7 @@ class _Explainer:
                         if failed is not None:
                             missing.append(failed)
             because = rule.because
-            text = self.text(because) if because is not None else rule.id
+            text = rule.id if because is None else (because.constants.get(self.lang) or self.text(because))
             out.append(_tn(Remedy, (rule.id, "closest_allow", text, tuple(missing))))
         return out
 

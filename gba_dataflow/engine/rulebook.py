@@ -89,18 +89,22 @@ class Conjunct:
         """The part as a closure (`fn`), by the name `CompiledRule` gives its condition's."""
         return self.fn
 
-    @cached_property
-    def suggestion(self) -> str | None:
-        """What would make this part hold, where its shape alone says it (`has(path)`, `path`, `not path`);
-        None where it depends on the facts read."""
-        expr = self.expr
-        if isinstance(expr, nodes.Call) and expr.name == "has" and isinstance(expr.args[0], nodes.Path):
-            return f"would allow if {expr.args[0].dotted} were set"
-        if isinstance(expr, nodes.Path):
-            return f"would allow if {expr.dotted} were true"
-        if isinstance(expr, nodes.Not) and isinstance(expr.operand, nodes.Path):
-            return f"would allow if {expr.operand.dotted} were false"
-        return None
+    suggestion: str | None = field(init=False)
+    """What would make this part hold, where its shape alone says it (`has(path)`, `path`, `not path`);
+    None where it depends on the facts read. Derived in __post_init__, a plain attribute."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "suggestion", _suggestion(self.expr))
+
+
+def _suggestion(expr: nodes.Expr) -> str | None:
+    if isinstance(expr, nodes.Call) and expr.name == "has" and isinstance(expr.args[0], nodes.Path):
+        return f"would allow if {expr.args[0].dotted} were set"
+    if isinstance(expr, nodes.Path):
+        return f"would allow if {expr.dotted} were true"
+    if isinstance(expr, nodes.Not) and isinstance(expr.operand, nodes.Path):
+        return f"would allow if {expr.operand.dotted} were false"
+    return None
 
 
 @dataclass(frozen=True, eq=False)

@@ -423,7 +423,7 @@ class _Explainer:
         return Reason(NO_RULESET, "deny", message, (), _facts_from(raw, self.at), "gba-dataflow")
 
     def reason(self, rule: CompiledRule) -> Reason:
-        facts, _ = self.facts_of(rule)  # leaves the witnesses its message may name
+        facts, _ = self.facts_of(rule)  # rule_facts, inline (a call less per reason on the hot path)
         if rule.reads_witnesses:
             self._rule_witnesses[rule.id] = self.witnesses
         because = rule.because

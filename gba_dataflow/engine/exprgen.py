@@ -127,11 +127,11 @@ class ExprGenerator:
 
     def let_store_lines(self, indent: str) -> list[str]:
         """Statements that put the lets computed in locals into the cache, for the recording twins."""
-        return [
-            f"{indent}if _l_{name} is not _U:\n{indent}    cache[{name!r}] = _l_{name}"
-            for name in self.lets
-            if not self.is_constant(name)
-        ]
+        lines = []
+        for name in self.lets:
+            if not self.is_constant(name):
+                lines += [f"{indent}if _l_{name} is not _U:", f"{indent}    cache[{name!r}] = _l_{name}"]
+        return lines
 
     def is_constant(self, name: str) -> bool:
         """Whether a let reads nothing from the manifest (a set of cities): its code is the constant."""

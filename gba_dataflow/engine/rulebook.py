@@ -136,9 +136,7 @@ class CompiledRule:
 
     def __post_init__(self) -> None:
         node = self.node
-        bound = frozenset(
-            expr.var for expr in node.condition.walk() if isinstance(expr, nodes.Quantifier | nodes.Count)
-        )
+        bound = _quantifier_variables(node.condition)
         derived = {
             "effect": node.effect,
             "cites": node.cites,
@@ -409,6 +407,19 @@ def compile_ruleset(ruleset: nodes.Ruleset, generated: GeneratedCode | None = No
         run_all=fast.run_all,
         allow_parts=fast.allow_parts,
     )
+
+
+def _quantifier_variables(condition: nodes.Expr) -> frozenset[str]:
+    """The variables of the quantifiers and counts in an expression (iteratively: `walk()` nests a generator
+    per level, which costs a long `and` chain a pass through every level for each of its nodes)."""
+    found: set[str] = set()
+    stack = [condition]
+    while stack:
+        expr = stack.pop()
+        if isinstance(expr, nodes.Quantifier | nodes.Count):
+            found.add(expr.var)
+        stack.extend(expr.children())
+    return frozenset(found)
 
 
 def _message(

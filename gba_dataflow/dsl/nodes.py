@@ -34,10 +34,13 @@ class Expr(Node):
         return ()
 
     def walk(self) -> Iterator[Expr]:
-        """This node and every expression below it, depth first."""
-        yield self
-        for child in self.children():
-            yield from child.walk()
+        """This node and every expression below it, depth first (with a stack: a generator per level
+        would pass each node of a long `and` chain up through every level above it)."""
+        stack: list[Expr] = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children()))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -519,12 +519,18 @@ def _locator(
     return lambda ctx: (None, None)
 
 
+def constant_text(template: nodes.Template) -> str | None:
+    """The text of a template that interpolates nothing (the same for every manifest), else None."""
+    texts = [part for part in template.parts if isinstance(part, str)]
+    return "".join(texts) if len(texts) == len(template.parts) else None
+
+
 def compile_template(
     template: nodes.Template, compiler: Compiler, bound: frozenset[str]
 ) -> Callable[[EvalContext], str]:
     """Compile a message's `{path}` interpolations; variables resolve to the rule's witnesses."""
-    if all(isinstance(part, str) for part in template.parts):
-        constant = "".join(part for part in template.parts if isinstance(part, str))
+    constant = constant_text(template)
+    if constant is not None:
         return lambda ctx: constant
     pieces: list[str | Fn] = [
         part if isinstance(part, str) else compiler.compile(part, bound) for part in template.parts

@@ -399,13 +399,13 @@ class _Explainer:
         return facts
 
     def with_witnesses(self, rule: CompiledRule) -> None:
-        """Make the witnesses of a rule that held current again, where its messages may name them."""
-        if rule.reads_witnesses:
-            witnesses = self._rule_witnesses.get(rule.id)
-            if witnesses is None:
-                self.rule_facts(rule)
-                witnesses = self.witnesses
-            self.witnesses = dict(witnesses)
+        """Make the witnesses of a rule that held current again, for its messages (called for a rule
+        whose messages may name them: `reads_witnesses`)."""
+        witnesses = self._rule_witnesses.get(rule.id)
+        if witnesses is None:
+            self.rule_facts(rule)
+            witnesses = self.witnesses
+        self.witnesses = dict(witnesses)
 
     def text(self, message: CompiledMessage) -> str:
         """A message in the chosen language, for this manifest."""
@@ -430,7 +430,7 @@ class _Explainer:
         if because is None:
             message = rule.id
         else:
-            message = because.constants.get(self.lang) or because.render(self.context(), self.lang)
+            message = because.constants.get(self.lang) or because.render(self.context(), self.lang)  # text()
         return _tn(Reason, (rule.id, rule.effect, message, rule.cites, facts, rule.source, rule.line))
 
     def warning(self, rule: CompiledRule) -> Warning:
@@ -451,7 +451,7 @@ class _Explainer:
                 if rule.reads_witnesses:
                     self.with_witnesses(rule)
                 for message in rule.requires:
-                    text = message.constants.get(self.lang) or self.text(message)
+                    text = self.text(message)
                     if text not in seen:
                         seen.add(text)
                         out.append(_tn(Obligation, (rule.id, text)))
@@ -539,7 +539,7 @@ class _Explainer:
                         if failed is not None:
                             missing.append(failed)
             because = rule.because
-            text = rule.id if because is None else (because.constants.get(self.lang) or self.text(because))
+            text = rule.id if because is None else self.text(because)
             out.append(_tn(Remedy, (rule.id, "closest_allow", text, tuple(missing))))
         return out
 

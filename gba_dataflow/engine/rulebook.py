@@ -25,7 +25,7 @@ from gba_dataflow.engine.codegen import (
     generate_code,
     link,
 )
-from gba_dataflow.engine.compiler import Compiler, EvalContext, Fn, compile_template
+from gba_dataflow.engine.compiler import Compiler, EvalContext, Fn, compile_template, constant_text
 from gba_dataflow.engine.model import RulesetOutcome, RulesInfo, Verdict
 
 if TYPE_CHECKING:  # the catalog is built only when rules are checked (a cache miss)
@@ -136,7 +136,9 @@ class CompiledRule:
 
     def __post_init__(self) -> None:
         node = self.node
-        bound = _quantifier_variables(node.condition)
+        bound = frozenset(
+            expr.var for expr in node.condition.walk() if isinstance(expr, nodes.Quantifier | nodes.Count)
+        )
         derived = {
             "effect": node.effect,
             "cites": node.cites,
@@ -409,30 +411,14 @@ def compile_ruleset(ruleset: nodes.Ruleset, generated: GeneratedCode | None = No
     )
 
 
-def _quantifier_variables(condition: nodes.Expr) -> frozenset[str]:
-    """The variables of the quantifiers and counts in an expression (iteratively: `walk()` nests a generator
-    per level, which costs a long `and` chain a pass through every level for each of its nodes)."""
-    found: set[str] = set()
-    stack = [condition]
-    while stack:
-        expr = stack.pop()
-        if isinstance(expr, nodes.Quantifier | nodes.Count):
-            found.add(expr.var)
-        stack.extend(expr.children())
-    return frozenset(found)
-
-
 def _message(
     message: nodes.Message | None, compiler: Compiler, bound: frozenset[str]
 ) -> CompiledMessage | None:
     if message is None:
         return None
     templates = {"en": message.text, **dict(message.translations)}
-    constants = {}
-    for lang, template in templates.items():
-        texts = [part for part in template.parts if isinstance(part, str)]
-        if len(texts) == len(template.parts):  # it interpolates nothing
-            constants[lang] = "".join(texts)
+    texts = {lang: constant_text(template) for lang, template in templates.items()}
+    constants = {lang: text for lang, text in texts.items() if text is not None}
     return CompiledMessage(templates, compiler, bound, constants)
 
 

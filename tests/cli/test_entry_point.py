@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,7 +152,9 @@ def test_a_plain_check_never_imports_typer(cli_env: dict[str, str]) -> None:
     assert done.stderr.strip().splitlines()[-1] == "exit 0 False"
 
 
-def test_the_console_script_tunes_its_own_process_then_runs_main(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_console_script_tunes_its_own_process_then_runs_and_exits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import gc
 
     from gba_dataflow.core import regex_cache
@@ -158,9 +162,69 @@ def test_the_console_script_tunes_its_own_process_then_runs_main(monkeypatch: py
     calls: list[object] = []
     monkeypatch.setattr(gc, "set_threshold", lambda *args: calls.append(("threshold", *args)))
     monkeypatch.setattr(regex_cache, "install", lambda: calls.append("regex cache"))
-    monkeypatch.setattr(entry, "main", lambda: calls.append("main"))
+
+    def run() -> int:
+        calls.append("run")
+        return 3
+
+    monkeypatch.setattr(entry, "run", run)
+    monkeypatch.setattr(entry, "exit_process", lambda code: calls.append(("exit", code)))
     entry.console_script()
-    assert calls == [("threshold", entry.GC_THRESHOLD, *gc.get_threshold()[1:]), "regex cache", "main"]
+    assert calls == [
+        ("threshold", entry.GC_THRESHOLD, *gc.get_threshold()[1:]),
+        "regex cache",
+        "run",
+        ("exit", 3),
+    ]
+
+
+def _exit_process_in_a_child(body: str, stdout: Any = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
+    """Run `body` then `exit_process(code)` in a fresh interpreter (atexit functions are process-wide),
+    whose stdout is buffered as a command's is, so that what `body` prints is written at exit."""
+    probe = f"import sys\nfrom gba_dataflow.cli.main import exit_process\n{body}"
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    return subprocess.run(
+        [sys.executable, "-c", probe], stdout=stdout, stderr=subprocess.PIPE, text=True, env=env, check=False
+    )
+
+
+def test_exit_process_runs_atexit_functions_and_flushes_both_streams() -> None:
+    done = _exit_process_in_a_child(
+        "import atexit\n"
+        "atexit.register(lambda: print('saved at exit', file=sys.stderr, end=''))\n"
+        "print('unflushed', end='')\n"
+        "exit_process(3)\n"
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (3, "unflushed", "saved at exit")
+
+
+def test_exit_process_waits_for_running_threads_as_the_interpreter_does() -> None:
+    done = _exit_process_in_a_child(
+        "import threading, time\n"
+        "threading.Thread(target=lambda: (time.sleep(0.2), print('thread done'))).start()\n"
+        "exit_process(1)\n"
+    )
+    assert (done.returncode, done.stdout) == (1, "thread done\n")
+
+
+@pytest.mark.parametrize(("code", "expected"), [(0, 1), (1, 1), (2, 2)])
+def test_exit_process_when_the_reader_went_away_never_exits_0(code: int, expected: int) -> None:
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = _exit_process_in_a_child(f"print('lost')\nexit_process({code})\n", stdout=write)
+    finally:
+        os.close(write)
+    assert done.returncode == expected
+    assert done.stderr == ""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full to make a write fail")
+def test_exit_process_that_cannot_write_the_output_exits_2_and_says_so() -> None:
+    with open("/dev/full", "w") as full:
+        done = _exit_process_in_a_child("print('lost')\nexit_process(0)\n", stdout=full)
+    assert done.returncode == 2
+    assert done.stderr == "error: cannot write to stdout: No space left on device\n"
 
 
 def test_python_dash_m_runs_the_console_script() -> None:

@@ -4,8 +4,9 @@ two-column grid, written as plain text or with ANSI colour codes.
 Text is laid out exactly as rich 15 lays it out (`Console.print`, `Text`, `Padding`, `Group`, then
 `export_text`), which the report used before: where lines break, how a word wider than a line is folded, how
 tabs expand, where a line is cut and which styles each piece carries. The tests compare the two byte for byte.
-Widths are measured by `rich.cells.cell_len`, the one part of rich used here (cheap to import), so that CJK
-text takes the same two cells as in rich.
+Widths are measured by `rich.cells.cell_len`, the one part of rich used here, so that CJK text takes the same
+two cells as in rich; it is imported for the first text with a character that may not be one cell wide
+(`_cells`), since an English report never needs it (rich's import is about 4 ms of a cold start).
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from collections.abc import Mapping, Sequence
 from itertools import pairwise
 from operator import itemgetter
 from typing import NamedTuple, Protocol
-
-from rich.cells import cell_len
 
 Segment = tuple[str, str]
 """A piece of a line: its text and the SGR parameters of its style (`"1;32"`; `""` for none)."""
@@ -132,13 +131,13 @@ class Text:
             for part in line._split_after("\t"):
                 if part.plain.endswith("\t"):
                     part.plain = part.plain[:-1] + " "
-                    position += cell_len(part.plain)
+                    position += _cells(part.plain)
                     if position % TAB_SIZE:
                         spaces = TAB_SIZE - position % TAB_SIZE
                         part._extend_style(spaces)
                         position += spaces
                 else:
-                    position += cell_len(part.plain)
+                    position += _cells(part.plain)
                 parts.append(part)
         expanded = Text.assemble(*parts)
         self.plain, self.spans = expanded.plain, expanded.spans
@@ -219,7 +218,7 @@ class Text:
 
     def _truncate(self, width: int) -> None:
         """Cut to `width` cells (a double-width character cut in half becomes a space)."""
-        if cell_len(self.plain) > width:
+        if _cells(self.plain) > width:
             self._set_plain(_set_cell_size(self.plain, width))
 
     def _set_plain(self, plain: str) -> None:
@@ -277,18 +276,18 @@ class Grid:
     def lines(self, width: int) -> list[Line]:
         """One line per line of each value, the label on its first."""
         style = self.label_style
-        label_width = max(cell_len(label) for label, _ in self.rows)
+        label_width = max(_cells(label) for label, _ in self.rows)
         value_width = max(1, width - label_width - 1)
         blank = Text(" " * (label_width + 1), style)
         lines = []
         for label, cell in self.rows:
-            pad = " " * (label_width - cell_len(label))
+            pad = " " * (label_width - _cells(label))
             head = Text.assemble((pad + label if self.right else label + pad, style), (" ", style))
             value = cell
             if "\t" in value.plain:  # tabs stop within the column, as in a table's cell
                 value = cell.copy()
                 value.expand_tabs()
-            simple = cell_len(value.plain) <= value_width and "\n" not in value.plain
+            simple = _cells(value.plain) <= value_width and "\n" not in value.plain
             for index, line in enumerate([value] if simple else value.wrap(value_width)):
                 row = Text.assemble(head if index == 0 else blank, line)
                 lines += [part.segments() for part in row.unwrapped()]
@@ -406,7 +405,7 @@ def _fit(line: Line, width: int, *, pad: bool) -> Line:
 def _break_offsets(text: str, width: int) -> list[int]:
     """Where to break one line of `text` to fit `width` cells: before a word that does not fit, and within a
     word wider than a whole line. A word keeps the blanks after it."""
-    measure = len if _narrow(text) else cell_len
+    measure = len if _narrow(text) else _cells
     breaks = []
     offset = 0  # cells used on the current line
     for word in _WORD.finditer(text):
@@ -429,14 +428,29 @@ def _break_offsets(text: str, width: int) -> list[int]:
     return breaks
 
 
+ONE_CELL_MARKS = "✔✘✗→·"
+"""The marks the reports write besides ASCII, each one cell wide in rich (a test holds them to it)."""
+_MARKS_AS_ASCII = str.maketrans(dict.fromkeys(ONE_CELL_MARKS, "x"))
+
+
 def _narrow(text: str) -> bool:
-    """Whether every character of `text` is printable ASCII, one cell wide."""
+    """Whether every character of `text` is one cell wide: printable ASCII or one of `ONE_CELL_MARKS`."""
+    if text.isascii():
+        return text.isprintable()
+    text = text.translate(_MARKS_AS_ASCII)
     return text.isascii() and text.isprintable()
 
 
 def _cells(text: str) -> int:
-    """The width of `text` in cells (measured quickly when it is printable ASCII)."""
-    return len(text) if text.isascii() and text.isprintable() else cell_len(text)
+    """The width of `text` in cells: measured by rich, unless every character is one cell wide (or a line
+    break, which rich counts as none)."""
+    if _narrow(text):
+        return len(text)
+    if "\n" in text and _narrow(text.replace("\n", "")):
+        return len(text) - text.count("\n")
+    from rich.cells import cell_len
+
+    return cell_len(text)
 
 
 def _graphemes(text: str) -> list[tuple[int, int, int]]:
@@ -457,12 +471,12 @@ def _graphemes(text: str) -> list[tuple[int, int, int]]:
                 index += 2 if index < len(text) - 1 else 1
             else:
                 index += 1
-                if last and cell_len(last + _EMOJI_PRESENTATION) > cell_len(last):
+                if last and _cells(last + _EMOJI_PRESENTATION) > _cells(last):
                     last = ""
                     cells += 1
             spans[-1] = (start, index, cells)
             continue
-        cells = cell_len(char)
+        cells = _cells(char)
         if cells:
             last = char
             spans.append((index, index + 1, cells))
@@ -500,7 +514,7 @@ def _set_cell_size(text: str, width: int) -> str:
         return text[:width] if len(text) >= width else text + " " * (width - len(text))
     if width <= 0:
         return ""
-    cells = cell_len(text)
+    cells = _cells(text)
     if cells <= width:
         return text + " " * (width - cells)
     size = 0

@@ -135,21 +135,23 @@ def test_a_reader_that_goes_away_ends_the_run_quietly_with_1(
 
 
 @pytest.mark.e2e
-def test_a_plain_check_never_imports_typer(cli_env: dict[str, str]) -> None:
+def test_a_plain_check_in_english_never_imports_typer_or_rich(cli_env: dict[str, str]) -> None:
+    """Typer is the other path's; rich measures text the report's own marks and ASCII do not need."""
     probe = (
         "import sys\n"
         "from gba_dataflow.cli.main import main\n"
-        "sys.argv = ['gba-dataflow', 'check', 'manifests/allowed.yaml']\n"
+        "sys.argv = ['gba-dataflow', 'check', 'manifests/allowed.yaml', 'manifests/denied.yaml']\n"
         "try:\n"
         "    main()\n"
         "except SystemExit as done:\n"
-        "    print('exit', done.code, 'typer' in sys.modules, file=sys.stderr)\n"
+        "    loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'click', 'rich'))\n"
+        "    print('exit', done.code, loaded, file=sys.stderr)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, cwd=FIXTURES, env=cli_env, check=False
     )
-    assert "ALLOW" in done.stdout
-    assert done.stderr.strip().splitlines()[-1] == "exit 0 False"
+    assert "ALLOW" in done.stdout and "DENY" in done.stdout
+    assert done.stderr.strip().splitlines()[-1] == "exit 1 []"
 
 
 def test_the_console_script_tunes_its_own_process_then_runs_and_exits(

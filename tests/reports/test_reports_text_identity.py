@@ -15,6 +15,7 @@ import rich_oracle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from report_samples import RULES, mixed_run, zh_run
+from rich.cells import cell_len
 from rich.padding import Padding
 from rich.text import Text as RichText
 
@@ -32,7 +33,7 @@ from gba_dataflow.engine.model import (
     Warning,
 )
 from gba_dataflow.reports.common import printable
-from gba_dataflow.reports.layout import Indent, Page, Span, Text
+from gba_dataflow.reports.layout import ONE_CELL_MARKS, Indent, Page, Span, Text, _cells
 from gba_dataflow.reports.text import render_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,6 +68,7 @@ SPECIAL = [
     "§ 3",
     "·",
     "→",
+    "✔ ✘ ✗",
     "PIPL Art. 38(1)",
 ]
 SEPARATORS = [" ", " ", " ", " ", "  ", "", "\t", "\n", " \n", "\n\n", "   "]
@@ -286,3 +288,13 @@ def test_rendering_the_text_report_does_not_import_rich_console() -> None:
     ).stdout
     for module in ("rich.console", "rich.text", "rich.padding", "rich.segment", "rich.style", "rich._wrap"):
         assert f"'{module}'" not in loaded, loaded
+
+
+def test_the_marks_measured_without_rich_are_one_cell_wide_in_rich() -> None:
+    assert [cell_len(mark) for mark in ONE_CELL_MARKS] == [1] * len(ONE_CELL_MARKS)
+
+
+@settings(SETTINGS, max_examples=300)
+@given(text=texts)
+def test_widths_measured_without_rich_are_rich_widths(text: str) -> None:
+    assert _cells(text) == cell_len(text)

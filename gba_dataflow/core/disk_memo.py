@@ -10,19 +10,19 @@ it. A missing, foreign or damaged entry reads as empty (`core.diskcache`).
 from __future__ import annotations
 
 import atexit
-import hashlib
 import marshal
 import sys
 from collections.abc import Hashable
 from typing import Any
 
 from gba_dataflow.core import diskcache
+from gba_dataflow.core.digest import sha256
 
 
 def build_entry_name(kind: str, *versions: str) -> str:
     """The cache entry of `kind` for this Python build (and the `versions` given, if any)."""
     build = "\0".join((sys.version, sys.implementation.cache_tag, *versions)).encode()
-    return f"{kind}-{hashlib.sha256(build).hexdigest()}.marshal"
+    return f"{kind}-{sha256(build).hexdigest()}.marshal"
 
 
 class DiskMemo:

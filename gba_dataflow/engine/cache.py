@@ -10,7 +10,6 @@ stale. Where entries live, and when they are used at all, is `core.diskcache`'s 
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 import sys
 from collections.abc import Sequence
@@ -19,6 +18,7 @@ from typing import Any
 
 from gba_dataflow import __version__
 from gba_dataflow.core import diskcache
+from gba_dataflow.core.digest import sha256
 from gba_dataflow.core.resources import schema_path
 
 _DSL = Path(__file__).resolve().parents[1] / "dsl"
@@ -31,7 +31,7 @@ _PICKLED = tuple(_DSL.parent / "core" / name for name in ("source.py", "errors.p
 
 def rules_key(sources: Sequence[tuple[str, bytes]]) -> str:
     """The digest of every input a parsed-and-checked rulebook depends on."""
-    digest = hashlib.sha256()
+    digest = sha256()
     # The DSL's own code and the code generator are part of the key, so a changed checker never serves
     # old findings and a changed generator never serves old code.
     code_files = [*sorted(_DSL.glob("*.py")), _DSL / "grammar.lark", *_CODEGEN, *_PICKLED]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gba_dataflow.core.digest import sha256
 from gba_dataflow.core.errors import CheckError, Diagnostic, DslSyntaxError, GbaError
 from gba_dataflow.core.resources import data_dir, schema_path
 from gba_dataflow.core.source import Span
@@ -370,7 +370,7 @@ def compile_rulebook(
 
     `generated` is each ruleset's fast path as `generate_code` made it (from the cache); None: make it.
     """
-    digest = hashlib.sha256()
+    digest = sha256()
     for path, ruleset in sorted(zip(files, rulesets, strict=True), key=lambda pair: str(pair[0])):
         digest.update(path.name.encode() + b"\0" + ruleset.source.encode() + b"\0")
     info = RulesInfo(tuple(str(path) for path in files), "sha256:" + digest.hexdigest())

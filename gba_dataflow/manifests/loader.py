@@ -6,7 +6,6 @@ escapes. A manifest that loads is valid: the loader never fails open.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Mapping
@@ -14,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from gba_dataflow.core.digest import sha256
 from gba_dataflow.core.errors import Diagnostic, ManifestError, Severity, sort_diagnostics
 from gba_dataflow.core.source import Span, caret_excerpt
 from gba_dataflow.manifests.crosscheck import cross_check
@@ -97,7 +97,7 @@ def _load(
     warnings = tuple(
         sort_diagnostics(diagnostic for diagnostic in found if diagnostic.severity is not Severity.ERROR)
     )
-    digest = "sha256:" + hashlib.sha256(raw).hexdigest()
+    digest = "sha256:" + sha256(raw).hexdigest()
     return LoadedManifest(display, doc.data, doc.positions, digest, warnings)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import hashlib
 import marshal
 import re
 import sys
@@ -21,6 +20,7 @@ from types import CodeType
 from typing import Any
 
 from gba_dataflow.core import diskcache
+from gba_dataflow.core.digest import sha256
 
 Check = Callable[[Any], bool]
 Search = Callable[[str], Callable[[str], Any]]
@@ -104,7 +104,7 @@ def _compiled(source: str, filename: str) -> CodeType:
     """`compile(source)` through the disk cache, whose entry is named by the digest of the source and
     of the Python version: compiling the schema's code cost more than the rest of a one-manifest run's
     manifest handling."""
-    key = hashlib.sha256(f"{sys.version}\0{filename}\0{source}".encode()).hexdigest()
+    key = sha256(f"{sys.version}\0{filename}\0{source}".encode()).hexdigest()
     name = f"code-{key}.marshal"
     cached = diskcache.read_marshal(name)
     if isinstance(cached, CodeType):

@@ -10,7 +10,6 @@ absolute paths for files under that directory, stable order: the same run gives 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from typing import Any
 
 from gba_dataflow import __version__
 from gba_dataflow.core.codes import CODES
+from gba_dataflow.core.digest import sha256
 from gba_dataflow.core.errors import Diagnostic, Severity
 from gba_dataflow.engine.model import Fact, ManifestResult, Reason, RuleDoc, RunResult, Verdict, Warning
 from gba_dataflow.reports.common import format_value, to_jsonable
@@ -329,7 +329,7 @@ def _result(
     }
     if related:
         out["relatedLocations"] = related
-    digest = hashlib.sha256("\0".join(fingerprint).encode("utf-8")).hexdigest()
+    digest = sha256("\0".join(fingerprint).encode("utf-8")).hexdigest()
     out["partialFingerprints"] = {FINGERPRINT: digest[:32]}
     out["properties"] = properties
     return out

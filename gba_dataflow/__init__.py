@@ -12,9 +12,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from gba_dataflow._version import __version__
-from gba_dataflow.core import dataclass_cache
-
-dataclass_cache.install()  # before any module of the package creates its dataclasses
 
 __all__ = ["__version__", "decide", "evaluate_manifest", "load_manifest", "load_rulebook"]
 

@@ -6,12 +6,11 @@ E5xx usage, E9xx internal. A code is never reused for another meaning; a retired
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from gba_dataflow.core.errors import Severity
+from gba_dataflow.core.records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Code:
     """One diagnostic code with the text `rules explain-code` prints."""
 

@@ -29,7 +29,7 @@ _compiler: Any = getattr(re, "_compiler", None)
 _sre: Any = getattr(_compiler, "_sre", None)
 ENTRY_NAME = build_entry_name("regex", __version__)
 """The cache entry: one per Python build, since the matcher's programs are specific to it, and per release
-of the package, as the dataclass cache's (its patterns change with the code)."""
+of the package, as the records' code cache (its patterns change with the code)."""
 
 _memo = DiskMemo(ENTRY_NAME, max_entries=1024)
 

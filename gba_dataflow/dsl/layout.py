@@ -8,45 +8,44 @@ line where it is printed, so the formatter can put comments back next to the cod
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from gba_dataflow.core.records import record
 from gba_dataflow.core.source import display_width
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Text:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Line:
     """A line break, or `flat` when its group is printed on one line."""
 
     flat: str = " "
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Concat:
     parts: tuple[Doc, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Nest:
     indent: int
     doc: Doc
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Align:
     doc: Doc
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Group:
     doc: Doc
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Fill:
     """Items separated by `sep` and a space; breaks (after `sep`) only where the next item would not fit."""
 
@@ -55,7 +54,7 @@ class Fill:
     tail: int = 0  # width of the text that must follow the last item on its line
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Mark:
     offset: int
 
@@ -67,7 +66,7 @@ def concat(*parts: Doc) -> Concat:
     return Concat(parts)
 
 
-@dataclass
+@record
 class OutLine:
     """One printed line and the source offsets of the code that starts on it."""
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import marshal
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from gba_dataflow.core.records import record
 from gba_dataflow.dsl import nodes
 from gba_dataflow.engine.exprgen import HELPERS, ExprGenerator, FastFn
 from gba_dataflow.engine.recording import HELPERS as RECORDING_HELPERS
@@ -40,7 +40,7 @@ AllowParts = Callable[
 ]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class GeneratedCode:
     """A ruleset's fast path, compiled but not yet linked: picklable, so the rules cache keeps it."""
 
@@ -56,7 +56,7 @@ class GeneratedCode:
     (`record_<i>_<j>`)."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FastPath:
     """The linked functions of a ruleset's generated module."""
 

@@ -1,7 +1,7 @@
 """The results of evaluating manifests: plain, immutable data consumed by every report format.
 
 A manifest's result and its parts (facts, reasons, obligations, remedies, warnings, ruleset outcomes, the
-route) are named tuples rather than frozen dataclasses: a frozen dataclass sets each field through
+route) are named tuples rather than frozen records (`core.records`): a frozen record sets each field through
 `object.__setattr__`, and making them was 13 % of `evaluate_manifest`. Reports read them by field name
 only."""
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from gba_dataflow.core.errors import Diagnostic
+from gba_dataflow.core.records import field, record
 
 
 class Verdict(enum.StrEnum):
@@ -121,7 +121,7 @@ class ManifestResult(NamedTuple):
     digest: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class RulesInfo:
     """Which rule files decided, and a digest of their content."""
 
@@ -129,7 +129,7 @@ class RulesInfo:
     digest: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class RuleDoc:
     """What one rule says, independent of any manifest: for formats that describe every rule (SARIF).
 
@@ -150,7 +150,7 @@ class RuleDoc:
     ruleset_title: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RunResult:
     """A whole `check` run: the rules used and one result per manifest, in input order.
 

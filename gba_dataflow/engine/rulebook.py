@@ -5,13 +5,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gba_dataflow.core.digest import sha256
 from gba_dataflow.core.errors import CheckError, Diagnostic, DslSyntaxError, GbaError
+from gba_dataflow.core.records import field, record
 from gba_dataflow.core.resources import data_dir, schema_path
 from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
@@ -35,7 +35,7 @@ RULE_SUFFIX = ".rules"
 EFFECTS = ("deny", "allow", "warn")
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class CompiledMessage:
     """A message in every language it was written in, ready to render for a manifest.
 
@@ -68,7 +68,7 @@ class CompiledMessage:
         return tuple(sorted(self.templates))
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class Conjunct:
     """One top-level `and` operand of a condition, for "what would make this allow rule hold"."""
 
@@ -107,7 +107,7 @@ def _suggestion(expr: nodes.Expr) -> str | None:
     return None
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class CompiledRule:
     """A rule ready to evaluate: its generated decision function, and its condition and texts compiled to
     closures on first use (a decision needs only `fast`; explaining one needs the rest for a few rules)."""
@@ -183,7 +183,7 @@ class CompiledRule:
         )
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class CompiledRuleset:
     """A ruleset ready to evaluate (its closures, like its rules', are compiled on first use)."""
 
@@ -234,7 +234,7 @@ class CompiledRuleset:
         return _message(self.node.default_remedy, self.compiler, frozenset())
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rulebook:
     """Every ruleset of a run, compiled, with the warnings the static checks found."""
 

@@ -27,11 +27,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from gba_dataflow.core.errors import Diagnostic, EvalError, GbaError, ManifestError, Severity, UsageError
+from gba_dataflow.core.records import field, record
 from gba_dataflow.core.source import Span, caret_excerpt
 from gba_dataflow.core.suggest import did_you_mean
 from gba_dataflow.engine.compiler import EvalContext
@@ -72,7 +72,7 @@ _DECISIONS = ("allow", "deny", "error")
 # ---- case files -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Case:
     """One test case, as read from its file."""
 
@@ -89,7 +89,7 @@ class Case:
     obligations: tuple[str, ...] = ()
 
 
-@dataclass
+@record
 class _CaseFile:
     path: Path
     source: SourceText
@@ -229,7 +229,7 @@ def _strings(
 # ---- running ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CaseResult:
     """The outcome of one case: passed, or the differences between expected and actual."""
 
@@ -241,7 +241,7 @@ class CaseResult:
     obligations: tuple[str, ...] = ()
 
 
-@dataclass
+@record
 class ConditionCoverage:
     """How often a top-level condition (or an `applies when`) was evaluated true and false."""
 
@@ -251,7 +251,7 @@ class ConditionCoverage:
     false: int = 0
 
 
-@dataclass
+@record
 class RuleCoverage:
     id: str
     effect: str
@@ -260,7 +260,7 @@ class RuleCoverage:
     fired: int = 0
 
 
-@dataclass
+@record
 class FileCoverage:
     """The coverage of one rule file (one ruleset)."""
 
@@ -288,7 +288,7 @@ class FileCoverage:
         return 100.0 * covered / total if total else 100.0
 
 
-@dataclass
+@record
 class Coverage:
     files: list[FileCoverage] = field(default_factory=list)
 
@@ -302,7 +302,7 @@ class Coverage:
         return 100.0 * covered / total if total else 100.0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TestRun:
     """Every case result, in file order, and the coverage they reached."""
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gba_dataflow.core.errors import EvalError, UsageError
+from gba_dataflow.core.records import field, record, replace
 from gba_dataflow.core.suggest import did_you_mean
 from gba_dataflow.dsl import nodes
 from gba_dataflow.engine.compiler import Binding, Compiler, EvalContext
@@ -27,7 +27,7 @@ from gba_dataflow.engine.model import Fact, ManifestResult
 from gba_dataflow.engine.rulebook import CompiledRule, CompiledRuleset, Rulebook, source_text
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NodeTrace:
     """One sub-condition: its source text, its value (or error) and the facts it read."""
 
@@ -43,7 +43,7 @@ class NodeTrace:
     operands: tuple[tuple[str, Any], ...] = ()  # computed sides of a comparison
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RuleTrace:
     """One rule: active on the as-of date or not, holds or not, and its condition's tree."""
 
@@ -61,7 +61,7 @@ class RuleTrace:
     condition: NodeTrace | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RulesetTrace:
     """One ruleset: whether it applies (and the tree of its `applies when`), its decision and its rules."""
 
@@ -73,7 +73,7 @@ class RulesetTrace:
     rules: tuple[RuleTrace, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ExplainTrace:
     """The whole trace of one manifest."""
 

@@ -15,9 +15,9 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from gba_dataflow.core.records import record
 from gba_dataflow.core.resources import schema_path
 from gba_dataflow.manifests import schema_code
 from gba_dataflow.manifests.pointers import split
@@ -92,14 +92,14 @@ def compile_check(node: Mapping[str, Any]) -> Check:
 # --- normalisation: defaults and dates -------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class _Derived:
     parent: tuple[str, ...]
     name: str
     source: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Normaliser:
     """Fills in every default of the schema and turns `format: date` strings into dates, in place."""
 

@@ -15,12 +15,12 @@ import marshal
 import re
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from types import CodeType
 from typing import Any
 
 from gba_dataflow.core import diskcache
 from gba_dataflow.core.digest import sha256
+from gba_dataflow.core.records import record
 
 Check = Callable[[Any], bool]
 Search = Callable[[str], Callable[[str], Any]]
@@ -229,7 +229,7 @@ def _object(module: _Module, node: Mapping[str, Any], depth: int, search: Search
 # --- normalisation ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ObjectPlan:
     """What normalising one kind of object does, in this order: fill in constant defaults (`constants`:
     name, default, whether it is a container to copy), turn `dates` into dates and whole-number floats

@@ -444,7 +444,7 @@ def _narrow(text: str) -> bool:
 def _cells(text: str) -> int:
     """The width of `text` in cells: measured by rich, unless every character is one cell wide (or a line
     break, which rich counts as none)."""
-    if _narrow(text):
+    if (text.isascii() and text.isprintable()) or _narrow(text):  # the first test inline: most text is ASCII
         return len(text)
     if "\n" in text and _narrow(text.replace("\n", "")):
         return len(text) - text.count("\n")

@@ -16,7 +16,7 @@ from typing import Any
 
 from lark import Token
 from lark.common import LexerConf
-from lark.lexer import BasicLexer, LexerState
+from lark.lexer import BasicLexer, LexerState, PatternStr, UnlessCallback
 
 
 class RuleLexer(BasicLexer):
@@ -35,6 +35,9 @@ class RuleLexer(BasicLexer):
         self._token = re.compile(f"(?:{blank})*+(?:{tokens})", self.g_regex_flags)
         self._blanks = re.compile(f"(?:{blank})*+", self.g_regex_flags)
         self._multiline = frozenset(self.newline_types)
+        self._keywords = {kind: _keyword_types(callback) for kind, callback in self.callback.items()}
+        """Per terminal, Lark's retyping of a match that is a keyword (`rule` matches IDENT), as a dict
+        {text: keyword terminal}: one lookup instead of a call and a regular expression per name."""
 
     def next_token(self, lex_state: LexerState, parser_state: Any = None) -> Token:
         counter = lex_state.line_ctr
@@ -48,11 +51,14 @@ class RuleLexer(BasicLexer):
         kind = match.lastgroup
         assert kind is not None
         start, end = match.span(kind)
+        value = text[start:end]
+        keywords = self._keywords.get(kind)
+        if keywords is not None:
+            kind = keywords.get(value, kind)
         line, line_start = counter.line, counter.line_start_pos
         if start > pos and "\n" in text[pos:start]:
             line += text.count("\n", pos, start)
             line_start = text.rindex("\n", pos, start) + 1
-        value = text[start:end]
         token = str.__new__(Token, value)  # what Token(...) does, without its argument handling
         token.type = kind
         token.value = value
@@ -66,9 +72,8 @@ class RuleLexer(BasicLexer):
         counter.line_start_pos = line_start
         token.end_column = counter.column = end - line_start + 1
         token.end_pos = counter.char_pos = end
-        callback = self.callback.get(kind)
-        if callback is not None:  # a name that is a keyword: Lark retypes it
-            token = callback(token)
+        if kind in self.callback and self._keywords.get(kind) is None:  # a callback of another kind
+            token = self.callback[kind](token)
         lex_state.last_token = token
         return token
 
@@ -81,3 +86,16 @@ def _advance(counter: Any, text: str, pos: int) -> None:
         counter.line_start_pos = text.rindex("\n", counter.char_pos, pos) + 1
     counter.char_pos = pos
     counter.column = pos - counter.line_start_pos + 1
+
+
+def _keyword_types(callback: Any) -> dict[str, str] | None:
+    """What Lark's `UnlessCallback` does, as a dict: the keyword terminals whose literal text a match may be
+    (each pattern a plain string, case-sensitive), by that text. None for any other callback."""
+    if not isinstance(callback, UnlessCallback):
+        return None
+    keywords: dict[str, str] = {}
+    for terminal in callback.scanner.terminals:
+        if not isinstance(terminal.pattern, PatternStr) or terminal.pattern.flags:
+            return None
+        keywords.setdefault(terminal.pattern.value, terminal.name)  # the first alternative wins, as in Lark
+    return keywords

@@ -236,3 +236,24 @@ def test_an_effective_clause_with_and_without_until() -> None:
         'rule r\n  effective from 2024-01-01 until 2025-01-01\n  deny when true\n  because "x"\n  cite "y"\n'
     )
     assert (rule.effective_from, rule.effective_until) == (dt.date(2024, 1, 1), dt.date(2025, 1, 1))
+
+
+def test_token_spans_are_the_spans_their_offsets_give() -> None:
+    """The builder takes a token's span from its lexed positions; `SourceFile.span` computes it from the
+    offsets. On every token of the shipped rules they agree."""
+    from pathlib import Path
+
+    from lark.lexer import LexerState
+    from lark.utils import TextSlice
+
+    from gba_dataflow.core.source import SourceFile
+    from gba_dataflow.dsl.parser import _Builder, _parser
+
+    for path in sorted((Path(__file__).resolve().parents[2] / "rules").glob("*.rules")):
+        text = path.read_text(encoding="utf-8")
+        source = SourceFile(str(path), text)
+        builder = _Builder(source)
+        tokens = list(_parser().parser.lexer.lex(LexerState(TextSlice.cast_from(text)), None))
+        assert len(tokens) > 500
+        for token in tokens:
+            assert builder._tspan(token) == source.span(token.start_pos, token.end_pos), token

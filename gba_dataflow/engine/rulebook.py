@@ -344,9 +344,9 @@ def load_rulebook(dirs: Sequence[Path] | None = None, *, use_cache: bool = True)
     sources = [(path, _read_rule_file(path)) for path in files]
     key = cache.rules_key([(str(path), data) for path, data in sources])
     cached = cache.load(key) if use_cache else None
-    if isinstance(cached, tuple) and len(cached) == 3:
-        rulesets, warnings, generated = cached
-        return compile_rulebook(rulesets, files, warnings, generated)
+    if isinstance(cached, tuple) and len(cached) == 4:
+        rulesets, warnings, generated, digest = cached
+        return compile_rulebook(rulesets, files, warnings, generated, digest=digest)
     from gba_dataflow.dsl.checker import check_rulesets
 
     rulesets = _parse_sources(sources)
@@ -355,9 +355,10 @@ def load_rulebook(dirs: Sequence[Path] | None = None, *, use_cache: bool = True)
         raise CheckError(diagnostics=result.errors)
     warnings = tuple(result.warnings)
     generated = [generate_code(ruleset) for ruleset in rulesets]
+    book = compile_rulebook(rulesets, files, warnings, generated)
     if use_cache:
-        cache.store(key, (rulesets, warnings, generated))
-    return compile_rulebook(rulesets, files, warnings, generated)
+        cache.store(key, (rulesets, warnings, generated, book.info.digest))
+    return book
 
 
 def compile_rulebook(
@@ -365,18 +366,26 @@ def compile_rulebook(
     files: Sequence[Path],
     warnings: tuple[Diagnostic, ...] = (),
     generated: Sequence[GeneratedCode] | None = None,
+    *,
+    digest: str | None = None,
 ) -> Rulebook:
     """Compile checked rulesets (no checks here: call `load_rulebook` for the full pipeline).
 
     `generated` is each ruleset's fast path as `generate_code` made it (from the cache); None: make it.
+    `digest`: the rules' digest (`rules_digest`), as the cache kept it; None: compute it.
     """
-    digest = sha256()
-    for path, ruleset in sorted(zip(files, rulesets, strict=True), key=lambda pair: str(pair[0])):
-        digest.update(path.name.encode() + b"\0" + ruleset.source.encode() + b"\0")
-    info = RulesInfo(tuple(str(path) for path in files), "sha256:" + digest.hexdigest())
+    info = RulesInfo(tuple(str(path) for path in files), digest or rules_digest(rulesets, files))
     codes = generated if generated is not None else [generate_code(ruleset) for ruleset in rulesets]
     compiled = tuple(compile_ruleset(ruleset, code) for ruleset, code in zip(rulesets, codes, strict=True))
     return Rulebook(compiled, info, warnings)
+
+
+def rules_digest(rulesets: Sequence[nodes.Ruleset], files: Sequence[Path]) -> str:
+    """`sha256:` of the rule files' names and texts, in the order of their paths: what reports show."""
+    digest = sha256()
+    for path, ruleset in sorted(zip(files, rulesets, strict=True), key=lambda pair: str(pair[0])):
+        digest.update(path.name.encode() + b"\0" + ruleset.source.encode() + b"\0")
+    return "sha256:" + digest.hexdigest()
 
 
 def compile_ruleset(ruleset: nodes.Ruleset, generated: GeneratedCode | None = None) -> CompiledRuleset:

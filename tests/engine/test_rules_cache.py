@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -64,17 +66,36 @@ def test_a_cache_hit_links_the_stored_fast_path_without_generating_it(
     assert ruleset.run_all({"dataset": {"core_data": False}}, today, {}) == ([], [], [], [])
 
 
-def test_a_changed_code_generator_changes_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("name", "size", "mtime"),
+    [("codegen.py", 1, 0), ("codegen.py", 0, 1), ("checker.py", 0, 1), ("records.py", 1, 0)],
+    ids=["generator edited", "generator touched", "checker touched", "records edited"],
+)
+def test_a_changed_file_of_the_package_changes_the_key(
+    name: str, size: int, mtime: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The package's own files count by size and modification time, as CPython's .pyc check does."""
     sources = [("r.rules", RULE.encode())]
     before = cache.rules_key(sources)
     assert cache.rules_key(sources) == before
-    original = cache._read
+    original = os.stat
 
-    def edited(path: Path) -> bytes:
-        return original(path) + (b"# edited" if path.name == "codegen.py" else b"")
+    def changed(path: Any, *args: Any, **kwargs: Any) -> Any:
+        status = original(path, *args, **kwargs)
+        if Path(path).name != name:
+            return status
+        return SimpleNamespace(st_size=status.st_size + size, st_mtime_ns=status.st_mtime_ns + mtime)
 
-    monkeypatch.setattr(cache, "_read", edited)
+    monkeypatch.setattr(os, "stat", changed)
     assert cache.rules_key(sources) != before
+
+
+def test_the_cached_digest_is_the_digest_of_the_rules(cache_home: Path, tmp_path: Path) -> None:
+    rules = write_rules(tmp_path / "rules")
+    fresh = load_rulebook([rules], use_cache=False).info.digest
+    assert load_rulebook([rules]).info.digest == fresh  # made, and stored
+    assert load_rulebook([rules]).info.digest == fresh  # from the cache
+    assert fresh.startswith("sha256:") and len(fresh) == len("sha256:") + 64
 
 
 def test_an_edited_rule_file_is_never_served_stale(cache_home: Path, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from itertools import chain
 from typing import Any
 
 from lark import Lark, Tree
@@ -48,20 +49,23 @@ class TableParser:
     def parse(self, text: str, start: str) -> Tree[Any] | None:
         """The tree Lark builds for `text` from the rule `start`, or None where Lark must report an error."""
         states = self._states
+        end_state = self._end_states[start]
         state_stack = [self._start_states[start]]
         values: list[Any] = []
         try:
-            for token in self._lexer.lex(LexerState(TextSlice.cast_from(text)), None):
+            for token in chain(self._lexer.lex(LexerState(TextSlice.cast_from(text)), None), (_END,)):
                 kind = token.type
                 while True:
                     action = states[state_stack[-1]].get(kind)
                     if action is None:
                         return None
-                    if action[0]:
+                    if action[0]:  # shift (never the end: Lark's tables reduce it to the end state)
+                        if token is _END:
+                            return None
                         state_stack.append(action[1])
                         values.append(token)
                         break
-                    _, size, callback, name = action
+                    _, size, callback, name = action  # reduce
                     if size:
                         children = values[-size:]
                         del state_stack[-size:]
@@ -70,25 +74,21 @@ class TableParser:
                         children = []
                     values.append(callback(children))
                     state_stack.append(states[state_stack[-1]][name][1])
+                    if token is _END and state_stack[-1] == end_state:
+                        tree: Tree[Any] = values[-1]
+                        return tree
         except UnexpectedInput:
             return None
-        end_state = self._end_states[start]
-        while True:
-            action = states[state_stack[-1]].get("$END")
-            if action is None or action[0]:
-                return None
-            _, size, callback, name = action
-            if size:
-                children = values[-size:]
-                del state_stack[-size:]
-                del values[-size:]
-            else:
-                children = []
-            values.append(callback(children))
-            state_stack.append(states[state_stack[-1]][name][1])
-            if state_stack[-1] == end_state:
-                tree: Tree[Any] = values[-1]
-                return tree
+        return None  # pragma: no cover - the end token always ends the loop above
+
+
+class _End:
+    """The end of the input, as the parser sees it (Lark's `$END` token, which no tree holds)."""
+
+    type = "$END"
+
+
+_END = _End()
 
 
 def _action(action: Any, arg: Any, callbacks: dict[Any, Callable[[list[Any]], Any]]) -> _Action:

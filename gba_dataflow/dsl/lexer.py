@@ -35,9 +35,12 @@ class RuleLexer(BasicLexer):
         self._token = re.compile(f"(?:{blank})*+(?:{tokens})", self.g_regex_flags)
         self._blanks = re.compile(f"(?:{blank})*+", self.g_regex_flags)
         self._multiline = frozenset(self.newline_types)
-        self._keywords = {kind: _keyword_types(callback) for kind, callback in self.callback.items()}
+        keywords = {kind: _keyword_types(callback) for kind, callback in self.callback.items()}
+        self._keywords = {kind: types for kind, types in keywords.items() if types is not None}
         """Per terminal, Lark's retyping of a match that is a keyword (`rule` matches IDENT), as a dict
         {text: keyword terminal}: one lookup instead of a call and a regular expression per name."""
+        self._callbacks = {kind: call for kind, call in self.callback.items() if kind not in self._keywords}
+        """Lark's other callbacks by terminal (none for the rule language's grammar)."""
 
     def next_token(self, lex_state: LexerState, parser_state: Any = None) -> Token:
         counter = lex_state.line_ctr
@@ -72,8 +75,9 @@ class RuleLexer(BasicLexer):
         counter.line_start_pos = line_start
         token.end_column = counter.column = end - line_start + 1
         token.end_pos = counter.char_pos = end
-        if kind in self.callback and self._keywords.get(kind) is None:  # a callback of another kind
-            token = self.callback[kind](token)
+        callback = self._callbacks.get(kind)
+        if callback is not None:
+            token = callback(token)
         lex_state.last_token = token
         return token
 

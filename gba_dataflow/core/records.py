@@ -172,8 +172,7 @@ def _collect_fields(cls: type, kw_only: bool) -> dict[str, Field]:
             )
         each.name = name
         each.kw_only = kw_only
-        every.pop(name, None)  # a redefined field keeps its first place, as in dataclasses
-        every[name] = each
+        every[name] = each  # a field redefined in a subclass keeps its first place, as in dataclasses
     return every
 
 

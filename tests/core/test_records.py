@@ -126,6 +126,30 @@ def test_inherited_fields_come_first_and_post_init_runs_last() -> None:
         records.replace(child, other=1)
 
 
+def test_a_field_redefined_in_a_subclass_keeps_its_place_as_in_dataclasses() -> None:
+    made = []
+    for decorator in (record, dataclasses.dataclass):
+
+        @decorator
+        class Base:
+            a: int = 1
+            b: int = 2
+
+        @decorator
+        class Child(Base):
+            a: int = 10
+            c: int = 3
+
+        made.append(Child)
+    ours, theirs = made
+    assert (
+        [f.name for f in records.fields(ours)]
+        == [f.name for f in dataclasses.fields(theirs)]
+        == ["a", "b", "c"]
+    )
+    assert repr(ours()).split("(")[1] == repr(theirs()).split("(")[1] == "a=10, b=2, c=3)"
+
+
 def test_methods_written_in_the_class_are_kept() -> None:
     @record(frozen=True)
     class Shown:

@@ -33,7 +33,7 @@ _FIELDS = "__record_fields__"
 class _Missing:
     """No value given (a field without a default)."""
 
-    def repr_(self) -> str:
+    def __repr__(self) -> str:
         return "MISSING"
 
 
@@ -58,7 +58,7 @@ class Field:
         self.compare = compare
         self.kw_only = False
 
-    def repr_(self) -> str:
+    def __repr__(self) -> str:
         return f"Field(name={self.name!r}, default={self.default!r}, init={self.init})"
 
 

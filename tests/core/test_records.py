@@ -245,3 +245,11 @@ def test_init_code_is_compiled_once_then_comes_from_the_disk_cache(
     compiled, hits = int(runs[0][0]), int(runs[0][1])
     assert compiled > 10 and hits >= 0
     assert runs[1] == ["0", str(compiled + hits)]  # the second process compiles nothing
+
+
+def test_missing_and_fields_say_what_they_are() -> None:
+    assert repr(records.MISSING) == "MISSING"
+    assert repr(field(default=3)) == "Field(name='', default=3, init=True)"
+    assert repr(records.fields(record(type("Named", (), {"__annotations__": {"x": "int"}})))[0]) == (
+        "Field(name='x', default=MISSING, init=True)"
+    )

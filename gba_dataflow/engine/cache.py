@@ -64,7 +64,7 @@ def store(key: str, value: Any) -> None:
 
 
 def _signature(path: Path) -> bytes:
-    """A file of the package as its path, size and modification time (empty when it cannot be read)."""
+    """A file of the package as its path, size and modification time (empty when it cannot be found)."""
     try:
         status = os.stat(path)
     except OSError:

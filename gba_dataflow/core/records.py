@@ -128,7 +128,8 @@ def replace(obj: _T, /, **changes: Any) -> _T:
 
 def _make(cls: type[_T], *, frozen: bool, kw_only: bool, eq: bool, slots: bool) -> type[_T]:
     every = _collect_fields(cls, kw_only)
-    own = [each for each in every.values() if each.name in _own_annotations(cls)]
+    annotations = _own_annotations(cls)
+    own = [each for each in every.values() if each.name in annotations]  # the fields of this class's body
     if slots:
         cls = _with_slots(cls, [each.name for each in own])
     else:

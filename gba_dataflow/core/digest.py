@@ -21,10 +21,10 @@ class Hash(Protocol):
     def hexdigest(self) -> str: ...
 
 
-def _sha256_implementation() -> Callable[[bytes], Hash]:
+def _sha256_implementation() -> Callable[..., Hash]:
     for module in ("_sha2", "_sha256"):
         try:
-            constructor: Callable[[bytes], Hash] = __import__(module).sha256
+            constructor: Callable[..., Hash] = __import__(module).sha256
         except (ImportError, AttributeError):
             continue
         return constructor
@@ -33,9 +33,5 @@ def _sha256_implementation() -> Callable[[bytes], Hash]:
     return sha256
 
 
-_SHA256 = _sha256_implementation()
-
-
-def sha256(data: bytes = b"") -> Hash:
-    """A SHA-256 digest object, fed `data`."""
-    return _SHA256(data)
+sha256: Callable[..., Hash] = _sha256_implementation()
+"""`sha256(data=b"")`: a SHA-256 digest object, fed `data`."""

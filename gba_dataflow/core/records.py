@@ -142,12 +142,12 @@ def _make(cls: type[_T], *, frozen: bool, kw_only: bool, eq: bool, slots: bool) 
     setattr(cls, _FIELDS, every)
     listed = tuple(every.values())
     _set_new(cls, "__init__", _init(cls, listed, frozen))
-    _set_new(cls, "__repr__", _repr(cls, tuple(each.name for each in listed if each.repr)))
+    _set_new(cls, "__repr__", _repr(tuple(each.name for each in listed if each.repr)))
     compared = tuple(each.name for each in listed if each.compare)
     if eq:
-        _set_new(cls, "__eq__", _eq(cls, compared))
+        _set_new(cls, "__eq__", _eq(compared))
         if "__hash__" not in cls.__dict__ or cls.__dict__["__hash__"] is None:
-            cls.__hash__ = _hash(cls, compared) if frozen else None  # type: ignore[assignment]
+            cls.__hash__ = _hash(compared) if frozen else None  # type: ignore[assignment]
     if frozen:
         names = frozenset(every)
         _set_new(cls, "__setattr__", _frozen_setattr(cls, names))
@@ -253,7 +253,7 @@ def _init(cls: type, listed: tuple[Field, ...], frozen: bool) -> Callable[..., N
     return init
 
 
-def _repr(cls: type, names: tuple[str, ...]) -> Callable[[Any], str]:
+def _repr(names: tuple[str, ...]) -> Callable[[Any], str]:
     def repr_(self: Any) -> str:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
         return f"{self.__class__.__qualname__}({shown})"
@@ -261,17 +261,14 @@ def _repr(cls: type, names: tuple[str, ...]) -> Callable[[Any], str]:
     return repr_
 
 
-def _values(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
-    """A function giving an object's values of `names`, as a tuple."""
+def _values(names: tuple[str, ...]) -> Callable[[Any], Any]:
+    """A function giving an object's values of `names`: a tuple of them, the value itself for one name."""
     if not names:
         return lambda _: ()
-    if len(names) == 1:
-        get_one = attrgetter(names[0])
-        return lambda obj: (get_one(obj),)
     return attrgetter(*names)
 
 
-def _eq(cls: type, names: tuple[str, ...]) -> Callable[[Any, object], Any]:
+def _eq(names: tuple[str, ...]) -> Callable[[Any, object], Any]:
     values = _values(names)
 
     def eq(self: Any, other: object) -> Any:
@@ -282,7 +279,7 @@ def _eq(cls: type, names: tuple[str, ...]) -> Callable[[Any, object], Any]:
     return eq
 
 
-def _hash(cls: type, names: tuple[str, ...]) -> Callable[[Any], int]:
+def _hash(names: tuple[str, ...]) -> Callable[[Any], int]:
     values = _values(names)
 
     def hash_(self: Any) -> int:

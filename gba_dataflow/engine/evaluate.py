@@ -50,14 +50,10 @@ class ManifestInput(Protocol):
     def warnings(self) -> tuple[Diagnostic, ...]: ...
 
 
-class _RulesetRun(NamedTuple):
-    """The outcome of one applicable ruleset for one manifest: the rules that held, by effect."""
-
-    ruleset: CompiledRuleset
-    denies: list[CompiledRule]
-    allows: list[CompiledRule]
-    warns: list[CompiledRule]
-    decision: Verdict
+_RulesetRun = tuple[CompiledRuleset, list[CompiledRule], list[CompiledRule], list[CompiledRule], Verdict]
+"""The outcome of one applicable ruleset for one manifest: `(ruleset, denies, allows, warns, decision)`, the
+rules that held by effect and the ruleset's decision. Plain tuples, as `_Evaluation`: they never leave this
+module, and a named tuple costs a tuple subclass's allocation and deallocation (~1,400 instructions)."""
 
 
 def resolve_as_of(data: Mapping[str, Any], as_of: dt.date | None) -> dt.date:
@@ -68,19 +64,35 @@ def resolve_as_of(data: Mapping[str, Any], as_of: dt.date | None) -> dt.date:
     return planned if type(planned) is dt.date or isinstance(planned, dt.date) else dt.date.today()
 
 
+_ROUTES: dict[tuple[Any, Any, Any, Any], Route] = {}
+"""The routes made so far, by their fields: a batch has few, and a Route is immutable, so manifests on the
+same route share one (a lookup is a quarter of the cost of making a named tuple)."""
+MAX_ROUTES = 4096
+
+
 def route_of(data: Mapping[str, Any]) -> Route:
+    """Where the manifest's transfer goes (missing parts are None)."""
     try:  # a loaded manifest has every one of these
         transfer = data["transfer"]
         origin, destination = transfer["origin"], transfer["destination"]
-        return _tn(Route, (origin["region"], destination["region"], origin["city"], destination["city"]))
+        key = (origin["region"], destination["region"], origin["city"], destination["city"])
     except (KeyError, TypeError):
-        pass
-    transfer = data.get("transfer") or {}
-    origin = transfer.get("origin") or {}
-    destination = transfer.get("destination") or {}
-    return _tn(
-        Route, (origin.get("region"), destination.get("region"), origin.get("city"), destination.get("city"))
-    )
+        transfer = _mapping(data.get("transfer"))
+        origin, destination = _mapping(transfer.get("origin")), _mapping(transfer.get("destination"))
+        key = (origin.get("region"), destination.get("region"), origin.get("city"), destination.get("city"))
+    try:
+        route = _ROUTES.get(key)
+    except TypeError:  # an unhashable value (not from a valid manifest): not kept
+        return _tn(Route, key)
+    if route is None:
+        if len(_ROUTES) >= MAX_ROUTES:
+            _ROUTES.clear()
+        route = _ROUTES[key] = _tn(Route, key)
+    return route
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
 
 
 class Decision(NamedTuple):
@@ -91,20 +103,20 @@ class Decision(NamedTuple):
     errors: tuple[Diagnostic, ...] = ()
 
 
-class _Evaluation(NamedTuple):
-    """Which rulesets applied and which of their rules held, for one manifest."""
-
-    root: dict[str, Any]
-    """The manifest data, with `transfer.date` set (see with_transfer_date)."""
-    as_of: dt.date
-    ctx: EvalContext | None
-    """The closures' context, where any closure ran (the generated code could not decide)."""
-    runs: list[_RulesetRun]
-    outcomes: list[RulesetOutcome]
-    errors: list[Diagnostic]
-    cache: dict[str, Any]
-    """The generated code's values of `let`s for this manifest."""
-    verdict: Verdict
+_Evaluation = tuple[
+    dict[str, Any],
+    dt.date,
+    EvalContext | None,
+    list[_RulesetRun],
+    list[RulesetOutcome],
+    list[Diagnostic],
+    dict[str, Any],
+    Verdict,
+]
+"""Which rulesets applied and which of their rules held, for one manifest: `(root, as_of, ctx, runs,
+outcomes, errors, cache, verdict)`. `root` is the manifest data with `transfer.date` set (see
+with_transfer_date); `ctx` the closures' context where any closure ran (the generated code could not
+decide); `cache` the generated code's values of `let`s for this manifest."""
 
 
 def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -> _Evaluation:
@@ -146,11 +158,11 @@ def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -
         decision = _ALLOW if allows and not denies else _DENY
         if decision is _DENY:
             verdict = decision
-        runs.append(_tn(_RulesetRun, (ruleset, denies, allows, warns, decision)))
+        runs.append((ruleset, denies, allows, warns, decision))
         outcomes.append(ruleset.outcomes[decision])
     if not runs:
         verdict = _DENY
-    return _tn(_Evaluation, (root, day, ctx, runs, outcomes, errors, cache, verdict))
+    return root, day, ctx, runs, outcomes, errors, cache, verdict
 
 
 def decide(rulebook: Rulebook, manifest: ManifestInput, *, as_of: dt.date | None = None) -> Decision:
@@ -159,17 +171,16 @@ def decide(rulebook: Rulebook, manifest: ManifestInput, *, as_of: dt.date | None
     The determining rules are the deny rules that held (or `<ruleset>/default` for a default deny),
     and for an allow the allow rules that held.
     """
-    evaluation = _evaluate(rulebook, manifest.data, as_of)
-    verdict = evaluation.verdict
-    if not evaluation.runs:
-        return Decision(verdict, (NO_RULESET,), tuple(evaluation.errors))
+    _, _, _, runs, _, errors, _, verdict = _evaluate(rulebook, manifest.data, as_of)
+    if not runs:
+        return Decision(verdict, (NO_RULESET,), tuple(errors))
     ids: list[str] = []
-    for run in evaluation.runs:
-        if run.decision is _DENY:
-            ids.extend(rule.id for rule in run.denies) if run.denies else ids.append(run.ruleset.default_id)
+    for ruleset, denies, allows, _, decision in runs:
+        if decision is _DENY:
+            ids.extend(rule.id for rule in denies) if denies else ids.append(ruleset.default_id)
         elif verdict is _ALLOW:
-            ids.extend(rule.id for rule in run.allows)
-    return Decision(verdict, tuple(ids), tuple(evaluation.errors))
+            ids.extend(rule.id for rule in allows)
+    return _tn(Decision, (verdict, tuple(ids), tuple(errors)))
 
 
 def evaluate_manifest(
@@ -182,25 +193,24 @@ def evaluate_manifest(
     reasons: list[Reason] = []
     remedies: list[Remedy] = []
     obligations: list[Obligation] = []
+    warnings = [_manifest_warning(d) for d in manifest.warnings] if manifest.warnings else []
     if not runs:
         reasons.append(explainer.no_ruleset(route))
         remedies.append(_NO_RULESET_REMEDY)
-    else:
-        for run in runs:
-            if run.decision is _DENY:
-                if run.denies:
-                    reasons.extend(map(explainer.reason, run.denies))
-                else:
-                    reasons.append(explainer.default_deny(run))
-                remedies.extend(explainer.remedies(run))
-            elif verdict is _ALLOW:
-                reasons.extend(map(explainer.reason, run.allows))
-        if verdict is _ALLOW:
-            obligations = explainer.obligations(runs)
-    warnings = [_manifest_warning(d) for d in manifest.warnings] if manifest.warnings else []
-    for run in runs:
-        if run.warns:
-            warnings.extend(map(explainer.warning, run.warns))
+    for ruleset, denies, allows, warns, decision in runs:
+        if decision is _DENY:
+            if denies:
+                reasons.extend(map(explainer.reason, denies))
+                remedies.extend(explainer.remedies(denies))
+            else:
+                reasons.append(explainer.default_deny(ruleset))
+                remedies.extend(explainer.default_remedies(ruleset))
+        elif verdict is _ALLOW:
+            reasons.extend(map(explainer.reason, allows))
+            if ruleset.requires:
+                explainer.add_obligations(allows, obligations)
+        if warns:
+            warnings.extend(map(explainer.warning, warns))
     return _tn(
         ManifestResult,
         (
@@ -440,25 +450,19 @@ class _Explainer:
             (reason.message, rule.id, None, reason.citations, reason.facts, rule.source, None, None, None),
         )
 
-    def obligations(self, runs: Sequence[_RulesetRun]) -> list[Obligation]:
-        """The `requires` messages of the allow rules that held, each text once."""
-        seen: set[str] = set()
-        out: list[Obligation] = []
-        for run in runs:
-            for rule in run.allows:
-                if not rule.requires:
-                    continue
-                if rule.reads_witnesses:
-                    self.with_witnesses(rule)
-                for message in rule.requires:
-                    text = self.text(message)
-                    if text not in seen:
-                        seen.add(text)
-                        out.append(_tn(Obligation, (rule.id, text)))
-        return out
+    def add_obligations(self, rules: Sequence[CompiledRule], out: list[Obligation]) -> None:
+        """Add to `out` the `requires` messages of allow rules that held, each text once."""
+        for rule in rules:
+            if not rule.requires:
+                continue
+            if rule.reads_witnesses:
+                self.with_witnesses(rule)
+            for message in rule.requires:
+                text = self.text(message)
+                if all(text != obligation[1] for obligation in out):  # obligation.text
+                    out.append(_tn(Obligation, (rule.id, text)))
 
-    def default_deny(self, run: _RulesetRun) -> Reason:
-        ruleset = run.ruleset
+    def default_deny(self, ruleset: CompiledRuleset) -> Reason:
         because = ruleset.default_because
         if because is not None:
             message = self.text(because)
@@ -467,22 +471,26 @@ class _Explainer:
         cites = ruleset.node.default_cites
         return _tn(Reason, (ruleset.default_id, "deny", message, cites, (), ruleset.source, ruleset.line))
 
-    def remedies(self, run: _RulesetRun) -> list[Remedy]:
+    def remedies(self, denies: Sequence[CompiledRule]) -> list[Remedy]:
+        """The remedies of the deny rules that held."""
         out: list[Remedy] = []
-        for rule in run.denies:
+        for rule in denies:
             if rule.remedy is not None:
                 if rule.reads_witnesses:
                     self.with_witnesses(rule)
                 out.append(_tn(Remedy, (rule.id, "remedy", self.text(rule.remedy), ())))
-        if run.denies:
-            return out
-        remedy = run.ruleset.default_remedy
-        if remedy is not None:
-            out.append(_tn(Remedy, (run.ruleset.default_id, "remedy", self.text(remedy), ())))
-        out.extend(self.closest_allows(run))
         return out
 
-    def closest_allows(self, run: _RulesetRun) -> list[Remedy]:
+    def default_remedies(self, ruleset: CompiledRuleset) -> list[Remedy]:
+        """For a default deny: the ruleset's default remedy, then the allow rules that came closest."""
+        out: list[Remedy] = []
+        remedy = ruleset.default_remedy
+        if remedy is not None:
+            out.append(_tn(Remedy, (ruleset.default_id, "remedy", self.text(remedy), ())))
+        out.extend(self.closest_allows(ruleset))
+        return out
+
+    def closest_allows(self, ruleset: CompiledRuleset) -> list[Remedy]:
         """The allow rules with the fewest failing conditions, and exactly which failed.
 
         Rules are ranked by evaluating the parts of their conditions without recording anything (by the
@@ -491,9 +499,9 @@ class _Explainer:
         again to record the facts of what failed. A closest rule's message sees the witnesses of its own
         conditions (so where it may name one, the parts that held are recorded again too, for their
         witnesses)."""
-        rules = run.ruleset.rules
+        rules = ruleset.rules
         try:
-            scored, unsure = run.ruleset.allow_parts(self.root, self.as_of, self.cache, MAX_CLOSEST_ALLOWS)
+            scored, unsure = ruleset.allow_parts(self.root, self.as_of, self.cache, MAX_CLOSEST_ALLOWS)
         except Exception:  # pragma: no cover - each part's errors are caught inside
             scored, unsure = (
                 [],

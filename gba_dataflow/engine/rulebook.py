@@ -211,6 +211,8 @@ class CompiledRuleset:
     """Per rule, the index of its effect in EFFECTS (deny, allow, warn)."""
     outcomes: dict[Verdict | None, RulesetOutcome] = field(init=False)
     """The outcome of this ruleset for each decision, and for None (it does not apply)."""
+    requires: bool = field(init=False)
+    """Whether any of its rules has a `requires` (an obligation when it allows)."""
 
     def __post_init__(self) -> None:
         outcomes: dict[Verdict | None, RulesetOutcome] = {None: RulesetOutcome(self.id, False, None)}
@@ -221,6 +223,7 @@ class CompiledRuleset:
             "line": self.node.span.line,
             "effect_indexes": tuple(EFFECTS.index(rule.effect) for rule in self.rules),
             "outcomes": outcomes,
+            "requires": any(rule.node.requires for rule in self.rules),
         }
         for name, value in derived.items():
             object.__setattr__(self, name, value)

@@ -430,7 +430,7 @@ class _Explainer:
             f"no ruleset covers {route.origin} → {route.destination}; transfers are denied unless a "
             "ruleset applies (fail closed)"
         )
-        return Reason(NO_RULESET, "deny", message, (), _facts_from(raw, self.at), "gba-dataflow")
+        return _tn(Reason, (NO_RULESET, "deny", message, (), _facts_from(raw, self.at), "gba-dataflow", 0))
 
     def reason(self, rule: CompiledRule) -> Reason:
         facts, _ = self.facts_of(rule)  # rule_facts, inline (a call less per reason on the hot path)
@@ -569,5 +569,7 @@ def _suggest(facts: tuple[Fact, ...]) -> str:
     """Plain words for what would make a failed condition hold, from the facts it read."""
     if not facts:
         return "would allow if this held"
-    now = ", ".join([f"{fact[0]} = {format_value(fact[2])}" for fact in facts[:4]])  # path = value
+    if len(facts) == 1:  # the usual case, without a list and a join
+        return f"would allow if this held (now {facts[0][0]} = {format_value(facts[0][2])})"  # path = value
+    now = ", ".join([f"{fact[0]} = {format_value(fact[2])}" for fact in facts[:4]])
     return f"would allow if this held (now {now})"

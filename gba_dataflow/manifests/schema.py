@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -146,7 +147,7 @@ def _compile_plan(
         if DEFAULT_FROM in sub:
             if in_array:
                 raise UnsupportedSchemaError(f"{DEFAULT_FROM} inside a list item is not supported")
-            derived.append(_Derived(where, name, tuple(split(sub[DEFAULT_FROM]))))
+            derived.append(_Derived(where, sys.intern(name), tuple(split(sub[DEFAULT_FROM]))))  # see keys.py
         if sub.get("format") == "date":
             dates.append(name)
         if "integer" in _type_names(sub):

@@ -83,8 +83,9 @@ class _Module:
         self.constants: list[Any] = []
 
     def const(self, value: Any) -> str:
-        """The name of a new constant (a global of the generated module: cheaper to read than `K[i]`)."""
-        self.constants.append(value)
+        """The name of a new constant (a global of the generated module: cheaper to read than `K[i]`).
+        Text is interned: a manifest's keys are the interned objects (see keys.py)."""
+        self.constants.append(sys.intern(value) if value.__class__ is str else value)
         return f"K{len(self.constants) - 1}"
 
     def add(self, lines: list[str]) -> str:

@@ -18,6 +18,7 @@ from yaml.resolver import Resolver
 
 from gba_dataflow.core.errors import ManifestError
 from gba_dataflow.manifests.document import MAX_DEPTH, ParsedDocument, Position, SourceText
+from gba_dataflow.manifests.keys import canonical_keys
 from gba_dataflow.manifests.pointers import dotted, escape
 
 DEFAULT_ALIAS_BUDGET = 10_000
@@ -150,7 +151,17 @@ def _reader_error(source: SourceText, exc: yaml.reader.ReaderError, *, libyaml: 
 class _Builder:
     """One walk over the composed nodes: data, positions and YAML-level diagnostics."""
 
-    __slots__ = ("active", "budget", "doc", "expanded", "key_positions", "positions", "seen", "source")
+    __slots__ = (
+        "active",
+        "budget",
+        "canonical",
+        "doc",
+        "expanded",
+        "key_positions",
+        "positions",
+        "seen",
+        "source",
+    )
 
     def __init__(self, source: SourceText, alias_budget: int | None) -> None:
         self.source = source
@@ -161,6 +172,8 @@ class _Builder:
         self.expanded = 0
         self.seen: set[int] = set()
         self.active: set[int] = set()
+        self.canonical = canonical_keys().get
+        """A key's one object, for the keys the schema names (see keys.py)."""
 
     def value(self, node: Node, pointer: str, depth: int) -> Any:
         mark = node.start_mark
@@ -211,7 +224,7 @@ class _Builder:
 
     def mapping(self, node: Node, pointer: str, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        positions, key_positions = self.positions, self.key_positions
+        positions, key_positions, canonical = self.positions, self.key_positions, self.canonical
         untracked = self.budget is None
         for key_node, value_node in node.value:
             if type(key_node) is ScalarNode and (
@@ -220,6 +233,7 @@ class _Builder:
                 key: str = key_node.value  # the common case: a key that cannot be a YAML 1.1 surprise
             else:
                 key = self.key(key_node, pointer)
+            key = canonical(key, key)
             child = f"{pointer}/{key}" if "/" not in key and "~" not in key else f"{pointer}/{escape(key)}"
             mark = key_node.start_mark
             if key in result:

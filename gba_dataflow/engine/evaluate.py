@@ -66,7 +66,7 @@ def resolve_as_of(data: Mapping[str, Any], as_of: dt.date | None) -> dt.date:
 
 _ROUTES: dict[tuple[Any, Any, Any, Any], Route] = {}
 """The routes made so far, by their fields: a batch has few, and a Route is immutable, so manifests on the
-same route share one (a lookup is a quarter of the cost of making a named tuple)."""
+same route share one (looking it up costs less than making a named tuple)."""
 MAX_ROUTES = 4096
 
 

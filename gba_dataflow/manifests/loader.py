@@ -14,11 +14,12 @@ from typing import Any, Literal
 
 from gba_dataflow.core.digest import sha256
 from gba_dataflow.core.errors import Diagnostic, ManifestError, Severity, sort_diagnostics
-from gba_dataflow.core.records import record
+from gba_dataflow.core.records import field, record
 from gba_dataflow.core.source import Span, caret_excerpt
 from gba_dataflow.manifests.crosscheck import cross_check
 from gba_dataflow.manifests.document import ParsedDocument, SourceText
 from gba_dataflow.manifests.json_parser import parse_json
+from gba_dataflow.manifests.provenance import DEFAULT, Origin, Provenance
 from gba_dataflow.manifests.schema import normaliser
 from gba_dataflow.manifests.validate import describe, schema_diagnostics
 from gba_dataflow.manifests.yaml_parser import DEFAULT_ALIAS_BUDGET, parse_yaml
@@ -44,6 +45,20 @@ class LoadedManifest:
     """`sha256:<hex>` of the raw bytes."""
     warnings: tuple[Diagnostic, ...] = ()
     """W412/W413 findings, located, with their JSON path."""
+    provenance: Mapping[str, Provenance] = field(default_factory=dict)
+    """JSON pointer -> where the value came from, for values not stated in the file and not the schema's
+    default (derived or ledger values); see `provenance_of`."""
+
+    def provenance_of(self, pointer: str) -> Provenance:
+        """Where the value at `pointer` came from: an explicit entry, else stated (it has a position in
+        the file), else the schema's default."""
+        found = self.provenance.get(pointer)
+        if found is not None:
+            return found
+        position = self.positions.get(pointer)
+        if position is not None:
+            return Provenance(Origin.STATED, None, position[0], position[1])
+        return DEFAULT
 
 
 def load_manifest(

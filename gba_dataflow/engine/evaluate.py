@@ -119,7 +119,9 @@ with_transfer_date); `ctx` the closures' context where any closure ran (the gene
 decide); `cache` the generated code's values of `let`s for this manifest."""
 
 
-def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -> _Evaluation:
+def _evaluate(
+    rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None, fast: bool = True
+) -> _Evaluation:
     transfer = data.get("transfer")
     planned = transfer.get("date") if transfer.__class__ is dict else None
     if as_of is None and planned.__class__ is dt.date:  # the usual case: a manifest with its date
@@ -134,7 +136,7 @@ def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -
     outcomes: list[RulesetOutcome] = []
     verdict = _ALLOW
     for ruleset in rulebook.rulesets:
-        applies = ruleset.fast_applies
+        applies = ruleset.fast_applies if fast else _no_fast_path if ruleset.node.applies else None
         if applies is not None:  # it has `applies when`: the generated function, else the closure
             try:
                 value = applies(root, day, cache)
@@ -148,6 +150,8 @@ def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -
                     outcomes.append(ruleset.outcomes[None])
                     continue
         try:
+            if not fast:
+                raise _Reference
             denies, allows, warns, undecided = ruleset.run_all(root, day, cache)
         except Exception:
             denies, allows, warns = [], [], []
@@ -165,13 +169,25 @@ def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -
     return root, day, ctx, runs, outcomes, errors, cache, verdict
 
 
-def decide(rulebook: Rulebook, manifest: ManifestInput, *, as_of: dt.date | None = None) -> Decision:
+class _Reference(Exception):
+    """Raised to take the evaluator's path for every rule (`decide(..., fast=False)`)."""
+
+
+def _no_fast_path(root: Any, day: Any, cache: Any) -> None:
+    """`applies when` without the generated code: None sends it to the evaluator."""
+    return None
+
+
+def decide(
+    rulebook: Rulebook, manifest: ManifestInput, *, as_of: dt.date | None = None, fast: bool = True
+) -> Decision:
     """Decide one manifest without building explanations: the fast path for bulk and embedded use.
 
     The determining rules are the deny rules that held (or `<ruleset>/default` for a default deny),
-    and for an allow the allow rules that held.
+    and for an allow the allow rules that held. `fast=False` decides by the reference evaluator alone,
+    never the generated code: the differential tests compare the two.
     """
-    _, _, _, runs, _, errors, _, verdict = _evaluate(rulebook, manifest.data, as_of)
+    _, _, _, runs, _, errors, _, verdict = _evaluate(rulebook, manifest.data, as_of, fast)
     if not runs:
         return Decision(verdict, (NO_RULESET,), tuple(errors))
     ids: list[str] = []

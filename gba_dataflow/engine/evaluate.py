@@ -151,7 +151,7 @@ def _evaluate(
                     continue
         try:
             if not fast:
-                raise _Reference
+                raise _ReferenceOnlyError
             denies, allows, warns, undecided = ruleset.run_all(root, day, cache)
         except Exception:
             denies, allows, warns = [], [], []
@@ -169,7 +169,7 @@ def _evaluate(
     return root, day, ctx, runs, outcomes, errors, cache, verdict
 
 
-class _Reference(Exception):
+class _ReferenceOnlyError(Exception):
     """Raised to take the evaluator's path for every rule (`decide(..., fast=False)`)."""
 
 

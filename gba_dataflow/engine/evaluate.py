@@ -8,7 +8,7 @@ from typing import Any, NamedTuple, Protocol
 
 from gba_dataflow.core.errors import Diagnostic, EvalError
 from gba_dataflow.core.source import Span
-from gba_dataflow.engine.compiler import EvalContext, Fn, RawFact, bool_error, format_value
+from gba_dataflow.engine.evaluator import EvalContext, FactRecorder, Fn, RawFact, bool_error, format_value
 from gba_dataflow.engine.model import (
     Fact,
     FailedCondition,
@@ -307,14 +307,31 @@ def _with_closures(
     return lists
 
 
-def _closure_holds(rule: CompiledRule, ctx: EvalContext, errors: list[Diagnostic]) -> bool:
+def rule_outcome(effect: str, value: Any, error: EvalError | None) -> bool:
+    """Whether a rule counts as holding: the one definition (design §3.8). Its condition's value when
+    that is a boolean; where evaluating it failed, a deny rule counts as holding (fail closed) and an
+    allow or warn rule as not holding."""
+    if error is not None:
+        return effect == "deny"
+    return value is True
+
+
+def condition_value(fn: Fn, ctx: EvalContext, span: Span) -> tuple[bool | None, EvalError | None]:
+    """Evaluate a condition's closure: (its boolean value, None), or (None, the error) where it failed or
+    gave something other than true or false."""
     try:
-        return _strict(rule.condition, ctx, rule.node.condition.span)
+        return _strict(fn, ctx, span), None
     except EvalError as error:
-        holds = rule.effect == "deny"  # fail closed (design §3.8)
+        return None, error
+
+
+def _closure_holds(rule: CompiledRule, ctx: EvalContext, errors: list[Diagnostic]) -> bool:
+    value, error = condition_value(rule.condition, ctx, rule.node.condition.span)
+    holds = rule_outcome(rule.effect, value, error)
+    if error is not None:
         effect = "counts as holding" if holds else "counts as not holding"
         errors.extend(_tag(error, f"rule {rule.id} could not be evaluated and {effect}"))
-        return holds
+    return holds
 
 
 def _tag(error: EvalError, note: str) -> list[Diagnostic]:
@@ -354,8 +371,8 @@ def _facts_from(raw: Sequence[RawFact], at: Callable[[str, Any], tuple[Any, Any]
 class _Explainer:
     """Builds reasons, facts, obligations and remedies for the rules that decided.
 
-    The closures' EvalContext is made only when a closure runs or a message interpolates: the generated
-    recording twins and constant messages need none."""
+    The facts come from evaluating those rules again with a `FactRecorder` watching (the decision itself
+    came from the generated code, which records nothing)."""
 
     __slots__ = ("_ctx", "_rule_witnesses", "as_of", "at", "cache", "lang", "root", "witnesses")
 
@@ -390,32 +407,20 @@ class _Explainer:
         return ctx
 
     def facts_of(self, condition: CompiledRule | Conjunct) -> tuple[tuple[Fact, ...], bool]:
-        """Re-evaluate a condition recording facts; returns (facts, value is True).
+        """Evaluate a condition with a fact recorder watching; returns (facts, value is True).
 
-        Its generated twin (`condition.record`, see recording.py) is tried first: it records the same
-        facts faster, and raises wherever it cannot; then its closure (`condition.closure`, compiled on
-        first use) runs from scratch. Either leaves the quantifier witnesses in `self.witnesses`.
+        Leaves the condition's quantifier witnesses in `self.witnesses`, for the messages that name them.
         """
-        record = condition.record
-        if record is not None:
-            facts: dict[str, Fact] = {}
-            witnesses = self.witnesses = {}
-            try:
-                value = record(self.root, self.as_of, self.cache, facts, self.at, witnesses) is True
-            except Exception:  # the closure path below gives the exact outcome
-                pass
-            else:
-                return tuple(facts.values()), value
         self.witnesses = {}
         ctx = self.context()
-        ctx.facts = []
+        recorder = ctx.observer = FactRecorder()
         try:
             value = condition.closure(ctx) is True
         except EvalError:
             value = False
-        raw, ctx.facts = ctx.facts, None
+        ctx.observer = None
         self.witnesses = ctx.witnesses
-        return _facts_from(raw, self.at), value
+        return _facts_from(recorder.facts, self.at), value
 
     def rule_facts(self, rule: CompiledRule) -> tuple[Fact, ...]:
         """The facts of a rule that held, leaving its witnesses current (for its messages)."""

@@ -20,12 +20,11 @@ from gba_dataflow.engine.codegen import (
     AllowParts,
     FastFn,
     GeneratedCode,
-    RecordFn,
     RunAll,
     generate_code,
     link,
 )
-from gba_dataflow.engine.compiler import Compiler, EvalContext, Fn, compile_template, constant_text
+from gba_dataflow.engine.evaluator import Compiler, EvalContext, Fn, compile_template, constant_text
 from gba_dataflow.engine.model import RulesetOutcome, RulesInfo, Verdict
 
 if TYPE_CHECKING:  # the catalog is built only when rules are checked (a cache miss)
@@ -75,13 +74,11 @@ class Conjunct:
     text: str
     expr: nodes.Expr
     compiler: Compiler
-    record: RecordFn | None
-    """The generated recording twin of this part, if it has one: tried before `fn` records."""
 
     @cached_property
     def fn(self) -> Fn:
-        """The part as a closure, compiled on first use: it decides and records where the generated code
-        cannot."""
+        """The part as a closure, compiled on first use: it records what failed, and decides where the
+        generated code cannot."""
         return self.compiler.compile(self.expr)
 
     @property
@@ -118,10 +115,6 @@ class CompiledRule:
     compiler: Compiler
     source: str
     fast: FastFn
-    record: RecordFn | None
-    """The condition's generated recording twin (see codegen), or None: record with `condition`."""
-    conjunct_record: tuple[RecordFn | None, ...]
-    """The generated recording twin of each part of the condition, or None where it has none."""
 
     # Derived in __post_init__, plain attributes so that reading them is cheap when explaining:
     effect: str = field(init=False)
@@ -165,7 +158,7 @@ class CompiledRule:
 
     @cached_property
     def condition(self) -> Fn:
-        """The condition as a closure (see compiler): what `explain` and the recording fall back to."""
+        """The condition as a closure (see `evaluator`): it records the facts of a decision."""
         return self.compiler.compile(self.node.condition)
 
     @property
@@ -177,10 +170,7 @@ class CompiledRule:
     def conjuncts(self) -> tuple[Conjunct, ...]:
         """The condition's top-level `and` operands (the whole condition when it is not an `and`)."""
         parts = nodes.conjuncts(self.node.condition)
-        return tuple(
-            Conjunct(source_text(self.ruleset, part), part, self.compiler, part_record)
-            for part, part_record in zip(parts, self.conjunct_record, strict=True)
-        )
+        return tuple(Conjunct(source_text(self.ruleset, part), part, self.compiler) for part in parts)
 
 
 @record(frozen=True, eq=False)
@@ -403,12 +393,8 @@ def compile_ruleset(ruleset: nodes.Ruleset, generated: GeneratedCode | None = No
             compiler=compiler,
             source=f"{ruleset.path}:{rule.span.line}",
             fast=rule_fast,
-            record=record,
-            conjunct_record=part_records,
         )
-        for rule, rule_fast, record, part_records in zip(
-            ruleset.rules, fast.rules, fast.recorders, fast.conjunct_recorders, strict=True
-        )
+        for rule, rule_fast in zip(ruleset.rules, fast.rules, strict=True)
     )
     fast.bind(rules)
     return CompiledRuleset(

@@ -59,9 +59,11 @@ class FastPath:
     """For each allow rule active on the day, the value of each part of its condition (see `conjuncts`)."""
     namespace: dict[str, Any]
 
-    def bind(self, rules: Sequence[Any]) -> None:
-        """Give the generated code the objects that stand for the rules (`_r<i>`), which `run_all` returns."""
+    def bind(self, rules: Sequence[Any], active: Callable[[dt.date], tuple[bool, ...]]) -> None:
+        """Give the generated code the objects that stand for the rules (`_r<i>`), which `run_all` returns,
+        and `_active(as_of)`: which rules are active on a day (by `nodes.Rule.active_on`)."""
         self.namespace.update({f"_r{index}": rule for index, rule in enumerate(rules)})
+        self.namespace["_active"] = active
 
 
 def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
@@ -90,12 +92,12 @@ def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
     conditions = [many.expr(rule.condition, frozenset()) for rule in ruleset.rules]
     lines.append("def run_all(root, as_of, cache):")
     lines.append("    denies, allows, warns, undecided = [], [], [], []")
+    lines.append("    active = _active(as_of)")
     lines.append(f"    {many.let_locals_line()}")
     for index, (rule, code) in enumerate(zip(ruleset.rules, conditions, strict=True)):
         indent = "    "
-        window = _window(rule, gen)
-        if window:
-            lines.append(f"    if {window}:")
+        if _has_window(rule):
+            lines.append(f"    if active[{index}]:")
             indent = "        "
         lines.append(f"{indent}try:")
         lines.append(f"{indent}    value = {code}")
@@ -131,15 +133,15 @@ def _allow_parts_lines(ruleset: nodes.Ruleset, conditions: list[str], gen: ExprG
         "def allow_parts(root, as_of, cache, enough=0):",
         "    scored, unsure = [], []",
         "    ones = 0",
+        "    active = _active(as_of)",
         f"    {gen.let_locals_line()}",
     ]
     for index, rule in enumerate(ruleset.rules):
         if rule.effect != "allow":
             continue
         indent = "    "
-        window = _window(rule, gen)
-        if window:
-            lines.append(f"    if {window}:")
+        if _has_window(rule):
+            lines.append(f"    if active[{index}]:")
             indent = "        "
         names = []
         lines.append(f"{indent}failing = unknown = 0")
@@ -172,14 +174,10 @@ def _allow_parts_lines(ruleset: nodes.Ruleset, conditions: list[str], gen: ExprG
     return lines
 
 
-def _window(rule: nodes.Rule, gen: ExprGenerator) -> str:
-    """The test that `as_of` lies in the rule's effective window, or "" when it has none."""
-    window = []
-    if rule.effective_from is not None:
-        window.append(f"{gen.constant(rule.effective_from)} <= as_of")
-    if rule.effective_until is not None:
-        window.append(f"as_of < {gen.constant(rule.effective_until)}")
-    return " and ".join(window)
+def _has_window(rule: nodes.Rule) -> bool:
+    """Whether the rule is active on some days only (its activity is `nodes.Rule.active_on`'s, given to the
+    generated code as `_active(as_of)`)."""
+    return rule.effective_from is not None or rule.effective_until is not None
 
 
 def link(generated: GeneratedCode) -> FastPath:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -396,7 +397,7 @@ def compile_ruleset(ruleset: nodes.Ruleset, generated: GeneratedCode | None = No
         )
         for rule, rule_fast in zip(ruleset.rules, fast.rules, strict=True)
     )
-    fast.bind(rules)
+    fast.bind(rules, _activity(ruleset))
     return CompiledRuleset(
         id=ruleset.name,
         node=ruleset,
@@ -407,6 +408,18 @@ def compile_ruleset(ruleset: nodes.Ruleset, generated: GeneratedCode | None = No
         run_all=fast.run_all,
         allow_parts=fast.allow_parts,
     )
+
+
+def _activity(ruleset: nodes.Ruleset) -> Callable[[dt.date], tuple[bool, ...]]:
+    """Which of a ruleset's rules are active on a day, by `nodes.Rule.active_on` (the one definition of
+    an effective window), remembered for the few days a batch has."""
+    rules = ruleset.rules
+
+    @functools.lru_cache(maxsize=256)
+    def active(day: dt.date) -> tuple[bool, ...]:
+        return tuple(rule.active_on(day) for rule in rules)
+
+    return active
 
 
 def _message(

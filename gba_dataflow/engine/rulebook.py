@@ -206,9 +206,11 @@ class CompiledRuleset:
     """Whether any of its rules has a `requires` (an obligation when it allows)."""
 
     def __post_init__(self) -> None:
-        outcomes: dict[Verdict | None, RulesetOutcome] = {None: RulesetOutcome(self.id, False, None)}
+        outcomes: dict[Verdict | None, RulesetOutcome] = {
+            None: RulesetOutcome(id=self.id, applies=False, decision=None)
+        }
         for verdict in (Verdict.ALLOW, Verdict.DENY):
-            outcomes[verdict] = RulesetOutcome(self.id, True, verdict.value)
+            outcomes[verdict] = RulesetOutcome(id=self.id, applies=True, decision=verdict.value)
         derived = {
             "default_id": f"{self.id}/default",
             "line": self.node.span.line,
@@ -368,7 +370,7 @@ def compile_rulebook(
     `generated` is each ruleset's fast path as `generate_code` made it (from the cache); None: make it.
     `digest`: the rules' digest (`rules_digest`), as the cache kept it; None: compute it.
     """
-    info = RulesInfo(tuple(str(path) for path in files), digest or rules_digest(rulesets, files))
+    info = RulesInfo(paths=tuple(str(path) for path in files), digest=digest or rules_digest(rulesets, files))
     codes = generated if generated is not None else [generate_code(ruleset) for ruleset in rulesets]
     compiled = tuple(compile_ruleset(ruleset, code) for ruleset, code in zip(rulesets, codes, strict=True))
     return Rulebook(compiled, info, warnings)

@@ -71,7 +71,8 @@ class Operator:
     kind: Kind
     precedence: int
     """Binding strength: higher binds tighter (`or` 1 < `and` 2 < `not` 3 < comparisons 4 < `+ -` 5 <
-    calls 9)."""
+    calls 6, as tight as a name or a literal). The grammar spells the same order; the formatter
+    parenthesises by it."""
     type_rule: TypeRule
     evaluate: Callable[..., Any] | None = None
     """The reference behaviour on evaluated operands; None for the logical operators, whose operands the
@@ -80,6 +81,10 @@ class Operator:
     """For `and`/`or`: the operand value that decides the result at once (False for `and`)."""
     inline: Inline | None = None
     arity: int = 2
+    """How many operands: 1, 2, or 0 for two or more (`and`, `or`)."""
+    converse: str | None = None
+    """The comparison that says the same with its sides swapped (`<` for `>`), for the static checks that
+    reason about bounds; None where there is none (`in`, `contains`)."""
     summary: str = ""
 
 
@@ -367,15 +372,25 @@ def _entries(*operators: Operator) -> dict[str, Operator]:
 
 
 OPERATORS: Mapping[str, Operator] = _entries(
-    Operator("or", "logical", 1, _logical, decides=True, arity=0, summary="any operand holds"),
     Operator("and", "logical", 2, _logical, decides=False, arity=0, summary="every operand holds"),
+    Operator("or", "logical", 1, _logical, decides=True, arity=0, summary="any operand holds"),
     Operator("not", "logical", 3, _logical, _negate, arity=1, summary="the operand does not hold"),
-    Operator("==", "compare", 4, _equality, same_value, inline=_same_inline, summary="equal"),
-    Operator("!=", "compare", 4, _equality, _not_equal, inline=_not_same_inline, summary="not equal"),
-    Operator("<", "compare", 4, _order_rule, _ordering(lambda a, b: a < b), inline="({0} < {1})"),
-    Operator("<=", "compare", 4, _order_rule, _ordering(lambda a, b: a <= b), inline="({0} <= {1})"),
-    Operator(">", "compare", 4, _order_rule, _ordering(lambda a, b: a > b), inline="({0} > {1})"),
-    Operator(">=", "compare", 4, _order_rule, _ordering(lambda a, b: a >= b), inline="({0} >= {1})"),
+    Operator("==", "compare", 4, _equality, same_value, inline=_same_inline, summary="equal", converse="=="),
+    Operator(
+        "!=", "compare", 4, _equality, _not_equal, inline=_not_same_inline, summary="not equal", converse="!="
+    ),
+    Operator(
+        "<", "compare", 4, _order_rule, _ordering(lambda a, b: a < b), inline="({0} < {1})", converse=">"
+    ),
+    Operator(
+        "<=", "compare", 4, _order_rule, _ordering(lambda a, b: a <= b), inline="({0} <= {1})", converse=">="
+    ),
+    Operator(
+        ">", "compare", 4, _order_rule, _ordering(lambda a, b: a > b), inline="({0} > {1})", converse="<"
+    ),
+    Operator(
+        ">=", "compare", 4, _order_rule, _ordering(lambda a, b: a >= b), inline="({0} >= {1})", converse="<="
+    ),
     Operator("in", "compare", 4, _membership_rule, _member, inline="({0} in {1})"),
     Operator("not in", "compare", 4, _membership_rule, _not_member, inline="({0} not in {1})"),
     Operator("contains", "compare", 4, _contains_rule, _contains, inline="({1} in {0})"),
@@ -385,11 +400,11 @@ OPERATORS: Mapping[str, Operator] = _entries(
 """The operators, by spelling."""
 
 FUNCTIONS: Mapping[str, Operator] = _entries(
-    Operator("has", "function", 9, _has_rule, has_value, inline=_has_inline, arity=1, summary="it is set"),
+    Operator("has", "function", 6, _has_rule, has_value, inline=_has_inline, arity=1, summary="it is set"),
     Operator(
         "days_between",
         "function",
-        9,
+        6,
         _signature((DATE, DATE), NUMBER),
         _between("days_between", _days),
         summary="calendar days from a to b",
@@ -397,12 +412,19 @@ FUNCTIONS: Mapping[str, Operator] = _entries(
     Operator(
         "working_days_between",
         "function",
-        9,
+        6,
         _signature((DATE, DATE), NUMBER),
         _between("working_days_between", working_days_between),
         summary="working days after a up to and including b",
     ),
-    Operator("len", "function", 9, _signature((ANY,), NUMBER), _length, arity=1, summary="number of items"),
-    Operator("year", "function", 9, _signature((DATE,), NUMBER), _year, arity=1, summary="a date's year"),
+    Operator("len", "function", 6, _signature((ANY,), NUMBER), _length, arity=1, summary="number of items"),
+    Operator("year", "function", 6, _signature((DATE,), NUMBER), _year, arity=1, summary="a date's year"),
 )
 """The built-in functions, by name."""
+
+
+def spelled_operators() -> str:
+    """The operators as a person reads them in a hint: `and, or, not, ==, ..., + and -` (`not in` is
+    `not` and `in`)."""
+    words = [name for name in OPERATORS if " " not in name]
+    return ", ".join(words[:-1]) + " and " + words[-1]

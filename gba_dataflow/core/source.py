@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import bisect
 import unicodedata
+from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
-
-from gba_dataflow.core.records import record
 
 STDIN = "-"
 """The input path that names standard input."""
@@ -31,7 +30,7 @@ class Span(NamedTuple):
         return f"{self.path}:{self.line}:{self.column}"
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class SourceFile:
     """The full text of one input file, with a line index for offset -> (line, column)."""
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from gba_dataflow.core.errors import Diagnostic, Severity, errors_in, sort_diagnostics, warnings_in
-from gba_dataflow.core.records import field, record
 from gba_dataflow.core.source import Span, caret_excerpt
 from gba_dataflow.core.suggest import did_you_mean
 from gba_dataflow.dsl import nodes
@@ -25,7 +25,7 @@ FUNCTIONS: dict[str, tuple[tuple[Type, ...], Type]] = {
 }
 
 
-@record
+@dataclass
 class CheckResult:
     """All findings of a check run."""
 
@@ -50,7 +50,7 @@ def register(check: RulesetCheck) -> RulesetCheck:
     return check
 
 
-@record
+@dataclass
 class CheckContext:
     """A ruleset under check, its catalog and a way to build located diagnostics."""
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 from gba_dataflow.core.errors import Diagnostic, Severity
-from gba_dataflow.core.records import record
 from gba_dataflow.dsl import nodes
 from gba_dataflow.dsl.checker import CheckContext, register
 
@@ -52,7 +52,7 @@ def conjuncts(
 # ---- W211: a rule that can never fire ---------------------------------------------------------
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class _Bound:
     """One constraint `key op value`, and where it came from (for the message)."""
 

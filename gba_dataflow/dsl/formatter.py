@@ -22,8 +22,8 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
-from gba_dataflow.core.records import field, record
 from gba_dataflow.core.source import display_width
 from gba_dataflow.dsl import nodes
 from gba_dataflow.dsl.layout import (
@@ -217,7 +217,7 @@ def _condition(expr: nodes.Expr) -> Doc:
 # ---- declarations -----------------------------------------------------------------------------
 
 
-@record
+@dataclass
 class _Clauses:
     """Where a declaration's clauses start in the source (keyword offsets), to re-attach comments."""
 

@@ -6,10 +6,10 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
+from hashlib import sha256
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gba_dataflow.core.digest import sha256
 from gba_dataflow.core.errors import CheckError, Diagnostic, DslSyntaxError, GbaError
 from gba_dataflow.core.records import field, record
 from gba_dataflow.core.resources import data_dir, schema_path

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 
 from gba_dataflow.core.source import display_width
 from gba_dataflow.dsl import nodes
-from gba_dataflow.dsl.layout import (
+from gba_dataflow.dsl.parser import collect_comments, parse_text
+from gba_dataflow.dsl.pretty import (
     Align,
     Doc,
     Fill,
@@ -40,7 +41,6 @@ from gba_dataflow.dsl.layout import (
     flat_text,
     render,
 )
-from gba_dataflow.dsl.parser import collect_comments, parse_text
 
 WIDTH = 110
 INDENT = 2

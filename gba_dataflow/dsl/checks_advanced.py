@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from gba_dataflow.core.errors import Diagnostic, Severity
 from gba_dataflow.dsl import nodes
-from gba_dataflow.dsl.checker import CheckContext, register
+from gba_dataflow.dsl.check_context import CheckContext
 
 _W = Severity.WARNING
 _AS_OF = nodes.Path(parts=("as_of",))
@@ -269,7 +269,6 @@ def _describe(bound: _Bound, ruleset: str) -> str:
     return f"`{bound.text}`"
 
 
-@register
 def check_never_fires(ctx: CheckContext) -> Iterator[Diagnostic]:
     """W211: a condition that contradicts itself, its window or its ruleset's `applies when`."""
     ruleset = ctx.ruleset
@@ -330,7 +329,6 @@ def _window_overlap(a: nodes.Rule, b: nodes.Rule) -> tuple[dt.date | None, dt.da
     return start, end
 
 
-@register
 def check_shadowed_allows(ctx: CheckContext) -> Iterator[Diagnostic]:
     """W212: every conjunct of a deny rule is also a conjunct of an allow rule, over overlapping windows."""
     ruleset = ctx.ruleset
@@ -382,7 +380,6 @@ def _window_text(overlap: tuple[dt.date | None, dt.date | None], rule: nodes.Rul
 # ---- W213: translations -----------------------------------------------------------------------
 
 
-@register
 def check_translations(ctx: CheckContext) -> Iterator[Diagnostic]:
     """W213: a `because`, `require` or `remedy` without a language that other texts of that kind have."""
     ruleset = ctx.ruleset

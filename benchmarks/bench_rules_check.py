@@ -4,7 +4,8 @@ Writes one ruleset of N rules (default 5,000; seeded, so every run checks the sa
 directory and times the installed command over it. The rules mix deny, allow and warn rules over the
 manifest's fields, with `let`s, effective windows and translations; some allows repeat a deny's conjuncts, so
 the shadowed-allow check (W212) has findings to report and candidates to compare. The figure goes in
-benchmarks/README.md ("Issue 18"); the target is 3 s.
+benchmarks/README.md ("Issue 18"); the target is 3 s of wall-clock time. The command's CPU time is printed
+too: on a machine other processes load, it is the steadier figure.
 
     python benchmarks/bench_rules_check.py [--n 5000] [--seed 18] [--repeat 3] [--out FILE]
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -135,8 +137,10 @@ def main() -> int:
         (rules / "generated.rules").write_text(text, encoding="utf-8")
         env = {**os.environ, "GBA_DATAFLOW_CACHE_DIR": "off"}  # cold: nothing from the disk cache
         times: list[float] = []
+        cpu: list[float] = []
         summary = ""
         for _ in range(args.repeat):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
             done = subprocess.run(
                 [*_command(), "rules", "check", "--format", "json", str(rules)],
@@ -146,6 +150,8 @@ def main() -> int:
                 check=False,
             )
             times.append(time.perf_counter() - started)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
             if done.returncode not in (0, 1):
                 print(done.stderr, file=sys.stderr)
                 return 2
@@ -156,6 +162,7 @@ def main() -> int:
     print(
         f"rules check, {args.n:,} generated rules, cold: median {median:.2f} s of {args.repeat} ({summary})"
     )
+    print(f"CPU time (user + system) of the command: median {statistics.median(cpu):.2f} s")
     print(f"target <= {TARGET_S:.0f} s: {verdict}")
     return 0 if median <= TARGET_S else 1
 

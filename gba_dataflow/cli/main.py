@@ -55,11 +55,11 @@ def run() -> int:
 def exit_process(code: int) -> NoReturn:
     """End the process with `code` as the interpreter's exit would, without its teardown.
 
-    At exit the interpreter frees every module and object one by one: 43 M instructions, a tenth of a
-    `check one.yaml` (about 30 ms), spent on memory the system reclaims anyway. What an exit must still
-    do is done here, in the interpreter's order: a process with threads still running exits the usual
-    way, which waits for them; then the `atexit` functions run (the disk caches' write-back,
-    `multiprocessing`'s clean-up); then stdout and stderr are flushed. A reader that went away (`| head`)
+    At exit the interpreter frees every module and object one by one, a sizeable part of a short command
+    such as `check one.yaml` (benchmarks/README.md), spent on memory the system reclaims anyway. What an
+    exit must still do is done here, in the interpreter's order: a process with threads still running
+    exits the usual way, which waits for them; then the `atexit` functions run (`multiprocessing`'s
+    clean-up, among others); then stdout and stderr are flushed. A reader that went away (`| head`)
     turns a 0 into 1, silently, as in `guarded`; any other failure to write the output gives 2."""
     threading = sys.modules.get("threading")
     if threading is not None and threading.active_count() > 1:

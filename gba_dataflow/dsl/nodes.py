@@ -1,4 +1,4 @@
-"""The abstract syntax tree of the rule language: frozen records (`core.records`) with source spans.
+"""The abstract syntax tree of the rule language: frozen dataclasses with source spans.
 
 Spans are excluded from equality, so two trees that differ only in layout compare equal.
 """

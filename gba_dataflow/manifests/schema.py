@@ -30,7 +30,7 @@ from gba_dataflow.manifests.schema_code import (
     compile_plan,
 )
 
-if TYPE_CHECKING:  # jsonschema is imported only when a manifest is invalid (it costs ~60 ms at start-up)
+if TYPE_CHECKING:  # jsonschema is imported only when a manifest is invalid (its import is slow)
     from jsonschema.exceptions import ValidationError
     from jsonschema.protocols import Validator
 

@@ -683,7 +683,9 @@ is made, the builder is made per parse."""
 class _Reductions(Transformer[Token, Any]):
     """What Lark's parser calls as it reduces each grammar rule: the current parse's `_Builder`.
 
-    Lark looks up one method per rule name; they are made below, one per `_Builder` method."""
+    Lark looks up one method per rule name; they are made below, one per `_Builder` method. The rules Lark
+    makes for repetitions (`__items_star_0`) get its default, a tree that Lark splices into its parent.
+    A test checks that every rule of the grammar that builds a node has a method."""
 
 
 def _reduction(rule: str) -> Callable[[_Reductions, list[Any]], Any]:

@@ -289,3 +289,18 @@ def test_parses_in_two_threads_keep_their_own_nodes() -> None:
         parsed = list(pool.map(parse_text, texts))
     assert [ruleset.rules[0].name for ruleset in parsed] == [f"q{index}" for index in range(40)]
     assert [ruleset.name for ruleset in parsed] == [f"r{index}" for index in range(40)]
+
+
+def test_every_grammar_rule_that_builds_a_node_has_a_builder() -> None:
+    """A rule marked `?` with a single symbol only ever passes its child on, and Lark splices the rules it
+    makes for repetitions (`__name`) into their parent; every other rule is built."""
+    from gba_dataflow.dsl.parser import _RULE_METHODS, _parser
+
+    built = {
+        str(rule.alias or rule.origin.name)
+        for rule in _parser().rules
+        if rule.alias or not (rule.options.expand1 and len(rule.expansion) == 1)
+    }
+    built = {name for name in built if not name.startswith("_")}
+    assert "rule_decl" in built and "compare" in built
+    assert built - {*_RULE_METHODS, "atom"} == set()

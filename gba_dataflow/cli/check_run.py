@@ -6,19 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from gba_dataflow.cli.console import print_error, use_color, write_output
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.values import LANGUAGES, check_choice, parse_as_of
 from gba_dataflow.core.errors import GbaError, UsageError
-from gba_dataflow.core.records import record
 from gba_dataflow.engine.model import RunResult
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 
 
-@record(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CheckRequest:
     """A parsed `check` command line. The defaults are the command's own (a test holds typer's to them)."""
 
@@ -35,7 +35,7 @@ class CheckRequest:
     jobs: int = 1
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Report:
     """One document to write: a format and a file (None: stdout)."""
 

@@ -6,11 +6,12 @@ E5xx usage, E9xx internal. A code is never reused for another meaning; a retired
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from gba_dataflow.core.errors import Severity
-from gba_dataflow.core.records import record
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class Code:
     """One diagnostic code with the text `rules explain-code` prints."""
 

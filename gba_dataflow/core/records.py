@@ -1,4 +1,4 @@
-"""Classes of named, typed fields (`@record`), made as `dataclasses` makes them, for less start-up.
+"""Classes of named, typed fields (`@record`), made as `dataclasses` makes them; being replaced by those.
 
 `@record(frozen=..., kw_only=..., eq=..., slots=...)` gives a class what `@dataclass` with the same options
 gives it, for the options gba-dataflow uses: an `__init__` taking the fields in order (keyword-only ones
@@ -7,12 +7,9 @@ after a `*`), defaults and `field(default_factory=..., init=False, repr=False, c
 raise `FrozenInstanceError`; with `slots=True` the class is remade with `__slots__`. `fields()` and
 `replace()` work as `dataclasses`' do. Type checkers see it as a dataclass (PEP 681, `dataclass_transform`).
 
-Why not `dataclasses`: its import pulls in `inspect`, `ast`, `dis`, `tokenize` and `copy`, and making a class
-walks a general machinery (about 0.25 ms a class with its generated code cached); together about a tenth of
-a cold `check` for the ~40 classes on its path. Here only `__init__` is generated source (it is called per
-object, so it must be as fast as dataclasses' own); its code object is kept in the disk cache
-(`core.disk_memo`), keyed by its exact source, so a start compiles nothing. The other methods are shared
-functions reading the fields through one `operator.attrgetter`.
+It was written to start faster than `dataclasses`; new code uses `dataclasses`, and the classes still made
+here (in `engine/`) are being moved to it. Only `__init__` is generated source, compiled in memory; nothing is
+written to disk. The other methods are shared functions reading the fields through one `operator.attrgetter`.
 """
 
 from __future__ import annotations
@@ -22,9 +19,6 @@ from collections.abc import Callable
 from itertools import pairwise
 from operator import attrgetter
 from typing import Any, TypeVar, dataclass_transform, overload
-
-from gba_dataflow._version import __version__
-from gba_dataflow.core.disk_memo import DiskMemo, build_entry_name
 
 _T = TypeVar("_T")
 _FIELDS = "__record_fields__"
@@ -210,7 +204,7 @@ def _has_default(each: Field) -> bool:
 
 
 def _init(cls: type, listed: tuple[Field, ...], frozen: bool) -> Callable[..., None]:
-    """`__init__`, generated as dataclasses generates it, its code from the disk cache."""
+    """`__init__`, generated as dataclasses generates it (compiled in memory, never cached on disk)."""
     positional = [each for each in listed if each.init and not each.kw_only]
     keyword = [each for each in listed if each.init and each.kw_only]
     for before, after in pairwise(positional):
@@ -248,7 +242,7 @@ def _init(cls: type, listed: tuple[Field, ...], frozen: bool) -> Callable[..., N
     source = f"def __init__({', '.join(parameters)}):\n" + "".join(
         f"    {line}\n" for line in body or ["pass"]
     )
-    exec(_code_cache.code_for(source), namespace)
+    exec(compile(source, "<record>", "exec", dont_inherit=True), namespace)
     init: Callable[..., None] = namespace["__init__"]
     return init
 
@@ -319,37 +313,3 @@ def _setstate(listed: tuple[Field, ...]) -> Callable[[Any, list[Any]], None]:
             object.__setattr__(self, each.name, value)
 
     return setstate
-
-
-# ---- the code cache -------------------------------------------------------------------------------------
-
-
-class _CodeCache:
-    """`__init__` code objects by source text, and how many this process compiled and found."""
-
-    def __init__(self) -> None:
-        self.memo = DiskMemo(ENTRY_NAME, max_entries=1024)
-        self.compiled = 0
-        self.hits = 0
-
-    def code_for(self, source: str) -> Any:
-        code = self.memo.get(source)
-        if code is None:
-            code = compile(source, "<record>", "exec", dont_inherit=True)
-            self.memo.put(source, code)  # kept in this process only when caching is off
-            self.compiled += 1
-        else:
-            self.hits += 1
-        return code
-
-
-ENTRY_NAME = build_entry_name("records", __version__)
-"""The cache entry: one per Python build, since code objects are specific to it, and per release of the
-package, so that an upgrade does not leave the classes of the release before in the entry each start reads."""
-
-_code_cache = _CodeCache()
-
-
-def stats() -> tuple[int, int]:
-    """(compiled, served from the cache) in this process: for tests and benchmarks."""
-    return _code_cache.compiled, _code_cache.hits

@@ -16,12 +16,12 @@ import os
 import pickle
 import sys
 from collections.abc import Sequence
+from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
 from gba_dataflow import __version__
 from gba_dataflow.core import diskcache
-from gba_dataflow.core.digest import sha256
 from gba_dataflow.core.resources import schema_path
 
 _DSL = Path(__file__).resolve().parents[1] / "dsl"

@@ -28,8 +28,8 @@ _DSL = Path(__file__).resolve().parents[1] / "dsl"
 _ENGINE = Path(__file__).resolve().parent
 _CODEGEN = tuple(_ENGINE / name for name in ("codegen.py", "exprgen.py"))
 """The code generator: what the generated code cached with the rules depends on."""
-_PICKLED = tuple(_DSL.parent / "core" / name for name in ("source.py", "errors.py", "records.py"))
-"""Where the other classes of a cached entry are defined (spans and diagnostics), and how records are made."""
+_PICKLED = tuple(_DSL.parent / "core" / name for name in ("source.py", "errors.py"))
+"""Where the other classes of a cached entry are defined (spans and diagnostics)."""
 
 
 def rules_key(sources: Sequence[tuple[str, bytes]]) -> str:

@@ -659,13 +659,13 @@ def _read_import(path: Path) -> list[tuple[Exporter, dt.date, int, int, str | No
     return found
 
 
-def open_ledger(url: str, *, migrate_schema: bool = True) -> Ledger:
+def open_ledger(url: str, *, migrate_schema: bool = True, check_schema: bool = True) -> Ledger:
     """Open the ledger at `url` (`sqlite:///PATH`, `sqlite:PATH`, `postgresql://...`), migrating its schema
     on first use. Raises LedgerError (E601-E604) when it cannot be used: never a half-open ledger."""
     backend = connect(url)
     try:
         ledger = Ledger(backend)
-        if installed_version(backend) != LATEST:
+        if check_schema and installed_version(backend) != LATEST:
             if not migrate_schema:
                 raise LedgerError(
                     f"the ledger {ledger.url} is not migrated",

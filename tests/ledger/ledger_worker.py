@@ -1,7 +1,7 @@
 """A separate process for the concurrency and fault tests (run as a script, never collected by pytest).
 
-    python ledger_worker.py check URL DIR WORKER COUNT SUBJECTS   # COUNT check-and-records; prints a JSON summary
-    python ledger_worker.py hang URL DIR                          # records inside a transaction, then waits
+python ledger_worker.py check URL DIR WORKER COUNT SUBJECTS   # COUNT check-and-records; prints a JSON summary
+python ledger_worker.py hang URL DIR                          # records inside a transaction, then waits
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from ledger_helpers import make_manifest  # noqa: E402
+from ledger_helpers import make_manifest
 
-from gba_dataflow import load_rulebook  # noqa: E402
-from gba_dataflow.ledger import open_ledger  # noqa: E402
-from gba_dataflow.ledger.identity import exporter_of  # noqa: E402
+from gba_dataflow import load_rulebook
+from gba_dataflow.ledger import open_ledger
+from gba_dataflow.ledger.identity import exporter_of
 
 
 def check(url: str, directory: Path, worker: int, count: int, subjects: int) -> None:

@@ -22,8 +22,8 @@ WORKER = Path(__file__).with_name("ledger_worker.py")
 PROCESSES = 8
 FULL = os.environ.get("GBA_DATAFLOW_LEDGER_STRESS") == "1"
 PER_PROCESS = 200 if FULL else 12
-"""8 x 200 with GBA_DATAFLOW_LEDGER_STRESS=1 (the issue's count: 22 s on SQLite, 56 s on PostgreSQL here);
-8 x 12 in the default run, which exercises the same races."""
+"""8 x 200 with GBA_DATAFLOW_LEDGER_STRESS=1 (the issue's count, slow on a small machine); 8 x 12 in the
+default run, which exercises the same races."""
 SUBJECTS = 100
 ROOM = 37  # transfers of SUBJECTS that still fit under 100,000
 
@@ -39,7 +39,16 @@ def test_concurrent_check_and_records_never_pass_a_threshold_twice(ledger_url: s
     url = _with_timeout(ledger_url, 120)
     workers = [
         subprocess.Popen(
-            [sys.executable, str(WORKER), "check", url, str(tmp_path), str(n), str(PER_PROCESS), str(SUBJECTS)],
+            [
+                sys.executable,
+                str(WORKER),
+                "check",
+                url,
+                str(tmp_path),
+                str(n),
+                str(PER_PROCESS),
+                str(SUBJECTS),
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -67,7 +76,9 @@ def test_concurrent_check_and_records_never_pass_a_threshold_twice(ledger_url: s
     assert verification.intact
 
 
-def test_a_process_killed_inside_a_transaction_leaves_no_partial_record(ledger_url: str, tmp_path: Path) -> None:
+def test_a_process_killed_inside_a_transaction_leaves_no_partial_record(
+    ledger_url: str, tmp_path: Path
+) -> None:
     with open_ledger(ledger_url):
         pass  # migrated before the child starts
     child = subprocess.Popen(

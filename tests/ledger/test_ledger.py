@@ -46,7 +46,12 @@ def test_record_is_idempotent_by_manifest_digest(ledger_url: str, tmp_path: Path
         assert first.created and not again.created
         assert again.record.id == first.record.id
         [totals] = ledger.totals()
-    assert (totals.exporter_key, totals.year, totals.transfers, totals.personal) == (f"uscc:{USCC}", 2026, 1, 1200)
+    assert (totals.exporter_key, totals.year, totals.transfers, totals.personal) == (
+        f"uscc:{USCC}",
+        2026,
+        1,
+        1200,
+    )
     assert not totals.exact  # summed counts: an upper bound
 
 
@@ -133,7 +138,9 @@ def ledger_exporter(manifest: object) -> object:
     return exporter_of(manifest.data)  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(("declared", "used", "which"), [(90_000, 90_000, "declared"), (1_000, 30_500, "ledger")])
+@pytest.mark.parametrize(
+    ("declared", "used", "which"), [(90_000, 90_000, "declared"), (1_000, 30_500, "ledger")]
+)
 def test_the_larger_of_declared_and_ledger_wins_with_a_warning_naming_both(
     ledger_url: str, tmp_path: Path, rulebook: Rulebook, declared: int, used: int, which: str
 ) -> None:
@@ -212,11 +219,16 @@ def test_hashed_subjects_count_distinct_individuals_exactly(
     first.write_text("".join(f"person-{n}@example.com\n" for n in range(300)), encoding="utf-8")
     second = tmp_path / "second.csv"
     second.write_text(
-        "name,subject_id\n" + "".join(f"x,person-{n}@example.com\n" for n in range(200, 450)), encoding="utf-8"
+        "name,subject_id\n" + "".join(f"x,person-{n}@example.com\n" for n in range(200, 450)),
+        encoding="utf-8",
     )
     with open_ledger(ledger_url) as ledger:
-        ledger.check(rulebook, make_manifest(tmp_path, "a", 300), record=True, subjects=hash_subjects(first, KEY))
-        ledger.check(rulebook, make_manifest(tmp_path, "b", 250), record=True, subjects=hash_subjects(second, KEY))
+        ledger.check(
+            rulebook, make_manifest(tmp_path, "a", 300), record=True, subjects=hash_subjects(first, KEY)
+        )
+        ledger.check(
+            rulebook, make_manifest(tmp_path, "b", 250), record=True, subjects=hash_subjects(second, KEY)
+        )
         [totals] = ledger.totals()
         assert (totals.personal, totals.distinct_subjects, totals.exact) == (450, 450, True)
         stored = ledger.backend.execute("SELECT hash FROM subjects")
@@ -285,7 +297,15 @@ def _exported(ledger_url: str, tmp_path: Path, rulebook: Rulebook, count: int = 
 @pytest.mark.parametrize(
     ("tamper", "position", "word"),
     [
-        (lambda lines: [*lines[:2], lines[2].replace('"decision":"allow"', '"decision":"deny"'), *lines[3:]], 3, "edited"),
+        (
+            lambda lines: [
+                *lines[:2],
+                lines[2].replace('"decision":"allow"', '"decision":"deny"'),
+                *lines[3:],
+            ],
+            3,
+            "edited",
+        ),
         (lambda lines: [*lines[:2], *lines[3:]], 3, "dropped"),
         (lambda lines: [*lines[:2], lines[3], lines[2], *lines[4:]], 3, "reordered"),
         (lambda lines: [*lines[:3], lines[2], *lines[3:]], 4, "inserted"),

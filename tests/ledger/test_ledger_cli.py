@@ -13,7 +13,9 @@ pytestmark = pytest.mark.e2e
 
 
 def _run(command: list[str], env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*command, *args], capture_output=True, text=True, env=env, timeout=120, check=False)
+    return subprocess.run(
+        [*command, *args], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
 
 
 def test_check_record_totals_and_audit_end_to_end(
@@ -23,7 +25,9 @@ def test_check_record_totals_and_audit_end_to_end(
     big = write_manifest(tmp_path, "big", 8_000)
     env = {**cli_env, "GBA_DATAFLOW_LEDGER": ledger_url}
     assert _run(cli_command, env, "ledger", "migrate").returncode == 0
-    imported = _run(cli_command, env, "ledger", "import", str(import_rows(tmp_path, [("2026-01-10", 90_000)])))
+    imported = _run(
+        cli_command, env, "ledger", "import", str(import_rows(tmp_path, [("2026-01-10", 90_000)]))
+    )
     assert imported.returncode == 0 and "imported 1 transfers" in imported.stdout
     allowed = _run(cli_command, env, "check", str(small), "--record", "--format", "json")
     assert allowed.returncode == 0, allowed.stderr
@@ -63,7 +67,9 @@ def test_check_record_totals_and_audit_end_to_end(
     assert again.returncode == 2 and "E608" in again.stderr
 
 
-def test_ledger_failures_exit_2_and_never_allow(cli_command: list[str], cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_ledger_failures_exit_2_and_never_allow(
+    cli_command: list[str], cli_env: dict[str, str], tmp_path: Path
+) -> None:
     small = write_manifest(tmp_path, "small", 10)
     env = {key: value for key, value in cli_env.items() if key != "GBA_DATAFLOW_LEDGER"}
     unreachable = _run(
@@ -99,7 +105,15 @@ def test_subjects_with_a_key_file_count_exactly(
     for name, ids, count in (("a", first, 10), ("b", second, 15)):
         manifest = write_manifest(tmp_path, name, count)
         recorded = _run(
-            cli_command, env, "ledger", "record", str(manifest), "--subjects", str(ids), "--subjects-key-file", str(key)
+            cli_command,
+            env,
+            "ledger",
+            "record",
+            str(manifest),
+            "--subjects",
+            str(ids),
+            "--subjects-key-file",
+            str(key),
         )
         assert recorded.returncode == 0, recorded.stderr
     totals = json.loads(_run(cli_command, env, "ledger", "totals", "-f", "json").stdout)

@@ -49,11 +49,17 @@ def test_registration_numbers_by_region(number: str, region: str, ok: bool) -> N
 
 def test_a_bad_number_is_e414_at_its_line(tmp_path: Path) -> None:
     path = tmp_path / "m.yaml"
-    path.write_text(MANIFEST.format(region="CN-GD", destination="HK", number="91440300MA5DC8QY1X"), encoding="utf-8")
+    path.write_text(
+        MANIFEST.format(region="CN-GD", destination="HK", number="91440300MA5DC8QY1X"), encoding="utf-8"
+    )
     with pytest.raises(ManifestError) as error:
         load_manifest(path)
     [diagnostic] = error.value.diagnostics
-    assert (diagnostic.code, diagnostic.json_path, diagnostic.line) == ("E414", "/exporter/registration_number", 8)
+    assert (diagnostic.code, diagnostic.json_path, diagnostic.line) == (
+        "E414",
+        "/exporter/registration_number",
+        8,
+    )
     assert "should be `3`" in diagnostic.message
 
 

@@ -97,7 +97,8 @@ def measure_totals(url: str, rows: int, repeat: int) -> dict[str, float]:
             backend.connection.execute(FILL_POSTGRES, (key, rows))  # type: ignore[attr-defined]
         backend.execute(
             "INSERT INTO totals "
-            "(exporter_key, year, transfers, personal_summed, distinct_subjects, sensitive) SELECT exporter_key, year, COUNT(*), SUM(personal), 0, SUM(sensitive) FROM transfers "
+            "(exporter_key, year, transfers, personal_summed, distinct_subjects, sensitive) "
+            "SELECT exporter_key, year, COUNT(*), SUM(personal), 0, SUM(sensitive) FROM transfers "
             "GROUP BY exporter_key, year"
         )
         backend.commit()

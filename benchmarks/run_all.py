@@ -21,7 +21,7 @@ from typing import Any
 
 import common
 
-SCRIPTS = ("bench_engines.py", "bench_batch.py", "bench_startup.py")
+SCRIPTS = ("bench_engines.py", "bench_batch.py", "bench_startup.py", "bench_ledger.py")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         extra["bench_engines.py"] += ["--n", "2000", "--rounds", "2"]
         extra["bench_batch.py"] += ["--n", "2000"]
         extra["bench_startup.py"] += ["--runs", "5", "--repeat", "5"]
+        extra["bench_ledger.py"] += ["--n", "400", "--rows", "50000", "--repeat", "50"]
     if args.big:
         extra["bench_batch.py"].append("--big")
 

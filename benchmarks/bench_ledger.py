@@ -11,6 +11,10 @@ throughput, on SQLite and on PostgreSQL.
    (decide on the year's total, record when allowed, append the decision log, commit): alone, then split
    over 4 writer processes at once (aggregate decisions per second, wall clock from first to last).
 
+3. Subjects: a transfer of `--subjects` (default 1,000,000) individuals recorded with their identifiers
+   (`ledger record --subjects`): read the file, hash every identifier under the organisation key, store the
+   hashes and count the distinct ones; wall clock of the whole, once (design: under a minute).
+
 PostgreSQL runs when --postgres URL or GBA_DATAFLOW_TEST_POSTGRES_URL names a server (each run in a schema
 of its own, dropped afterwards); else its rows are n/a.
 
@@ -161,6 +165,70 @@ def measure_records(url: str, n: int) -> dict[str, float]:
     return {"alone_per_s": n / alone, "writers_per_s": share * WRITERS / together}
 
 
+def measure_subjects(url: str, count: int) -> dict[str, float]:
+    from gba_dataflow.ledger import hash_subjects
+
+    with tempfile.TemporaryDirectory(prefix="gba-ledger-subjects-") as tmp:
+        ids = Path(tmp) / "ids.txt"
+        ids.write_text("".join(f"member-{n:09d}@example.com\n" for n in range(count)), encoding="utf-8")
+        manifest = make_manifest(Path(tmp), "subjects", count)
+        with open_ledger(url) as ledger:
+            started = time.perf_counter()
+            hashed = hash_subjects(ids, b"a benchmark organisation key....")
+            hashing = time.perf_counter() - started
+            ledger.record(manifest, hashed)
+            total = time.perf_counter() - started
+            [found] = ledger.totals(USCC, 2026)
+            assert (found.personal, found.exact) == (count, True), found
+    return {"hash_s": hashing, "total_s": total}
+
+
+def totals_part(backend: str, url: str, args: argparse.Namespace) -> tuple[dict[str, float], common.Target]:
+    print(f"{backend}: filling {args.rows:,} transfers ...", flush=True)
+    totals = measure_totals(url, args.rows, args.repeat)
+    print(
+        f"  filled in {totals['fill_s']:.1f} s; totals {totals['totals_ms']:.3f} ms "
+        f"(a plain SUM over the records: {totals['sum_ms']:.0f} ms)",
+        flush=True,
+    )
+    return totals, common.Target(
+        f"{backend}: totals, {args.rows:,} transfers",
+        f"<= {TOTALS_TARGET_MS:g} ms",
+        f"{totals['totals_ms']:.3f} ms",
+        totals["totals_ms"] <= TOTALS_TARGET_MS,
+    )
+
+
+def records_part(backend: str, url: str, args: argparse.Namespace) -> tuple[dict[str, float], common.Target]:
+    records = measure_records(url, args.n)
+    print(
+        f"{backend}: check --record {records['alone_per_s']:.0f}/s alone, "
+        f"{records['writers_per_s']:.0f}/s with {WRITERS} writers",
+        flush=True,
+    )
+    bar = SQLITE_RECORD_TARGET if backend == "sqlite" else None
+    return records, common.Target(
+        f"{backend}: check --record, alone / {WRITERS} writers",
+        f">= {bar:g}/s" if bar else "(measured)",
+        f"{records['alone_per_s']:.0f}/s / {records['writers_per_s']:.0f}/s",
+        (records["alone_per_s"] >= bar and records["writers_per_s"] >= bar) if bar else None,
+    )
+
+
+def subjects_part(backend: str, url: str, args: argparse.Namespace) -> tuple[dict[str, float], common.Target]:
+    subjects = measure_subjects(url, args.subjects)
+    print(f"{backend}: {args.subjects:,} identifiers recorded in {subjects['total_s']:.1f} s", flush=True)
+    return subjects, common.Target(
+        f"{backend}: record {args.subjects:,} hashed identifiers",
+        "< 60 s",
+        f"{subjects['total_s']:.1f} s (hashing {subjects['hash_s']:.1f} s)",
+        subjects["total_s"] < 60,
+    )
+
+
+PARTS = {"totals": totals_part, "records": records_part, "subjects": subjects_part}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -168,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=500)
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--subjects", type=int, default=1_000_000)
+    parser.add_argument("--parts", default="totals,records,subjects", help="comma-separated parts to run")
     parser.add_argument("--postgres", default=os.environ.get("GBA_DATAFLOW_TEST_POSTGRES_URL"))
     parser.add_argument("--json", type=Path)
     parser.add_argument("--writer", nargs=4, help=argparse.SUPPRESS)
@@ -179,50 +249,17 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     figures: dict[str, Any] = {}
     targets: list[common.Target] = []
+    parts = [part for part in ("totals", "records", "subjects") if part in args.parts.split(",")]
     for backend in ("sqlite", "postgresql"):
-        with ledger_urls(args.postgres) as urls:
-            url = urls[backend]
-            if url is None:
-                targets.append(
-                    common.Target(f"{backend}: totals, {args.rows:,} transfers", "<= 5 ms", "n/a", None)
-                )
-                continue
-            print(f"{backend}: filling {args.rows:,} transfers ...", flush=True)
-            totals = measure_totals(url, args.rows, args.repeat)
-            figures[f"{backend}_totals"] = totals
-            print(
-                f"  filled in {totals['fill_s']:.1f} s; totals {totals['totals_ms']:.3f} ms "
-                f"(a plain SUM over the records: {totals['sum_ms']:.0f} ms)",
-                flush=True,
-            )
-            targets.append(
-                common.Target(
-                    f"{backend}: totals, {args.rows:,} transfers",
-                    f"<= {TOTALS_TARGET_MS:g} ms",
-                    f"{totals['totals_ms']:.3f} ms",
-                    totals["totals_ms"] <= TOTALS_TARGET_MS,
-                )
-            )
-        with ledger_urls(args.postgres) as urls:
-            url = urls[backend]
-            if url is None:
-                continue
-            records = measure_records(url, args.n)
-            figures[f"{backend}_check_record"] = records
-            print(
-                f"  check --record: {records['alone_per_s']:.0f}/s alone, "
-                f"{records['writers_per_s']:.0f}/s with {WRITERS} writers",
-                flush=True,
-            )
-            bar = SQLITE_RECORD_TARGET if backend == "sqlite" else None
-            targets.append(
-                common.Target(
-                    f"{backend}: check --record, alone / {WRITERS} writers",
-                    f">= {bar:g}/s" if bar else "(measured)",
-                    f"{records['alone_per_s']:.0f}/s / {records['writers_per_s']:.0f}/s",
-                    (records["alone_per_s"] >= bar and records["writers_per_s"] >= bar) if bar else None,
-                )
-            )
+        for part in parts:
+            with ledger_urls(args.postgres) as urls:  # a fresh, empty ledger for each part
+                url = urls[backend]
+                if url is None:
+                    targets.append(common.Target(f"{backend}: {part}", "(PostgreSQL not given)", "n/a", None))
+                    continue
+                found, target = PARTS[part](backend, url, args)
+                figures[f"{backend}_{part}"] = found
+                targets.append(target)
     print(common.targets_table(targets))
     common.write_json(args.json, "bench_ledger.py", figures, targets)
     return 0

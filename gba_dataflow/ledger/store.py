@@ -174,16 +174,24 @@ class Ledger:
         backend.begin_write()
         try:
             existing = self._by_digest(manifest.digest)
+            voided = False
             if existing is not None and self._voided(existing.id):
                 if record:
                     raise _voided_digest(existing)
-                existing = None
+                existing, voided = None, True
             backend.execute("SAVEPOINT pending")
             if existing is not None:
                 pending = existing
             else:
+                # a voided manifest is decided as a new transfer; its digest stays with the voided record
                 pending = self._insert_transfer(
-                    exporter, year, transfer_date, manifest, subjects, "check" if record else "check-only"
+                    exporter,
+                    year,
+                    transfer_date,
+                    manifest,
+                    subjects,
+                    "check" if record else "check-only",
+                    keep_digest=not voided,
                 )
             view = self._view(exporter, year, pending.id)
             result = evaluate_manifest(rulebook, with_ledger_volumes(manifest, view), as_of=as_of, lang=lang)
@@ -363,6 +371,8 @@ class Ledger:
         manifest: LoadedManifest,
         subjects: SubjectHashes | None,
         source: str,
+        *,
+        keep_digest: bool = True,
     ) -> TransferRecord:
         dataset = manifest.data["dataset"]
         return self._insert_row(
@@ -371,7 +381,7 @@ class Ledger:
             day,
             manifest.data.get("id"),
             manifest.path,
-            manifest.digest,
+            manifest.digest if keep_digest else None,
             int(dataset["subjects"]),
             int(dataset["sensitive_subjects"]),
             subjects,
@@ -385,7 +395,7 @@ class Ledger:
         day: dt.date | None,
         manifest_id: str | None,
         path: str | None,
-        digest: str,
+        digest: str | None,
         personal: int,
         sensitive: int,
         subjects: SubjectHashes | None,

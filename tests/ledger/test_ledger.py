@@ -163,7 +163,9 @@ def test_without_registration_number_the_exporter_is_keyed_by_name_with_a_warnin
         assert ledger.totals()[0].exporter_key == "name:example retail (dongguan) co., ltd."
 
 
-def test_void_is_a_new_record_and_restores_the_totals(ledger_url: str, tmp_path: Path) -> None:
+def test_void_is_a_new_record_and_restores_the_totals(
+    ledger_url: str, tmp_path: Path, rulebook: Rulebook
+) -> None:
     with open_ledger(ledger_url) as ledger:
         kept = ledger.record(make_manifest(tmp_path, "kept", 100)).record
         wrong = ledger.record(make_manifest(tmp_path, "wrong", 900)).record
@@ -180,7 +182,17 @@ def test_void_is_a_new_record_and_restores_the_totals(ledger_url: str, tmp_path:
         with pytest.raises(LedgerError) as rerecord:
             ledger.record(make_manifest(tmp_path, "wrong", 900))
         assert rerecord.value.code == "E608"
-        assert [entry.action for entry in ledger.log()] == ["record", "record", "void"]
+        with pytest.raises(LedgerError) as recheck:
+            ledger.check(rulebook, make_manifest(tmp_path, "wrong", 900), record=True)
+        assert recheck.value.code == "E608"
+        # a check without --record decides a voided manifest as a new transfer (100 + 900)
+        checked = ledger.check(rulebook, make_manifest(tmp_path, "wrong", 900))
+        fact = next(
+            f for r in checked.result.reasons for f in r.facts if f.path == "volume.personal_subjects_ytd"
+        )
+        assert fact.value == 1000 and checked.record is None
+        assert [(t.transfers, t.personal) for t in ledger.totals()] == [(1, 100)]
+        assert [entry.action for entry in ledger.log()] == ["record", "record", "void", "check"]
 
 
 def test_import_checks_every_row_first_and_names_the_line(ledger_url: str, tmp_path: Path) -> None:

@@ -39,7 +39,16 @@ def main(argv: list[str] | None = None) -> int:
         extra["bench_engines.py"] += ["--n", "2000", "--rounds", "2"]
         extra["bench_batch.py"] += ["--n", "2000"]
         extra["bench_startup.py"] += ["--runs", "5", "--repeat", "5"]
-        extra["bench_ledger.py"] += ["--n", "400", "--rows", "50000", "--repeat", "50"]
+        extra["bench_ledger.py"] += [
+            "--n",
+            "400",
+            "--rows",
+            "50000",
+            "--repeat",
+            "50",
+            "--subjects",
+            "100000",
+        ]
     if args.big:
         extra["bench_batch.py"].append("--big")
 

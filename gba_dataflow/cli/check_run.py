@@ -105,8 +105,9 @@ def ledger_run(request: CheckRequest, day: dt.date | None, lang: str) -> RunResu
             code="E501",
             hint="add --ledger sqlite:///PATH (or set GBA_DATAFLOW_LEDGER)",
         )
+    made: list[str] = []
     with ProgressBar(color=not request.no_color) as progress:
-        return run_ledger_check(
+        run = run_ledger_check(
             request.paths,
             ledger_url=request.ledger,
             rules_dirs=request.rules,
@@ -116,7 +117,11 @@ def ledger_run(request: CheckRequest, day: dt.date | None, lang: str) -> RunResu
             subjects=request.subjects,
             key_file=request.subjects_key_file,
             progress=progress.update,
+            recorded=lambda record: made.append(f"#{record.id} {record.manifest_path}"),
         )
+    if made and not request.quiet:  # which records were made: on stderr, so that reports stay as they are
+        sys.stderr.write("".join(f"recorded in the ledger: {line}\n" for line in made))
+    return run
 
 
 def stream_json_report(request: CheckRequest, day: dt.date | None, lang: str) -> ExitCode:

@@ -14,6 +14,7 @@ from gba_dataflow.engine.batch import describe_rules, plan_inputs, plan_items, p
 from gba_dataflow.engine.evaluate import error_result
 from gba_dataflow.engine.model import ManifestResult, RunResult
 from gba_dataflow.engine.rulebook import load_rulebook
+from gba_dataflow.ledger.model import TransferRecord
 from gba_dataflow.ledger.store import open_ledger
 from gba_dataflow.ledger.subjects import SubjectHashes, hash_subjects, organisation_key
 from gba_dataflow.manifests import STDIN, LoadedManifest, load_manifest, load_manifest_bytes
@@ -53,8 +54,10 @@ def run_ledger_check(
     subjects: Path | None = None,
     key_file: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    recorded: Callable[[TransferRecord], None] | None = None,
 ) -> RunResult:
-    """Load the rules, then decide (and with `record`, record when allowed) each manifest of `paths`."""
+    """Load the rules, then decide (and with `record`, record when allowed) each manifest of `paths`;
+    `recorded(record)` is called for each record made."""
     rulebook = load_rulebook(rules_dirs)
     plan = plan_inputs(paths)
     total = plan_size(plan)
@@ -70,6 +73,8 @@ def run_ledger_check(
                     rulebook, loaded, as_of=as_of, lang=lang, record=record, subjects=hashed
                 )
                 results.append(decision.result)
+                if decision.record is not None and recorded is not None:
+                    recorded(decision.record)
             if progress is not None:
                 progress(done, total)
     run = RunResult(rulebook.info, tuple(results), as_of=as_of, lang=lang)

@@ -75,7 +75,10 @@ def test_check_records_only_an_allow(ledger_url: str, tmp_path: Path, rulebook: 
         assert denied.result.decision is Verdict.DENY and denied.record is None
         assert allowed.result.decision is Verdict.ALLOW and allowed.record is not None
         assert [t.personal for t in ledger.totals()] == [500]
-        log = list(ledger.log())
+        again = ledger.check(rulebook, make_manifest(tmp_path, "small", 500), record=True)
+        assert again.already_recorded and again.record is None
+        assert [t.personal for t in ledger.totals()] == [500]  # decided on the total that includes it once
+        log = list(ledger.log())[:2]
     assert [(e.action, e.decision, e.transfer_id) for e in log] == [
         ("check-record", "deny", None),
         ("check-record", "allow", allowed.record.id),

@@ -33,6 +33,7 @@ def test_check_record_totals_and_audit_end_to_end(
     assert allowed.returncode == 0, allowed.stderr
     result = json.loads(allowed.stdout)["results"][0]
     assert result["decision"] == "allow"
+    assert f"recorded in the ledger: #2 {small}" in allowed.stderr
     denied = _run(cli_command, env, "check", str(big), "--record")  # 102,000 with it
     assert denied.returncode == 1 and "DENY" in denied.stdout
     plain = _run(cli_command, env, "check", str(small))  # plain `check PATH` with the ledger from the env

@@ -17,9 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import marshal
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from gba_dataflow.core.records import record
 from gba_dataflow.dsl import nodes
 from gba_dataflow.engine.exprgen import HELPERS, ExprGenerator, FastFn
 
@@ -37,7 +37,7 @@ AllowParts = Callable[
 ]
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class GeneratedCode:
     """A ruleset's fast path, compiled but not yet linked: picklable, so the rules cache keeps it."""
 
@@ -48,7 +48,7 @@ class GeneratedCode:
     has_applies: bool
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class FastPath:
     """The linked functions of a ruleset's generated module."""
 

@@ -6,13 +6,13 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gba_dataflow.core.digest import sha256
 from gba_dataflow.core.errors import CheckError, Diagnostic, DslSyntaxError, GbaError
-from gba_dataflow.core.records import field, record
 from gba_dataflow.core.resources import data_dir, schema_path
 from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
@@ -35,7 +35,7 @@ RULE_SUFFIX = ".rules"
 EFFECTS = ("deny", "allow", "warn")
 
 
-@record(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False)
 class CompiledMessage:
     """A message in every language it was written in, ready to render for a manifest.
 
@@ -68,7 +68,7 @@ class CompiledMessage:
         return tuple(sorted(self.templates))
 
 
-@record(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False)
 class Conjunct:
     """One top-level `and` operand of a condition, for "what would make this allow rule hold"."""
 
@@ -105,7 +105,7 @@ def _suggestion(expr: nodes.Expr) -> str | None:
     return None
 
 
-@record(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False)
 class CompiledRule:
     """A rule ready to evaluate: its generated decision function, and its condition and texts compiled to
     closures on first use (a decision needs only `fast`; explaining one needs the rest for a few rules)."""
@@ -174,7 +174,7 @@ class CompiledRule:
         return tuple(Conjunct(source_text(self.ruleset, part), part, self.compiler) for part in parts)
 
 
-@record(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False)
 class CompiledRuleset:
     """A ruleset ready to evaluate (its closures, like its rules', are compiled on first use)."""
 
@@ -230,7 +230,7 @@ class CompiledRuleset:
         return _message(self.node.default_remedy, self.compiler, frozenset())
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Rulebook:
     """Every ruleset of a run, compiled, with the warnings the static checks found."""
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gba_dataflow.core.errors import EvalError, UsageError
-from gba_dataflow.core.records import field, record, replace
 from gba_dataflow.core.suggest import did_you_mean
 from gba_dataflow.dsl import nodes
 from gba_dataflow.engine.evaluate import (
@@ -30,7 +30,7 @@ from gba_dataflow.engine.model import Fact, ManifestResult
 from gba_dataflow.engine.rulebook import CompiledRule, CompiledRuleset, Rulebook, source_text
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class NodeTrace:
     """One sub-condition: its source text, its value (or error) and the facts it read."""
 
@@ -46,7 +46,7 @@ class NodeTrace:
     operands: tuple[tuple[str, Any], ...] = ()  # computed sides of a comparison
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class RuleTrace:
     """One rule: active on the as-of date or not, holds or not, and its condition's tree."""
 
@@ -64,7 +64,7 @@ class RuleTrace:
     condition: NodeTrace | None = None
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class RulesetTrace:
     """One ruleset: whether it applies (and the tree of its `applies when`), its decision and its rules."""
 
@@ -76,7 +76,7 @@ class RulesetTrace:
     rules: tuple[RuleTrace, ...]
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class ExplainTrace:
     """The whole trace of one manifest."""
 

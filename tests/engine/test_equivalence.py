@@ -12,10 +12,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from gba_dataflow.app.rule_tests import _load_case_manifest, read_cases, run_case, run_rule_tests
 from gba_dataflow.engine.evaluate import evaluate_manifest
 from gba_dataflow.engine.model import RulesInfo, RunResult
 from gba_dataflow.engine.rulebook import load_rulebook
-from gba_dataflow.engine.testing import _load_case_manifest, read_cases, run_case, run_rule_tests
 from gba_dataflow.manifests import load_manifest
 from gba_dataflow.reports.json_report import result_line
 from gba_dataflow.reports.rule_tests import render_tests_json

@@ -28,11 +28,11 @@ import datetime as dt
 import functools
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from gba_dataflow.core.errors import Diagnostic, EvalError, GbaError, ManifestError, Severity, UsageError
-from gba_dataflow.core.records import field, record
 from gba_dataflow.core.source import Span, caret_excerpt
 from gba_dataflow.core.suggest import did_you_mean
 from gba_dataflow.dsl import nodes
@@ -76,7 +76,7 @@ _DECISIONS = ("allow", "deny", "error")
 # ---- case files -------------------------------------------------------------------------------
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Case:
     """One test case, as read from its file."""
 
@@ -93,7 +93,7 @@ class Case:
     obligations: tuple[str, ...] = ()
 
 
-@record
+@dataclass
 class _CaseFile:
     path: Path
     source: SourceText
@@ -233,7 +233,7 @@ def _strings(
 # ---- running ----------------------------------------------------------------------------------
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class CaseResult:
     """The outcome of one case: passed, or the differences between expected and actual."""
 
@@ -245,7 +245,7 @@ class CaseResult:
     obligations: tuple[str, ...] = ()
 
 
-@record
+@dataclass
 class ConditionCoverage:
     """How often a top-level condition (or an `applies when`) was evaluated true and false."""
 
@@ -255,7 +255,7 @@ class ConditionCoverage:
     false: int = 0
 
 
-@record
+@dataclass
 class RuleCoverage:
     id: str
     effect: str
@@ -264,7 +264,7 @@ class RuleCoverage:
     fired: int = 0
 
 
-@record
+@dataclass
 class FileCoverage:
     """The coverage of one rule file (one ruleset)."""
 
@@ -292,7 +292,7 @@ class FileCoverage:
         return 100.0 * covered / total if total else 100.0
 
 
-@record
+@dataclass
 class Coverage:
     files: list[FileCoverage] = field(default_factory=list)
 
@@ -306,7 +306,7 @@ class Coverage:
         return 100.0 * covered / total if total else 100.0
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class TestRun:
     """Every case result, in file order, and the coverage they reached."""
 

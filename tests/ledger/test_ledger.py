@@ -38,6 +38,17 @@ def test_migrations_run_once_and_the_schema_is_current(ledger_url: str) -> None:
         assert [row[0] for row in rows] == list(range(1, LATEST + 1))
 
 
+def test_a_ledger_of_a_newer_schema_is_refused(ledger_url: str) -> None:
+    with open_ledger(ledger_url) as ledger:
+        ledger.backend.execute(
+            "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, 'future', 'later')",
+            (LATEST + 1,),
+        )
+    with pytest.raises(LedgerError) as error:
+        open_ledger(ledger_url)
+    assert error.value.code == "E604" and "upgrade" in (error.value.hint or "")
+
+
 def test_record_is_idempotent_by_manifest_digest(ledger_url: str, tmp_path: Path) -> None:
     manifest = make_manifest(tmp_path, "first", 1200)
     with open_ledger(ledger_url) as ledger:

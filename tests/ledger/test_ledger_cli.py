@@ -54,6 +54,14 @@ def test_check_record_totals_and_audit_end_to_end(
         ("check-record", "deny"),
         ("check", "allow"),
     ]
+    assert (
+        _run(cli_command, env, "audit", "export", "--from", "2000-01-01", "--to", "2000-12-31").stdout == ""
+    )
+    since = _run(cli_command, env, "audit", "export", "--from", entries[0]["at"][:10])
+    assert len(since.stdout.splitlines()) == 3
+    records = tmp_path / "records.json"
+    assert _run(cli_command, env, "ledger", "export", "--format", "json", "-o", str(records)).returncode == 0
+    assert [r["source"] for r in json.loads(records.read_text(encoding="utf-8"))] == ["import", "check"]
     verified = _run(cli_command, env, "audit", "verify", str(log))
     assert verified.returncode == 0 and "intact: 3 entries" in verified.stdout
     assert _run(cli_command, env, "audit", "verify").returncode == 0

@@ -451,7 +451,7 @@ _CODES: tuple[Code, ...] = (
         "ledger-busy",
         _E,
         "the ledger stayed locked by other writers past the timeout",
-        "Check-and-record is one transaction that holds the exporter's count; when other writers hold it "
+        "Check-and-record is one transaction that holds the ledger's lock; when other writers hold it "
         "longer than the timeout (`?timeout=SECONDS` in the URL, default 10) the check fails closed (exit 2).",
         "--ledger 'sqlite:///ledger.db?timeout=0.01'",
         "--ledger 'sqlite:///ledger.db?timeout=30'",

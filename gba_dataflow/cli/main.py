@@ -89,6 +89,8 @@ def plain_check_paths(args: Sequence[str]) -> list[str] | None:
     Windows, where click expands wildcards in arguments."""
     if os.name == "nt" or len(args) < 2 or args[0] != "check":
         return None
+    if os.environ.get("GBA_DATAFLOW_LEDGER"):  # a ledger is an option of the typer command
+        return None
     paths = list(args[1:])
     if any(path.startswith("-") and path != STDIN for path in paths):
         return None

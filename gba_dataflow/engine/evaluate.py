@@ -23,6 +23,7 @@ from gba_dataflow.engine.model import (
     Warning,
 )
 from gba_dataflow.engine.rulebook import CompiledMessage, CompiledRule, CompiledRuleset, Conjunct, Rulebook
+from gba_dataflow.manifests.provenance import Provenance
 
 _ALLOW, _DENY = Verdict.ALLOW, Verdict.DENY  # a global, where `Verdict.DENY` costs an enum lookup
 MAX_CLOSEST_ALLOWS = 3
@@ -220,7 +221,13 @@ def evaluate_manifest(
     evaluation = _evaluate(rulebook, manifest.data, as_of)
     data, verdict = evaluation.root, evaluation.verdict
     explainer = _Explainer(
-        data, evaluation.as_of, evaluation.ctx, evaluation.cache, manifest.positions.get, lang
+        data,
+        evaluation.as_of,
+        evaluation.ctx,
+        evaluation.cache,
+        manifest.positions.get,
+        lang,
+        getattr(manifest, "provenance_of", None),
     )
     route = route_of(data)
     reasons: list[Reason] = []
@@ -372,17 +379,49 @@ def _manifest_warning(diagnostic: Diagnostic) -> Warning:
 _NO_POSITION = (None, None)
 
 
-def facts_from(raw: Sequence[RawFact], positions: Mapping[str, tuple[int, int]]) -> tuple[Fact, ...]:
-    """The facts of recorded reads: the first read of each path, with its line and column in the manifest."""
-    return _facts_from(raw, positions.get)
+def facts_from(
+    raw: Sequence[RawFact],
+    positions: Mapping[str, tuple[int, int]],
+    origin: Callable[[str], Provenance] | None = None,
+) -> tuple[Fact, ...]:
+    """The facts of recorded reads: the first read of each path, with its line and column in the manifest
+    and where its value came from (`origin`: the manifest's `provenance_of`; None: stated where the file
+    has it, else the default)."""
+    return _facts_from(raw, positions.get, origin)
 
 
-def _facts_from(raw: Sequence[RawFact], at: Callable[[str, Any], tuple[Any, Any]]) -> tuple[Fact, ...]:
+_AS_OF_NOTE = "the evaluation date: --as-of, else transfer.date, else today"
+
+
+def _facts_from(
+    raw: Sequence[RawFact],
+    at: Callable[[str, Any], tuple[Any, Any]],
+    origin: Callable[[str], Provenance] | None = None,
+) -> tuple[Fact, ...]:
     seen: dict[str, Fact] = {}
     for path, pointer, value in raw:
-        if path not in seen:
-            line, column = at(pointer, _NO_POSITION) if pointer else _NO_POSITION
-            seen[path] = Fact(path=path, pointer=pointer, value=value, line=line, column=column)
+        if path in seen:
+            continue
+        if not pointer:  # `as_of`: not a manifest value
+            seen[path] = Fact(
+                path=path, pointer=pointer, value=value, provenance="derived", provenance_note=_AS_OF_NOTE
+            )
+            continue
+        line, column = at(pointer, _NO_POSITION)
+        if origin is not None:
+            where = origin(pointer)
+            kind, note = where.origin.value, where.note
+        else:
+            kind, note = ("stated" if line is not None else "default"), None
+        seen[path] = Fact(
+            path=path,
+            pointer=pointer,
+            value=value,
+            line=line,
+            column=column,
+            provenance=kind,
+            provenance_note=note,
+        )
     return tuple(seen.values())
 
 
@@ -392,7 +431,7 @@ class _Explainer:
     The facts come from evaluating those rules again with a `FactRecorder` watching (the decision itself
     came from the generated code, which records nothing)."""
 
-    __slots__ = ("_ctx", "_rule_witnesses", "as_of", "at", "cache", "lang", "root", "witnesses")
+    __slots__ = ("_ctx", "_rule_witnesses", "as_of", "at", "cache", "lang", "origin", "root", "witnesses")
 
     def __init__(
         self,
@@ -402,6 +441,7 @@ class _Explainer:
         cache: dict[str, Any],
         at: Callable[[str, Any], tuple[Any, Any]],
         lang: str,
+        origin: Callable[[str], Provenance] | None = None,
     ) -> None:
         self.root = root
         self.as_of = as_of
@@ -409,6 +449,8 @@ class _Explainer:
         self.cache = cache
         """The generated code's values of `let`s for this manifest, from deciding it."""
         self.at = at
+        self.origin = origin
+        """The manifest's `provenance_of`: where each value came from."""
         """The manifest's `positions.get`: a JSON pointer's (line, column)."""
         self.lang = lang
         self.witnesses: dict[str, Any] = {}
@@ -438,7 +480,7 @@ class _Explainer:
             value = False
         ctx.observer = None
         self.witnesses = ctx.witnesses
-        return _facts_from(recorder.facts, self.at), value
+        return _facts_from(recorder.facts, self.at, self.origin), value
 
     def rule_facts(self, rule: CompiledRule) -> tuple[Fact, ...]:
         """The facts of a rule that held, leaving its witnesses current (for its messages)."""
@@ -474,7 +516,7 @@ class _Explainer:
             effect="deny",
             message=message,
             citations=(),
-            facts=_facts_from(raw, self.at),
+            facts=_facts_from(raw, self.at, self.origin),
             source="gba-dataflow",
             source_line=0,
         )

@@ -29,6 +29,11 @@ class Fact:
     value: Any
     line: int | None = None
     column: int | None = None
+    provenance: str = "stated"
+    """Where the value came from (design §3.10): `stated` in the manifest (at `line`), the schema's
+    `default`, `derived` from other values, or the `ledger`'s record of the year's transfers."""
+    provenance_note: str | None = None
+    """What a derived or ledger value was made from, in words."""
 
 
 @dataclass(frozen=True, slots=True)

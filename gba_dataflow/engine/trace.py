@@ -10,7 +10,7 @@ rule's outcome from `rule_outcome`, so the trace can never disagree with `check`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -28,6 +28,7 @@ from gba_dataflow.engine.evaluate import (
 from gba_dataflow.engine.evaluator import Binding, Compiler, EvalContext, FactRecorder, bool_error
 from gba_dataflow.engine.model import Fact, ManifestResult
 from gba_dataflow.engine.rulebook import CompiledRule, CompiledRuleset, Rulebook, source_text
+from gba_dataflow.manifests.provenance import Provenance
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def explain_manifest(
     for ruleset in rulebook.rulesets:
         if rule is not None and not any(r.id == rule for r in ruleset.rules):
             continue
-        tracer = _Tracer(ruleset, ctx, manifest.positions)
+        tracer = _Tracer(ruleset, ctx, manifest.positions, getattr(manifest, "provenance_of", None))
         outcome = outcomes.get(ruleset.id)
         applies = outcome.applies if outcome is not None else True
         applies_tree = None
@@ -220,8 +221,13 @@ class _Tracer:
     `NodeTrace` trees."""
 
     def __init__(
-        self, ruleset: CompiledRuleset, ctx: EvalContext, positions: Mapping[str, tuple[int, int]]
+        self,
+        ruleset: CompiledRuleset,
+        ctx: EvalContext,
+        positions: Mapping[str, tuple[int, int]],
+        origin: Callable[[str], Provenance] | None = None,
     ) -> None:
+        self.origin = origin
         self.node = ruleset.node
         self.lets = {let.name: let for let in ruleset.node.lets}
         self.compiler = Compiler(self.lets, observe_nodes=True)
@@ -268,7 +274,7 @@ class _Tracer:
             value=frame.value,
             line=max(expr.span.line, 0),
             error=_error_text(frame.error) if frame.error is not None else None,
-            facts=facts_from(frame.facts, self.positions) if not children else (),
+            facts=facts_from(frame.facts, self.positions, self.origin) if not children else (),
             children=children,
             note=note,
             operands=operands,

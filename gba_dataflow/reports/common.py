@@ -57,9 +57,20 @@ def format_value(value: Any) -> str:
 
 
 def format_fact(fact: Fact, manifest: str) -> str:
-    """`path = value (file:line)`; the location is left out when the loader did not record one."""
-    where = f" ({manifest}:{fact.line})" if fact.line is not None else ""
-    return f"{fact.path} = {format_value(fact.value)}{where}"
+    """`path = value (file:line)` for a stated value; `(default)`, `(derived: ...)` or `(ledger: ...)` for
+    the others (design §3.10), so that a decision resting on a default is visible."""
+    return f"{fact.path} = {format_value(fact.value)}{fact_origin(fact, manifest)}"
+
+
+def fact_origin(fact: Fact, manifest: str | None) -> str:
+    """Where a fact's value came from, as the suffix of its line in a report."""
+    if fact.provenance == "stated":
+        if fact.line is None:
+            return ""
+        return f" ({manifest}:{fact.line})" if manifest is not None else f"  (line {fact.line})"
+    if fact.provenance_note:
+        return f" ({fact.provenance}: {fact.provenance_note})"
+    return f" ({fact.provenance})"
 
 
 def format_route(route: Route) -> str:

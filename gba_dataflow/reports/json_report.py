@@ -129,13 +129,16 @@ def _route(route: Route) -> dict[str, Any]:
 
 
 def fact_to_dict(fact: Fact) -> dict[str, Any]:
-    """A fact in the contract shape (path, pointer, value, line, column); shared by the JSON formats."""
+    """A fact in the contract shape (path, pointer, value, line, column), with where its value came from
+    (`provenance`, `provenance_note`); shared by the JSON formats."""
     return {
         "path": fact.path,
         "pointer": fact.pointer,
         "value": to_jsonable(fact.value),
         "line": fact.line,
         "column": fact.column,
+        "provenance": fact.provenance,
+        "provenance_note": fact.provenance_note,
     }
 
 

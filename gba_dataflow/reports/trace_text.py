@@ -15,7 +15,7 @@ from rich.tree import Tree
 
 from gba_dataflow.engine.model import Fact, Verdict
 from gba_dataflow.engine.trace import ExplainTrace, NodeTrace, RulesetTrace, RuleTrace
-from gba_dataflow.reports.common import VERDICT_LABELS, format_value, printable, summary_line
+from gba_dataflow.reports.common import VERDICT_LABELS, fact_origin, format_value, printable, summary_line
 from gba_dataflow.reports.text_layout import tidy
 
 _VERDICT_STYLES = {Verdict.ALLOW: "bold green", Verdict.DENY: "bold red", Verdict.ERROR: "bold yellow"}
@@ -161,5 +161,5 @@ def _node(branch: Tree, node: NodeTrace, prefix: str = "") -> None:
 
 def _fact(fact: Fact) -> str:
     """`path = value (line N)`: every fact comes from the one manifest named at the top."""
-    where = f"  (line {fact.line})" if fact.line is not None else "  (not in the file)"
-    return f"{fact.path} = {format_value(fact.value)}{where}"
+    origin = fact_origin(fact, None).strip() or "(not in the file)"
+    return f"{fact.path} = {format_value(fact.value)}  {origin}"

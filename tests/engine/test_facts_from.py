@@ -16,8 +16,14 @@ def test_the_first_read_of_each_path_in_order_with_its_line_and_column() -> None
     facts = facts_from(raw, {"/dataset/subjects": (7, 13)})
     assert facts == (
         Fact("dataset.subjects", "/dataset/subjects", 10, 7, 13),
-        Fact("as_of", "", "2026-01-05"),
-        Fact("transfer.date", "/transfer/date", None),
+        Fact(
+            "as_of",
+            "",
+            "2026-01-05",
+            provenance="derived",
+            provenance_note="the evaluation date: --as-of, else transfer.date, else today",
+        ),
+        Fact("transfer.date", "/transfer/date", None, provenance="default"),
     )
     assert all(type(fact) is Fact for fact in facts)
     assert facts[0].line == 7 and facts[1].column is None
@@ -25,3 +31,13 @@ def test_the_first_read_of_each_path_in_order_with_its_line_and_column() -> None
 
 def test_no_reads_no_facts() -> None:
     assert facts_from([], {}) == ()
+
+
+def test_provenance_comes_from_the_manifest_where_it_says() -> None:
+    """A value the manifest's `provenance_of` calls derived or ledger keeps that origin and its note."""
+    from gba_dataflow.manifests.provenance import Origin, Provenance
+
+    raw = [("volume.personal_subjects_ytd", "/volume/personal_subjects_ytd", 120_000)]
+    ledger = Provenance(Origin.LEDGER, note="sum of 3 recorded transfers")
+    (fact,) = facts_from(raw, {}, lambda pointer: ledger)
+    assert (fact.provenance, fact.provenance_note) == ("ledger", "sum of 3 recorded transfers")

@@ -65,7 +65,15 @@ def test_render_json_keeps_contract_key_order() -> None:
     assert list(result) == RESULT_KEYS
     assert list(result["route"]) == ["origin", "destination", "origin_city", "destination_city"]
     assert list(result["reasons"][0]) == ["rule", "effect", "message", "citations", "facts", "source"]
-    assert list(result["reasons"][0]["facts"][0]) == ["path", "pointer", "value", "line", "column"]
+    assert list(result["reasons"][0]["facts"][0]) == [
+        "path",
+        "pointer",
+        "value",
+        "line",
+        "column",
+        "provenance",
+        "provenance_note",
+    ]
     assert list(result["obligations"][0]) == ["rule", "text"]
     assert list(result["warnings"][0]) == [
         "rule",
@@ -114,6 +122,8 @@ def test_result_to_dict_renders_dates_and_any_elements_as_json() -> None:
         "value": None,
         "line": None,
         "column": None,
+        "provenance": "stated",
+        "provenance_note": None,
     }
 
 

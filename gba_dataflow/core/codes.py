@@ -390,6 +390,28 @@ _CODES: tuple[Code, ...] = (
         "",
         "",
     ),
+    Code(
+        "E420",
+        "template-placeholder",
+        _E,
+        "a manifest value still holds the template's TODO placeholder",
+        "`gba-dataflow new manifest` writes TODO where only the steward knows the value. A manifest that still "
+        "holds one describes no real transfer and is never decided (design §3 point 10).",
+        'dataset:\n  name: "TODO: name of the dataset"',
+        "dataset:\n  name: crm_customers",
+    ),
+    Code(
+        "W421",
+        "calendar-year-unknown",
+        _W,
+        "a filing deadline falls in a year whose official holiday calendar is not known yet",
+        "Filing deadlines count the working days of the side that files (Mainland: public holidays off and "
+        "make-up working days on, per the State Council's annual notice; Hong Kong and Macao: general "
+        "holidays off). For a year not yet announced the days are counted Monday to Friday, which can be "
+        "wrong around holidays; the warning names the year.",
+        "gba_standard_contract:\n  effective_on: 2027-01-25\n  filed_on: 2027-02-05",
+        "gba_standard_contract:\n  effective_on: 2026-01-26\n  filed_on: 2026-02-06",
+    ),
     # --- E5xx: usage -------------------------------------------------------------------------
     Code("E501", "bad-option", _E, "a command-line option has a bad value", "", "", ""),
     Code(

@@ -20,6 +20,9 @@ BUILTIN_NAMES = {"as_of": DATE}
 FUNCTIONS: dict[str, tuple[tuple[Type, ...], Type]] = {
     "days_between": ((DATE, DATE), NUMBER),
     "working_days_between": ((DATE, DATE), NUMBER),
+    "mainland_working_days": ((DATE, DATE), NUMBER),
+    "hong_kong_working_days": ((DATE, DATE), NUMBER),
+    "macao_working_days": ((DATE, DATE), NUMBER),
     "year": ((DATE,), NUMBER),
     "len": ((ANY,), NUMBER),
 }
@@ -458,7 +461,7 @@ class _Typer:
                 "E214",
                 f"there is no function `{expr.name}`",
                 expr.span,
-                hint or "functions: has, days_between, working_days_between, len, year",
+                hint or f"functions: {', '.join(['has', *FUNCTIONS])}",
             )
             return ANY
         params, result = signature

@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from gba_dataflow.core.errors import EvalError
+from gba_dataflow.core import calendars
+from gba_dataflow.core.blank import is_blank
 from gba_dataflow.core.source import Span
 from gba_dataflow.core.workdays import working_days_between
 from gba_dataflow.dsl import nodes
@@ -319,9 +321,9 @@ class Compiler:
         if name == "has":
             (arg,) = args
             return lambda ctx: has_value(arg(ctx))
-        if name in ("days_between", "working_days_between"):
+        if name in _DAY_COUNTS:
             first, second = args
-            count_days = working_days_between if name == "working_days_between" else _days_between
+            count_days = _DAY_COUNTS[name]
 
             def between(ctx: EvalContext) -> int:
                 a = first(ctx)
@@ -376,8 +378,21 @@ def same_value(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+def _in(jurisdiction: calendars.Jurisdiction) -> Callable[[dt.date, dt.date], int]:
+    return lambda a, b: calendars.working_days_between(a, b, jurisdiction)
+
+
 def _days_between(a: dt.date, b: dt.date) -> int:
     return (b - a).days
+
+
+_DAY_COUNTS: dict[str, Callable[[dt.date, dt.date], int]] = {
+    "days_between": _days_between,
+    "working_days_between": working_days_between,
+    "mainland_working_days": _in(calendars.Jurisdiction.MAINLAND),
+    "hong_kong_working_days": _in(calendars.Jurisdiction.HONG_KONG),
+    "macao_working_days": _in(calendars.Jurisdiction.MACAO),
+}
 
 
 _EMPTY: tuple[Any, ...] = ([], {})
@@ -392,7 +407,7 @@ def has_value(value: Any) -> bool:
     if type(value) in _SET_SCALARS:
         return True
     if isinstance(value, str):
-        return bool(value.strip())  # a blank justification documents nothing
+        return not is_blank(value)  # a blank justification documents nothing
     return value not in _EMPTY
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from gba_dataflow.core import calendars
 from gba_dataflow.core.workdays import working_days_between
 from gba_dataflow.dsl import nodes
 from gba_dataflow.engine.compiler import has_value
@@ -75,6 +76,21 @@ def _wd(a: Any, b: Any) -> int:
     return working_days_between(start, end)
 
 
+def _wd_cn(a: Any, b: Any) -> int:
+    start, end = _dates(a, b)
+    return calendars.working_days_between(start, end, calendars.Jurisdiction.MAINLAND)
+
+
+def _wd_hk(a: Any, b: Any) -> int:
+    start, end = _dates(a, b)
+    return calendars.working_days_between(start, end, calendars.Jurisdiction.HONG_KONG)
+
+
+def _wd_mo(a: Any, b: Any) -> int:
+    start, end = _dates(a, b)
+    return calendars.working_days_between(start, end, calendars.Jurisdiction.MACAO)
+
+
 def _year(value: Any) -> int:
     if isinstance(value, dt.date):
         return value.year
@@ -97,6 +113,9 @@ HELPERS: dict[str, Any] = {
     "_has": has_value,
     "_days": _days,
     "_wd": _wd,
+    "_wd_cn": _wd_cn,
+    "_wd_hk": _wd_hk,
+    "_wd_mo": _wd_mo,
     "_year": _year,
     "_len": _len,
     "FallbackError": FallbackError,
@@ -215,6 +234,9 @@ class ExprGenerator:
             "has": "_has",
             "days_between": "_days",
             "working_days_between": "_wd",
+            "mainland_working_days": "_wd_cn",
+            "hong_kong_working_days": "_wd_hk",
+            "macao_working_days": "_wd_mo",
             "len": "_len",
             "year": "_year",
         }[expr.name]

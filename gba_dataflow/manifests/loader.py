@@ -19,6 +19,7 @@ from gba_dataflow.core.source import Span, caret_excerpt
 from gba_dataflow.manifests.crosscheck import cross_check
 from gba_dataflow.manifests.document import ParsedDocument, SourceText
 from gba_dataflow.manifests.json_parser import parse_json
+from gba_dataflow.manifests.placeholders import placeholder_diagnostics
 from gba_dataflow.manifests.provenance import DEFAULT, Origin, Provenance
 from gba_dataflow.manifests.schema import normaliser
 from gba_dataflow.manifests.validate import describe, schema_diagnostics
@@ -117,10 +118,13 @@ def _load(
 
 
 def _validate(doc: ParsedDocument, source: SourceText) -> list[Diagnostic]:
-    """Parse-level diagnostics plus schema violations (one per value: a parse finding wins)."""
+    """Parse-level diagnostics, schema violations and template placeholders (one per value: a parse
+    finding wins, then a schema violation)."""
     errors = list(doc.diagnostics)
     reported = {diagnostic.json_path for diagnostic in errors}
     errors.extend(d for d in schema_diagnostics(doc, source) if d.json_path not in reported)
+    reported = {diagnostic.json_path for diagnostic in errors}
+    errors.extend(d for d in placeholder_diagnostics(doc, source) if d.json_path not in reported)
     return errors
 
 

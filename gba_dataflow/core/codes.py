@@ -412,6 +412,18 @@ _CODES: tuple[Code, ...] = (
         "gba_standard_contract:\n  effective_on: 2027-01-25\n  filed_on: 2027-02-05",
         "gba_standard_contract:\n  effective_on: 2026-01-26\n  filed_on: 2026-02-06",
     ),
+    Code(
+        "W422",
+        "unknown-place",
+        _W,
+        "a city in Guangdong that the gazetteer does not know",
+        "City fields are matched against the shipped gazetteer (the nine Mainland GBA cities, the other "
+        "Guangdong cities, Hong Kong, Macao and the districts and zones people name), ignoring case, spaces "
+        "and suffixes such as City or 市. An unknown name is kept as written and does not count as one of the "
+        "nine GBA cities, so a GBA Standard Contract does not qualify; the hint suggests the closest name.",
+        "exporter:\n  region: CN-GD\n  city: Shenzen",
+        "exporter:\n  region: CN-GD\n  city: 深圳市",
+    ),
     # --- E5xx: usage -------------------------------------------------------------------------
     Code("E501", "bad-option", _E, "a command-line option has a bad value", "", "", ""),
     Code(

@@ -20,6 +20,7 @@ from gba_dataflow.manifests.crosscheck import cross_check
 from gba_dataflow.manifests.document import ParsedDocument, SourceText
 from gba_dataflow.manifests.json_parser import parse_json
 from gba_dataflow.manifests.placeholders import placeholder_diagnostics
+from gba_dataflow.manifests.places import canonical_places
 from gba_dataflow.manifests.provenance import DEFAULT, Origin, Provenance
 from gba_dataflow.manifests.schema import normaliser
 from gba_dataflow.manifests.validate import describe, schema_diagnostics
@@ -106,7 +107,8 @@ def _load(
     if errors:
         raise ManifestError(diagnostics=sort_diagnostics(errors))
     normaliser().apply(doc.data)
-    found = cross_check(doc, source)
+    places = canonical_places(doc, source)
+    found = [*cross_check(doc, source), *places.warnings]
     errors = [diagnostic for diagnostic in found if diagnostic.severity is Severity.ERROR]
     if errors:
         raise ManifestError(diagnostics=sort_diagnostics(errors))
@@ -114,7 +116,7 @@ def _load(
         sort_diagnostics(diagnostic for diagnostic in found if diagnostic.severity is not Severity.ERROR)
     )
     digest = "sha256:" + sha256(raw).hexdigest()
-    return LoadedManifest(display, doc.data, doc.positions, digest, warnings)
+    return LoadedManifest(display, doc.data, doc.positions, digest, warnings, places.provenance)
 
 
 def _validate(doc: ParsedDocument, source: SourceText) -> list[Diagnostic]:

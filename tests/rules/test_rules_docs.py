@@ -61,7 +61,10 @@ def test_every_rule_has_citation_translated_reason_and_remedy_or_obligations() -
                 assert rule.requires, f"{where}: an allow rule needs obligations"
 
 
-def test_working_day_rules_say_public_holidays_are_not_modelled() -> None:
+def test_working_day_rules_say_whose_working_days_they_count() -> None:
+    """Every text that names a deadline in working days says which side's calendar counts them."""
+    sides = {"mainland_export": "Mainland", "hong_kong_pdpo": "Hong Kong", "macao_pdpa": "Macao"}
+    sides_zh = {"mainland_export": "内地工作日", "hong_kong_pdpo": "香港工作日", "macao_pdpa": "澳门工作日"}
     for path in sorted(RULES_DIR.glob("*.rules")):
         ruleset = parse_file(path)
         for rule in ruleset.rules:
@@ -70,7 +73,8 @@ def test_working_day_rules_say_public_holidays_are_not_modelled() -> None:
             ]
             joined = " ".join(texts)
             if "working days" in joined:
-                assert "public holidays are not modelled" in joined, f"{ruleset.name}/{rule.name}"
+                assert f"{sides[ruleset.name]} working days" in joined, f"{ruleset.name}/{rule.name}"
+                assert "public holidays are not modelled" not in joined
                 translated = [
                     t.source_text()
                     for m in (rule.because, rule.remedy, *rule.requires)
@@ -78,7 +82,7 @@ def test_working_day_rules_say_public_holidays_are_not_modelled() -> None:
                     for lang, t in m.translations
                     if lang == "zh-Hans"
                 ]
-                assert "未考虑公众假期" in " ".join(translated), f"{ruleset.name}/{rule.name}"
+                assert sides_zh[ruleset.name] in " ".join(translated), f"{ruleset.name}/{rule.name}"
 
 
 def test_rule_ids_name_their_table_row() -> None:

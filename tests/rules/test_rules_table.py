@@ -505,7 +505,7 @@ def test_gba_contract_obligations_name_the_authority_and_the_deadline() -> None:
     filing = next(text for text in texts if text.startswith("File the contract"))
     assert "Guangdong Cyberspace Administration" in filing
     assert "10 working days" in filing and "2026-11-02" in filing
-    assert "public holidays are not modelled" in filing
+    assert "Mainland working days: public holidays excluded, make-up working days included" in filing
     assert any("outside the GBA" in text for text in texts)
 
 

@@ -18,6 +18,4 @@ def is_blank(text: str) -> bool:
     """Whether `text` shows nothing: empty, or only whitespace, invisible format characters and fillers."""
     if not text or text.isspace():
         return True
-    return all(
-        char.isspace() or char in _FILLERS or unicodedata.category(char) == "Cf" for char in text
-    )
+    return all(char.isspace() or char in _FILLERS or unicodedata.category(char) == "Cf" for char in text)

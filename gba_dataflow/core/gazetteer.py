@@ -2,10 +2,11 @@
 
 Stewards write `shenzhen`, `SHENZHEN`, `Shenzhen City`, `深圳市`, `Shenzhen ` or `前海`; the rules compare one
 canonical id per city: `Shenzhen`. `resolve(region, written)` finds the place a value names within its
-region (ISO 3166 code), ignoring case, spaces, hyphens, dots and apostrophes and the suffixes people add
-("City", "District", "New Area", "SAR", 市, 区, 新区, 特别行政区), and returns the canonical city it lies in: a
-district or zone (Qianhai, Nansha, Hengqin, the Hetao park) stands for its city, so the GBA contracts'
-"registered in one of the nine cities" holds for an entity in Qianhai as for one in Futian.
+region (ISO 3166 code), ignoring case, spaces, hyphens, dots and apostrophes and the suffixes
+people add ("City", "District", "New Area", "SAR", 市, 区, 新区, 特别行政区), and returns the canonical
+city it lies in: a district or zone (Qianhai, Nansha, Hengqin, the Hetao park) stands for its city,
+so the GBA contracts' "registered in one of the nine cities" holds for an entity in Qianhai as for one
+in Futian.
 
 The data file lists the nine Mainland GBA cities, the other twelve Guangdong cities (so that Shantou is a
 known place outside the GBA, not a typo), Hong Kong, Macao, and the districts and zones people name, in
@@ -80,7 +81,8 @@ class Resolution:
         gba = "in the Greater Bay Area" if place.gba else "outside the Greater Bay Area"
         if place.within is None:
             return f'written "{self.written}": {place.id} ({place.region}), {gba}'
-        return f'written "{self.written}": {place.id}, a {place.kind} of {place.within} ({place.region}), {gba}'
+        where = f"a {place.kind} of {place.within} ({place.region})"
+        return f'written "{self.written}": {place.id}, {where}, {gba}'
 
 
 def key(text: str) -> str:

@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from gba_dataflow.core.errors import EvalError
 from gba_dataflow.core import calendars
 from gba_dataflow.core.blank import is_blank
+from gba_dataflow.core.errors import EvalError
 from gba_dataflow.core.source import Span
 from gba_dataflow.core.workdays import working_days_between
 from gba_dataflow.dsl import nodes

@@ -44,7 +44,7 @@ def canonical_places(doc: ParsedDocument, source: SourceText) -> Places:
         holder, name = _parent(doc.data, city_pointer)
         region = _get(doc.data, region_pointer)
         written = holder.get(name) if holder is not None else None
-        if not isinstance(written, str) or region not in _COVERED:
+        if holder is None or not isinstance(written, str) or region not in _COVERED:
             continue
         found = gazetteer.resolve(region, written)
         stated = doc.positions.get(city_pointer)
@@ -85,8 +85,12 @@ def _unknown(doc: ParsedDocument, source: SourceText, pointer: str, region: str,
 def _did_you_mean(region: str, written: str) -> str | None:
     import difflib
 
-    by_key = {gazetteer.key(name): place.id for place in gazetteer.places() if place.region == region
-              for name in place.names}
+    by_key = {
+        gazetteer.key(name): place.id
+        for place in gazetteer.places()
+        if place.region == region
+        for name in place.names
+    }
     close = difflib.get_close_matches(gazetteer.key(written), sorted(by_key), n=1, cutoff=0.6)
     return f"did you mean `{by_key[close[0]]}`?" if close else None
 

@@ -34,7 +34,9 @@ _TODO = re.compile(r'"TODO: [^"]*"|TODO_field_name')
 
 def _filled(template: str) -> str:
     """The template with every TODO placeholder replaced by a real value, as a steward would."""
-    return _TODO.sub(lambda match: "customer_id" if match.group(0) == "TODO_field_name" else '"Example"', template)
+    return _TODO.sub(
+        lambda match: "customer_id" if match.group(0) == "TODO_field_name" else '"Example"', template
+    )
 
 
 @pytest.mark.parametrize("route", GBA_ROUTES)

@@ -258,6 +258,17 @@ _CODES: tuple[Code, ...] = (
         "base: ../examples/manifests/small.yaml\ncases:\n  - name: core data\n"
         "    manifest: {dataset: {core_data: true}}\n    decision: deny",
     ),
+    Code(
+        "E217",
+        "literal-cannot-match",
+        _E,
+        "a literal that the field's schema pattern can never produce",
+        "The manifest schema constrains this field with a `pattern` (regions are ISO 3166 codes such as "
+        "`CN-GD`, ids are lower-case slugs); a literal that does not match it never equals the field, so the "
+        "condition never holds and the rule or ruleset silently never applies.",
+        'applies when transfer.origin.region == "Guangdong"',
+        'applies when transfer.origin.region == "CN-GD"',
+    ),
     # --- E3xx: evaluation --------------------------------------------------------------------
     Code(
         "E301",

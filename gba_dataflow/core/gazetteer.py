@@ -138,3 +138,14 @@ def names_in(region: str) -> list[str]:
 def gba_cities(region: str = "CN-GD") -> list[str]:
     """The canonical ids of the GBA cities of `region` (the nine Mainland cities for CN-GD)."""
     return [p.id for p in places() if p.region == region and p.gba and p.within is None]
+
+
+@functools.cache
+def _regions() -> dict[str, str]:
+    raw = json.loads(_DATA.read_text(encoding="utf-8"))
+    return {key(name): code for code, names in raw["regions"].items() for name in names}
+
+
+def region_code(written: str) -> str | None:
+    """The ISO 3166 code of a region written by name (`Guangdong`, `广东省` -> `CN-GD`), else None."""
+    return _regions().get(key(written))

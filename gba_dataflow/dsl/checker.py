@@ -14,6 +14,7 @@ from gba_dataflow.core.source import Span, caret_excerpt
 from gba_dataflow.core.suggest import did_you_mean
 from gba_dataflow.dsl import nodes
 from gba_dataflow.dsl.catalog import Catalog, FieldInfo
+from gba_dataflow.dsl.patterns import pattern_matches, pattern_suggestion
 from gba_dataflow.dsl.types import ANY, BOOL, DATE, DURATION, NULL, NUMBER, STRING, Type, set_of
 
 BUILTIN_NAMES = {"as_of": DATE}
@@ -405,9 +406,15 @@ class _Typer:
 
     def _check_enum(self, field_side: nodes.Expr, literal_side: nodes.Expr, scope: _Scope) -> None:
         info = self.field_info(field_side, scope)
-        if info is None or info.enum is None:
+        if info is None:
             return
         literals = literal_side.items if isinstance(literal_side, nodes.SetLiteral) else (literal_side,)
+        if info.pattern is not None:
+            for literal in literals:
+                if isinstance(literal, nodes.Literal) and isinstance(literal.value, str):
+                    self._check_pattern(info, literal.value, literal.span, info.pattern)
+        if info.enum is None:
+            return
         for literal in literals:
             if (
                 isinstance(literal, nodes.Literal)
@@ -422,6 +429,20 @@ class _Typer:
                     literal.span,
                     hint or f"it is one of {allowed}",
                 )
+
+    def _check_pattern(self, info: FieldInfo, value: str, span: Span, pattern: str) -> None:
+        """E217: a string literal that the field's schema `pattern` can never produce."""
+        if pattern_matches(pattern, value):
+            return
+        better = pattern_suggestion(pattern, value)
+        hint = f'did you mean "{better}"?' if better else f"values of `{info.path}` match {pattern}"
+        self.report(
+            "E217",
+            f"`{info.path}` is never {value!r}: its values match the pattern {pattern}, so this comparison "
+            "never holds",
+            span,
+            hint,
+        )
 
     def arith_type(self, expr: nodes.Arith, scope: _Scope) -> Type:
         left = self.type_of(expr.left, scope)

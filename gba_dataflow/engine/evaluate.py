@@ -546,7 +546,7 @@ class _Explainer:
                         failed = self.failed_condition(conjuncts[position])
                         if failed is not None:
                             missing.append(failed)
-            because = rule.because
+            because = rule.remedy or rule.because  # an allow rule's remedy says what it would take
             text = rule.id if because is None else self.text(because)
             out.append(_tn(Remedy, (rule.id, "closest_allow", text, tuple(missing))))
         return out
@@ -570,6 +570,11 @@ def _suggest(facts: tuple[Fact, ...]) -> str:
     if not facts:
         return "would allow if this held"
     if len(facts) == 1:  # the usual case, without a list and a join
-        return f"would allow if this held (now {facts[0][0]} = {format_value(facts[0][2])})"  # path = value
-    now = ", ".join([f"{fact[0]} = {format_value(fact[2])}" for fact in facts[:4]])
+        return f"would allow if this held (now {_now(facts[0][0], facts[0][2])})"  # path, value
+    now = ", ".join([_now(fact[0], fact[2]) for fact in facts[:4]])
     return f"would allow if this held (now {now})"
+
+
+def _now(path: str, value: Any) -> str:
+    """A fact in words: `x = 3`, or `x is not set` rather than `x = null`."""
+    return f"{path} is not set" if value is None else f"{path} = {format_value(value)}"

@@ -562,7 +562,7 @@ class _Explainer:
         facts, holds = self.facts_of(part)
         if holds:
             return None
-        return _tn(FailedCondition, (part.text, part.suggestion or _suggest(facts), facts))
+        return _tn(FailedCondition, (part.readable or part.text, part.suggestion or _suggest(facts), facts))
 
 
 def _suggest(facts: tuple[Fact, ...]) -> str:

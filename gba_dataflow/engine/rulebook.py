@@ -77,6 +77,9 @@ class Conjunct:
     compiler: Compiler
     record: RecordFn | None
     """The generated recording twin of this part, if it has one: tried before `fn` records."""
+    readable: str = ""
+    """The part for a steward (a bare `let` name replaced by its condition, see `condition_text`); the
+    authoring views (coverage, explain) keep `text`, as written."""
 
     @cached_property
     def fn(self) -> Fn:
@@ -180,7 +183,13 @@ class CompiledRule:
         """The condition's top-level `and` operands (the whole condition when it is not an `and`)."""
         parts = nodes.conjuncts(self.node.condition)
         return tuple(
-            Conjunct(condition_text(self.ruleset, part), part, self.compiler, part_record)
+            Conjunct(
+                source_text(self.ruleset, part),
+                part,
+                self.compiler,
+                part_record,
+                condition_text(self.ruleset, part),
+            )
             for part, part_record in zip(parts, self.conjunct_record, strict=True)
         )
 

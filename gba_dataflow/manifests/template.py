@@ -41,11 +41,14 @@ _MAINLAND_FACTS = (
     "/dataset/core_data",
     "/dataset/foreign_origin_only",
     "/dataset/ftz_negative_list",
+    "/transfer/method",
+    "/dataset/human_genetic_resources",
 )
 _MAINLAND_MECHANISMS = (
     "security_assessment",
     "standard_contract",
     "certification",
+    "international_agreement",
     "notice_given",
     "separate_consent",
 )

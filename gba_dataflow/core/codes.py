@@ -435,6 +435,18 @@ _CODES: tuple[Code, ...] = (
         "exporter:\n  region: CN-GD\n  city: Shenzen",
         "exporter:\n  region: CN-GD\n  city: 深圳市",
     ),
+    Code(
+        "W423",
+        "decisive-default",
+        _W,
+        "an allow rests on the schema's default for a decisive fact",
+        "The schema marks facts whose default alone can let a transfer through (`x-gba-decisive`: CIIO, state "
+        "organ, important data, core data, sensitive subjects, onward transfer, the Hong Kong purpose). When an "
+        "allowed manifest does not state one that the applicable rules read, the allow rests on an assumption; "
+        "`--fail-on-warn` refuses it. State the fact, even when it is the default.",
+        "exporter:\n  name: Example Ltd.",
+        "exporter:\n  name: Example Ltd.\n  ciio: false\n  state_organ: false",
+    ),
     # --- E5xx: usage -------------------------------------------------------------------------
     Code("E501", "bad-option", _E, "a command-line option has a bad value", "", "", ""),
     Code(

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple, Protocol
 from gba_dataflow.core.errors import Diagnostic, EvalError
 from gba_dataflow.core.source import Span
 from gba_dataflow.engine.compiler import EvalContext, Fn, RawFact, bool_error, format_value
+from gba_dataflow.engine.decisive import decisive_default_warnings
 from gba_dataflow.engine.model import (
     Fact,
     FailedCondition,
@@ -211,6 +212,10 @@ def evaluate_manifest(
                 explainer.add_obligations(allows, obligations)
         if warns:
             warnings.extend(map(explainer.warning, warns))
+    if verdict is _ALLOW and runs:  # W423: an allow resting on a decisive fact's default
+        applied = {ruleset.id: ruleset.node for ruleset, *_ in runs}
+        provenance = getattr(manifest, "provenance", None) or {}
+        warnings.extend(decisive_default_warnings(applied, tuple(outcomes), manifest.positions, provenance))
     return _tn(
         ManifestResult,
         (

@@ -371,6 +371,18 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
     ),
     ("hong_kong_pdpo/h3_gba_contract", HK_BASE, HK_GBA_2026, gba_contract(D(2026, 11, 2), D(2026, 11, 9))),
     (
+        "hong_kong_pdpo/gba_contract_filing_duty",
+        HK_BASE,
+        gba_contract(D(2026, 11, 25), None, "hk_dpo"),
+        HK_GBA_2026,
+    ),
+    (
+        "hong_kong_pdpo/gba_contract_filing_duty_met",
+        HK_BASE,
+        HK_GBA_2026,
+        gba_contract(D(2026, 11, 25), None, "hk_dpo"),
+    ),
+    (
         "hong_kong_pdpo/h1_transferee_class_not_notified",
         HK_BASE,
         {"hong_kong.dpp1_notice": False},
@@ -400,6 +412,30 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
         MO_BASE,
         {"macao.adequacy_decision": True, "macao.adequacy_reference": "DSPDP decision (example)"},
         {"macao.adequacy_decision": True},
+    ),
+    (
+        "macao_pdpa/gba_contract_filing_duty",
+        MO_BASE,
+        {**gba_contract(D(2026, 11, 25), None, "dspdp"), "macao.article20_ground": "contract_with_subject"},
+        {**MO_GBA, "macao.article20_ground": "contract_with_subject"},
+    ),
+    (
+        "macao_pdpa/gba_contract_filing_duty_met",
+        MO_BASE,
+        {**MO_GBA, "macao.article20_ground": "contract_with_subject"},
+        {**gba_contract(D(2026, 11, 25), None, "dspdp"), "macao.article20_ground": "contract_with_subject"},
+    ),
+    (
+        "macao_pdpa/dspdp_notification_duty",
+        MO_BASE,
+        {"macao.article20_ground": "explicit_consent"},
+        {"macao.article20_ground": "explicit_consent", "macao.notified": True},
+    ),
+    (
+        "macao_pdpa/dspdp_notification_duty_met",
+        MO_BASE,
+        {"macao.article20_ground": "explicit_consent", "macao.notified": True},
+        {"macao.article20_ground": "explicit_consent"},
     ),
     (
         "macao_pdpa/c1_adequacy_without_reference",

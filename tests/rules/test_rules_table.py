@@ -563,12 +563,18 @@ def test_hong_kong_obligations_follow_the_data_protection_principles() -> None:
         assert principle in texts
 
 
-def test_hong_kong_gba_contract_adds_dpo_filing() -> None:
+def test_hong_kong_gba_contract_filing_is_a_to_do_until_filed_then_met() -> None:
     result = decide(HK_GBA, base=HK_BASE)
     assert {"hong_kong_pdpo/h1_no_statutory_export_control", "hong_kong_pdpo/h3_gba_contract"} <= fired(
         result
     )
-    assert any("Digital Policy Office" in obligation.text for obligation in result.obligations)
+    assert not any("Digital Policy Office" in obligation.text for obligation in result.obligations)
+    met = next(
+        reason for reason in result.reasons if reason.rule == "hong_kong_pdpo/gba_contract_filing_duty_met"
+    )
+    assert met.message.startswith("Met: ") and "Digital Policy Office" in met.message
+    pending = decide(gba_contract(D(2026, 11, 25), None, "hk_dpo"), base=HK_BASE)
+    assert any("Digital Policy Office" in obligation.text for obligation in pending.obligations)
 
 
 def test_a_ruleset_covers_every_gba_route() -> None:

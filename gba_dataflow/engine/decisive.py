@@ -24,6 +24,12 @@ DECISIVE = "x-gba-decisive"
 CODE = "W423"
 
 
+def fails_on_warn(warning: Warning) -> bool:
+    """Whether `--fail-on-warn` refuses a result for this warning: a warn rule that held, or W423 (an allow
+    resting on a decisive default). Other manifest warnings (W412, W413, W421, W422) inform only."""
+    return bool(warning.rule) or warning.code == CODE
+
+
 @functools.cache
 def decisive_pointers() -> tuple[tuple[str, str, Any], ...]:
     """(JSON pointer, dotted path, default) of every fact the shipped schema marks decisive."""

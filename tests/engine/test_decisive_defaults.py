@@ -74,3 +74,20 @@ def test_a_deny_is_not_flagged() -> None:
     result = _result(text.replace("  core_data: false\n", "  core_data: true\n"))
     assert result.decision is Verdict.DENY
     assert [w for w in result.warnings if w.code == "W423"] == []
+
+
+def test_fail_on_warn_refuses_an_allow_resting_on_defaults_and_only_then(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from gba_dataflow.cli.app import app
+
+    defaulted = tmp_path / "defaulted.yaml"
+    defaulted.write_text(STATED.replace("  core_data: false\n", ""), encoding="utf-8")
+    stated = tmp_path / "stated.yaml"
+    stated.write_text(STATED, encoding="utf-8")
+    runner = CliRunner()
+    for path, code in ((defaulted, 1), (stated, 0)):
+        for output in ("text", "json"):
+            args = ["check", str(path), "--rules", str(RULES), "--fail-on-warn", "--format", output]
+            assert runner.invoke(app, args).exit_code == code, (path.name, output)
+        assert runner.invoke(app, ["check", str(path), "--rules", str(RULES)]).exit_code == 0

@@ -120,13 +120,13 @@ def _load(
 
 
 def _validate(doc: ParsedDocument, source: SourceText) -> list[Diagnostic]:
-    """Parse-level diagnostics, schema violations and template placeholders (one per value: a parse
-    finding wins, then a schema violation)."""
+    """Parse-level diagnostics, template placeholders and schema violations (one per value: a parse
+    finding wins, then a placeholder: `category: TODO` is an unfilled template, not a bad category)."""
     errors = list(doc.diagnostics)
     reported = {diagnostic.json_path for diagnostic in errors}
-    errors.extend(d for d in schema_diagnostics(doc, source) if d.json_path not in reported)
-    reported = {diagnostic.json_path for diagnostic in errors}
     errors.extend(d for d in placeholder_diagnostics(doc, source) if d.json_path not in reported)
+    reported = {diagnostic.json_path for diagnostic in errors}
+    errors.extend(d for d in schema_diagnostics(doc, source) if d.json_path not in reported)
     return errors
 
 

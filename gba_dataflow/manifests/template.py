@@ -268,7 +268,7 @@ class _Writer:
             "/recipient/city": _CITIES.get(route.destination),
             "/dataset/name": "TODO: name of the dataset",
             "/dataset/fields/0/name": "TODO_field_name",
-            "/dataset/fields/0/category": "non_personal",
+            "/dataset/fields/0/category": "TODO",
             "/volume/personal_subjects_ytd": 0,
             "/volume/sensitive_subjects_ytd": 0,
             "/volume/personal_subjects_since_previous_year": 0,

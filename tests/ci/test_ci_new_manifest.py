@@ -29,14 +29,13 @@ def _leaf_paths(node: dict[str, Any], prefix: str = "") -> list[str]:
     return paths
 
 
-_TODO = re.compile(r'"TODO: [^"]*"|TODO_field_name')
+_TODO = re.compile(r'"TODO: [^"]*"|TODO_field_name|(?<=category: )TODO')
 
 
 def _filled(template: str) -> str:
     """The template with every TODO placeholder replaced by a real value, as a steward would."""
-    return _TODO.sub(
-        lambda match: "customer_id" if match.group(0) == "TODO_field_name" else '"Example"', template
-    )
+    filled = {"TODO_field_name": "sku", "TODO": "non_personal"}
+    return _TODO.sub(lambda match: filled.get(match.group(0), '"Example"'), template)
 
 
 @pytest.mark.parametrize("route", GBA_ROUTES)
@@ -49,6 +48,7 @@ def test_the_template_of_every_gba_route_is_refused_until_its_placeholders_are_r
     assert {d.code for d in found} == {"E420"}
     pointers = [d.json_path for d in found]
     assert "/transfer/purpose" in pointers and "/dataset/fields/0/name" in pointers
+    assert "/dataset/fields/0/category" in pointers  # the steward must classify the field
     lines = out.splitlines()
     for diagnostic in found:  # each is located at its placeholder, file:line:col
         assert diagnostic.span is not None

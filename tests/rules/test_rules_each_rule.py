@@ -371,6 +371,42 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
     ),
     ("hong_kong_pdpo/h3_gba_contract", HK_BASE, HK_GBA_2026, gba_contract(D(2026, 11, 2), D(2026, 11, 9))),
     (
+        "hong_kong_pdpo/h3_gba_recipient_not_in_gd9",
+        HK_BASE,
+        {**HK_GBA_2026, "transfer.destination": {"region": "CN-GD", "city": "Shantou"}},
+        HK_GBA_2026,
+    ),
+    (
+        "hong_kong_pdpo/h3_gba_route_not_open",
+        HK_BASE,
+        {**HK_PILOT_2024, "exporter.sector": "retail"},
+        HK_PILOT_2024,
+    ),
+    (
+        "hong_kong_pdpo/h3_gba_contract_not_in_effect",
+        HK_BASE,
+        gba_contract(D(2026, 12, 2), None, "hk_dpo"),
+        gba_contract(D(2026, 12, 1), None, "hk_dpo"),
+    ),
+    (
+        "hong_kong_pdpo/h3_gba_contract_not_filed_in_time",
+        HK_BASE,
+        gba_contract(D(2026, 10, 30), D(2026, 11, 16), "hk_dpo"),
+        gba_contract(D(2026, 10, 30), D(2026, 11, 13), "hk_dpo"),
+    ),
+    (
+        "hong_kong_pdpo/h3_gba_contract_without_pipia",
+        HK_BASE,
+        {**HK_GBA_2026, "mechanisms.pipia.completed_on": D(2026, 12, 2)},
+        HK_GBA_2026,
+    ),
+    (
+        "hong_kong_pdpo/h3_gba_contract_onward_outside_gba",
+        HK_BASE,
+        {**HK_GBA_2026, "transfer.onward_transfer_outside_gba": True},
+        HK_GBA_2026,
+    ),
+    (
         "hong_kong_pdpo/gba_contract_filing_duty",
         HK_BASE,
         gba_contract(D(2026, 11, 25), None, "hk_dpo"),
@@ -412,6 +448,68 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
         MO_BASE,
         {"macao.adequacy_decision": True, "macao.adequacy_reference": "DSPDP decision (example)"},
         {"macao.adequacy_decision": True},
+    ),
+    (
+        "macao_pdpa/c4_gba_recipient_not_in_gd9",
+        MO_BASE,
+        {
+            **MO_GBA,
+            "macao.article20_ground": "contract_with_subject",
+            "transfer.destination": {"region": "CN-GD", "city": "Shantou"},
+        },
+        {**MO_GBA, "macao.article20_ground": "contract_with_subject"},
+    ),
+    (
+        "macao_pdpa/c4_gba_route_not_open",
+        MO_BASE,
+        {
+            **gba_contract(D(2024, 9, 2), D(2024, 9, 6), "dspdp"),
+            **on(D(2024, 9, 9)),
+            "macao.article20_ground": "contract_with_subject",
+        },
+        {
+            **gba_contract(D(2024, 9, 2), D(2024, 9, 6), "dspdp"),
+            **on(D(2024, 9, 10)),
+            "macao.article20_ground": "contract_with_subject",
+        },
+    ),
+    (
+        "macao_pdpa/c4_gba_contract_not_in_effect",
+        MO_BASE,
+        {**gba_contract(D(2026, 12, 2), None, "dspdp"), "macao.article20_ground": "contract_with_subject"},
+        {**gba_contract(D(2026, 12, 1), None, "dspdp"), "macao.article20_ground": "contract_with_subject"},
+    ),
+    (
+        "macao_pdpa/c4_gba_contract_not_filed_in_time",
+        MO_BASE,
+        {
+            **gba_contract(D(2026, 10, 30), D(2026, 11, 17), "dspdp"),
+            "macao.article20_ground": "contract_with_subject",
+        },
+        {
+            **gba_contract(D(2026, 10, 30), D(2026, 11, 16), "dspdp"),
+            "macao.article20_ground": "contract_with_subject",
+        },
+    ),
+    (
+        "macao_pdpa/c4_gba_contract_without_pipia",
+        MO_BASE,
+        {
+            **MO_GBA,
+            "macao.article20_ground": "contract_with_subject",
+            "mechanisms.pipia.completed_on": D(2026, 12, 2),
+        },
+        {**MO_GBA, "macao.article20_ground": "contract_with_subject"},
+    ),
+    (
+        "macao_pdpa/c4_gba_contract_onward_outside_gba",
+        MO_BASE,
+        {
+            **MO_GBA,
+            "macao.article20_ground": "contract_with_subject",
+            "transfer.onward_transfer_outside_gba": True,
+        },
+        {**MO_GBA, "macao.article20_ground": "contract_with_subject"},
     ),
     (
         "macao_pdpa/gba_contract_filing_duty",

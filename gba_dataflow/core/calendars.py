@@ -65,15 +65,17 @@ class Calendar:
     def working_days(self, start: dt.date, end: dt.date) -> int:
         """Working days after `start` up to and including `end`; negative if `end` < `start`.
 
-        Monday-to-Friday days in the range, less the days off, plus the make-up days, counting only days
-        of known years for the corrections."""
+        Monday-to-Friday days in the range, less the days off, plus the make-up days; the sorted lists hold
+        only days of known years, so a day of an unknown year is never corrected (Monday to Friday)."""
         if end < start:
             return -self.working_days(end, start)
         count = weekdays_between(start, end)
-        low, high = self._known_range(start, end)
-        if low is None or high is None:
-            return count
-        return count - _between(self.days_off, low, high) + _between(self.days_on, low, high)
+        off, on = self.days_off, self.days_on
+        return (
+            count
+            - (bisect.bisect_right(off, end) - bisect.bisect_right(off, start))
+            + (bisect.bisect_right(on, end) - bisect.bisect_right(on, start))
+        )
 
     def unknown_years(self, start: dt.date, end: dt.date) -> tuple[int, ...]:
         """The years of the days counted (after the earlier date, up to the later) this calendar does not
@@ -83,19 +85,6 @@ class Calendar:
             return ()
         years = range((first + dt.timedelta(days=1)).year, last.year + 1)
         return tuple(year for year in years if not self.knows(year))
-
-    def _known_range(self, start: dt.date, end: dt.date) -> tuple[dt.date | None, dt.date | None]:
-        """The part of (start, end] that falls in known years, as an exclusive-inclusive pair."""
-        low = max(start, dt.date(self.first_year, 1, 1) - dt.timedelta(days=1))
-        high = min(end, dt.date(self.last_year, 12, 31))
-        if high <= low:
-            return None, None
-        return low, high
-
-
-def _between(days: tuple[dt.date, ...], low: dt.date, high: dt.date) -> int:
-    """How many of the sorted `days` lie after `low` up to and including `high`."""
-    return bisect.bisect_right(days, high) - bisect.bisect_right(days, low)
 
 
 @functools.cache
@@ -126,10 +115,17 @@ def _from_holidays(jurisdiction: Jurisdiction, categories: tuple[str, ...]) -> C
     return Calendar(jurisdiction, HK_MO_FIRST_YEAR, HK_MO_KNOWN_THROUGH, tuple(off), ())
 
 
+_LOADED: dict[str, Calendar] = {}
+"""The calendars by code, as a plain dict: a rule counts working days on its hot path."""
+
+
 def working_days_between(start: dt.date, end: dt.date, jurisdiction: Jurisdiction | str) -> int:
     """Working days of `jurisdiction` after `start` up to and including `end` (negative if end < start);
     days of years its calendar does not know count Monday to Friday."""
-    return calendar(jurisdiction).working_days(start, end)
+    found = _LOADED.get(jurisdiction)
+    if found is None:
+        found = _LOADED[jurisdiction] = calendar(jurisdiction)
+    return found.working_days(start, end)
 
 
 def unknown_years(start: dt.date, end: dt.date, jurisdiction: Jurisdiction | str) -> tuple[int, ...]:

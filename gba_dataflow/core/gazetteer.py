@@ -118,9 +118,19 @@ def _index() -> dict[tuple[str, str], Place]:
     return out
 
 
+@functools.cache
+def _exact() -> dict[tuple[str, str], Place]:
+    """(region, name as listed) -> place: most manifests write a name exactly as listed."""
+    out: dict[tuple[str, str], Place] = {}
+    for place in places():
+        for name in place.names:
+            out.setdefault((place.region, name), place)
+    return out
+
+
 def resolve(region: str, written: str) -> Resolution | None:
     """The place `written` names in `region`, or None when the gazetteer does not know it there."""
-    found = _index().get((region, key(written)))
+    found = _exact().get((region, written)) or _index().get((region, key(written)))
     return Resolution(written, found) if found is not None else None
 
 

@@ -111,3 +111,9 @@ def test_a_blank_justification_is_no_justification(blank: str) -> None:
     )
     (warning,) = _warnings(load(text))
     assert warning.code == "W412" and "without a justification" in warning.message
+
+
+def test_a_placeholder_spelt_with_an_escape_is_still_found() -> None:
+    text = edit(MINIMAL, "purpose: support", 'purpose: "\\x54ODO: why"')
+    (diagnostic,) = problems(text)
+    assert diagnostic.code == "E420" and diagnostic.json_path == "/transfer/purpose"

@@ -57,9 +57,36 @@ rows H1-H4, C1-C5, X1/X2). Rule ids start with their table row. **This is not le
 - **Defaults.** M14 is the default deny of `mainland_export` and C5 the default deny of `macao_pdpa`: a
   denied transfer then also lists the allow rules that came closest and which of their conditions failed.
 - **Warn rules** never change a decision: they flag UNVERIFIED reliance and contracts that do not qualify.
-- **Obligation-only rules.** `sensitive_personal_information_duties` and
-  `minors_personal_information_duties` hold only when a lawful route already holds, so they never change a
-  decision; they add the duties of PIPL Arts. 28-31 to an allowed transfer.
+- **Obligation-only rules.** `sensitive_personal_information_duties`,
+  `minors_personal_information_duties` and the `*_duty` / `*_duty_met` rules hold only when a lawful route
+  already holds, so they never change a decision; they add the duties of PIPL Arts. 28-31, 39 and 55-56 and
+  the contract filings to an allowed transfer, as to-dos or as met.
+
+## Readings of the 2025-2026 law (domain sheet §9.1)
+
+- **NDSMR (from 1 January 2025).** Data neither notified nor published as important data need not be
+  treated as important data (`dataset.important_data` means notified or published; cited in M3). Personal
+  information may leave under an international treaty or agreement of the PRC
+  (`mechanisms.international_agreement`, rule `m6c_international_agreement`), an exemption-like route that
+  the engine does not extend to CIIOs (UNVERIFIED).
+- **CAC Q&As (April 2025).** Reading data stored in the Mainland from abroad is an outbound transfer:
+  `transfer.method: remote_access` is assessed like a transmission, with a duty to count everyone whose data
+  can be read (`remote_access_duty`, from 9 April 2025). A transfer that takes the year's total past a
+  threshold is decided on the new total (`volume.*_ytd` include this transfer).
+- **Certification Measures (CAC/SAMR Order No. 20, from 1 January 2026).** Only for the middle band, no
+  important data, no CIIOs; certificates last 3 years; splitting volumes is forbidden (M12).
+- **Cybersecurity Law amendment (from 1 January 2026).** A CIIO exporting without an assessment also gets
+  `m8_ciio_penalties_amended_csl`, whose remedy quotes the fines of up to RMB 10 million.
+- **Macao.** Texts name the DSPDP (the GPDP before 1 February 2024). An adequacy asserted without the
+  decision's reference (`macao.adequacy_reference`) is treated as none, with `c1_adequacy_without_reference`.
+- **Sector overlays** are warnings, not routes: PBoC data security measures (from 30 June 2025), NFRA
+  measures for banks and insurers (from 27 December 2024), the 2026 automotive data guidelines (from 1
+  February 2026; the exact day UNVERIFIED), human genetic resources (`dataset.human_genetic_resources`), and
+  the compliance audit every 2 years above 10 million individuals (from 1 May 2025).
+- **Guangdong FTZ negative lists.** None is known as of December 2026: a Guangdong exporter relying on one
+  gets `m7_guangdong_ftz_list_unverified`.
+- **Duties shown as met.** Notice, separate consent, the PIPIA and the filing of the GBA and national
+  contracts are obligations only while missing; once stated they are reasons starting "Met:" with the fact.
 
 ## Interpretive choices (besides the UNVERIFIED points below)
 
@@ -74,8 +101,10 @@ rows H1-H4, C1-C5, X1/X2). Rule ids start with their table row. **This is not le
   yet filed is accepted while the 10-working-day window after it took effect is still open on the as-of
   date, with the filing as an obligation; once filed, it must have been filed within the window (and, for
   the GBA Standard Contract, with the right authority: the Guangdong CAC for a Mainland exporter, the
-  Digital Policy Office for a Hong Kong exporter, the DSPDP for a Macao exporter). Working days count Monday
-  to Friday; **public holidays are not modelled**.
+  Digital Policy Office for a Hong Kong exporter, the DSPDP for a Macao exporter). Working days are the
+  filing side's: Mainland working days (public holidays off, the State Council's make-up working days on),
+  Hong Kong general holidays off, Macao public and administration holidays off; a year whose calendar is not
+  published yet counts Monday to Friday, with warning W421 naming it.
 - **Approval terms.** A security assessment is valid up to its `valid_until` and never beyond its statutory
   term: 2 years for approvals before 22 March 2024 and 3 years after, plus 3 years when an extension was
   applied for in the 60 working days before expiry and `valid_until` shows it was granted. Terms are counted
@@ -90,14 +119,18 @@ rows H1-H4, C1-C5, X1/X2). Rule ids start with their table row. **This is not le
 - **Sensitive personal information has no de-minimis**: one individual's sensitive personal information (a
   `sensitive_personal` field, or a sensitive count above 0) puts a transfer in the M12 band.
 - **GBA membership.** A party is in the nine Mainland GBA cities when its region is `CN-GD` and its city is
-  one of Guangzhou, Shenzhen, Zhuhai, Foshan, Huizhou, Dongguan, Zhongshan, Jiangmen, Zhaoqing (in English,
-  simplified or traditional Chinese), or one of the FTZ areas inside them (Nansha, Qianhai, Qianhai-Shekou,
-  Hengqin), or its `exporter.ftz` is `nansha`, `qianhai` or `hengqin`. Names match exactly; an unknown city
-  is not in the GBA.
+  one of Guangzhou, Shenzhen, Zhuhai, Foshan, Huizhou, Dongguan, Zhongshan, Jiangmen, Zhaoqing, or its
+  `exporter.ftz` is `nansha`, `qianhai` or `hengqin`. The loader maps city names as people write them
+  (English, simplified or traditional Chinese, any case, "City"/"市" suffixes, districts and zones such as
+  Qianhai, Nansha, Hengqin or Futian) to the canonical city from the shipped gazetteer; an unknown Guangdong
+  city is kept as written, is not in the GBA, and gets warning W422 with a suggestion.
 - **M9 conditions.** As the table says, the Mainland exporter's GBA Standard Contract needs notice and
   separate consent as conditions; for the other routes they are obligations.
-- **Macao Art. 7 data.** Manifests classify fields by PIPL Art. 28. Every sensitive field counts as Macao
-  Art. 7 data except `financial_account` and `minor_under_14` ones; a sensitive field without a type counts.
+- **Macao Art. 7 data.** Art. 7's own categories are beliefs, political or trade-union membership,
+  religion, private life, racial or ethnic origin, and health and sex life including genetic data. Manifests
+  classify fields by PIPL Art. 28: religious beliefs and medical or health data map to Art. 7 categories;
+  biometric, specific-identity, location and other types are counted as Art. 7 data conservatively (the deny
+  says so); `financial_account` and `minor_under_14` are not; a sensitive field without a type counts.
   Such data needs a declared basis (`macao.sensitive_basis`) whatever the transfer ground.
 
 ## Not modelled

@@ -13,6 +13,7 @@ from gba_dataflow.cli.console import print_error, use_color, write_output
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.values import LANGUAGES, check_choice, parse_as_of
 from gba_dataflow.core.errors import GbaError, UsageError
+from gba_dataflow.engine.decisive import fails_on_warn
 from gba_dataflow.engine.model import RunResult
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
@@ -78,7 +79,7 @@ def execute_check(request: CheckRequest) -> ExitCode:
                     jobs=request.jobs,
                     progress=progress.update,
                 )
-        warned = any(warning.rule for result in run.results for warning in result.warnings)
+        warned = any(fails_on_warn(warning) for result in run.results for warning in result.warnings)
         code = exit_code_for(run.counts(), warned, request.fail_on_warn)
         write_reports(
             run,

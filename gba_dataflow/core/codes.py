@@ -259,6 +259,17 @@ _CODES: tuple[Code, ...] = (
         "base: ../examples/manifests/small.yaml\ncases:\n  - name: core data\n"
         "    manifest: {dataset: {core_data: true}}\n    decision: deny",
     ),
+    Code(
+        "E217",
+        "literal-cannot-match",
+        _E,
+        "a literal that the field's schema pattern can never produce",
+        "The manifest schema constrains this field with a `pattern` (regions are ISO 3166 codes such as "
+        "`CN-GD`, ids are lower-case slugs); a literal that does not match it never equals the field, so the "
+        "condition never holds and the rule or ruleset silently never applies.",
+        'applies when transfer.origin.region == "Guangdong"',
+        'applies when transfer.origin.region == "CN-GD"',
+    ),
     # --- E3xx: evaluation --------------------------------------------------------------------
     Code(
         "E301",
@@ -423,6 +434,52 @@ _CODES: tuple[Code, ...] = (
         "names both; fix whichever is wrong (record the missing transfers, or correct the declaration).",
         "volume:\n  personal_subjects_ytd: 5000   # the ledger holds 120,000 this year",
         "# leave volume.*_ytd out and let the ledger count, or declare the true total",
+    ),
+    Code(
+        "E420",
+        "template-placeholder",
+        _E,
+        "a manifest value still holds the template's TODO placeholder",
+        "`gba-dataflow new manifest` writes TODO where only the steward knows the value. A manifest that still "
+        "holds one describes no real transfer and is never decided (design §3 point 10).",
+        'dataset:\n  name: "TODO: name of the dataset"',
+        "dataset:\n  name: crm_customers",
+    ),
+    Code(
+        "W421",
+        "calendar-year-unknown",
+        _W,
+        "a filing deadline falls in a year whose official holiday calendar is not known yet",
+        "Filing deadlines count the working days of the side that files (Mainland: public holidays off and "
+        "make-up working days on, per the State Council's annual notice; Hong Kong and Macao: general "
+        "holidays off). For a year not yet announced the days are counted Monday to Friday, which can be "
+        "wrong around holidays; the warning names the year.",
+        "gba_standard_contract:\n  effective_on: 2027-01-25\n  filed_on: 2027-02-05",
+        "gba_standard_contract:\n  effective_on: 2026-01-26\n  filed_on: 2026-02-06",
+    ),
+    Code(
+        "W422",
+        "unknown-place",
+        _W,
+        "a city in Guangdong that the gazetteer does not know",
+        "City fields are matched against the shipped gazetteer (the nine Mainland GBA cities, the other "
+        "Guangdong cities, Hong Kong, Macao and the districts and zones people name), ignoring case, spaces "
+        "and suffixes such as City or 市. An unknown name is kept as written and does not count as one of the "
+        "nine GBA cities, so a GBA Standard Contract does not qualify; the hint suggests the closest name.",
+        "exporter:\n  region: CN-GD\n  city: Shenzen",
+        "exporter:\n  region: CN-GD\n  city: 深圳市",
+    ),
+    Code(
+        "W423",
+        "decisive-default",
+        _W,
+        "an allow rests on the schema's default for a decisive fact",
+        "The schema marks facts whose default alone can let a transfer through (`x-gba-decisive`: CIIO, state "
+        "organ, important data, core data, sensitive subjects, onward transfer, the Hong Kong purpose). When an "
+        "allowed manifest does not state one that the applicable rules read, the allow rests on an assumption; "
+        "`--fail-on-warn` refuses it. State the fact, even when it is the default.",
+        "exporter:\n  name: Example Ltd.",
+        "exporter:\n  name: Example Ltd.\n  ciio: false\n  state_organ: false",
     ),
     # --- E5xx: usage -------------------------------------------------------------------------
     Code("E501", "bad-option", _E, "a command-line option has a bad value", "", "", ""),

@@ -22,6 +22,10 @@ class FieldInfo:
     nullable: bool = False
     enum: tuple[Any, ...] | None = None
     description: str = ""
+    pattern: str | None = None
+    """The schema's `pattern` for a string field (a literal compared with it must match)."""
+    format: str | None = None
+    """The schema's `format` for a string field (`date` fields are typed as dates)."""
 
 
 Catalog = Mapping[str, FieldInfo]
@@ -88,7 +92,9 @@ def _walk(node: Mapping[str, Any], prefix: str, out: dict[str, FieldInfo], root:
             scalar = _scalar(item_kinds - {"null"}, item_node)
             out[prefix] = FieldInfo(prefix, list_of(scalar), nullable, None, description)
         return
-    out[prefix] = FieldInfo(prefix, _scalar(kinds, node), nullable, enum, description)
+    pattern = node.get("pattern") if isinstance(node.get("pattern"), str) else None
+    form = node.get("format") if isinstance(node.get("format"), str) else None
+    out[prefix] = FieldInfo(prefix, _scalar(kinds, node), nullable, enum, description, pattern, form)
 
 
 def _scalar(kinds: set[str], node: Mapping[str, Any]) -> Type:

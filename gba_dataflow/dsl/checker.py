@@ -16,6 +16,7 @@ from gba_dataflow.dsl import checks_advanced, nodes
 from gba_dataflow.dsl.catalog import Catalog, FieldInfo
 from gba_dataflow.dsl.check_context import CheckContext, RulesetCheck
 from gba_dataflow.dsl.operators import FUNCTIONS, OPERATORS, Operator
+from gba_dataflow.dsl.patterns import pattern_matches, pattern_suggestion
 from gba_dataflow.dsl.types import ANY, BOOL, DATE, DURATION, NULL, NUMBER, STRING, Type, set_of
 
 BUILTIN_NAMES = {"as_of": DATE}
@@ -318,9 +319,15 @@ class _Typer:
     def check_enum_literals(self, field_side: nodes.Expr, literal_side: nodes.Expr, scope: _Scope) -> None:
         """Report a literal compared with a field whose schema allows only other values (E203)."""
         info = self.field_info(field_side, scope)
-        if info is None or info.enum is None:
+        if info is None:
             return
         literals = literal_side.items if isinstance(literal_side, nodes.SetLiteral) else (literal_side,)
+        if info.pattern is not None:
+            for literal in literals:
+                if isinstance(literal, nodes.Literal) and isinstance(literal.value, str):
+                    self._check_pattern(info, literal.value, literal.span, info.pattern)
+        if info.enum is None:
+            return
         for literal in literals:
             if (
                 isinstance(literal, nodes.Literal)
@@ -335,6 +342,20 @@ class _Typer:
                     literal.span,
                     hint or f"it is one of {allowed}",
                 )
+
+    def _check_pattern(self, info: FieldInfo, value: str, span: Span, pattern: str) -> None:
+        """E217: a string literal that the field's schema `pattern` can never produce."""
+        if pattern_matches(pattern, value):
+            return
+        better = pattern_suggestion(pattern, value)
+        hint = f'did you mean "{better}"?' if better else f"values of `{info.path}` match {pattern}"
+        self.report(
+            "E217",
+            f"`{info.path}` is never {value!r}: its values match the pattern {pattern}, so this comparison "
+            "never holds",
+            span,
+            hint,
+        )
 
     def call_type(self, expr: nodes.Call, scope: _Scope) -> Type:
         function = FUNCTIONS.get(expr.name)

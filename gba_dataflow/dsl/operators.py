@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from gba_dataflow.core import calendars
+from gba_dataflow.core.blank import is_blank
 from gba_dataflow.core.workdays import working_days_between
 from gba_dataflow.dsl.types import ANY, BOOL, DATE, DURATION, NUMBER, Type
 
@@ -164,7 +166,9 @@ def has_value(value: Any) -> bool:
     if type(value) in _SET_SCALARS:
         return True
     if isinstance(value, str):
-        return bool(value.strip())  # a blank justification documents nothing
+        return not is_blank(
+            value
+        )  # a blank justification (spaces, zero-width or filler characters) documents nothing
     return value not in _EMPTY
 
 
@@ -183,6 +187,11 @@ def _between(name: str, count: Callable[[dt.date, dt.date], int]) -> Callable[[A
 
 def _days(a: dt.date, b: dt.date) -> int:
     return (b - a).days
+
+
+def _working_days_in(jurisdiction: calendars.Jurisdiction) -> Callable[[dt.date, dt.date], int]:
+    """Working days of one side's official calendar (holidays off, make-up working days on)."""
+    return lambda a, b: calendars.working_days_between(a, b, jurisdiction)
 
 
 def _length(value: Any) -> int:
@@ -416,6 +425,30 @@ FUNCTIONS: Mapping[str, Operator] = _entries(
         _signature((DATE, DATE), NUMBER),
         _between("working_days_between", working_days_between),
         summary="working days after a up to and including b",
+    ),
+    Operator(
+        "mainland_working_days",
+        "function",
+        6,
+        _signature((DATE, DATE), NUMBER),
+        _between("mainland_working_days", _working_days_in(calendars.Jurisdiction.MAINLAND)),
+        summary="Mainland working days after a up to and including b (public holidays off, make-up days on)",
+    ),
+    Operator(
+        "hong_kong_working_days",
+        "function",
+        6,
+        _signature((DATE, DATE), NUMBER),
+        _between("hong_kong_working_days", _working_days_in(calendars.Jurisdiction.HONG_KONG)),
+        summary="Hong Kong working days after a up to and including b (general holidays off)",
+    ),
+    Operator(
+        "macao_working_days",
+        "function",
+        6,
+        _signature((DATE, DATE), NUMBER),
+        _between("macao_working_days", _working_days_in(calendars.Jurisdiction.MACAO)),
+        summary="Macao working days after a up to and including b (public and government holidays off)",
     ),
     Operator("len", "function", 6, _signature((ANY,), NUMBER), _length, arity=1, summary="number of items"),
     Operator("year", "function", 6, _signature((DATE,), NUMBER), _year, arity=1, summary="a date's year"),

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from gba_dataflow.core.errors import Diagnostic, EvalError
 from gba_dataflow.core.source import Span
+from gba_dataflow.engine.decisive import decisive_default_warnings
 from gba_dataflow.engine.evaluator import EvalContext, FactRecorder, Fn, RawFact, bool_error, format_value
 from gba_dataflow.engine.model import (
     Fact,
@@ -251,6 +252,11 @@ def evaluate_manifest(
                 explainer.add_obligations(run.allows, obligations)
         if run.warns:
             warnings.extend(map(explainer.warning, run.warns))
+    if verdict is _ALLOW and evaluation.runs:  # W423: an allow resting on a decisive fact's default
+        applied = {run.ruleset.id: run.ruleset.node for run in evaluation.runs}
+        provenance = getattr(manifest, "provenance", None) or {}
+        outcomes = tuple(evaluation.outcomes)
+        warnings.extend(decisive_default_warnings(applied, outcomes, manifest.positions, provenance))
     return ManifestResult(
         manifest=manifest.path,
         id=data.get("id"),
@@ -654,7 +660,7 @@ class _Explainer:
                         failed = self.failed_condition(conjuncts[position])
                         if failed is not None:
                             missing.append(failed)
-            because = rule.because
+            because = rule.remedy or rule.because  # an allow rule's remedy says what it would take
             text = rule.id if because is None else self.text(because)
             out.append(
                 Remedy(rule=rule.id, kind="closest_allow", text=text, failed_conditions=tuple(missing))
@@ -673,7 +679,7 @@ class _Explainer:
         if holds:
             return None
         return FailedCondition(
-            condition=part.text, suggestion=part.suggestion or _suggest(facts), facts=facts
+            condition=part.readable or part.text, suggestion=part.suggestion or _suggest(facts), facts=facts
         )
 
 
@@ -682,6 +688,11 @@ def _suggest(facts: tuple[Fact, ...]) -> str:
     if not facts:
         return "would allow if this held"
     if len(facts) == 1:  # the usual case, without a list and a join
-        return f"would allow if this held (now {facts[0].path} = {format_value(facts[0].value)})"
-    now = ", ".join([f"{fact.path} = {format_value(fact.value)}" for fact in facts[:4]])
+        return f"would allow if this held (now {_now(facts[0].path, facts[0].value)})"
+    now = ", ".join([_now(fact.path, fact.value) for fact in facts[:4]])
     return f"would allow if this held (now {now})"
+
+
+def _now(path: str, value: Any) -> str:
+    """A fact in words: `x = 3`, or `x is not set` rather than `x = null`."""
+    return f"{path} is not set" if value is None else f"{path} = {format_value(value)}"

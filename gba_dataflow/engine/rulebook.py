@@ -75,6 +75,9 @@ class Conjunct:
     text: str
     expr: nodes.Expr
     compiler: Compiler
+    readable: str = ""
+    """The part for a steward (a bare `let` name replaced by its condition, see `condition_text`); the
+    authoring views (coverage, explain) keep `text`, as written."""
 
     @cached_property
     def fn(self) -> Fn:
@@ -96,11 +99,13 @@ class Conjunct:
 
 
 def _suggestion(expr: nodes.Expr) -> str | None:
+    """Only for manifest paths (dotted): a single name is a `let` (or `as_of`), whose name means nothing
+    to a steward; its facts say what it read instead (see evaluate._suggest)."""
     if isinstance(expr, nodes.Call) and expr.name == "has" and isinstance(expr.args[0], nodes.Path):
         return f"would allow if {expr.args[0].dotted} were set"
-    if isinstance(expr, nodes.Path):
+    if isinstance(expr, nodes.Path) and len(expr.parts) > 1:
         return f"would allow if {expr.dotted} were true"
-    if isinstance(expr, nodes.Not) and isinstance(expr.operand, nodes.Path):
+    if isinstance(expr, nodes.Not) and isinstance(expr.operand, nodes.Path) and len(expr.operand.parts) > 1:
         return f"would allow if {expr.operand.dotted} were false"
     return None
 
@@ -171,7 +176,10 @@ class CompiledRule:
     def conjuncts(self) -> tuple[Conjunct, ...]:
         """The condition's top-level `and` operands (the whole condition when it is not an `and`)."""
         parts = nodes.conjuncts(self.node.condition)
-        return tuple(Conjunct(source_text(self.ruleset, part), part, self.compiler) for part in parts)
+        return tuple(
+            Conjunct(source_text(self.ruleset, part), part, self.compiler, condition_text(self.ruleset, part))
+            for part in parts
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -441,6 +449,19 @@ def source_text(ruleset: nodes.Ruleset, expr: nodes.Expr) -> str:
     if ruleset.source and 0 <= span.start < span.end:
         return re.sub(r"\s+", " ", ruleset.source[span.start : span.end]).strip()
     return type(expr).__name__
+
+
+def condition_text(ruleset: nodes.Ruleset, expr: nodes.Expr) -> str:
+    """A part of a condition as a steward can read it: its source text, where a bare `let` name (or `not`
+    one) is replaced by the let's own condition, so that a failed part never shows only an internal name."""
+    negated = isinstance(expr, nodes.Not)
+    target = expr.operand if isinstance(expr, nodes.Not) else expr
+    if isinstance(target, nodes.Path) and len(target.parts) == 1:
+        let = next((item for item in ruleset.lets if item.name == target.parts[0]), None)
+        if let is not None:
+            text = condition_text(ruleset, let.expr)
+            return f"not ({text})" if negated else text
+    return source_text(ruleset, expr)
 
 
 def is_rules_error(error: Exception) -> bool:

@@ -9,6 +9,8 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from gba_dataflow.core.blank import is_blank
+from gba_dataflow.core.calendars import Jurisdiction, unknown_years
 from gba_dataflow.core.errors import Diagnostic, Severity
 from gba_dataflow.manifests.document import ParsedDocument, SourceText
 from gba_dataflow.manifests.pointers import dotted
@@ -24,6 +26,22 @@ _SINCE_PREVIOUS_YEAR = (
 _WINDOW_CHANGE = dt.date(2024, 3, 22)
 _THIS_TRANSFER = "the cumulative volume includes this transfer"
 _LONGER_WINDOW = "the window since 1 January of the previous year includes this year"
+_FILING_SIDE = {
+    "guangdong_cac": Jurisdiction.MAINLAND,
+    "hk_dpo": Jurisdiction.HONG_KONG,
+    "dspdp": Jurisdiction.MACAO,
+    "HK": Jurisdiction.HONG_KONG,
+    "MO": Jurisdiction.MACAO,
+}
+"""Whose working days a GBA Standard Contract's filing counts: the authority it is filed with, else the
+exporter's side (the origin region); the national standard contract always counts Mainland days."""
+_CALENDAR_NAMES = {
+    Jurisdiction.MAINLAND: "Mainland (State Council holiday)",
+    Jurisdiction.HONG_KONG: "Hong Kong general-holiday",
+    Jurisdiction.MACAO: "Macao public-holiday",
+}
+_DEADLINE_SPAN = dt.timedelta(days=31)
+"""Unfiled: the 10 working days after the effective day end within a month even across Spring Festival."""
 _WINDOWS = (  # (wider count, narrower count it includes, why)
     ("/volume/personal_subjects_ytd", "/dataset/subjects", _THIS_TRANSFER),
     ("/volume/sensitive_subjects_ytd", "/dataset/sensitive_subjects", _THIS_TRANSFER),
@@ -51,6 +69,7 @@ class _Checker:
         yield from self.fields()
         yield from self.exemption()
         yield from self.registration()
+        yield from self.calendars()
         mechanisms = self.data["mechanisms"]
         filed = "a contract is filed after it takes effect (within 10 working days)"
         for contract in ("standard_contract", "gba_standard_contract"):
@@ -206,13 +225,45 @@ class _Checker:
 
     def exemption(self) -> Iterator[Diagnostic]:
         transfer = self.data["transfer"]
-        if transfer["exemption"] != "none" and not transfer["exemption_justification"].strip():
+        if transfer["exemption"] != "none" and is_blank(transfer["exemption_justification"]):
             yield self.diagnostic(
                 "W412",
                 f"the exemption `{transfer['exemption']}` is claimed without a justification",
                 "/transfer/exemption",
                 "explain in `transfer.exemption_justification` why the transfer is necessary",
             )
+
+    def calendars(self) -> Iterator[Diagnostic]:
+        """W421 for a filing deadline counted in a year whose official calendar is not known yet."""
+        mechanisms = self.data["mechanisms"]
+        national = mechanisms["standard_contract"]
+        yield from self.deadline("standard_contract", national, Jurisdiction.MAINLAND)
+        gba = mechanisms["gba_standard_contract"]
+        side = _FILING_SIDE.get(gba["filed_with"]) or _FILING_SIDE.get(
+            self.data["transfer"]["origin"]["region"], Jurisdiction.MAINLAND
+        )
+        yield from self.deadline("gba_standard_contract", gba, side)
+
+    def deadline(self, name: str, block: dict[str, Any], side: Jurisdiction) -> Iterator[Diagnostic]:
+        start: dt.date | None = block["effective_on"]
+        if start is None:
+            return
+        filed: dt.date | None = block["filed_on"]
+        end = filed if filed is not None and filed >= start else start + _DEADLINE_SPAN
+        years = unknown_years(start, end, side)
+        if not years:
+            return
+        listed = ", ".join(str(year) for year in years)
+        field = "filed_on" if filed is not None else "effective_on"
+        yield self.diagnostic(
+            "W421",
+            f"the {_CALENDAR_NAMES[side]} calendar of {listed} is not known yet: the filing deadline of "
+            f"`mechanisms.{name}` counts working days in {listed} Monday to Friday, without public holidays "
+            "or make-up working days",
+            f"/mechanisms/{name}/{field}",
+            f"check the deadline against the official holiday list of {listed} once it is published, "
+            "and update gba-dataflow's calendars (`pip install -U chinese-calendar holidays`)",
+        )
 
     def ordered(
         self, mechanisms: dict[str, Any], name: str, first: str, then: str, why: str

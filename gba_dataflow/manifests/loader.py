@@ -19,6 +19,8 @@ from gba_dataflow.core.source import Span, caret_excerpt
 from gba_dataflow.manifests.crosscheck import cross_check
 from gba_dataflow.manifests.document import ParsedDocument, SourceText
 from gba_dataflow.manifests.json_parser import parse_json
+from gba_dataflow.manifests.placeholders import placeholder_diagnostics
+from gba_dataflow.manifests.places import canonical_places
 from gba_dataflow.manifests.provenance import DEFAULT, Origin, Provenance
 from gba_dataflow.manifests.schema import normaliser
 from gba_dataflow.manifests.validate import describe, schema_diagnostics
@@ -105,7 +107,8 @@ def _load(
     if errors:
         raise ManifestError(diagnostics=sort_diagnostics(errors))
     normaliser().apply(doc.data)
-    found = cross_check(doc, source)
+    places = canonical_places(doc, source)
+    found = [*cross_check(doc, source), *places.warnings]
     errors = [diagnostic for diagnostic in found if diagnostic.severity is Severity.ERROR]
     if errors:
         raise ManifestError(diagnostics=sort_diagnostics(errors))
@@ -113,12 +116,15 @@ def _load(
         sort_diagnostics(diagnostic for diagnostic in found if diagnostic.severity is not Severity.ERROR)
     )
     digest = "sha256:" + sha256(raw).hexdigest()
-    return LoadedManifest(display, doc.data, doc.positions, digest, warnings)
+    return LoadedManifest(display, doc.data, doc.positions, digest, warnings, places.provenance)
 
 
 def _validate(doc: ParsedDocument, source: SourceText) -> list[Diagnostic]:
-    """Parse-level diagnostics plus schema violations (one per value: a parse finding wins)."""
+    """Parse-level diagnostics, template placeholders and schema violations (one per value: a parse
+    finding wins, then a placeholder: `category: TODO` is an unfilled template, not a bad category)."""
     errors = list(doc.diagnostics)
+    reported = {diagnostic.json_path for diagnostic in errors}
+    errors.extend(d for d in placeholder_diagnostics(doc, source) if d.json_path not in reported)
     reported = {diagnostic.json_path for diagnostic in errors}
     errors.extend(d for d in schema_diagnostics(doc, source) if d.json_path not in reported)
     return errors

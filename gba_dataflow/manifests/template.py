@@ -4,8 +4,9 @@ Every field the route's rules read is written out with a comment above it: what 
 description), whether it is required, its type, its allowed values and its default. Fields the loader
 derives from another field are shown commented out; blocks that the route's rules never read (`hong_kong`
 outside Hong Kong, `macao` outside Macao, Mainland mechanisms for Hong Kong and Macao exports) are left out
-with a note. The template loads without errors or warnings: its placeholders describe a transfer of
-non-personal data, which the steward then corrects. Output is deterministic (no dates, no randomness).
+with a note. The template does not pass `check` as written: every TODO placeholder is an input error (E420,
+see placeholders.py) until the steward replaces it; once they are replaced it loads without errors or
+warnings. Output is deterministic (no dates, no randomness).
 """
 
 from __future__ import annotations
@@ -40,11 +41,14 @@ _MAINLAND_FACTS = (
     "/dataset/core_data",
     "/dataset/foreign_origin_only",
     "/dataset/ftz_negative_list",
+    "/transfer/method",
+    "/dataset/human_genetic_resources",
 )
 _MAINLAND_MECHANISMS = (
     "security_assessment",
     "standard_contract",
     "certification",
+    "international_agreement",
     "notice_given",
     "separate_consent",
 )
@@ -264,7 +268,7 @@ class _Writer:
             "/recipient/city": _CITIES.get(route.destination),
             "/dataset/name": "TODO: name of the dataset",
             "/dataset/fields/0/name": "TODO_field_name",
-            "/dataset/fields/0/category": "non_personal",
+            "/dataset/fields/0/category": "TODO",
             "/volume/personal_subjects_ytd": 0,
             "/volume/sensitive_subjects_ytd": 0,
             "/volume/personal_subjects_since_previous_year": 0,

@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 
+from gba_dataflow.engine.decisive import fails_on_warn
 from gba_dataflow.engine.model import (
     Fact,
     FailedCondition,
@@ -77,7 +78,7 @@ def result_line(result: ManifestResult) -> str:
 
 def stream_entry(result: ManifestResult) -> tuple[str, bool, str]:
     """(decision, whether a warn rule fired, JSON line) of a result: what a streamed run keeps of it."""
-    warned = any(warning.rule for warning in result.warnings)
+    warned = any(fails_on_warn(warning) for warning in result.warnings)
     return result.decision.value, warned, result_line(result)
 
 

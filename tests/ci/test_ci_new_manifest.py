@@ -11,7 +11,7 @@ import pytest
 import yaml
 from ci_helpers import assert_golden, run_cli
 
-from gba_dataflow.core.errors import UsageError
+from gba_dataflow.core.errors import ManifestError, UsageError
 from gba_dataflow.manifests import load_manifest_bytes, schema
 from gba_dataflow.manifests.template import GBA_ROUTES, manifest_template, parse_route
 
@@ -29,15 +29,56 @@ def _leaf_paths(node: dict[str, Any], prefix: str = "") -> list[str]:
     return paths
 
 
+_TODO = re.compile(r'"TODO: [^"]*"|TODO_field_name|(?<=category: )TODO')
+
+
+def _filled(template: str) -> str:
+    """The template with every TODO placeholder replaced by a real value, as a steward would."""
+    filled = {"TODO_field_name": "sku", "TODO": "non_personal"}
+    return _TODO.sub(lambda match: filled.get(match.group(0), '"Example"'), template)
+
+
 @pytest.mark.parametrize("route", GBA_ROUTES)
-def test_the_template_of_every_gba_route_loads_cleanly(route: str) -> None:
+def test_the_template_of_every_gba_route_is_refused_until_its_placeholders_are_replaced(route: str) -> None:
     code, out, err = run_cli("new", "manifest", "--route", route)
     assert code == 0 and err == ""
-    manifest = load_manifest_bytes(out.encode("utf-8"), f"template-{route}.yaml")
+    with pytest.raises(ManifestError) as caught:
+        load_manifest_bytes(out.encode("utf-8"), f"template-{route}.yaml")
+    found = caught.value.diagnostics
+    assert {d.code for d in found} == {"E420"}
+    pointers = [d.json_path for d in found]
+    assert "/transfer/purpose" in pointers and "/dataset/fields/0/name" in pointers
+    assert "/dataset/fields/0/category" in pointers  # the steward must classify the field
+    lines = out.splitlines()
+    for diagnostic in found:  # each is located at its placeholder, file:line:col
+        assert diagnostic.span is not None
+        assert lines[diagnostic.span.line - 1][diagnostic.span.column - 1 :].lstrip('"').startswith("TODO")
+        assert diagnostic.hint and "TODO" in diagnostic.hint
+    manifest = load_manifest_bytes(_filled(out).encode("utf-8"), f"template-{route}.yaml")
     assert manifest.warnings == ()
     origin, destination = route.split(":")
     transfer = manifest.data["transfer"]
     assert (transfer["origin"]["region"], transfer["destination"]["region"]) == (origin, destination)
+
+
+@pytest.mark.parametrize("route", [*GBA_ROUTES, "CN-BJ:SG"])
+def test_new_manifest_piped_into_check_is_an_input_error_never_an_allow(route: str) -> None:
+    code, template, _ = run_cli("new", "manifest", "--route", route)
+    assert code == 0
+    code, out, _ = run_cli("check", "-", "--format", "json", input=template)
+    assert code == 2
+    (result,) = json.loads(out)["results"]
+    assert result["decision"] == "error"
+    assert {error["code"] for error in result["errors"]} == {"E420"}
+
+
+def test_a_placeholder_anywhere_in_a_value_is_refused_with_its_path() -> None:
+    text = _filled(manifest_template("CN-GD:HK")).replace('name: "Example"', 'name: "Example Bank TODO"', 1)
+    with pytest.raises(ManifestError) as caught:
+        load_manifest_bytes(text.encode("utf-8"), "t.yaml")
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.code == "E420" and diagnostic.json_path == "/exporter/name"
+    assert "exporter.name" in diagnostic.message
 
 
 @pytest.mark.parametrize("route", GBA_ROUTES)
@@ -108,7 +149,7 @@ def test_routes_are_case_insensitive_and_any_other_pair_is_generic() -> None:
     assert parse_route("cn-gd:mo").destination == "MO"
     text = manifest_template("SG:HK")
     assert "No shipped ruleset may cover this route" in text
-    load_manifest_bytes(text.encode("utf-8"), "sg.yaml")
+    load_manifest_bytes(_filled(text).encode("utf-8"), "sg.yaml")
 
 
 @pytest.mark.parametrize("route", ["HK", "HK:HK", "CN-GD:", "Guangdong:HK", "CN-GD:HK:MO", "cn_gd:hk"])
@@ -123,7 +164,8 @@ def test_a_bad_route_exits_2(route: str) -> None:
 def test_output_writes_a_file_and_never_overwrites_without_force(tmp_path: Path) -> None:
     target = tmp_path / "transfer.yaml"
     assert run_cli("new", "manifest", "--route", "MO:CN-GD", "--output", str(target))[0] == 0
-    assert load_manifest_bytes(target.read_bytes(), str(target)).data["macao"]["notified"] is False
+    filled = _filled(target.read_text(encoding="utf-8")).encode("utf-8")
+    assert load_manifest_bytes(filled, str(target)).data["macao"]["notified"] is False
     code, _, err = run_cli("new", "manifest", "--output", str(target))
     assert code == 2 and "already exists" in err
     assert "MO → CN-GD" in target.read_text(encoding="utf-8")
@@ -131,9 +173,9 @@ def test_output_writes_a_file_and_never_overwrites_without_force(tmp_path: Path)
     assert "CN-GD → HK" in target.read_text(encoding="utf-8")
 
 
-def test_the_template_is_checked_by_check_without_errors(tmp_path: Path) -> None:
+def test_the_filled_template_is_checked_by_check_without_errors(tmp_path: Path) -> None:
     target = tmp_path / "transfer.yaml"
-    target.write_text(manifest_template("CN-GD:HK"), encoding="utf-8")
+    target.write_text(_filled(manifest_template("CN-GD:HK")), encoding="utf-8")
     code, out, _ = run_cli("check", str(target), "--format", "json")
     assert code in (0, 1)
     (result,) = json.loads(out)["results"]

@@ -80,6 +80,9 @@ CONDITIONS = {
     "has": "has(mechanisms.pipia.completed_on)",
     "days_between": "days_between(transfer.date, as_of) > 1",
     "working_days_between": "working_days_between(transfer.date, as_of) > 1",
+    "mainland_working_days": "mainland_working_days(transfer.date, as_of) > 1",
+    "hong_kong_working_days": "hong_kong_working_days(transfer.date, as_of) > 1",
+    "macao_working_days": "macao_working_days(transfer.date, as_of) > 1",
     "len": "len(dataset.fields) > 1",
     "year": "year(transfer.date) == 2026",
 }

@@ -57,11 +57,16 @@ def test_every_rule_has_citation_translated_reason_and_remedy_or_obligations() -
             assert all(_translated(message) for message in rule.requires), where
             if rule.effect == "deny":
                 assert _translated(rule.remedy), f"{where}: a deny rule needs a translated remedy"
-            if rule.effect == "allow":
-                assert rule.requires, f"{where}: an allow rule needs obligations"
+            if rule.effect == "allow" and not rule.name.endswith("_duty_met"):
+                assert rule.requires, f"{where}: an allow rule needs obligations (or reports a duty met)"
+            if rule.name.endswith("_duty_met"):
+                assert rule.because is not None and rule.because.text.source_text().startswith("Met: "), where
 
 
-def test_working_day_rules_say_public_holidays_are_not_modelled() -> None:
+def test_working_day_rules_say_whose_working_days_they_count() -> None:
+    """Every text that names a deadline in working days says which side's calendar counts them."""
+    sides = {"mainland_export": "Mainland", "hong_kong_pdpo": "Hong Kong", "macao_pdpa": "Macao"}
+    sides_zh = {"mainland_export": "内地工作日", "hong_kong_pdpo": "香港工作日", "macao_pdpa": "澳门工作日"}
     for path in sorted(RULES_DIR.glob("*.rules")):
         ruleset = parse_file(path)
         for rule in ruleset.rules:
@@ -70,7 +75,8 @@ def test_working_day_rules_say_public_holidays_are_not_modelled() -> None:
             ]
             joined = " ".join(texts)
             if "working days" in joined:
-                assert "public holidays are not modelled" in joined, f"{ruleset.name}/{rule.name}"
+                assert f"{sides[ruleset.name]} working days" in joined, f"{ruleset.name}/{rule.name}"
+                assert "public holidays are not modelled" not in joined
                 translated = [
                     t.source_text()
                     for m in (rule.because, rule.remedy, *rule.requires)
@@ -78,7 +84,7 @@ def test_working_day_rules_say_public_holidays_are_not_modelled() -> None:
                     for lang, t in m.translations
                     if lang == "zh-Hans"
                 ]
-                assert "未考虑公众假期" in " ".join(translated), f"{ruleset.name}/{rule.name}"
+                assert sides_zh[ruleset.name] in " ".join(translated), f"{ruleset.name}/{rule.name}"
 
 
 def test_rule_ids_name_their_table_row() -> None:
@@ -86,4 +92,5 @@ def test_rule_ids_name_their_table_row() -> None:
     for ruleset in rulebook().rulesets:
         for rule in ruleset.rules:
             name = rule.node.name
-            assert name.startswith(prefixes[ruleset.id]) or name.endswith("_duties"), rule.id
+            beside_the_table = name.endswith(("_duties", "_duty", "_duty_met", "_overlay"))
+            assert name.startswith(prefixes[ruleset.id]) or beside_the_table, rule.id

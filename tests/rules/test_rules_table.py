@@ -410,7 +410,14 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, Any], str, str, str]] = [
         "mainland_export/m5_foreign_origin_reexport",
         "Art. 4",
     ),
-    ("C1", MO_BASE, {"macao.adequacy_decision": True}, "allow", "macao_pdpa/c1_adequacy_decision", "Art. 19"),
+    (
+        "C1",
+        MO_BASE,
+        {"macao.adequacy_decision": True, "macao.adequacy_reference": "DSPDP decision (example)"},
+        "allow",
+        "macao_pdpa/c1_adequacy_decision",
+        "Art. 19",
+    ),
     (
         "C2",
         MO_BASE,
@@ -500,22 +507,38 @@ def test_default_deny_lists_the_closest_allow_rules() -> None:
 
 
 def test_gba_contract_obligations_name_the_authority_and_the_deadline() -> None:
-    result = decide({**GBA_2026, **MID})
-    texts = [obligation.text for obligation in result.obligations]
+    pending = decide({**gba_contract(D(2026, 11, 25), None), **MID})
+    texts = [obligation.text for obligation in pending.obligations]
     filing = next(text for text in texts if text.startswith("File the contract"))
     assert "Guangdong Cyberspace Administration" in filing
-    assert "10 working days" in filing and "2026-11-02" in filing
-    assert "public holidays are not modelled" in filing
+    assert "10 working days" in filing and "2026-11-25" in filing
+    assert "Mainland working days: public holidays excluded, make-up working days included" in filing
     assert any("outside the GBA" in text for text in texts)
 
 
-def test_exemption_obligations_include_notice_consent_and_pipia() -> None:
-    result = decide({"transfer.exemption": "hr", "transfer.exemption_justification": "group payroll"})
+def test_a_filed_gba_contract_is_shown_as_met_with_its_dates_not_as_a_to_do() -> None:
+    result = decide({**GBA_2026, **MID})
+    assert not any(text.text.startswith("File the contract") for text in result.obligations)
+    met = next(reason for reason in result.reasons if reason.rule.endswith("gba_contract_filing_duty_met"))
+    assert met.message.startswith("Met: ") and "2026-11-09" in met.message
+    assert any(fact.path == "mechanisms.gba_standard_contract.filed_on" for fact in met.facts)
+
+
+def test_exemption_obligations_include_notice_consent_and_pipia_until_they_are_met() -> None:
+    undone = {"mechanisms.notice_given": False, "mechanisms.separate_consent": False}
+    undone["mechanisms.pipia.completed_on"] = D(2026, 12, 2)
+    claim = {"transfer.exemption": "hr", "transfer.exemption_justification": "group payroll"}
+    result = decide({**claim, **undone})
     texts = " ".join(obligation.text for obligation in result.obligations)
     assert "PIPL Art. 39" in texts
     assert "separate consent" in texts
     assert "at least 3 years" in texts
     assert "group payroll" in texts
+    done = decide(claim)
+    texts = " ".join(obligation.text for obligation in done.obligations)
+    assert "PIPL Art. 39" not in texts and "Obtain the individuals' separate consent" not in texts
+    met = {reason.rule.split("/")[1] for reason in done.reasons if reason.message.startswith("Met: ")}
+    assert met == {"notice_duty_met", "separate_consent_duty_met", "impact_assessment_duty_met"}
 
 
 def test_sensitive_information_adds_articles_29_and_30() -> None:
@@ -540,12 +563,18 @@ def test_hong_kong_obligations_follow_the_data_protection_principles() -> None:
         assert principle in texts
 
 
-def test_hong_kong_gba_contract_adds_dpo_filing() -> None:
+def test_hong_kong_gba_contract_filing_is_a_to_do_until_filed_then_met() -> None:
     result = decide(HK_GBA, base=HK_BASE)
     assert {"hong_kong_pdpo/h1_no_statutory_export_control", "hong_kong_pdpo/h3_gba_contract"} <= fired(
         result
     )
-    assert any("Digital Policy Office" in obligation.text for obligation in result.obligations)
+    assert not any("Digital Policy Office" in obligation.text for obligation in result.obligations)
+    met = next(
+        reason for reason in result.reasons if reason.rule == "hong_kong_pdpo/gba_contract_filing_duty_met"
+    )
+    assert met.message.startswith("Met: ") and "Digital Policy Office" in met.message
+    pending = decide(gba_contract(D(2026, 11, 25), None, "hk_dpo"), base=HK_BASE)
+    assert any("Digital Policy Office" in obligation.text for obligation in pending.obligations)
 
 
 def test_a_ruleset_covers_every_gba_route() -> None:

@@ -67,7 +67,7 @@ def near(day: dt.date) -> st.SearchStrategy[dt.date]:
 
 
 def dates(extra: Sequence[dt.date] = ()) -> st.SearchStrategy[dt.date]:
-    """Days at the calendar's ends, the pivots and `extra` (the rules' own dates), their neighbours, or any."""
+    """Days at the calendar's ends, the pivots, `extra` (the rules' dates), their neighbours, or any."""
     pool = sorted({*EDGE_DATES, *PIVOTS, *extra})
     return st.one_of(
         st.sampled_from(pool).flatmap(near),

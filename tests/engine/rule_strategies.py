@@ -22,6 +22,7 @@ reference evaluator raise (see test_differential.py, the xfail regression tests)
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -30,7 +31,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from gba_dataflow.dsl.catalog import FieldInfo, build_catalog
-from gba_dataflow.manifests.schema import schema
+from gba_dataflow.manifests import schema
 
 # ---- values -------------------------------------------------------------------------------------
 
@@ -397,6 +398,21 @@ class RuleFiles:
     files: dict[str, str]
     dates: tuple[dt.date, ...]
 
+    def all_allow(self) -> dict[str, str]:
+        """The same files with every rule an allow rule and each `applies when` turned into one more allow
+        rule: `decide` then names every rule that held, so a difference in any one condition shows."""
+        out = {}
+        for name, text in self.files.items():
+            lines, extra = [], []
+            for line in text.splitlines():
+                if line.startswith("  applies when "):
+                    condition = line.removeprefix("  applies when ")
+                    extra = ["rule applies_", f"  allow when {condition}", '  because "a"', '  cite "c"', ""]
+                    continue
+                lines.append(re.sub(r"^  (deny|warn) when ", "  allow when ", line))
+            out[name] = "\n".join([*lines, *extra]) + "\n"
+        return out
+
     def __str__(self) -> str:  # what hypothesis prints for a failing example
         return "\n".join(f"--- {name}\n{text}" for name, text in self.files.items())
 
@@ -469,8 +485,6 @@ def rule_files(draw: st.DrawFn, max_files: int = 2, max_depth: int = 3) -> RuleF
 
 def _prefix_lets(text: str, prefix: str) -> str:
     """Rename `l0`, `l1`, ... to `<prefix>_l0`, ...: whole words outside string literals."""
-    import re
-
     out: list[str] = []
     for piece in re.split(r'("(?:[^"\\\n]|\\.)*")', text):
         if piece.startswith('"'):

@@ -54,7 +54,8 @@ DURATIONS = (0, 1, 7, 60, 365, 730, 1095, 3_652_058, 3_652_059, 999_999_999)
 STRINGS = ("", " ", "a", "HK", "MO", "CN", "CN-GD", "Shenzhen", "深圳", "none", "x" * 40, "{brace}")
 # Text inside a rule file's string literal: quotes and backslashes escaped.
 _ESCAPED = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t"}
-VAR_NAMES = ("f", "g", "x")
+VAR_NAMES = ("f", "g", "x", "as_of", "l0")
+"""Quantifier variables: `as_of` and `l0` (a `let`'s name) shadow what they name elsewhere."""
 
 
 def near(day: dt.date) -> st.SearchStrategy[dt.date]:
@@ -135,7 +136,7 @@ class Gen:
 class _Writer:
     """Draws typed expressions for one rule file: `lets` are those defined so far, by kind."""
 
-    draw: Callable[[st.SearchStrategy[Any]], Any]
+    draw: st.DrawFn
     lets: dict[str, str] = field(default_factory=dict)
     dates: list[dt.date] = field(default_factory=list)
     bound: dict[str, set[str]] = field(default_factory=dict)
@@ -192,7 +193,7 @@ class _Writer:
         paths = _field_paths(kind) if kind in SCALAR_KINDS else ()
         if paths:
             options.append(lambda: self.field_path(paths))
-        lets = [name for name, let_kind in self.lets.items() if let_kind == kind]
+        lets = [name for name, let_kind in self.lets.items() if let_kind == kind and name not in scope]
         if lets:
             options.append(lambda: Gen(self.draw(st.sampled_from(lets)), kind))
         same = [name for name, var_kind in scope.items() if var_kind == kind]
@@ -202,7 +203,7 @@ class _Writer:
         members = _field_paths(kind, element=True) if objects else ()
         if members:
             options.append(lambda: self.member(objects, members))
-        if kind == "date":
+        if kind == "date" and "as_of" not in scope:
             options.append(lambda: Gen("as_of", kind))
         if kind == "fields":
             options = [lambda: Gen("dataset.fields", kind), *options[1:]]

@@ -129,8 +129,9 @@ class _Evaluation:
     runs: list[_RulesetRun]
     outcomes: list[RulesetOutcome]
     errors: list[Diagnostic]
-    cache: dict[str, Any]
-    """The generated code's values of `let`s for this manifest."""
+    caches: dict[str, dict[str, Any]]
+    """The generated code's values of `let`s for this manifest, per ruleset (two rule files may each define
+    a let of the same name)."""
     verdict: Verdict
 
 
@@ -145,12 +146,13 @@ def _evaluate(
         day = resolve_as_of(data, as_of)
         root = with_transfer_date(data, day)
     ctx: EvalContext | None = None  # made only for a closure
-    cache: dict[str, Any] = {}
+    caches: dict[str, dict[str, Any]] = {}
     errors: list[Diagnostic] = []
     runs: list[_RulesetRun] = []
     outcomes: list[RulesetOutcome] = []
     verdict = _ALLOW
     for ruleset in rulebook.rulesets:
+        cache = caches[ruleset.id] = {}
         applies = ruleset.fast_applies if fast else _no_fast_path if ruleset.node.applies else None
         if applies is not None:  # it has `applies when`: the generated function, else the closure
             try:
@@ -185,7 +187,7 @@ def _evaluate(
         outcomes.append(ruleset.outcomes[decision])
     if not runs:
         verdict = _DENY
-    return _Evaluation(root, day, ctx, runs, outcomes, errors, cache, verdict)
+    return _Evaluation(root, day, ctx, runs, outcomes, errors, caches, verdict)
 
 
 def _no_fast_path(root: Any, day: Any, cache: Any) -> None:
@@ -225,7 +227,7 @@ def evaluate_manifest(
         data,
         evaluation.as_of,
         evaluation.ctx,
-        evaluation.cache,
+        evaluation.caches,
         manifest.positions.get,
         lang,
         getattr(manifest, "provenance_of", None),
@@ -437,14 +439,14 @@ class _Explainer:
     The facts come from evaluating those rules again with a `FactRecorder` watching (the decision itself
     came from the generated code, which records nothing)."""
 
-    __slots__ = ("_ctx", "_rule_witnesses", "as_of", "at", "cache", "lang", "origin", "root", "witnesses")
+    __slots__ = ("_ctx", "_rule_witnesses", "as_of", "at", "caches", "lang", "origin", "root", "witnesses")
 
     def __init__(
         self,
         root: dict[str, Any],
         as_of: dt.date,
         ctx: EvalContext | None,
-        cache: dict[str, Any],
+        caches: dict[str, dict[str, Any]],
         at: Callable[[str, Any], tuple[Any, Any]],
         lang: str,
         origin: Callable[[str], Provenance] | None = None,
@@ -452,8 +454,8 @@ class _Explainer:
         self.root = root
         self.as_of = as_of
         self._ctx = ctx
-        self.cache = cache
-        """The generated code's values of `let`s for this manifest, from deciding it."""
+        self.caches = caches
+        """The generated code's values of `let`s for this manifest, per ruleset, from deciding it."""
         self.at = at
         self.origin = origin
         """The manifest's `provenance_of`: where each value came from."""
@@ -615,7 +617,8 @@ class _Explainer:
         witnesses)."""
         rules = ruleset.rules
         try:
-            scored, unsure = ruleset.allow_parts(self.root, self.as_of, self.cache, MAX_CLOSEST_ALLOWS)
+            cache = self.caches.setdefault(ruleset.id, {})
+            scored, unsure = ruleset.allow_parts(self.root, self.as_of, cache, MAX_CLOSEST_ALLOWS)
         except Exception:  # pragma: no cover - each part's errors are caught inside
             scored, unsure = (
                 [],

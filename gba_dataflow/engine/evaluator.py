@@ -98,8 +98,10 @@ class EvalContext:
         self.root = root
         self.as_of = as_of
         self.observer = observer
-        self.let_values: dict[str, Any] = {}
-        self.let_recorded: dict[str, tuple[Any, tuple[RawFact, ...]]] = {}
+        self.let_values: dict[tuple[Compiler, str], Any] = {}
+        """The lets computed for this manifest, by the compiler (one per ruleset: two rule files may each
+        define a let of the same name) and name."""
+        self.let_recorded: dict[tuple[Compiler, str], tuple[Any, tuple[RawFact, ...]]] = {}
         self.variables: dict[str, Binding] = {}
         self.witnesses: dict[str, Binding] = {}
 
@@ -191,15 +193,17 @@ class Compiler:
             return self._let_fns[name]
         inner_holder: list[Fn] = []
 
+        key = (self, name)
+
         def let_value(ctx: EvalContext) -> Any:
             observer = ctx.observer
-            recorded = ctx.let_recorded.get(name)
+            recorded = ctx.let_recorded.get(key)
             if observer is None:
                 if recorded is not None:
                     return recorded[0]
-                if name in ctx.let_values:
-                    return ctx.let_values[name]
-                value = ctx.let_values[name] = inner_holder[0](ctx)
+                if key in ctx.let_values:
+                    return ctx.let_values[key]
+                value = ctx.let_values[key] = inner_holder[0](ctx)
                 return value
             recorder = observer if isinstance(observer, FactRecorder) else None
             if recorded is not None and recorder is not None:  # the let's facts, recorded once
@@ -212,7 +216,7 @@ class Compiler:
             finally:
                 ctx.witnesses = witnesses
             if recorder is not None:  # (another observer, the trace, sees the let evaluated each time)
-                ctx.let_recorded[name] = (value, tuple(recorder.facts[mark:]))
+                ctx.let_recorded[key] = (value, tuple(recorder.facts[mark:]))
             return value
 
         self._let_fns[name] = let_value
@@ -225,7 +229,19 @@ class Compiler:
             constant = frozenset(item.value for item in expr.items if isinstance(item, nodes.Literal))
             return lambda ctx: constant
         fns = [self.compile(item, bound) for item in expr.items]
-        return lambda ctx: frozenset(fn(ctx) for fn in fns)
+
+        def make_set(ctx: EvalContext) -> frozenset[Any]:
+            values = [fn(ctx) for fn in fns]
+            try:
+                return frozenset(values)
+            except TypeError:  # a list or a mapping (a field object) has no place in a set
+                raise _error(
+                    "E302",
+                    "a set can hold text, numbers, dates and booleans, not lists or objects",
+                    expr.span,
+                ) from None
+
+        return make_set
 
     def _not(self, expr: nodes.Not, bound: frozenset[str]) -> Fn:
         operand = self.compile(expr.operand, bound)

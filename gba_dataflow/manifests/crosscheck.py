@@ -249,7 +249,10 @@ class _Checker:
         if start is None:
             return
         filed: dt.date | None = block["filed_on"]
-        end = filed if filed is not None and filed >= start else start + _DEADLINE_SPAN
+        if filed is not None and filed >= start:
+            end = filed
+        else:  # the deadline's window, ending at the last representable day
+            end = start + _DEADLINE_SPAN if start <= dt.date.max - _DEADLINE_SPAN else dt.date.max
         years = unknown_years(start, end, side)
         if not years:
             return

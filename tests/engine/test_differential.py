@@ -395,18 +395,15 @@ rule objects
 """
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a set of lists or field objects: the reference evaluator raises TypeError"
-)
 def test_a_set_of_unhashable_values_is_an_evaluation_error_not_a_crash() -> None:
-    """`rules check` accepts both rules; both evaluators then raise TypeError out of `decide` (the fast path
-    falls back to the reference evaluator, whose set literal `frozenset(...)` is not guarded)."""
+    """`rules check` accepts both rules; a set literal of lists or field objects is an evaluation error
+    (E302, fail closed) in the reference evaluator, and the fast path falls back to it."""
     book = load_rules({"a.rules": UNHASHABLE})
     assert_agree(book, load_document(BASE), None)
 
 
-@pytest.mark.xfail(strict=True, reason="let values are cached by name across rulesets, in both evaluators")
 def test_two_rulesets_may_define_a_let_of_the_same_name() -> None:
+    """Each ruleset's lets are its own: the values are cached per ruleset in both evaluators."""
     files = {
         "a.rules": "ruleset a\nlet big = dataset.subjects > 5\n"
         'rule r\n  allow when big\n  because "x"\n  cite "c"\n',

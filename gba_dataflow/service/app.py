@@ -163,6 +163,8 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
             problem = _record_problem(service, request)
             if problem is not None:
                 return refuse(problem)
+            if service.ledger is None:  # configured, but not open: never decide a recording without it
+                return refuse(UsageError("the ledger is not open yet", code="E525", hint="try again"), 503)
         result: ManifestResult | None = None
         try:
             async with asyncio.timeout(settings.timeout):
@@ -289,7 +291,10 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
             code="E524",
             hint="the endpoints are listed in /openapi.json",
         )
-        return refuse(error, status if status in (404, 405) else 404)
+        response = refuse(error, status if status in (404, 405) else 404)
+        if isinstance(exc, HTTPException) and exc.headers:
+            response.headers.update(exc.headers)  # 405: `Allow`, the methods the path takes
+        return response
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

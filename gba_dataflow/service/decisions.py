@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -243,7 +243,3 @@ def status_for(results: Sequence[ManifestResult]) -> int:
     if len(results) == 1 and any(d.code == "E402" for d in errors[0].errors):
         return 413
     return 422
-
-
-def query_pairs(query: Mapping[str, str] | Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
-    return list(query.items()) if isinstance(query, Mapping) else list(query)

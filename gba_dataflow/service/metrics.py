@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from gba_dataflow.engine.model import ManifestResult
@@ -163,7 +163,3 @@ def _labels(text: str) -> tuple[tuple[str, str], ...]:
 def sample(samples: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str, **labels: str) -> float:
     """One sample's value from `parse_exposition`'s result (0 when absent)."""
     return samples.get((name, tuple(sorted(labels.items()))), 0.0)
-
-
-def names(samples: Sequence[str]) -> list[str]:
-    return sorted(set(samples))

@@ -274,7 +274,12 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "operationId": "manifestSchema",
                     "summary": "The manifest JSON Schema (2020-12).",
-                    "responses": {"200": _json({"type": "object"}, "The schema.")},
+                    "responses": {
+                        "200": {
+                            "description": "The schema.",
+                            "content": {"application/schema+json": {"schema": {"type": "object"}}},
+                        }
+                    },
                 }
             },
             "/healthz": {

@@ -75,6 +75,7 @@ def serve(settings: ServiceSettings, state: RulesState) -> int:
     if settings.workers <= 1:
         app = create_app(settings, state, handle_signals=True)
         server = uvicorn.Server(_config(app, settings))
+        _after_graceful_stop()
         server.run(sockets=[sock])
         return 0
     return Supervisor(settings, sock).run()
@@ -86,7 +87,14 @@ def _worker_main(settings_json: str, sock: socket.socket) -> None:
     os.environ[SETTINGS_ENV] = settings_json
     settings = ServiceSettings.from_json(settings_json)
     app = create_app(settings, handle_signals=True)
+    _after_graceful_stop()
     uvicorn.Server(_config(app, settings)).run(sockets=[sock])
+
+
+def _after_graceful_stop() -> None:
+    """uvicorn handles SIGTERM itself while it serves, then raises it again once it has stopped, for the
+    handler that was there before: this one lets the process end normally (exit 0) after a graceful stop."""
+    signal.signal(signal.SIGTERM, lambda sig, frame: None)
 
 
 class Supervisor:

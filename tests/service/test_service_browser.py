@@ -199,8 +199,11 @@ def test_accessible_labels_keyboard_and_contrast(page: object) -> None:
     assert page.evaluate("document.activeElement.id") == "check"  # type: ignore[attr-defined]
     page.keyboard.press("Enter")  # type: ignore[attr-defined]
     expect(page.locator("#verdict")).to_have_text("✔ ALLOW")  # type: ignore[attr-defined]
-    page.locator("#manifest").fill(example_text(ALLOWED).replace("region: HK", "region: MO"))  # type: ignore[attr-defined]
+    important = example_text(ALLOWED).replace(
+        "  subjects: 48000\n", "  subjects: 48000\n  important_data: true\n"
+    )
+    page.locator("#manifest").fill(important)  # type: ignore[attr-defined]
     page.locator("#manifest").press("Control+Enter")  # type: ignore[attr-defined]
-    expect(page.locator("#verdict")).not_to_have_text("✔ ALLOW")  # type: ignore[attr-defined]
+    expect(page.locator("#verdict")).to_have_text("✘ DENY")  # type: ignore[attr-defined]
     for selector in ("#verdict", "h1", ".help", "#result-heading", ".rule-id", ".cite", "footer p"):
         assert page.evaluate(CONTRAST, selector) >= 4.5, selector  # type: ignore[attr-defined]

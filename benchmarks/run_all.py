@@ -21,7 +21,7 @@ from typing import Any
 
 import common
 
-SCRIPTS = ("bench_engines.py", "bench_batch.py", "bench_startup.py")
+SCRIPTS = ("bench_engines.py", "bench_batch.py", "bench_startup.py", "bench_service.py")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         extra["bench_engines.py"] += ["--n", "2000", "--rounds", "2"]
         extra["bench_batch.py"] += ["--n", "2000"]
         extra["bench_startup.py"] += ["--runs", "5", "--repeat", "5"]
+        extra["bench_service.py"] += ["--seconds", "1"]
     if args.big:
         extra["bench_batch.py"].append("--big")
 

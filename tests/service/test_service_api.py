@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from service_helpers import ALLOWED, DENIED, EXAMPLES, ROOT, RULES, example_text
 from starlette.testclient import TestClient
 
 from gba_dataflow.core.codes import CODES
@@ -16,7 +17,6 @@ from gba_dataflow.service.app import create_app
 from gba_dataflow.service.metrics import parse_exposition, sample
 from gba_dataflow.service.openapi import render_openapi
 from gba_dataflow.service.settings import ServiceSettings
-from tests.service.service_helpers import ALLOWED, DENIED, EXAMPLES, ROOT, RULES, example_text
 
 YAML = {"content-type": "application/yaml"}
 

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-
-from tests.service.service_helpers import ALLOWED, RULES, RunningServer, example_text, running_server
+from service_helpers import ALLOWED, RULES, RunningServer, example_text, running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 

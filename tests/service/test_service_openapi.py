@@ -8,10 +8,10 @@ import json
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
+from service_helpers import RULES
 
 from gba_dataflow.service.app import create_app
 from gba_dataflow.service.settings import ServiceSettings
-from tests.service.service_helpers import RULES
 
 APP = create_app(ServiceSettings(rules=(str(RULES),), max_batch=20, max_body=256 * 1024))
 SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP)

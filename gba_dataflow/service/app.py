@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from starlette.applications import Starlette
@@ -52,6 +52,7 @@ from gba_dataflow.service.openapi import render_openapi
 from gba_dataflow.service.rules_state import ReloadOutcome, RulesState, rules_document
 from gba_dataflow.service.settings import ServiceSettings
 
+T = TypeVar("T")
 log = logging.getLogger("gba_dataflow.service")
 access_log = logging.getLogger("gba_dataflow.service.access")
 
@@ -95,6 +96,13 @@ class Service:
     @property
     def evaluate(self) -> Evaluate:
         return self.ledger.evaluate if self.ledger is not None else plain_evaluate
+
+    async def run(self, function: Callable[..., T], *args: Any) -> T:
+        """Run blocking work off the event loop: on the ledger's threads with a ledger (they hold its
+        connections), else on the thread pool."""
+        if self.ledger is not None:
+            return await self.ledger.run(function, *args)
+        return await run_in_threadpool(function, *args)
 
     async def reload(self, why: str) -> ReloadOutcome:
         """Reload the rules (in a thread: parsing blocks), log and count the outcome."""
@@ -171,14 +179,12 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
                 raw = await read_body(request, DEFAULT_MAX_BYTES)
                 if raw is not None and not options.record:
                     item = ManifestInput(options.name, raw, syntax)
-                    result = await run_in_threadpool(
-                        decide, snapshot.rulebook, item, options, service.evaluate
-                    )
+                    result = await service.run(decide, snapshot.rulebook, item, options, service.evaluate)
             if raw is None:
                 result = too_large(options.name)
             elif result is None:  # recording: once it starts, it runs to its end (no time limit)
                 item = ManifestInput(options.name, raw, syntax)
-                result = await run_in_threadpool(decide, snapshot.rulebook, item, options, service.evaluate)
+                result = await service.run(decide, snapshot.rulebook, item, options, service.evaluate)
         except TimeoutError:
             return refuse(_timeout_error(settings.timeout))
         except GbaError as error:  # the ledger could not be reached: nothing decided, never an allow
@@ -220,7 +226,7 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
                         )
                     )
                 items = parse_batch(raw, settings.max_batch)
-                results = await run_in_threadpool(_decide_all, service, snapshot.rulebook, items, options)
+                results = await service.run(_decide_all, service, snapshot.rulebook, items, options)
         except TimeoutError:
             return refuse(_timeout_error(settings.timeout))
         except GbaError as error:
@@ -253,7 +259,7 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
                 problems.append({"code": "E525", "message": "the ledger is not open yet"})
             else:
                 try:
-                    await asyncio.wait_for(run_in_threadpool(service.ledger.ping), timeout=5)
+                    await asyncio.wait_for(service.ledger.run(service.ledger.ping), timeout=5)
                     ledger = "reachable"
                 except TimeoutError:
                     problems.append({"code": "E523", "message": "the ledger did not answer within 5 s"})
@@ -299,7 +305,11 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if settings.ledger is not None:
-            service.ledger = await run_in_threadpool(LedgerLink, settings.ledger)
+            service.ledger = LedgerLink(settings.ledger)
+            try:
+                await service.ledger.run(service.ledger.open)
+            except GbaError as error:  # serve anyway: /readyz says why, checks answer 503 until it is back
+                log.error("the ledger cannot be opened: %s", error.first.render().replace("\n", " "))
         loop = asyncio.get_running_loop()
         tasks: list[asyncio.Task[None]] = []
         if handle_signals and threading.current_thread() is threading.main_thread():
@@ -316,7 +326,7 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
             for task in tasks:
                 task.cancel()
             if service.ledger is not None:
-                service.ledger.close()
+                await run_in_threadpool(service.ledger.close)
 
     routes = [
         Route("/", page, methods=["GET"]),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from service_helpers import ALLOWED, RULES, RunningServer, example_text, running_server
+from service_helpers import ALLOWED, DENIED, RULES, RunningServer, example_text, running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -129,6 +129,19 @@ def test_break_a_field_and_see_the_located_error(page: object) -> None:
     assert "bad" in page.locator(f"#line-{line}").get_attribute("class")  # type: ignore[attr-defined]
     assert "ALLOW" not in page.locator("#result").text_content()  # type: ignore[attr-defined]
     screenshot(page, "error.png")
+
+
+def test_upload_a_manifest_file(page: object) -> None:
+    page.get_by_label("Upload a manifest file").set_input_files(str(DENIED))  # type: ignore[attr-defined]
+    expect(page.locator("#manifest")).to_have_value(example_text(DENIED))  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Check", exact=True).click()  # type: ignore[attr-defined]
+    expect(page.locator("#verdict")).to_have_text("✘ DENY")  # type: ignore[attr-defined]
+    assert page.locator("#remedies li").count() > 0  # type: ignore[attr-defined]
+    with page.expect_download() as download:  # type: ignore[attr-defined]
+        page.get_by_role("link", name="Download the JSON result").click()  # type: ignore[attr-defined]
+    document = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert document["results"][0]["manifest"] == DENIED.name  # the file's name names the manifest
+    screenshot(page, "deny.png")
 
 
 def test_switch_to_chinese(page: object) -> None:

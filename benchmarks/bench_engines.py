@@ -350,34 +350,45 @@ def report(engines: list[Engine], args: argparse.Namespace) -> tuple[dict[str, A
     cedar = [by_name[n].median for n in (CEDAR_CALL, CEDAR_BATCH) if n in by_name]
     rego = by_name[REGO_CALL].median if REGO_CALL in by_name else None
     targets: list[common.Target] = []
-    for label, name in (("evaluate_manifest", OURS_FULL), ("decide", OURS_FAST)):
+    # design §9: the targets are `decide`'s; `evaluate_manifest` (which also records facts and renders
+    # reasons, obligations and remedies) is shown against the same peers as a figure, without a target.
+    for label, name, cedar_times, judged in (
+        ("decide", OURS_FAST, 10, True),
+        ("evaluate_manifest", OURS_FULL, 10, False),
+    ):
         if name not in by_name:
             continue
         mine = by_name[name].median
+        wanted = f"≥ {cedar_times}× faster" if judged else "(figure)"
         if cedar:
             best = min(cedar)
             targets.append(
                 common.Target(
                     f"{label} vs cedarpy (its faster API)",
-                    "≥ 7× faster",
+                    wanted,
                     f"{best / mine:.2f}× faster",
-                    best / mine >= 7,
+                    best / mine >= cedar_times if judged else None,
                 )
             )
         else:
-            targets.append(common.Target(f"{label} vs cedarpy", "≥ 7× faster", "cedarpy not installed", None))
+            targets.append(common.Target(f"{label} vs cedarpy", wanted, "cedarpy not installed", None))
         if rego is not None:
             targets.append(
-                common.Target(f"{label} vs regopy", "faster", f"{rego / mine:.2f}× faster", rego > mine)
+                common.Target(
+                    f"{label} vs regopy",
+                    "faster" if judged else "(figure)",
+                    f"{rego / mine:.2f}× faster",
+                    rego > mine if judged else None,
+                )
             )
         else:
             targets.append(common.Target(f"{label} vs regopy", "faster", "regopy not installed", None))
         targets.append(
             common.Target(
                 f"{label} vs hand-written floor",
-                "≤ 10× the floor",
+                "≤ 10× the floor" if judged else "(figure)",
                 f"{mine / floor:.2f}× the floor",
-                mine / floor <= 10,
+                mine / floor <= 10 if judged else None,
             )
         )
     print()

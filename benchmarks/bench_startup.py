@@ -114,7 +114,7 @@ def rules_warm(repeat: int) -> dict[str, list[float]]:
     from gba_dataflow.engine.rulebook import load_rulebook, manifest_catalog, parse_rule_files, rule_files
 
     try:  # what `rules check` runs
-        check_rule_paths = importlib.import_module("gba_dataflow.engine.lint").check_rule_paths
+        check_rule_paths = importlib.import_module("gba_dataflow.app.authoring").check_rule_paths
     except ImportError:  # an older tree: the same steps are spelled out below
         check_rule_paths = None
 

@@ -53,7 +53,7 @@ def check(
     Exit codes: 0 no errors (warnings allowed unless --strict); 1 errors (or warnings with --strict);
     2 unreadable input or a bad option.
     """
-    from gba_dataflow.engine.lint import check_rule_paths
+    from gba_dataflow.app.authoring import check_rule_paths
     from gba_dataflow.reports.rule_check import render_check_json, render_check_text
 
     try:
@@ -110,8 +110,8 @@ def fmt(
     Exit codes: 0 nothing to change (or files rewritten); 1 with --check, some file would change;
     2 a file does not parse or cannot be read.
     """
+    from gba_dataflow.app.authoring import format_paths, write_formatted
     from gba_dataflow.dsl.formatter import unified_diff
-    from gba_dataflow.engine.lint import format_paths, write_formatted
 
     targets = paths or [Path("rules")]
     try:
@@ -141,7 +141,7 @@ def list_rules(
     output_format: Annotated[str, typer.Option("--format", "-f", help="text, json or markdown.")] = "text",
 ) -> None:
     """List every rule: id, effect, effective window and citations."""
-    from gba_dataflow.engine.lint import load_rulesets
+    from gba_dataflow.app.authoring import load_rulesets
     from gba_dataflow.reports.rule_list import (
         render_list_json,
         render_list_markdown,
@@ -191,7 +191,7 @@ def test(
 
     Exit codes: 0 every case passed; 1 a case failed; 2 coverage under --threshold, or unreadable input.
     """
-    from gba_dataflow.engine.testing import run_rule_tests
+    from gba_dataflow.app.rule_tests import run_rule_tests
     from gba_dataflow.reports.rule_tests import render_tests_json, render_tests_text
 
     try:
@@ -247,7 +247,7 @@ def diff(
     Exit codes: 0 nothing loosens (or --allow-loosening); 1 a decision goes from deny to allow;
     2 rules that do not load, or manifests that cannot be read.
     """
-    from gba_dataflow.engine.diff import diff_rules
+    from gba_dataflow.app.rules_diff import diff_rules
     from gba_dataflow.reports.rule_diff import render_diff_json, render_diff_text
 
     try:

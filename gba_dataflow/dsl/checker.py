@@ -14,15 +14,10 @@ from gba_dataflow.core.source import Span, caret_excerpt
 from gba_dataflow.core.suggest import did_you_mean
 from gba_dataflow.dsl import nodes
 from gba_dataflow.dsl.catalog import Catalog, FieldInfo
+from gba_dataflow.dsl.operators import FUNCTIONS, OPERATORS, Operator
 from gba_dataflow.dsl.types import ANY, BOOL, DATE, DURATION, NULL, NUMBER, STRING, Type, set_of
 
 BUILTIN_NAMES = {"as_of": DATE}
-FUNCTIONS: dict[str, tuple[tuple[Type, ...], Type]] = {
-    "days_between": ((DATE, DATE), NUMBER),
-    "working_days_between": ((DATE, DATE), NUMBER),
-    "year": ((DATE,), NUMBER),
-    "len": ((ANY,), NUMBER),
-}
 
 
 @record
@@ -267,17 +262,9 @@ class _Typer:
                     self.report("E202", f"a set mixes {element} and {item_type} values", item.span)
             return set_of(element)
         if isinstance(expr, nodes.Not):
-            self.expect_bool(expr.operand, scope, "the operand of `not`")
-            return BOOL
-        if isinstance(expr, nodes.BoolOp):
-            for operand in expr.operands:
-                self.expect_bool(operand, scope, f"an operand of `{expr.op}`")
-            return BOOL
-        if isinstance(expr, nodes.Compare):
-            self.check_compare(expr, scope)
-            return BOOL
-        if isinstance(expr, nodes.Arith):
-            return self.arith_type(expr, scope)
+            return self.operation_type(OPERATORS["not"], expr, scope)
+        if isinstance(expr, nodes.BoolOp | nodes.Compare | nodes.Arith):
+            return self.operation_type(OPERATORS[expr.op], expr, scope)
         if isinstance(expr, nodes.Quantifier | nodes.Count):
             collection = self.type_of(expr.collection, scope)
             if collection.kind not in ("list", "set", "any"):
@@ -357,50 +344,14 @@ class _Typer:
             return None
         return self.ctx.catalog.get(expr.dotted)
 
-    def check_compare(self, expr: nodes.Compare, scope: _Scope) -> None:
-        left = self.type_of(expr.left, scope)
-        right = self.type_of(expr.right, scope)
-        op = expr.op
-        if op in ("in", "not in"):
-            if right.kind not in ("set", "list", "any", "string"):
-                self.report(
-                    "E202",
-                    f"`{op}` needs a set or list on its right, but this is a {right}",
-                    expr.right.span,
-                    'write e.g. `x in {"HK", "MO"}`',
-                )
-            elif right.element is not None and not right.element.accepts(left):
-                self.report("E202", f"cannot look for a {left} in a {right}", expr.span)
-            self._check_enum(expr.left, expr.right, scope)
-            return
-        if op == "contains":
-            if left.kind not in ("set", "list", "any", "string"):
-                self.report(
-                    "E202",
-                    f"`contains` needs a list, set or string on its left, but this is a {left}",
-                    expr.left.span,
-                )
-            elif left.element is not None and not left.element.accepts(right):
-                self.report("E202", f"a {left} cannot contain a {right}", expr.span)
-            return
-        if not left.accepts(right):
-            self.report(
-                "E202",
-                f"cannot compare a {left} with a {right} using `{op}`",
-                expr.span,
-                _compare_hint(left, right),
-            )
-            return
-        if op in ("<", "<=", ">", ">=") and (
-            left.kind in ("bool", "set", "list", "object", "null") or right.kind == "null"
-        ):
-            self.report(
-                "E202", f"`{op}` does not order {left if left.kind != 'null' else right} values", expr.span
-            )
-        self._check_enum(expr.left, expr.right, scope)
-        self._check_enum(expr.right, expr.left, scope)
+    def operation_type(self, operator: Operator, expr: nodes.Expr, scope: _Scope) -> Type:
+        """The type of an operator or function applied to its operands, by the operator table's type rule
+        (which reports what is wrong through `report`)."""
+        types = tuple(self.type_of(operand, scope) for operand in expr.children())
+        return operator.type_rule(self, expr, types, scope)
 
-    def _check_enum(self, field_side: nodes.Expr, literal_side: nodes.Expr, scope: _Scope) -> None:
+    def check_enum_literals(self, field_side: nodes.Expr, literal_side: nodes.Expr, scope: _Scope) -> None:
+        """Report a literal compared with a field whose schema allows only other values (E203)."""
         info = self.field_info(field_side, scope)
         if info is None or info.enum is None:
             return
@@ -420,60 +371,18 @@ class _Typer:
                     hint or f"it is one of {allowed}",
                 )
 
-    def arith_type(self, expr: nodes.Arith, scope: _Scope) -> Type:
-        left = self.type_of(expr.left, scope)
-        right = self.type_of(expr.right, scope)
-        pair = (left.kind, right.kind)
-        if pair in (("date", "duration"),) or (expr.op == "+" and pair == ("duration", "date")):
-            return DATE
-        if pair == ("number", "number"):
-            return NUMBER
-        if pair == ("duration", "duration"):
-            return DURATION
-        if "any" in pair:
-            return ANY
-        self.report(
-            "E202",
-            f"cannot compute {left} {expr.op} {right}",
-            expr.span,
-            "add days to a date with `d + 10 days`; count days with `days_between(a, b)`",
-        )
-        return ANY
-
     def call_type(self, expr: nodes.Call, scope: _Scope) -> Type:
-        if expr.name == "has":
-            if len(expr.args) != 1 or not isinstance(expr.args[0], nodes.Path):
-                self.report(
-                    "E214",
-                    "`has` takes one manifest path, e.g. `has(mechanisms.pipia.completed_on)`",
-                    expr.span,
-                )
-            for arg in expr.args:
-                self.type_of(arg, scope)
-            return BOOL
-        signature = FUNCTIONS.get(expr.name)
-        if signature is None:
-            hint = did_you_mean(expr.name, ["has", *FUNCTIONS])
+        function = FUNCTIONS.get(expr.name)
+        if function is None:
+            names = ", ".join(FUNCTIONS)
             self.report(
                 "E214",
                 f"there is no function `{expr.name}`",
                 expr.span,
-                hint or "functions: has, days_between, working_days_between, len, year",
+                did_you_mean(expr.name, list(FUNCTIONS)) or f"functions: {names}",
             )
             return ANY
-        params, result = signature
-        if len(params) != len(expr.args):
-            self.report(
-                "E214", f"`{expr.name}` takes {len(params)} argument(s), not {len(expr.args)}", expr.span
-            )
-        for param, arg in zip(params, expr.args, strict=False):
-            found = self.type_of(arg, scope)
-            if param is ANY:
-                if found.kind not in ("list", "set", "string", "any"):
-                    self.report("E202", f"`{expr.name}` needs a list, set or string, not a {found}", arg.span)
-            elif not param.accepts(found):
-                self.report("E202", f"`{expr.name}` needs a {param}, not a {found}", arg.span)
-        return result
+        return self.operation_type(function, expr, scope)
 
 
 def _literal_type(value: object) -> Type:
@@ -486,17 +395,6 @@ def _literal_type(value: object) -> Type:
     if isinstance(value, dt.date):
         return DATE
     return STRING
-
-
-def _compare_hint(left: Type, right: Type) -> str | None:
-    kinds = {left.kind, right.kind}
-    if kinds == {"number", "string"}:
-        return "write numbers without quotes, e.g. `dataset.subjects >= 100_000`"
-    if kinds == {"date", "string"}:
-        return "write dates without quotes, e.g. `transfer.date >= 2024-03-22`"
-    if kinds == {"bool", "string"}:
-        return "write true or false without quotes"
-    return None
 
 
 # The checks that reason about whole rules (W211-W213) register themselves on import.

@@ -14,11 +14,11 @@ from gba_dataflow.core.errors import Diagnostic, Severity
 from gba_dataflow.core.records import record
 from gba_dataflow.dsl import nodes
 from gba_dataflow.dsl.checker import CheckContext, register
+from gba_dataflow.dsl.operators import OPERATORS
 
 _W = Severity.WARNING
 _AS_OF = nodes.Path(parts=("as_of",))
 _TRUE = nodes.Literal(value=True)
-_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 _MAX_LET_DEPTH = 16
 
 
@@ -102,8 +102,9 @@ def _bounds_of(expr: nodes.Expr, origin: str) -> list[_Bound]:
         return []
     if op == "contains":
         return []
-    if isinstance(left, nodes.Literal) and not isinstance(right, nodes.Literal):
-        left, right, op = right, left, _FLIP[op]
+    converse = OPERATORS[op].converse
+    if isinstance(left, nodes.Literal) and not isinstance(right, nodes.Literal) and converse is not None:
+        left, right, op = right, left, converse
     if isinstance(right, nodes.Literal) and _kind(right.value) is not None:
         return [_Bound(left, op, right.value, origin, expr)]
     return []

@@ -40,13 +40,16 @@ from gba_dataflow.dsl.layout import (
     flat_text,
     render,
 )
+from gba_dataflow.dsl.operators import FUNCTIONS, OPERATORS
 from gba_dataflow.dsl.parser import collect_comments, parse_text
 
 WIDTH = 110
 INDENT = 2
 CONTINUATION = 4
 
-_OR, _AND, _NOT, _CMP, _SUM, _ATOM = range(1, 7)
+# Binding strengths, from the operator table (a quantifier binds as `not`; names and calls tightest).
+_OR, _AND, _NOT = (OPERATORS[name].precedence for name in ("or", "and", "not"))
+_CMP, _SUM, _ATOM = OPERATORS["=="].precedence, OPERATORS["+"].precedence, FUNCTIONS["has"].precedence
 _TOKEN = re.compile(r'"(?:\\.|[^"\\\n])*"|#[^\n]*|zh-Han[st]|[A-Za-z_][A-Za-z0-9_]*|\S')
 _RULE_KEYWORDS = frozenset({"effective", "deny", "allow", "warn", "because", "cite", "require", "remedy"})
 _HEADER_KEYWORDS = frozenset({"title", "applies", "default"})
@@ -125,14 +128,10 @@ def _scalar(value: nodes.Scalar) -> str:
 
 
 def _precedence(expr: nodes.Expr) -> int:
-    if isinstance(expr, nodes.BoolOp):
-        return _OR if expr.op == "or" else _AND
+    if isinstance(expr, nodes.BoolOp | nodes.Compare | nodes.Arith):
+        return OPERATORS[expr.op].precedence
     if isinstance(expr, nodes.Not | nodes.Quantifier):
         return _NOT
-    if isinstance(expr, nodes.Compare):
-        return _CMP
-    if isinstance(expr, nodes.Arith):
-        return _SUM
     return _ATOM
 
 

@@ -24,6 +24,7 @@ from gba_dataflow.core.source import SourceFile, Span, caret_excerpt
 from gba_dataflow.dsl import nodes
 from gba_dataflow.dsl.lalr import TableParser
 from gba_dataflow.dsl.lexer import RuleLexer
+from gba_dataflow.dsl.operators import spelled_operators
 
 MAX_ERRORS = 20
 _GRAMMAR = FilePath(__file__).with_name("grammar.lark")
@@ -264,7 +265,7 @@ def _syntax_diagnostic(error: UnexpectedInput, source: SourceFile, chunk: str) -
             "E102",
             f"`{char}` is not part of the rule language",
             span,
-            "remove it; operators are and, or, not, ==, !=, <, <=, >, >=, in, contains, + and -",
+            f"remove it; operators are {spelled_operators()}",
             excerpt=excerpt,
         )
     expected_set = set(getattr(error, "expected", set()) or set())

@@ -7,6 +7,7 @@ same whatever `jobs` is. Standard input is always read by the calling process.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import sys
@@ -58,10 +59,8 @@ def run_check(
     plan = plan_inputs(paths)
     workers = resolve_jobs(jobs)
     results = list(iter_plan(rulebook, plan, rules_dirs, as_of, lang, workers, progress, _identity))
-    run = RunResult(rulebook.info, tuple(results), as_of=as_of, lang=lang)
-    return RunResult(
-        run.rules, run.results, run.as_of, run.lang, run.counts(), describe_rules(rulebook, lang)
-    )
+    run = RunResult(rules=rulebook.info, results=tuple(results), as_of=as_of, lang=lang)
+    return dataclasses.replace(run, summary=run.counts(), rule_docs=describe_rules(rulebook, lang))
 
 
 def resolve_jobs(jobs: int) -> int:

@@ -3,7 +3,7 @@
 An entry holds the parsed rulesets, the checker's warnings, each ruleset's generated module (compiled code,
 `marshal`led) and the rules' digest. The key is a digest of everything that value depends on: the
 gba-dataflow version, the Python version, the DSL's code and grammar, the code generator (codegen.py,
-exprgen.py, recording.py), the modules of the other classes it holds (spans, diagnostics, records), the
+exprgen.py), the modules of the other classes it holds (spans, diagnostics, records), the
 manifest schema, and every rule file's path and bytes. The package's own files count by size and
 modification time, as CPython decides whether a `.pyc` is stale (hashing their ~300 KB took 3 % of a cold
 `check`); the rule files, which users edit, by their bytes. A changed input gives a new key, so an entry is
@@ -26,7 +26,7 @@ from gba_dataflow.core.resources import schema_path
 
 _DSL = Path(__file__).resolve().parents[1] / "dsl"
 _ENGINE = Path(__file__).resolve().parent
-_CODEGEN = tuple(_ENGINE / name for name in ("codegen.py", "exprgen.py", "recording.py"))
+_CODEGEN = tuple(_ENGINE / name for name in ("codegen.py", "exprgen.py"))
 """The code generator: what the generated code cached with the rules depends on."""
 _PICKLED = tuple(_DSL.parent / "core" / name for name in ("source.py", "errors.py", "records.py"))
 """Where the other classes of a cached entry are defined (spans and diagnostics), and how records are made."""

@@ -5,8 +5,7 @@ ruleset, and `run_all` evaluates every rule in one call. The fast path records n
 decides an error case: if a function raises or returns anything but a bool, the caller falls back to
 the closure path (`compiler.py`), which raises the precise `EvalError` and applies the fail-closed
 semantics. So the fast path only ever has to be right when it returns True or False, and it is,
-because both paths share one semantics. The same module holds the rules' recording twins, which
-record the facts of a decision (`recording.py`).
+because both paths share one semantics.
 
 The generated source never contains user text: names are prefixed identifiers checked by the grammar
 (`[A-Za-z_][A-Za-z0-9_]*`), dictionary keys are `repr()` of identifier strings, and every other
@@ -18,15 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import marshal
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from gba_dataflow.core.records import record
 from gba_dataflow.dsl import nodes
 from gba_dataflow.engine.exprgen import HELPERS, ExprGenerator, FastFn
-from gba_dataflow.engine.recording import HELPERS as RECORDING_HELPERS
-from gba_dataflow.engine.recording import RecordFn, recording_lines
 
-__all__ = ["AllowParts", "FastFn", "FastPath", "GeneratedCode", "RecordFn", "RunAll", "generate_code", "link"]
+__all__ = ["AllowParts", "FastFn", "FastPath", "GeneratedCode", "RunAll", "generate_code", "link"]
 
 
 RunAll = Callable[
@@ -40,7 +37,7 @@ AllowParts = Callable[
 ]
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class GeneratedCode:
     """A ruleset's fast path, compiled but not yet linked: picklable, so the rules cache keeps it."""
 
@@ -49,14 +46,9 @@ class GeneratedCode:
     constants: tuple[Any, ...]
     rule_count: int
     has_applies: bool
-    recorders: tuple[bool, ...]
-    """Which rules have a recording twin (`record_<i>`)."""
-    conjuncts: tuple[tuple[bool, ...], ...]
-    """Per rule: which parts of its condition (see `nodes.conjuncts`) have a recording twin
-    (`record_<i>_<j>`)."""
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class FastPath:
     """The linked functions of a ruleset's generated module."""
 
@@ -65,15 +57,13 @@ class FastPath:
     run_all: RunAll
     allow_parts: AllowParts
     """For each allow rule active on the day, the value of each part of its condition (see `conjuncts`)."""
-    recorders: list[RecordFn | None]
-    """Each rule's recording twin, or None where only the closure path records (quantifiers)."""
-    conjunct_recorders: list[tuple[RecordFn | None, ...]]
-    """Each rule's recording twin per part of its condition, or None where only the closure path records."""
     namespace: dict[str, Any]
 
-    def bind(self, rules: Sequence[Any]) -> None:
-        """Give the generated code the objects that stand for the rules (`_r<i>`), which `run_all` returns."""
+    def bind(self, rules: Sequence[Any], active: Callable[[dt.date], tuple[bool, ...]]) -> None:
+        """Give the generated code the objects that stand for the rules (`_r<i>`), which `run_all` returns,
+        and `_active(as_of)`: which rules are active on a day (by `nodes.Rule.active_on`)."""
         self.namespace.update({f"_r{index}": rule for index, rule in enumerate(rules)})
+        self.namespace["_active"] = active
 
 
 def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
@@ -81,11 +71,9 @@ def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
 
     It defines `applies`, `rule_<i>` for each rule's condition, `run_all(root, as_of, cache)` (every rule
     active on `as_of` in one call: the rules that held, as objects `_r<i>` that `FastPath.bind` gives it,
-    in three lists by effect (deny, allow, warn), and the indexes of the rules it could not decide), and
-    `record_<i>` for each rule that can record the facts of its holding here. `allow_parts` evaluates
-    each part of the condition of every allow rule in one call, and the parts get their recording twins,
-    `record_<i>_<j>`: they rank the allow rules nearest to holding, and record what failed, when a
-    default deny is explained.
+    in three lists by effect (deny, allow, warn), and the indexes of the rules it could not decide).
+    `allow_parts` evaluates each part of the condition of every allow rule in one call: it ranks the
+    allow rules nearest to holding when a default deny is explained.
     """
     lets = {let.name: let for let in ruleset.lets}
     constants: list[Any] = []
@@ -104,12 +92,12 @@ def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
     conditions = [many.expr(rule.condition, frozenset()) for rule in ruleset.rules]
     lines.append("def run_all(root, as_of, cache):")
     lines.append("    denies, allows, warns, undecided = [], [], [], []")
+    lines.append("    active = _active(as_of)")
     lines.append(f"    {many.let_locals_line()}")
     for index, (rule, code) in enumerate(zip(ruleset.rules, conditions, strict=True)):
         indent = "    "
-        window = _window(rule, gen)
-        if window:
-            lines.append(f"    if {window}:")
+        if _has_window(rule):
+            lines.append(f"    if active[{index}]:")
             indent = "        "
         lines.append(f"{indent}try:")
         lines.append(f"{indent}    value = {code}")
@@ -123,15 +111,12 @@ def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
     lines.extend(many.let_store_lines("    "))
     lines.append("    return denies, allows, warns, undecided")
     lines.extend(_allow_parts_lines(ruleset, conditions, many))
-    recorders, conjunct_recorders = recording_lines(ruleset, constants, lines)
     compiled = compile("\n".join(lines) + "\n", f"<gba-dataflow fast path: {ruleset.name}>", "exec")
     return GeneratedCode(
         marshal.dumps(compiled),
         tuple(constants),
         len(ruleset.rules),
         ruleset.applies is not None,
-        recorders,
-        conjunct_recorders,
     )
 
 
@@ -148,15 +133,15 @@ def _allow_parts_lines(ruleset: nodes.Ruleset, conditions: list[str], gen: ExprG
         "def allow_parts(root, as_of, cache, enough=0):",
         "    scored, unsure = [], []",
         "    ones = 0",
+        "    active = _active(as_of)",
         f"    {gen.let_locals_line()}",
     ]
     for index, rule in enumerate(ruleset.rules):
         if rule.effect != "allow":
             continue
         indent = "    "
-        window = _window(rule, gen)
-        if window:
-            lines.append(f"    if {window}:")
+        if _has_window(rule):
+            lines.append(f"    if active[{index}]:")
             indent = "        "
         names = []
         lines.append(f"{indent}failing = unknown = 0")
@@ -189,35 +174,22 @@ def _allow_parts_lines(ruleset: nodes.Ruleset, conditions: list[str], gen: ExprG
     return lines
 
 
-def _window(rule: nodes.Rule, gen: ExprGenerator) -> str:
-    """The test that `as_of` lies in the rule's effective window, or "" when it has none."""
-    window = []
-    if rule.effective_from is not None:
-        window.append(f"{gen.constant(rule.effective_from)} <= as_of")
-    if rule.effective_until is not None:
-        window.append(f"as_of < {gen.constant(rule.effective_until)}")
-    return " and ".join(window)
+def _has_window(rule: nodes.Rule) -> bool:
+    """Whether the rule is active on some days only (its activity is `nodes.Rule.active_on`'s, given to the
+    generated code as `_active(as_of)`)."""
+    return rule.effective_from is not None or rule.effective_until is not None
 
 
 def link(generated: GeneratedCode) -> FastPath:
     """Run a generated module and return its functions."""
-    namespace: dict[str, Any] = {**HELPERS, **RECORDING_HELPERS}
+    namespace: dict[str, Any] = dict(HELPERS)
     namespace["_k"] = generated.constants
     exec(marshal.loads(generated.code), namespace)
     rules = [namespace[f"rule_{index}"] for index in range(generated.rule_count)]
-    recorders = [
-        namespace[f"record_{index}"] if has else None for index, has in enumerate(generated.recorders)
-    ]
-    part_recorders = [
-        tuple(namespace[f"record_{index}_{part}"] if has else None for part, has in enumerate(twins))
-        for index, twins in enumerate(generated.conjuncts)
-    ]
     return FastPath(
         applies=namespace["applies"] if generated.has_applies else None,
         rules=rules,
         run_all=namespace["run_all"],
         allow_parts=namespace["allow_parts"],
-        recorders=recorders,
-        conjunct_recorders=part_recorders,
         namespace=namespace,
     )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NamedTuple, Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from gba_dataflow.core.errors import Diagnostic, EvalError
 from gba_dataflow.core.source import Span
-from gba_dataflow.engine.compiler import EvalContext, Fn, RawFact, bool_error, format_value
+from gba_dataflow.engine.evaluator import EvalContext, FactRecorder, Fn, RawFact, bool_error, format_value
 from gba_dataflow.engine.model import (
     Fact,
     FailedCondition,
@@ -27,12 +28,10 @@ _ALLOW, _DENY = Verdict.ALLOW, Verdict.DENY  # a global, where `Verdict.DENY` co
 MAX_CLOSEST_ALLOWS = 3
 NO_RULESET = "gba-dataflow/no-ruleset"
 _NO_RULESET_REMEDY = Remedy(
-    NO_RULESET, "remedy", "check the origin and destination regions, or add a ruleset that covers this route"
+    rule=NO_RULESET,
+    kind="remedy",
+    text="check the origin and destination regions, or add a ruleset that covers this route",
 )
-
-_tn = tuple.__new__
-"""`_tn(cls, fields)`: a named tuple from a tuple of all its fields in order, by `tuple.__new__` in C;
-calling `cls(...)` runs the named tuple's `__new__`, a Python function, for twice the cost."""
 
 
 class ManifestInput(Protocol):
@@ -83,19 +82,27 @@ def route_of(data: Mapping[str, Any]) -> Route:
     try:
         route = _ROUTES.get(key)
     except TypeError:  # an unhashable value (not from a valid manifest): not kept
-        return _tn(Route, key)
+        return _route(key)
     if route is None:
         if len(_ROUTES) >= MAX_ROUTES:
             _ROUTES.clear()
-        route = _ROUTES[key] = _tn(Route, key)
+        route = _ROUTES[key] = _route(key)
     return route
+
+
+def _route(key: tuple[Any, Any, Any, Any]) -> Route:
+    origin, destination, origin_city, destination_city = key
+    return Route(
+        origin=origin, destination=destination, origin_city=origin_city, destination_city=destination_city
+    )
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
-class Decision(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Decision:
     """The bare decision (no explanation): the verdict and the rule ids that determined it."""
 
     verdict: Verdict
@@ -119,7 +126,9 @@ with_transfer_date); `ctx` the closures' context where any closure ran (the gene
 decide); `cache` the generated code's values of `let`s for this manifest."""
 
 
-def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -> _Evaluation:
+def _evaluate(
+    rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None, fast: bool = True
+) -> _Evaluation:
     transfer = data.get("transfer")
     planned = transfer.get("date") if transfer.__class__ is dict else None
     if as_of is None and planned.__class__ is dt.date:  # the usual case: a manifest with its date
@@ -134,7 +143,7 @@ def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -
     outcomes: list[RulesetOutcome] = []
     verdict = _ALLOW
     for ruleset in rulebook.rulesets:
-        applies = ruleset.fast_applies
+        applies = ruleset.fast_applies if fast else _no_fast_path if ruleset.node.applies else None
         if applies is not None:  # it has `applies when`: the generated function, else the closure
             try:
                 value = applies(root, day, cache)
@@ -148,6 +157,8 @@ def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -
                     outcomes.append(ruleset.outcomes[None])
                     continue
         try:
+            if not fast:
+                raise _ReferenceOnlyError
             denies, allows, warns, undecided = ruleset.run_all(root, day, cache)
         except Exception:
             denies, allows, warns = [], [], []
@@ -165,22 +176,34 @@ def _evaluate(rulebook: Rulebook, data: dict[str, Any], as_of: dt.date | None) -
     return root, day, ctx, runs, outcomes, errors, cache, verdict
 
 
-def decide(rulebook: Rulebook, manifest: ManifestInput, *, as_of: dt.date | None = None) -> Decision:
+class _ReferenceOnlyError(Exception):
+    """Raised to take the evaluator's path for every rule (`decide(..., fast=False)`)."""
+
+
+def _no_fast_path(root: Any, day: Any, cache: Any) -> None:
+    """`applies when` without the generated code: None sends it to the evaluator."""
+    return None
+
+
+def decide(
+    rulebook: Rulebook, manifest: ManifestInput, *, as_of: dt.date | None = None, fast: bool = True
+) -> Decision:
     """Decide one manifest without building explanations: the fast path for bulk and embedded use.
 
     The determining rules are the deny rules that held (or `<ruleset>/default` for a default deny),
-    and for an allow the allow rules that held.
+    and for an allow the allow rules that held. `fast=False` decides by the reference evaluator alone,
+    never the generated code: the differential tests compare the two.
     """
-    _, _, _, runs, _, errors, _, verdict = _evaluate(rulebook, manifest.data, as_of)
+    _, _, _, runs, _, errors, _, verdict = _evaluate(rulebook, manifest.data, as_of, fast)
     if not runs:
-        return Decision(verdict, (NO_RULESET,), tuple(errors))
+        return Decision(verdict=verdict, rules=(NO_RULESET,), errors=tuple(errors))
     ids: list[str] = []
     for ruleset, denies, allows, _, decision in runs:
         if decision is _DENY:
             ids.extend(rule.id for rule in denies) if denies else ids.append(ruleset.default_id)
         elif verdict is _ALLOW:
             ids.extend(rule.id for rule in allows)
-    return _tn(Decision, (verdict, tuple(ids), tuple(errors)))
+    return Decision(verdict=verdict, rules=tuple(ids), errors=tuple(errors))
 
 
 def evaluate_manifest(
@@ -211,30 +234,31 @@ def evaluate_manifest(
                 explainer.add_obligations(allows, obligations)
         if warns:
             warnings.extend(map(explainer.warning, warns))
-    return _tn(
-        ManifestResult,
-        (
-            manifest.path,
-            data.get("id"),
-            route,
-            verdict,
-            day,
-            tuple(reasons),
-            tuple(obligations),
-            tuple(warnings),
-            tuple(remedies),
-            tuple(outcomes),
-            tuple(errors),
-            data.get("title") or None,
-            manifest.digest,
-        ),
+    return ManifestResult(
+        manifest=manifest.path,
+        id=data.get("id"),
+        route=route,
+        decision=verdict,
+        as_of=day,
+        reasons=tuple(reasons),
+        obligations=tuple(obligations),
+        warnings=tuple(warnings),
+        remedies=tuple(remedies),
+        rulesets=tuple(outcomes),
+        errors=tuple(errors),
+        title=data.get("title") or None,
+        digest=manifest.digest,
     )
 
 
 def error_result(path: str, diagnostics: Sequence[Diagnostic]) -> ManifestResult:
     """The result for a manifest that could not be read or validated: `error`, never `allow`."""
     return ManifestResult(
-        manifest=path, id=None, route=Route(None, None), decision=Verdict.ERROR, errors=tuple(diagnostics)
+        manifest=path,
+        id=None,
+        route=Route(origin=None, destination=None),
+        decision=Verdict.ERROR,
+        errors=tuple(diagnostics),
     )
 
 
@@ -291,14 +315,31 @@ def _with_closures(
     return lists
 
 
-def _closure_holds(rule: CompiledRule, ctx: EvalContext, errors: list[Diagnostic]) -> bool:
+def rule_outcome(effect: str, value: Any, error: EvalError | None) -> bool:
+    """Whether a rule counts as holding: the one definition (design §3.8). Its condition's value when
+    that is a boolean; where evaluating it failed, a deny rule counts as holding (fail closed) and an
+    allow or warn rule as not holding."""
+    if error is not None:
+        return effect == "deny"
+    return value is True
+
+
+def condition_value(fn: Fn, ctx: EvalContext, span: Span) -> tuple[bool | None, EvalError | None]:
+    """Evaluate a condition's closure: (its boolean value, None), or (None, the error) where it failed or
+    gave something other than true or false."""
     try:
-        return _strict(rule.condition, ctx, rule.node.condition.span)
+        return _strict(fn, ctx, span), None
     except EvalError as error:
-        holds = rule.effect == "deny"  # fail closed (design §3.8)
+        return None, error
+
+
+def _closure_holds(rule: CompiledRule, ctx: EvalContext, errors: list[Diagnostic]) -> bool:
+    value, error = condition_value(rule.condition, ctx, rule.node.condition.span)
+    holds = rule_outcome(rule.effect, value, error)
+    if error is not None:
         effect = "counts as holding" if holds else "counts as not holding"
         errors.extend(_tag(error, f"rule {rule.id} could not be evaluated and {effect}"))
-        return holds
+    return holds
 
 
 def _tag(error: EvalError, note: str) -> list[Diagnostic]:
@@ -331,15 +372,15 @@ def _facts_from(raw: Sequence[RawFact], at: Callable[[str, Any], tuple[Any, Any]
     for path, pointer, value in raw:
         if path not in seen:
             line, column = at(pointer, _NO_POSITION) if pointer else _NO_POSITION
-            seen[path] = _tn(Fact, (path, pointer, value, line, column))
+            seen[path] = Fact(path=path, pointer=pointer, value=value, line=line, column=column)
     return tuple(seen.values())
 
 
 class _Explainer:
     """Builds reasons, facts, obligations and remedies for the rules that decided.
 
-    The closures' EvalContext is made only when a closure runs or a message interpolates: the generated
-    recording twins and constant messages need none."""
+    The facts come from evaluating those rules again with a `FactRecorder` watching (the decision itself
+    came from the generated code, which records nothing)."""
 
     __slots__ = ("_ctx", "_rule_witnesses", "as_of", "at", "cache", "lang", "root", "witnesses")
 
@@ -374,32 +415,20 @@ class _Explainer:
         return ctx
 
     def facts_of(self, condition: CompiledRule | Conjunct) -> tuple[tuple[Fact, ...], bool]:
-        """Re-evaluate a condition recording facts; returns (facts, value is True).
+        """Evaluate a condition with a fact recorder watching; returns (facts, value is True).
 
-        Its generated twin (`condition.record`, see recording.py) is tried first: it records the same
-        facts faster, and raises wherever it cannot; then its closure (`condition.closure`, compiled on
-        first use) runs from scratch. Either leaves the quantifier witnesses in `self.witnesses`.
+        Leaves the condition's quantifier witnesses in `self.witnesses`, for the messages that name them.
         """
-        record = condition.record
-        if record is not None:
-            facts: dict[str, Fact] = {}
-            witnesses = self.witnesses = {}
-            try:
-                value = record(self.root, self.as_of, self.cache, facts, self.at, witnesses) is True
-            except Exception:  # the closure path below gives the exact outcome
-                pass
-            else:
-                return tuple(facts.values()), value
         self.witnesses = {}
         ctx = self.context()
-        ctx.facts = []
+        recorder = ctx.observer = FactRecorder()
         try:
             value = condition.closure(ctx) is True
         except EvalError:
             value = False
-        raw, ctx.facts = ctx.facts, None
+        ctx.observer = None
         self.witnesses = ctx.witnesses
-        return _facts_from(raw, self.at), value
+        return _facts_from(recorder.facts, self.at), value
 
     def rule_facts(self, rule: CompiledRule) -> tuple[Fact, ...]:
         """The facts of a rule that held, leaving its witnesses current (for its messages)."""
@@ -430,7 +459,15 @@ class _Explainer:
             f"no ruleset covers {route.origin} → {route.destination}; transfers are denied unless a "
             "ruleset applies (fail closed)"
         )
-        return _tn(Reason, (NO_RULESET, "deny", message, (), _facts_from(raw, self.at), "gba-dataflow", 0))
+        return Reason(
+            rule=NO_RULESET,
+            effect="deny",
+            message=message,
+            citations=(),
+            facts=_facts_from(raw, self.at),
+            source="gba-dataflow",
+            source_line=0,
+        )
 
     def reason(self, rule: CompiledRule) -> Reason:
         facts, _ = self.facts_of(rule)  # rule_facts, inline (a call less per reason on the hot path)
@@ -441,13 +478,24 @@ class _Explainer:
             message = rule.id
         else:
             message = because.constants.get(self.lang) or because.render(self.context(), self.lang)  # text()
-        return _tn(Reason, (rule.id, rule.effect, message, rule.cites, facts, rule.source, rule.line))
+        return Reason(
+            rule=rule.id,
+            effect=rule.effect,
+            message=message,
+            citations=rule.cites,
+            facts=facts,
+            source=rule.source,
+            source_line=rule.line,
+        )
 
     def warning(self, rule: CompiledRule) -> Warning:
         reason = self.reason(rule)
-        return _tn(
-            Warning,
-            (reason.message, rule.id, None, reason.citations, reason.facts, rule.source, None, None, None),
+        return Warning(
+            message=reason.message,
+            rule=rule.id,
+            citations=reason.citations,
+            facts=reason.facts,
+            source=rule.source,
         )
 
     def add_obligations(self, rules: Sequence[CompiledRule], out: list[Obligation]) -> None:
@@ -459,8 +507,8 @@ class _Explainer:
                 self.with_witnesses(rule)
             for message in rule.requires:
                 text = self.text(message)
-                if all(text != obligation[1] for obligation in out):  # obligation.text
-                    out.append(_tn(Obligation, (rule.id, text)))
+                if all(text != obligation.text for obligation in out):
+                    out.append(Obligation(rule=rule.id, text=text))
 
     def default_deny(self, ruleset: CompiledRuleset) -> Reason:
         because = ruleset.default_because
@@ -469,7 +517,15 @@ class _Explainer:
         else:
             message = f"no rule of {ruleset.id} permits this transfer"
         cites = ruleset.node.default_cites
-        return _tn(Reason, (ruleset.default_id, "deny", message, cites, (), ruleset.source, ruleset.line))
+        return Reason(
+            rule=ruleset.default_id,
+            effect="deny",
+            message=message,
+            citations=cites,
+            facts=(),
+            source=ruleset.source,
+            source_line=ruleset.line,
+        )
 
     def remedies(self, denies: Sequence[CompiledRule]) -> list[Remedy]:
         """The remedies of the deny rules that held."""
@@ -478,7 +534,7 @@ class _Explainer:
             if rule.remedy is not None:
                 if rule.reads_witnesses:
                     self.with_witnesses(rule)
-                out.append(_tn(Remedy, (rule.id, "remedy", self.text(rule.remedy), ())))
+                out.append(Remedy(rule=rule.id, kind="remedy", text=self.text(rule.remedy)))
         return out
 
     def default_remedies(self, ruleset: CompiledRuleset) -> list[Remedy]:
@@ -486,7 +542,7 @@ class _Explainer:
         out: list[Remedy] = []
         remedy = ruleset.default_remedy
         if remedy is not None:
-            out.append(_tn(Remedy, (ruleset.default_id, "remedy", self.text(remedy), ())))
+            out.append(Remedy(rule=ruleset.default_id, kind="remedy", text=self.text(remedy)))
         out.extend(self.closest_allows(ruleset))
         return out
 
@@ -548,7 +604,9 @@ class _Explainer:
                             missing.append(failed)
             because = rule.because
             text = rule.id if because is None else self.text(because)
-            out.append(_tn(Remedy, (rule.id, "closest_allow", text, tuple(missing))))
+            out.append(
+                Remedy(rule=rule.id, kind="closest_allow", text=text, failed_conditions=tuple(missing))
+            )
         return out
 
     def holds(self, part: Conjunct) -> bool:
@@ -562,7 +620,9 @@ class _Explainer:
         facts, holds = self.facts_of(part)
         if holds:
             return None
-        return _tn(FailedCondition, (part.text, part.suggestion or _suggest(facts), facts))
+        return FailedCondition(
+            condition=part.text, suggestion=part.suggestion or _suggest(facts), facts=facts
+        )
 
 
 def _suggest(facts: tuple[Fact, ...]) -> str:
@@ -570,6 +630,6 @@ def _suggest(facts: tuple[Fact, ...]) -> str:
     if not facts:
         return "would allow if this held"
     if len(facts) == 1:  # the usual case, without a list and a join
-        return f"would allow if this held (now {facts[0][0]} = {format_value(facts[0][2])})"  # path = value
-    now = ", ".join([f"{fact[0]} = {format_value(fact[2])}" for fact in facts[:4]])
+        return f"would allow if this held (now {facts[0].path} = {format_value(facts[0].value)})"
+    now = ", ".join([f"{fact.path} = {format_value(fact.value)}" for fact in facts[:4]])
     return f"would allow if this held (now {now})"

@@ -1,5 +1,8 @@
-"""Python source for rule-language expressions, shared by the generated fast path and its recording
-twins (`codegen.py`, `recording.py`), and the helpers that generated code calls.
+"""Python source for rule-language expressions, for the generated fast path (`codegen.py`), and the helpers
+that generated code calls.
+
+Operators and functions are written from the operator table (`dsl/operators.py`): an entry's inline
+template where it has one, else a call of its reference behaviour, so a new operator needs no code here.
 
 Generated code is only ever right when it completes: wherever a value is not what it can decide on, it
 raises (`FallbackError`, or Python's own errors), and the caller falls back to the closure path
@@ -12,9 +15,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from gba_dataflow.core.workdays import working_days_between
 from gba_dataflow.dsl import nodes
-from gba_dataflow.engine.compiler import has_value
+from gba_dataflow.dsl.operators import FUNCTIONS, OPERATORS, Operator, has_value
 
 FastFn = Callable[[Mapping[str, Any], dt.date, dict[str, Any]], Any]
 
@@ -59,34 +61,6 @@ def _count(items: Iterable[Any], body: Callable[[Any], Any]) -> int:
     return total
 
 
-def _dates(a: Any, b: Any) -> tuple[dt.date, dt.date]:
-    if isinstance(a, dt.date) and isinstance(b, dt.date):
-        return a, b
-    raise FallbackError
-
-
-def _days(a: Any, b: Any) -> int:
-    start, end = _dates(a, b)
-    return (end - start).days
-
-
-def _wd(a: Any, b: Any) -> int:
-    start, end = _dates(a, b)
-    return working_days_between(start, end)
-
-
-def _year(value: Any) -> int:
-    if isinstance(value, dt.date):
-        return value.year
-    raise FallbackError
-
-
-def _len(value: Any) -> int:
-    if value is None:
-        raise FallbackError
-    return len(value)
-
-
 HELPERS: dict[str, Any] = {
     "_fail": _fail,
     "_date": dt.date,
@@ -95,10 +69,7 @@ HELPERS: dict[str, Any] = {
     "_all": _all,
     "_count": _count,
     "_has": has_value,
-    "_days": _days,
-    "_wd": _wd,
-    "_year": _year,
-    "_len": _len,
+    "_op": {name: entry.evaluate for name, entry in {**OPERATORS, **FUNCTIONS}.items()},
     "FallbackError": FallbackError,
 }
 
@@ -126,7 +97,7 @@ class ExprGenerator:
         return "".join(names) + "_U" if names else "pass"
 
     def let_store_lines(self, indent: str) -> list[str]:
-        """Statements that put the lets computed in locals into the cache, for the recording twins."""
+        """Statements that put the lets computed in locals into the per-manifest cache."""
         lines = []
         for name in self.lets:
             if not self.is_constant(name):
@@ -199,7 +170,9 @@ class ExprGenerator:
         if isinstance(expr, nodes.Compare):
             return self.compare(expr, bound)
         if isinstance(expr, nodes.Arith):
-            return f"({self.expr(expr.left, bound)} {expr.op} {self.expr(expr.right, bound)})"
+            return self.operation(
+                expr, OPERATORS[expr.op], [self.expr(expr.left, bound), self.expr(expr.right, bound)]
+            )
         if isinstance(expr, nodes.Quantifier | nodes.Count):
             return self.quantifier(expr, bound)
         if isinstance(expr, nodes.Call):
@@ -208,17 +181,17 @@ class ExprGenerator:
 
     def call(self, expr: nodes.Call, args: list[str]) -> str:
         """A call of a built-in function on the code of its arguments."""
-        if expr.name == "has":  # null: no; a date (the common case): yes; else ask `has_value`
-            value = self.temp()
-            return f"(({value} := {args[0]}) is not None and ({value}.__class__ is _date or _has({value})))"
-        helper = {
-            "has": "_has",
-            "days_between": "_days",
-            "working_days_between": "_wd",
-            "len": "_len",
-            "year": "_year",
-        }[expr.name]
-        return f"{helper}({', '.join(args)})"
+        return self.operation(expr, FUNCTIONS[expr.name], args)
+
+    def operation(self, expr: nodes.Expr, operator: Operator, args: list[str]) -> str:
+        """An operator or function on the code of its operands: its inline template, else a call of its
+        reference behaviour (whose refusal of a value raises, and the caller falls back)."""
+        inline = operator.inline
+        if inline is None:
+            return f"_op[{operator.name!r}]({', '.join(args)})"
+        if isinstance(inline, str):
+            return inline.format(*args)
+        return inline(self, expr, tuple(args))
 
     def bool_op(self, expr: nodes.BoolOp, bound: frozenset[str]) -> str:
         joiner = f" {expr.op} "
@@ -253,31 +226,6 @@ class ExprGenerator:
     def compare(self, expr: nodes.Compare, bound: frozenset[str]) -> str:
         return self.comparison(expr, self.expr(expr.left, bound), self.expr(expr.right, bound))
 
-    def same(self, expr: nodes.Compare, left: str, right: str) -> str:
-        """`==` of the rule language (`same_value`: a boolean never equals a number), inline: Python's
-        `==` of the manifest's values (text, numbers, booleans, null, dates, lists, mappings) is a bool."""
-        literals = [side.value for side in (expr.left, expr.right) if isinstance(side, nodes.Literal)]
-        if literals and isinstance(literals[0], str | dt.date):
-            return f"({left} == {right})"  # text or a date never equals a bool
-        if literals and isinstance(literals[0], bool):
-            other = right if isinstance(expr.left, nodes.Literal) else left
-            return f"({other} is {literals[0]})"  # only the same boolean equals a boolean
-        if literals:
-            other = right if isinstance(expr.left, nodes.Literal) else left
-            value = self.temp()
-            literal = left if isinstance(expr.left, nodes.Literal) else right
-            return f"(({value} := {other}).__class__ is not bool and {value} == {literal})"
-        a, b = self.temp(), self.temp()
-        same_kind = f"(({a} := {left}).__class__ is bool) is (({b} := {right}).__class__ is bool)"
-        return f"(({same_kind}) and {a} == {b})"
-
     def comparison(self, expr: nodes.Compare, left: str, right: str) -> str:
         """A comparison of the code of its two sides."""
-        op = expr.op
-        if op == "==":
-            return self.same(expr, left, right)
-        if op == "!=":
-            return f"(not {self.same(expr, left, right)})"
-        if op == "contains":
-            return f"({right} in {left})"
-        return f"({left} {op} {right})"
+        return self.operation(expr, OPERATORS[expr.op], [left, right])

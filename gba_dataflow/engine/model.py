@@ -1,18 +1,15 @@
 """The results of evaluating manifests: plain, immutable data consumed by every report format.
 
-A manifest's result and its parts (facts, reasons, obligations, remedies, warnings, ruleset outcomes, the
-route) are named tuples rather than frozen records (`core.records`): a frozen record sets each field through
-`object.__setattr__`, and making them was 13 % of `evaluate_manifest`. Reports read them by field name
-only."""
+Every class is a frozen data class with slots, built by keyword and read by field name."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any, NamedTuple
+from dataclasses import dataclass, field
+from typing import Any
 
 from gba_dataflow.core.errors import Diagnostic
-from gba_dataflow.core.records import field, record
 
 
 class Verdict(enum.StrEnum):
@@ -23,7 +20,8 @@ class Verdict(enum.StrEnum):
     ERROR = "error"
 
 
-class Fact(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Fact:
     """A manifest value that a condition read: `dataset.fields[2].category = "sensitive_personal"`."""
 
     path: str
@@ -33,7 +31,8 @@ class Fact(NamedTuple):
     column: int | None = None
 
 
-class Reason(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Reason:
     """A rule that held: why the decision is what it is."""
 
     rule: str
@@ -45,14 +44,16 @@ class Reason(NamedTuple):
     source_line: int = 0
 
 
-class Obligation(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Obligation:
     """Something that must still be done for an allowed transfer."""
 
     rule: str
     text: str
 
 
-class FailedCondition(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class FailedCondition:
     """One part of an allow rule's condition that did not hold, with the facts it read."""
 
     condition: str
@@ -60,7 +61,8 @@ class FailedCondition(NamedTuple):
     facts: tuple[Fact, ...] = ()
 
 
-class Remedy(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Remedy:
     """What would fix a deny: a deny rule's remedy text, or an allow rule that came close."""
 
     rule: str
@@ -69,7 +71,8 @@ class Remedy(NamedTuple):
     failed_conditions: tuple[FailedCondition, ...] = ()
 
 
-class Warning(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Warning:
     """A warn rule that held, or a manifest warning from the loader."""
 
     message: str
@@ -83,7 +86,8 @@ class Warning(NamedTuple):
     column: int | None = None
 
 
-class RulesetOutcome(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class RulesetOutcome:
     """How one ruleset judged a manifest: whether it applied and what it decided."""
 
     id: str
@@ -91,7 +95,8 @@ class RulesetOutcome(NamedTuple):
     decision: str | None  # "allow" | "deny" | None when it does not apply
 
 
-class Route(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Route:
     """Where a transfer goes: regions (ISO 3166 codes) and, when given, cities."""
 
     origin: str | None
@@ -103,7 +108,8 @@ class Route(NamedTuple):
         return f"{self.origin or '?'} → {self.destination or '?'}"
 
 
-class ManifestResult(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class ManifestResult:
     """The decision for one manifest with everything that explains it."""
 
     manifest: str
@@ -121,7 +127,7 @@ class ManifestResult(NamedTuple):
     digest: str | None = None
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class RulesInfo:
     """Which rule files decided, and a digest of their content."""
 
@@ -129,7 +135,7 @@ class RulesInfo:
     digest: str
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class RuleDoc:
     """What one rule says, independent of any manifest: for formats that describe every rule (SARIF).
 
@@ -150,7 +156,7 @@ class RuleDoc:
     ruleset_title: str | None = None
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class RunResult:
     """A whole `check` run: the rules used and one result per manifest, in input order.
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gba_dataflow.core.digest import sha256
 from gba_dataflow.core.errors import CheckError, Diagnostic, DslSyntaxError, GbaError
-from gba_dataflow.core.records import field, record
 from gba_dataflow.core.resources import data_dir, schema_path
 from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
@@ -20,12 +21,11 @@ from gba_dataflow.engine.codegen import (
     AllowParts,
     FastFn,
     GeneratedCode,
-    RecordFn,
     RunAll,
     generate_code,
     link,
 )
-from gba_dataflow.engine.compiler import Compiler, EvalContext, Fn, compile_template, constant_text
+from gba_dataflow.engine.evaluator import Compiler, EvalContext, Fn, compile_template, constant_text
 from gba_dataflow.engine.model import RulesetOutcome, RulesInfo, Verdict
 
 if TYPE_CHECKING:  # the catalog is built only when rules are checked (a cache miss)
@@ -35,7 +35,7 @@ RULE_SUFFIX = ".rules"
 EFFECTS = ("deny", "allow", "warn")
 
 
-@record(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False)
 class CompiledMessage:
     """A message in every language it was written in, ready to render for a manifest.
 
@@ -68,20 +68,18 @@ class CompiledMessage:
         return tuple(sorted(self.templates))
 
 
-@record(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False)
 class Conjunct:
     """One top-level `and` operand of a condition, for "what would make this allow rule hold"."""
 
     text: str
     expr: nodes.Expr
     compiler: Compiler
-    record: RecordFn | None
-    """The generated recording twin of this part, if it has one: tried before `fn` records."""
 
     @cached_property
     def fn(self) -> Fn:
-        """The part as a closure, compiled on first use: it decides and records where the generated code
-        cannot."""
+        """The part as a closure, compiled on first use: it records what failed, and decides where the
+        generated code cannot."""
         return self.compiler.compile(self.expr)
 
     @property
@@ -107,7 +105,7 @@ def _suggestion(expr: nodes.Expr) -> str | None:
     return None
 
 
-@record(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False)
 class CompiledRule:
     """A rule ready to evaluate: its generated decision function, and its condition and texts compiled to
     closures on first use (a decision needs only `fast`; explaining one needs the rest for a few rules)."""
@@ -118,10 +116,6 @@ class CompiledRule:
     compiler: Compiler
     source: str
     fast: FastFn
-    record: RecordFn | None
-    """The condition's generated recording twin (see codegen), or None: record with `condition`."""
-    conjunct_record: tuple[RecordFn | None, ...]
-    """The generated recording twin of each part of the condition, or None where it has none."""
 
     # Derived in __post_init__, plain attributes so that reading them is cheap when explaining:
     effect: str = field(init=False)
@@ -165,7 +159,7 @@ class CompiledRule:
 
     @cached_property
     def condition(self) -> Fn:
-        """The condition as a closure (see compiler): what `explain` and the recording fall back to."""
+        """The condition as a closure (see `evaluator`): it records the facts of a decision."""
         return self.compiler.compile(self.node.condition)
 
     @property
@@ -177,13 +171,10 @@ class CompiledRule:
     def conjuncts(self) -> tuple[Conjunct, ...]:
         """The condition's top-level `and` operands (the whole condition when it is not an `and`)."""
         parts = nodes.conjuncts(self.node.condition)
-        return tuple(
-            Conjunct(source_text(self.ruleset, part), part, self.compiler, part_record)
-            for part, part_record in zip(parts, self.conjunct_record, strict=True)
-        )
+        return tuple(Conjunct(source_text(self.ruleset, part), part, self.compiler) for part in parts)
 
 
-@record(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False)
 class CompiledRuleset:
     """A ruleset ready to evaluate (its closures, like its rules', are compiled on first use)."""
 
@@ -215,9 +206,11 @@ class CompiledRuleset:
     """Whether any of its rules has a `requires` (an obligation when it allows)."""
 
     def __post_init__(self) -> None:
-        outcomes: dict[Verdict | None, RulesetOutcome] = {None: RulesetOutcome(self.id, False, None)}
+        outcomes: dict[Verdict | None, RulesetOutcome] = {
+            None: RulesetOutcome(id=self.id, applies=False, decision=None)
+        }
         for verdict in (Verdict.ALLOW, Verdict.DENY):
-            outcomes[verdict] = RulesetOutcome(self.id, True, verdict.value)
+            outcomes[verdict] = RulesetOutcome(id=self.id, applies=True, decision=verdict.value)
         derived = {
             "default_id": f"{self.id}/default",
             "line": self.node.span.line,
@@ -237,7 +230,7 @@ class CompiledRuleset:
         return _message(self.node.default_remedy, self.compiler, frozenset())
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Rulebook:
     """Every ruleset of a run, compiled, with the warnings the static checks found."""
 
@@ -377,7 +370,7 @@ def compile_rulebook(
     `generated` is each ruleset's fast path as `generate_code` made it (from the cache); None: make it.
     `digest`: the rules' digest (`rules_digest`), as the cache kept it; None: compute it.
     """
-    info = RulesInfo(tuple(str(path) for path in files), digest or rules_digest(rulesets, files))
+    info = RulesInfo(paths=tuple(str(path) for path in files), digest=digest or rules_digest(rulesets, files))
     codes = generated if generated is not None else [generate_code(ruleset) for ruleset in rulesets]
     compiled = tuple(compile_ruleset(ruleset, code) for ruleset, code in zip(rulesets, codes, strict=True))
     return Rulebook(compiled, info, warnings)
@@ -403,14 +396,10 @@ def compile_ruleset(ruleset: nodes.Ruleset, generated: GeneratedCode | None = No
             compiler=compiler,
             source=f"{ruleset.path}:{rule.span.line}",
             fast=rule_fast,
-            record=record,
-            conjunct_record=part_records,
         )
-        for rule, rule_fast, record, part_records in zip(
-            ruleset.rules, fast.rules, fast.recorders, fast.conjunct_recorders, strict=True
-        )
+        for rule, rule_fast in zip(ruleset.rules, fast.rules, strict=True)
     )
-    fast.bind(rules)
+    fast.bind(rules, _activity(ruleset))
     return CompiledRuleset(
         id=ruleset.name,
         node=ruleset,
@@ -421,6 +410,18 @@ def compile_ruleset(ruleset: nodes.Ruleset, generated: GeneratedCode | None = No
         run_all=fast.run_all,
         allow_parts=fast.allow_parts,
     )
+
+
+def _activity(ruleset: nodes.Ruleset) -> Callable[[dt.date], tuple[bool, ...]]:
+    """Which of a ruleset's rules are active on a day, by `nodes.Rule.active_on` (the one definition of
+    an effective window), remembered for the few days a batch has."""
+    rules = ruleset.rules
+
+    @functools.lru_cache(maxsize=256)
+    def active(day: dt.date) -> tuple[bool, ...]:
+        return tuple(rule.active_on(day) for rule in rules)
+
+    return active
 
 
 def _message(

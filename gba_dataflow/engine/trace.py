@@ -1,33 +1,36 @@
 """The evaluation trace behind `gba-dataflow explain`: every ruleset, rule and sub-condition with its value.
 
-Each sub-condition is compiled on its own (with the ruleset's `Compiler`) and evaluated against the same
-context as the real decision, recording the facts it read. The decision itself comes from
-`evaluate_manifest`, so the trace can never disagree with `check`.
+The trace is an observer of the one evaluator (`evaluator.py`): each rule's condition is evaluated once
+with a `TraceRecorder` watching, which sees every sub-expression entered and left, its value or error and
+the facts it read. What the evaluator short-circuits is never entered, so it reads "not evaluated"; a
+quantifier shows the element that decided it. The decision itself comes from `evaluate_manifest`, and a
+rule's outcome from `rule_outcome`, so the trace can never disagree with `check`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gba_dataflow.core.errors import EvalError, UsageError
-from gba_dataflow.core.records import field, record, replace
 from gba_dataflow.core.suggest import did_you_mean
 from gba_dataflow.dsl import nodes
-from gba_dataflow.engine.compiler import Binding, Compiler, EvalContext
 from gba_dataflow.engine.evaluate import (
     ManifestInput,
     evaluate_manifest,
     facts_from,
     resolve_as_of,
+    rule_outcome,
     with_transfer_date,
 )
+from gba_dataflow.engine.evaluator import Binding, Compiler, EvalContext, FactRecorder, bool_error
 from gba_dataflow.engine.model import Fact, ManifestResult
 from gba_dataflow.engine.rulebook import CompiledRule, CompiledRuleset, Rulebook, source_text
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class NodeTrace:
     """One sub-condition: its source text, its value (or error) and the facts it read."""
 
@@ -38,12 +41,12 @@ class NodeTrace:
     error: str | None = None
     facts: tuple[Fact, ...] = ()
     children: tuple[NodeTrace, ...] = ()
-    skipped: bool = False  # the engine never evaluates it (`and`/`or` stop at the first decisive operand)
+    skipped: bool = False  # not evaluated: `and`/`or` stopped at an earlier decisive operand
     note: str | None = None  # e.g. which element of `any` matched
     operands: tuple[tuple[str, Any], ...] = ()  # computed sides of a comparison
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class RuleTrace:
     """One rule: active on the as-of date or not, holds or not, and its condition's tree."""
 
@@ -61,7 +64,7 @@ class RuleTrace:
     condition: NodeTrace | None = None
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class RulesetTrace:
     """One ruleset: whether it applies (and the tree of its `applies when`), its decision and its rules."""
 
@@ -73,7 +76,7 @@ class RulesetTrace:
     rules: tuple[RuleTrace, ...]
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class ExplainTrace:
     """The whole trace of one manifest."""
 
@@ -114,7 +117,9 @@ def explain_manifest(
         tracer = _Tracer(ruleset, ctx, manifest.positions)
         outcome = outcomes.get(ruleset.id)
         applies = outcome.applies if outcome is not None else True
-        applies_tree = tracer.trace(ruleset.node.applies) if ruleset.node.applies is not None else None
+        applies_tree = None
+        if ruleset.node.applies is not None:
+            applies_tree, _, _ = tracer.trace(ruleset.node.applies)
         rules = tuple(
             _rule_trace(tracer, compiled, day, applies or rule is not None, lang)
             for compiled in ruleset.rules
@@ -149,25 +154,19 @@ def _rule_trace(tracer: _Tracer, rule: CompiledRule, day: dt.date, evaluate: boo
     )
     if not evaluate:
         return base
-    tree = tracer.trace(node.condition)
+    tree, value, failure = tracer.trace(node.condition)
     ctx = tracer.ctx
-    ctx.facts, ctx.witnesses = [], {}
-    error = None
-    try:
-        holds: bool | None = rule.condition(ctx) is True
-    except EvalError as failure:
-        error = _error_text(failure)
-        holds = rule.effect == "deny"  # fail closed, as the engine does (design §3.8)
-    ctx.facts = None
+    holds = rule_outcome(rule.effect, value, failure)
     message = rule.because.render(ctx, lang) if holds and active and rule.because is not None else None
     if not active:
-        outcome = "inactive"
-    elif error is not None:
-        outcome = "error"
+        label = "inactive"
+    elif failure is not None:
+        label = "error"
     else:
-        outcome = "fires" if holds else "does not hold"
+        label = "fires" if holds else "does not hold"
+    error = _error_text(failure) if failure is not None else None
     return replace(
-        base, evaluated=True, holds=holds, outcome=outcome, error=error, message=message, condition=tree
+        base, evaluated=True, holds=holds, outcome=label, error=error, message=message, condition=tree
     )
 
 
@@ -176,126 +175,150 @@ def _error_text(error: EvalError) -> str:
     return f"{first.code}: {first.message}"
 
 
+class _Frame:
+    """One sub-expression as the evaluator entered it: its value or error, what it read, its children."""
+
+    __slots__ = ("children", "error", "expr", "facts", "start", "value", "witness")
+
+    def __init__(self, expr: nodes.Expr, start: int) -> None:
+        self.expr = expr
+        self.start = start
+        self.value: Any = None
+        self.error: EvalError | None = None
+        self.facts: tuple[tuple[str, str, Any], ...] = ()
+        self.children: list[_Frame] = []
+        self.witness: Binding | None = None
+
+
+class TraceRecorder(FactRecorder):
+    """Watches an evaluation sub-expression by sub-expression (the evaluator calls `enter`/`leave`)."""
+
+    __slots__ = ("roots", "stack")
+    watches_nodes = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[_Frame] = []
+        self.roots: list[_Frame] = []
+
+    def enter(self, expr: nodes.Expr) -> None:
+        self.stack.append(_Frame(expr, len(self.facts)))
+
+    def witness(self, var: str, binding: Binding) -> None:
+        if self.stack:
+            self.stack[-1].witness = binding
+
+    def leave(self, expr: nodes.Expr, value: Any, error: EvalError | None) -> None:
+        frame = self.stack.pop()
+        frame.value, frame.error = value, error
+        frame.facts = tuple(self.facts[frame.start :])
+        (self.stack[-1].children if self.stack else self.roots).append(frame)
+
+
 class _Tracer:
-    """Evaluates the sub-conditions of one ruleset's expressions, each compiled on its own."""
+    """Evaluates the conditions of one ruleset with a `TraceRecorder` watching, and turns what it saw into
+    `NodeTrace` trees."""
 
     def __init__(
         self, ruleset: CompiledRuleset, ctx: EvalContext, positions: Mapping[str, tuple[int, int]]
     ) -> None:
         self.node = ruleset.node
         self.lets = {let.name: let for let in ruleset.node.lets}
-        self.compiler = Compiler(self.lets)
+        self.compiler = Compiler(self.lets, observe_nodes=True)
         self.ctx = ctx
         self.positions = positions
 
-    def trace(self, expr: nodes.Expr, bound: frozenset[str] = frozenset(), depth: int = 0) -> NodeTrace:
-        value, error, facts, witness = self._evaluate(expr, bound)
+    def trace(self, expr: nodes.Expr) -> tuple[NodeTrace, Any, EvalError | None]:
+        """Evaluate `expr` once, watched: its tree, its value and its error (if any)."""
+        ctx = self.ctx
+        recorder = TraceRecorder()
+        ctx.observer, ctx.witnesses, ctx.let_recorded = recorder, {}, {}
+        value: Any = None
+        error: EvalError | None = None
+        try:
+            value = self.compiler.compile(expr)(ctx)
+        except EvalError as failure:
+            error = failure
+        finally:
+            ctx.observer = None
+        if error is None and value is not True and value is not False:
+            error = bool_error(value, expr.span)
+        root = recorder.roots[-1] if recorder.roots else _Frame(expr, 0)
+        return self._node(root, frozenset(), 0), value, error
+
+    def _node(self, frame: _Frame, bound: frozenset[str], depth: int) -> NodeTrace:
+        expr = frame.expr
+        kind = _kind(expr, self.lets, bound)
         children: tuple[NodeTrace, ...] = ()
         note = None
-        kind = _kind(expr, self.lets, bound)
         if depth < 32:
             if isinstance(expr, nodes.BoolOp):
-                children = self._operands(expr, bound, depth)
-            elif isinstance(expr, nodes.Not):
-                children = (self.trace(expr.operand, bound, depth + 1),)
+                children = self._operands(expr, frame, bound, depth)
+            elif isinstance(expr, nodes.Not) and frame.children:
+                children = (self._node(frame.children[0], bound, depth + 1),)
             elif kind == "let" and isinstance(expr, nodes.Path):
-                children = (self.trace(self.lets[expr.parts[0]].expr, frozenset(), depth + 1),)
+                children = tuple(self._node(child, frozenset(), depth + 1) for child in frame.children[:1])
                 note = f"let {expr.parts[0]}"
             elif isinstance(expr, nodes.Quantifier):
-                children, note = self._quantifier(expr, bound, witness, depth)
-        operands = self._operands_of(expr, bound) if isinstance(expr, nodes.Compare) else ()
+                children, note = self._quantifier(expr, frame, bound, depth)
+        operands = self._computed_sides(expr, frame) if isinstance(expr, nodes.Compare) else ()
         return NodeTrace(
             kind=kind,
             text=source_text(self.node, expr),
-            value=value,
+            value=frame.value,
             line=max(expr.span.line, 0),
-            error=error,
-            facts=facts if not children else (),
+            error=_error_text(frame.error) if frame.error is not None else None,
+            facts=facts_from(frame.facts, self.positions) if not children else (),
             children=children,
             note=note,
             operands=operands,
         )
 
-    def _evaluate(
-        self, expr: nodes.Expr, bound: frozenset[str]
-    ) -> tuple[Any, str | None, tuple[Fact, ...], Binding | None]:
-        ctx = self.ctx
-        ctx.facts, ctx.witnesses = [], {}
-        error = None
-        try:
-            value = self.compiler.compile(expr, bound)(ctx)
-        except EvalError as failure:
-            value, error = None, _error_text(failure)
-        except (KeyError, TypeError) as failure:  # a variable the body needs is not bound
-            value, error = None, f"cannot evaluate here: {failure}"
-        raw, ctx.facts = ctx.facts or [], None
-        witness = ctx.witnesses.get(expr.var) if isinstance(expr, nodes.Quantifier) else None
-        return value, error, facts_from(raw, self.positions), witness
-
-    def _operands(self, expr: nodes.BoolOp, bound: frozenset[str], depth: int) -> tuple[NodeTrace, ...]:
-        decisive = expr.op == "or"
-        out: list[NodeTrace] = []
-        stopped = False
-        for operand in expr.operands:
-            child = self.trace(operand, bound, depth + 1)
-            if stopped:
-                child = _skip(child)
-            elif child.error is not None or child.value is decisive:
-                stopped = True
-            out.append(child)
-        return tuple(out)
+    def _operands(
+        self, expr: nodes.BoolOp, frame: _Frame, bound: frozenset[str], depth: int
+    ) -> tuple[NodeTrace, ...]:
+        seen = [self._node(child, bound, depth + 1) for child in frame.children]
+        rest = expr.operands[len(seen) :]  # after the operand that decided (or failed): not evaluated
+        return tuple(seen) + tuple(
+            NodeTrace(
+                kind=_kind(operand, self.lets, bound),
+                text=source_text(self.node, operand),
+                value=None,
+                line=max(operand.span.line, 0),
+                skipped=True,
+            )
+            for operand in rest
+        )
 
     def _quantifier(
-        self, expr: nodes.Quantifier, bound: frozenset[str], witness: Binding | None, depth: int
+        self, expr: nodes.Quantifier, frame: _Frame, bound: frozenset[str], depth: int
     ) -> tuple[tuple[NodeTrace, ...], str | None]:
-        items = self._collection_size(expr, bound)
-        if witness is None:
-            if items is None:
-                return (), None
+        bodies = frame.children
+        if frame.error is not None:
+            return (), None
+        if frame.value is not (expr.kind == "any"):  # no element decided: every one was evaluated
+            count = len(bodies)
             verdict = "no element matched" if expr.kind == "any" else "every element matched"
-            return (), f"{verdict} ({items} {'element' if items == 1 else 'elements'})"
+            return (), f"{verdict} ({count} {'element' if count == 1 else 'elements'})"
+        witness = frame.witness
+        if witness is None or not bodies:
+            return (), None
         _, where, _, index = witness
         name = f"{where}[{index}]" if where else f"element {index}"
         note = f"{expr.var} = {name}: matched" if expr.kind == "any" else f"{expr.var} = {name}: failed"
-        saved = self.ctx.variables.get(expr.var)
-        self.ctx.variables[expr.var] = witness
-        try:
-            child = self.trace(expr.body, bound | {expr.var}, depth + 1)
-        finally:
-            if saved is None:
-                self.ctx.variables.pop(expr.var, None)
-            else:
-                self.ctx.variables[expr.var] = saved
-        return (child,), note
+        return (self._node(bodies[-1], bound | {expr.var}, depth + 1),), note
 
-    def _collection_size(self, expr: nodes.Quantifier, bound: frozenset[str]) -> int | None:
-        try:
-            items = self.compiler.compile(expr.collection, bound)(self.ctx)
-        except (EvalError, KeyError, TypeError):
-            return None
-        return len(items) if isinstance(items, list | tuple | set | frozenset) else None
-
-    def _operands_of(self, expr: nodes.Compare, bound: frozenset[str]) -> tuple[tuple[str, Any], ...]:
+    def _computed_sides(self, expr: nodes.Compare, frame: _Frame) -> tuple[tuple[str, Any], ...]:
         """The computed value of each side of a comparison that is neither a literal nor a plain path."""
         out = []
-        for side in (expr.left, expr.right):
+        for side, child in zip((expr.left, expr.right), frame.children, strict=False):
             if isinstance(side, nodes.Literal | nodes.SetLiteral | nodes.Duration) or (
                 isinstance(side, nodes.Path) and side.parts[0] not in self.lets
             ):
                 continue
-            saved = self.ctx.facts
-            self.ctx.facts = None
-            try:
-                out.append((source_text(self.node, side), self.compiler.compile(side, bound)(self.ctx)))
-            except (EvalError, KeyError, TypeError):
-                continue
-            finally:
-                self.ctx.facts = saved
+            if child.error is None:
+                out.append((source_text(self.node, side), child.value))
         return tuple(out)
-
-
-def _skip(node: NodeTrace) -> NodeTrace:
-    return replace(node, skipped=True)
 
 
 def _kind(expr: nodes.Expr, lets: Mapping[str, nodes.Let], bound: frozenset[str]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from gba_dataflow.engine.diff import DecisionChange, DiffRun, RuleChange
+from gba_dataflow.app.rules_diff import DecisionChange, DiffRun, RuleChange
 from gba_dataflow.engine.model import RulesInfo
 
 FORMAT_VERSION = 1

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from gba_dataflow.app.rule_tests import ConditionCoverage, Coverage, FileCoverage, TestRun
 from gba_dataflow.core.source import display_width
-from gba_dataflow.engine.testing import ConditionCoverage, Coverage, FileCoverage, TestRun
 
 FORMAT_VERSION = 1
 _TEXT_WIDTH = 64

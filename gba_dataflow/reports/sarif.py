@@ -95,13 +95,18 @@ class _Catalog:
         for result in run.results:
             codes.update(error.code for error in result.errors)
             for reason in result.reasons:
-                rules.setdefault(reason.rule, RuleDoc(reason.rule, reason.effect, "", reason.rule))
+                rules.setdefault(
+                    reason.rule,
+                    RuleDoc(id=reason.rule, effect=reason.effect, ruleset="", message=reason.rule),
+                )
             for warning in result.warnings:
                 if warning.code and not warning.rule:
                     codes.add(warning.code)
                 else:
                     rule = _warning_id(warning)
-                    rules.setdefault(rule, RuleDoc(rule, "warn", "", warning.message))
+                    rules.setdefault(
+                        rule, RuleDoc(id=rule, effect="warn", ruleset="", message=warning.message)
+                    )
         self._descriptors = [_rule_descriptor(doc) for doc in rules.values()]
         self._descriptors += [_code_descriptor(code) for code in sorted(codes - rules.keys())]
         self._index = {descriptor["id"]: number for number, descriptor in enumerate(self._descriptors)}

@@ -10,7 +10,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "gba_dataflow"
 
 # layer -> rank; a module may import a gba_dataflow layer of lower or equal rank only.
-RANKS = {"core": 0, "dsl": 1, "manifests": 1, "engine": 2, "reports": 4, "cli": 5, "service": 5}
+RANKS = {"core": 0, "dsl": 1, "manifests": 1, "engine": 2, "app": 3, "reports": 4, "cli": 5, "service": 5}
 # Third-party libraries and the only layers allowed to import them.
 LIBRARIES = {
     "lark": {"dsl"},

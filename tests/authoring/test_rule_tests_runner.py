@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from authoring_helpers import FIXTURES
 
+from gba_dataflow.app.rule_tests import discover_case_files, read_cases, run_rule_tests
 from gba_dataflow.core.errors import GbaError
-from gba_dataflow.engine.testing import discover_case_files, read_cases, run_rule_tests
 
 RULES = FIXTURES / "rules"
 

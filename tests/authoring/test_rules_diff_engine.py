@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from authoring_helpers import FIXTURES
 
+from gba_dataflow.app.rules_diff import diff_rules, rule_changes
 from gba_dataflow.dsl.parser import parse_text
-from gba_dataflow.engine.diff import diff_rules, rule_changes
 
 
 def test_diff_reports_loosened_decisions_and_the_rules_responsible() -> None:

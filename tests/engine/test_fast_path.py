@@ -17,15 +17,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gba_dataflow.core.errors import EvalError
-from gba_dataflow.engine.compiler import EvalContext
 from gba_dataflow.engine.evaluate import (
     decide,
     evaluate_manifest,
-    facts_from,
     resolve_as_of,
     with_transfer_date,
 )
-from gba_dataflow.engine.model import Fact
+from gba_dataflow.engine.evaluator import EvalContext
 from gba_dataflow.engine.rulebook import Rulebook, load_rulebook
 from gba_dataflow.manifests import load_manifest
 
@@ -158,64 +156,6 @@ def test_fast_and_closure_paths_agree_on_mutated_manifests(mutation: dict[str, A
     assert_agree(book, data, mutation["day"])
 
 
-# ---- the recording twins: the same facts as the closures, in the same order ------------------------
-
-
-def both_recordings(
-    book: Rulebook, data: dict[str, Any], day: dt.date, positions: Mapping[str, tuple[int, int]] = EMPTY
-) -> list[tuple[str, Any, Any]]:
-    """(rule id, (value, facts, witnesses) from the twin or "fallback", the same from the closure).
-
-    A rule's twin is written for a rule that held: it runs only where the closure says so (elsewhere it
-    must fall back). A part's twin runs on every part."""
-    out = []
-    for ruleset in book.rulesets:
-        closure_ctx = EvalContext(with_transfer_date(data, day), day)
-        cache: dict[str, Any] = {}
-        conditions = [(rule.id, rule.record, rule.condition, True) for rule in ruleset.rules]
-        conditions += [
-            (f"{rule.id} part {index}: {part.text}", part.record, part.fn, False)
-            for rule in ruleset.rules
-            for index, part in enumerate(rule.conjuncts)
-        ]
-        for name, record, condition, held_only in conditions:
-            if record is None:  # recorded by the closures only
-                continue
-            closure_ctx.facts = []
-            closure_ctx.witnesses = {}
-            try:
-                value = condition(closure_ctx)
-            except EvalError as error:
-                value = f"error {error.code}"
-            closure = (value, facts_from(closure_ctx.facts, positions), closure_ctx.witnesses)
-            closure_ctx.facts = None
-            facts: dict[str, Any] = {}
-            witnesses: dict[str, Any] = {}
-            try:
-                twin: Any = (
-                    record(closure_ctx.root, day, cache, facts, positions.get, witnesses),
-                    tuple(facts.values()),
-                    witnesses,
-                )
-            except Exception:
-                twin = "fallback"
-            if held_only and value is not True:
-                assert twin == "fallback", f"{name}: the twin of a rule that did not hold completed"
-                continue
-            out.append((name, twin, closure))
-    return out
-
-
-def assert_same_recordings(
-    book: Rulebook, data: dict[str, Any], day: dt.date, positions: Mapping[str, tuple[int, int]] = EMPTY
-) -> None:
-    for name, twin, closure in both_recordings(book, data, day, positions):
-        if twin == "fallback":
-            continue  # the closure path records these
-        assert twin[0] is closure[0] and twin[1:] == closure[1:], f"{name}: {twin!r} != {closure!r}"
-        assert all(type(fact) is Fact for fact in twin[1]), name
-
-
 @settings(max_examples=150, deadline=None)
 @given(MUTATIONS, st.integers(min_value=1, max_value=4))
 def test_allow_parts_stops_only_where_no_later_rule_can_be_closest(
@@ -236,108 +176,6 @@ def test_allow_parts_stops_only_where_no_later_rule_can_be_closest(
             assert len(ones) == enough and min(skipped) > max(ones)
 
 
-def test_every_shipped_rule_has_a_twin(shipped: Rulebook) -> None:
-    assert [rule.id for rs in shipped.rulesets for rule in rs.rules if rule.record is None] == []
-
-
-def test_every_part_of_a_shipped_condition_has_generated_code(shipped: Rulebook) -> None:
-    """What ranks the allow rules nearest to holding, and records what failed, for a default deny."""
-    parts = [(rule.id, part) for rs in shipped.rulesets for rule in rs.rules for part in rule.conjuncts]
-    assert len(parts) > sum(len(rs.rules) for rs in shipped.rulesets)  # some conditions are `and`s
-    assert [rule_id for rule_id, part in parts if part.record is None] == []
-    day = dt.date(2025, 6, 1)
-    for ruleset in shipped.rulesets:  # allow_parts evaluates every part of every allow rule active on day
-        scored, unsure = ruleset.allow_parts({}, day, {})
-        assert scored == []  # nothing can be read from an empty manifest
-        listed = {index: len(values) for index, values in unsure}
-        expected = {
-            index: len(rule.conjuncts)
-            for index, rule in enumerate(ruleset.rules)
-            if rule.effect == "allow" and rule.node.active_on(day)
-        }
-        assert listed == expected
-
-
-@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
-def test_recording_twins_record_what_the_closures_record(shipped: Rulebook, path: Path) -> None:
-    loaded = load_manifest(path)
-    for day in (dt.date(2023, 1, 1), dt.date(2024, 3, 22), resolve_as_of(loaded.data, None)):
-        assert_same_recordings(shipped, loaded.data, day, loaded.positions)
-
-
-@settings(max_examples=100, deadline=None)
-@given(MUTATIONS)
-def test_recording_twins_agree_on_mutated_manifests(mutation: dict[str, Any]) -> None:
-    data = mutate(load_manifest(EXAMPLES[0]).data, mutation)
-    assert_same_recordings(shipped_rulebook(), data, mutation["day"])
-
-
-def test_count_and_nested_quantifiers_are_recorded_by_the_closures_only() -> None:
-    book = rulebook(
-        'ruleset q\nlet sensitive = count(f in dataset.fields: f.category == "sensitive") > 0\n'
-        'rule a\n  deny when sensitive\n  because "a"\n  cite "c"\n'
-        "rule b\n  deny when any f in dataset.fields: any g in dataset.fields: f.name == g.name\n"
-        '  because "b {f.name}"\n  cite "c"\n'
-        'rule c\n  deny when any f in dataset.fields: f.category == "sensitive"\n  because "c {f.name}"\n'
-        '  cite "c"\n'
-    )
-    a, b, c = book.rulesets[0].rules
-    assert a.record is None and b.record is None and c.record is not None
-    fields = [{"name": "x", "category": "personal"}, {"name": "y", "category": "sensitive"}]
-    result = engine_decide(book, manifest(dataset__fields=fields))
-    assert [fact.path for fact in result.reasons[0].facts] == [
-        "dataset.fields[0].category",
-        "dataset.fields[1].category",
-    ]
-    assert [reason.message for reason in result.reasons[1:]] == ["b x", "c y"]
-    assert [fact.path for fact in result.reasons[2].facts] == ["dataset.fields[1].category"]
-
-
-def test_a_twin_that_cannot_finish_leaves_the_facts_to_the_closures() -> None:
-    book = rulebook(
-        "ruleset r\nrule a\n  deny when dataset.subjects > 5 or dataset.core_data\n"
-        '  because "a"\n  cite "c"\n'
-    )
-    # a count given as text: the twin raises on `>`; the closure path reports the error (fail closed)
-    result = engine_decide(book, manifest(dataset__subjects="many"))
-    assert result.decision.value == "deny"
-    assert result.errors and result.errors[0].code == "E302"
-
-
-def test_a_very_long_or_is_recorded_by_the_closures() -> None:
-    operands = " or ".join(f"dataset.subjects == {n}" for n in range(150))
-    book = rulebook(f'ruleset r\nrule a\n  deny when {operands}\n  because "a"\n  cite "c"\n')
-    assert book.rulesets[0].rules[0].record is None
-    result = engine_decide(book, manifest(dataset__subjects=149))
-    assert result.decision.value == "deny"
-    assert [fact.value for fact in result.reasons[0].facts] == [149]
-
-
-@pytest.mark.parametrize(
-    "root",
-    [
-        {"mechanisms": {"pipia": {"completed_on": None}}, "dataset": {"core_data": False}},
-        {"mechanisms": {"pipia": {"completed_on": dt.date(2024, 1, 1)}}, "dataset": {"core_data": False}},
-        {"mechanisms": {"pipia": {}}, "dataset": {"core_data": False}},
-        {"mechanisms": {"pipia": None}, "dataset": {"core_data": True}},
-        {"mechanisms": None, "dataset": {}},
-        {"mechanisms": [{"pipia": 1}], "dataset": None},
-        {"mechanisms": MappingProxyType({"pipia": MappingProxyType({"completed_on": None})}), "dataset": {}},
-        {},
-    ],
-)
-def test_twins_read_through_gaps_as_the_closures_do_or_leave_it_to_them(root: Any) -> None:
-    """A twin reads by subscript: through a gap it raises, and the closures record the null."""
-    book = rulebook(
-        "ruleset r\nrule a\n  deny when not has(mechanisms.pipia.completed_on) and not dataset.core_data\n"
-        '  because "a"\n  cite "c"\n'
-    )
-    recordings = both_recordings(book, root, dt.date(2025, 1, 1))
-    assert recordings
-    for name, twin, closure in recordings:
-        assert twin == "fallback" or (twin[0] is closure[0] and twin[1:] == closure[1:]), name
-
-
 def test_a_rules_message_names_its_own_witness_not_a_lets() -> None:
     """A let's quantifier may use the rule's variable name; the message names the rule's element."""
     text = (
@@ -352,23 +190,13 @@ def test_a_rules_message_names_its_own_witness_not_a_lets() -> None:
         {"name": "x", "category": "personal"},
         {"name": "y", "category": "sensitive_personal"},
     ]
-    book = rulebook(text)
-    assert book.rulesets[0].rules[0].record is not None
-    result = engine_decide(book, manifest(dataset__fields=fields))
-    assert [reason.message for reason in result.reasons] == ["field x"]
-    # the closures alone (no twin) say the same
-    closures_only = rulebook(text)
-    rule = closures_only.rulesets[0].rules[0]
-    object.__setattr__(rule, "record", None)
-    result = engine_decide(closures_only, manifest(dataset__fields=fields))
+    result = engine_decide(rulebook(text), manifest(dataset__fields=fields))
     assert [reason.message for reason in result.reasons] == ["field x"]
     assert [fact.path for fact in result.reasons[0].facts] == [
         "dataset.fields[0].name",
         "dataset.fields[1].category",
     ]
 
-
-# ---- the twins on the shapes the shipped rules lack -------------------------------------------------
 
 SHAPES = """ruleset shapes
 let big = dataset.subjects > 5
@@ -411,35 +239,6 @@ FIELDS = st.lists(
 @cache
 def shapes_rulebook() -> Rulebook:
     return rulebook(SHAPES)
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    fields=FIELDS,
-    subjects=st.integers(0, 12),
-    sensitive=st.integers(0, 3),
-    core=st.booleans(),
-    important=st.booleans(),
-)
-def test_twins_record_what_the_closures_record_on_every_shape(
-    fields: list[dict[str, str]], subjects: int, sensitive: int, core: bool, important: bool
-) -> None:
-    """Chains decided either way, quantifiers (their witnesses too), lets inlined, `and`/`or` as values."""
-    book = shapes_rulebook()
-    assert all(rule.record is not None for rule in book.rulesets[0].rules)
-    item = manifest(
-        dataset__fields=fields,
-        dataset__subjects=subjects,
-        dataset__sensitive_subjects=sensitive,
-        dataset__core_data=core,
-        dataset__important_data=important,
-    )
-    positions = {"/dataset/subjects": (3, 5), "/dataset/fields/0/name": (7, 9)}
-    recordings = both_recordings(book, item.data, dt.date(2026, 1, 5), positions)
-    assert recordings
-    for name, twin, closure in recordings:
-        assert twin != "fallback", name  # every shape here has a twin that completes
-        assert twin[0] is closure[0] and twin[1:] == closure[1:], f"{name}: {twin!r} != {closure!r}"
 
 
 EQUALITIES = """ruleset eq

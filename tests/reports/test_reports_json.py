@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from typing import Any
@@ -138,7 +139,9 @@ def test_to_jsonable_makes_sets_deterministic_and_values_native() -> None:
 def test_render_json_accepts_any_fact_value(validator: Draft202012Validator) -> None:
     odd = Fact("dataset.categories", "/dataset/categories", {"b", "a", dt.date(2024, 1, 1)}, 3, 1)
     reason = Reason("r/s", "allow", "m", (), (odd,), "rules/r.rules:1")
-    run = RunResult(rules=mixed_run().rules, results=(allow_result()._replace(reasons=(reason,)),))
+    run = RunResult(
+        rules=mixed_run().rules, results=(dataclasses.replace(allow_result(), reasons=(reason,)),)
+    )
     document = json.loads(render_json(run))
     assert document["results"][0]["reasons"][0]["facts"][0]["value"] == ["2024-01-01", "a", "b"]
     assert not list(validator.iter_errors(document))

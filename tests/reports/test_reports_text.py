@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.metadata
 import re
 
@@ -174,7 +175,7 @@ def test_render_text_aligns_detail_values_after_cjk() -> None:
 
 
 def test_render_text_shows_control_characters_from_manifests_instead_of_sending_them() -> None:
-    hostile = deny_result()._replace(id="evil\x1b[2Jid", manifest="m\x07.yaml")
+    hostile = dataclasses.replace(deny_result(), id="evil\x1b[2Jid", manifest="m\x07.yaml")
     text = render_text(RunResult(rules=mixed_run().rules, results=(hostile,)), color=True, width=100)
     assert "\x1b[2J" not in text and "\x07" not in text
     assert "evil\\x1b[2Jid" in text and "m\\x07.yaml" in text

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from gba_dataflow.app.rule_tests import fired_rules
 from gba_dataflow.core.errors import Diagnostic, ManifestError
-from gba_dataflow.core.records import record
 from gba_dataflow.dsl import nodes
 from gba_dataflow.engine.evaluate import ManifestInput, evaluate_manifest
 from gba_dataflow.engine.model import RulesInfo, Verdict
 from gba_dataflow.engine.rulebook import Rulebook, load_rulebook
-from gba_dataflow.engine.testing import fired_rules
 from gba_dataflow.manifests import iter_manifest_files, load_manifest
 
 _RULE_FIELDS = (
@@ -37,7 +37,7 @@ _RULESET_FIELDS = (
 )
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class RuleChange:
     """A rule (`ruleset/rule`) or a ruleset (`ruleset`) that was added, removed or changed."""
 
@@ -47,7 +47,7 @@ class RuleChange:
     fields: tuple[str, ...] = ()
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class DecisionChange:
     """A manifest whose decision differs, and the rules whose firing differs."""
 
@@ -63,7 +63,7 @@ class DecisionChange:
         return self.old == Verdict.DENY.value and self.new == Verdict.ALLOW.value
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class DiffRun:
     old: RulesInfo
     new: RulesInfo

@@ -25,23 +25,27 @@ is active in an applicable ruleset and every condition before it held.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from gba_dataflow.core.errors import Diagnostic, EvalError, GbaError, ManifestError, Severity, UsageError
-from gba_dataflow.core.records import field, record
 from gba_dataflow.core.source import Span, caret_excerpt
 from gba_dataflow.core.suggest import did_you_mean
-from gba_dataflow.engine.compiler import EvalContext
+from gba_dataflow.dsl import nodes
 from gba_dataflow.engine.evaluate import (
     NO_RULESET,
     ManifestInput,
+    condition_value,
     evaluate_manifest,
     resolve_as_of,
+    rule_outcome,
     with_transfer_date,
 )
+from gba_dataflow.engine.evaluator import Compiler, EvalContext, Fn, Observer
 from gba_dataflow.engine.model import ManifestResult, Verdict
 from gba_dataflow.engine.rulebook import CompiledRuleset, Rulebook, default_rules_dirs, load_rulebook
 from gba_dataflow.manifests import (
@@ -72,7 +76,7 @@ _DECISIONS = ("allow", "deny", "error")
 # ---- case files -------------------------------------------------------------------------------
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Case:
     """One test case, as read from its file."""
 
@@ -89,7 +93,7 @@ class Case:
     obligations: tuple[str, ...] = ()
 
 
-@record
+@dataclass
 class _CaseFile:
     path: Path
     source: SourceText
@@ -229,7 +233,7 @@ def _strings(
 # ---- running ----------------------------------------------------------------------------------
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class CaseResult:
     """The outcome of one case: passed, or the differences between expected and actual."""
 
@@ -241,7 +245,7 @@ class CaseResult:
     obligations: tuple[str, ...] = ()
 
 
-@record
+@dataclass
 class ConditionCoverage:
     """How often a top-level condition (or an `applies when`) was evaluated true and false."""
 
@@ -251,7 +255,7 @@ class ConditionCoverage:
     false: int = 0
 
 
-@record
+@dataclass
 class RuleCoverage:
     id: str
     effect: str
@@ -260,7 +264,7 @@ class RuleCoverage:
     fired: int = 0
 
 
-@record
+@dataclass
 class FileCoverage:
     """The coverage of one rule file (one ruleset)."""
 
@@ -288,7 +292,7 @@ class FileCoverage:
         return 100.0 * covered / total if total else 100.0
 
 
-@record
+@dataclass
 class Coverage:
     files: list[FileCoverage] = field(default_factory=list)
 
@@ -302,7 +306,7 @@ class Coverage:
         return 100.0 * covered / total if total else 100.0
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class TestRun:
     """Every case result, in file order, and the coverage they reached."""
 
@@ -478,7 +482,11 @@ def fired_rules(
     as_of: dt.date | None = None,
     coverage: Coverage | None = None,
 ) -> tuple[str, ...]:
-    """The rules that fire for a manifest (see the module docstring), in rulebook order; counts coverage."""
+    """The rules that fire for a manifest (see the module docstring), in rulebook order; counts coverage.
+
+    Each rule is evaluated once by the evaluator, with a `_PartsRecorder` watching the values of the
+    parts of its condition (coverage is an observer, not a second evaluation), and its outcome is
+    `rule_outcome`'s."""
     day = resolve_as_of(manifest.data, as_of)
     ctx = EvalContext(with_transfer_date(manifest.data, day), day)
     applies = {outcome.id: outcome for outcome in result.rulesets}
@@ -487,8 +495,10 @@ def fired_rules(
     for ruleset in rulebook.rulesets:
         outcome = applies.get(ruleset.id)
         file = files.get(ruleset.id)
-        if file is not None and file.applies is not None and ruleset.applies is not None:
-            _count(file.applies, _value(ruleset.applies, ctx))
+        condition = ruleset.node.applies
+        if file is not None and file.applies is not None and condition is not None:
+            (value,) = _watch(ruleset, condition, (condition,), ctx)[1]
+            _count(file.applies, value)
         if outcome is None or not outcome.applies:
             continue
         here = list(_fire_ruleset(ruleset, ctx, day, file))
@@ -507,29 +517,63 @@ def _fire_ruleset(
     for index, rule in enumerate(ruleset.rules):
         if not rule.node.active_on(day):
             continue
-        try:
-            holds = rule.condition(ctx) is True
-        except EvalError:
-            holds = rule.effect == "deny"
+        parts = tuple(part.expr for part in rule.conjuncts)
+        (value, error), values = _watch(ruleset, rule.node.condition, parts, ctx)
+        holds = rule_outcome(rule.effect, value, error)
         if holds:
             yield rule.id
         if file is None:
             continue
         record = file.rules[index]
         record.fired += int(holds)
-        for part, condition in zip(rule.conjuncts, record.conditions, strict=True):
-            value = _value(part.fn, ctx)
-            _count(condition, value)
-            if value is not True:
+        for condition, part_value in zip(record.conditions, values, strict=True):
+            _count(condition, part_value)
+            if part_value is not True:
                 break
 
 
-def _value(fn: Any, ctx: EvalContext) -> bool | None:
+class _PartsRecorder(Observer):
+    """Watches an evaluation for the values of some of its sub-expressions (the parts of a condition)."""
+
+    watches_nodes = True
+
+    def __init__(self, parts: tuple[nodes.Expr, ...]) -> None:
+        self.ids = {id(part): position for position, part in enumerate(parts)}
+        self.values: list[bool | None] = [None] * len(parts)
+
+    def leave(self, expr: nodes.Expr, value: Any, error: EvalError | None) -> None:
+        position = self.ids.get(id(expr))
+        if position is not None:
+            self.values[position] = value if error is None and isinstance(value, bool) else None
+
+
+@functools.lru_cache(maxsize=64)
+def _watched(ruleset: CompiledRuleset) -> Callable[[nodes.Expr], Fn]:
+    """Closures of a ruleset's conditions that report each sub-expression to an observer (for
+    coverage), compiled once per condition."""
+    compiler = Compiler(ruleset.compiler.lets, observe_nodes=True)
+    compiled: dict[int, tuple[nodes.Expr, Fn]] = {}
+
+    def closure(condition: nodes.Expr) -> Fn:
+        found = compiled.get(id(condition))
+        if found is None or found[0] is not condition:
+            found = compiled[id(condition)] = (condition, compiler.compile(condition))
+        return found[1]
+
+    return closure
+
+
+def _watch(
+    ruleset: CompiledRuleset, condition: nodes.Expr, parts: tuple[nodes.Expr, ...], ctx: EvalContext
+) -> tuple[tuple[bool | None, EvalError | None], list[bool | None]]:
+    """Evaluate a condition once with a `_PartsRecorder` watching: (value, error) and each part's value."""
+    recorder = _PartsRecorder(parts)
+    ctx.observer, ctx.let_recorded = recorder, {}
     try:
-        value = fn(ctx)
-    except EvalError:
-        return None
-    return value if isinstance(value, bool) else None
+        outcome = condition_value(_watched(ruleset)(condition), ctx, condition.span)
+    finally:
+        ctx.observer = None
+    return outcome, recorder.values
 
 
 def _count(condition: ConditionCoverage, value: bool | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from gba_dataflow.core.errors import (
@@ -12,7 +13,6 @@ from gba_dataflow.core.errors import (
     sort_diagnostics,
     warnings_in,
 )
-from gba_dataflow.core.records import record
 from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
 from gba_dataflow.dsl.checker import check_rulesets
@@ -21,7 +21,7 @@ from gba_dataflow.dsl.parser import parse_file
 from gba_dataflow.engine.rulebook import default_rules_dirs, manifest_catalog, parse_rule_files, rule_files
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class RuleCheckRun:
     """Every finding of `rules check`: syntax errors and static checks, sorted by location."""
 
@@ -75,7 +75,7 @@ def _existing(paths: Sequence[Path] | None) -> list[Path]:
     return list(paths or ())
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Formatted:
     """One rule file before and after formatting."""
 

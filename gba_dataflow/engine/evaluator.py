@@ -1,9 +1,14 @@
-"""Compile AST expressions into Python closures, once per ruleset.
+"""The evaluator: the one definition of what a rule-language expression means.
 
-A compiled expression is a function of an `EvalContext`. When `ctx.facts` is a list, every manifest
-path read is appended to it as (path, pointer, value), and `and`/`or`/`any`/`all` keep only the facts
-that decided their result: the facts that made a condition hold. When it is None (the fast path used
-for every rule first), nothing is recorded.
+Each expression of a ruleset is compiled once into a closure, a function of an `EvalContext`; operators
+and built-in functions apply their reference behaviour from the operator table (`dsl/operators.py`).
+Whatever wants to see an evaluation — the facts of a decision, the `explain` trace, rule-test coverage,
+the ranking of the allow rules closest to holding — is an `Observer` of it (`ctx.observer`), never a second
+evaluation with its own copy of the semantics. Without an observer nothing is recorded.
+
+The generated fast path (`codegen.py`) decides the same expressions without observers; where it cannot
+(an error, a value that is not a boolean) the caller falls back to these closures, and differential tests
+hold the two equal.
 """
 
 from __future__ import annotations
@@ -14,24 +19,85 @@ from typing import Any
 
 from gba_dataflow.core.errors import EvalError
 from gba_dataflow.core.source import Span
-from gba_dataflow.core.workdays import working_days_between
 from gba_dataflow.dsl import nodes
+from gba_dataflow.dsl.operators import (
+    FUNCTIONS,
+    NULL_HINT,
+    OPERATORS,
+    OperandError,
+    Operator,
+    has_value,
+    same_value,
+)
+
+__all__ = ["has_value", "same_value"]
 
 RawFact = tuple[str, str, Any]
+"""A manifest value read: (dotted path, JSON pointer, value)."""
 # A quantifier variable: (element, collection path, collection pointer, index).
 Binding = tuple[Any, str | None, str | None, int]
 Fn = Callable[["EvalContext"], Any]
 
 
+class Observer:
+    """What an evaluation shows whoever watches it. The base class watches nothing.
+
+    The evaluator reports every manifest value it reads (`read`) and, where an `and`, `or`, `any` or
+    `all` is decided by one operand or element, that what the earlier ones recorded did not decide
+    (`settle(start, mark)` with positions from `mark()`): so an observer keeping reads keeps exactly the
+    facts that made a condition what it is. `enter`/`leave` are called around every sub-expression only
+    for an observer whose `watches_nodes` is true (the trace): the closures of such an evaluation are wrapped.
+    """
+
+    watches_nodes = False
+
+    def read(self, path: str, pointer: str, value: Any) -> None:
+        """A manifest value (or `as_of`) was read."""
+
+    def mark(self) -> int:
+        """A position in what has been recorded so far."""
+        return 0
+
+    def settle(self, start: int, mark: int) -> None:
+        """What was recorded from `start` up to `mark` did not decide the value being computed."""
+
+    def witness(self, var: str, binding: Binding) -> None:
+        """The element `binding` decided the quantifier over `var` (`any` true, `all` false)."""
+
+    def enter(self, expr: nodes.Expr) -> None:
+        """A sub-expression is about to be evaluated (only when `watches_nodes`)."""
+
+    def leave(self, expr: nodes.Expr, value: Any, error: EvalError | None) -> None:
+        """A sub-expression gave `value`, or failed with `error` (only when `watches_nodes`)."""
+
+
+class FactRecorder(Observer):
+    """Keeps the manifest values an evaluation read, less those that did not decide its value."""
+
+    __slots__ = ("facts",)
+
+    def __init__(self) -> None:
+        self.facts: list[RawFact] = []
+
+    def read(self, path: str, pointer: str, value: Any) -> None:
+        self.facts.append((path, pointer, value))
+
+    def mark(self) -> int:
+        return len(self.facts)
+
+    def settle(self, start: int, mark: int) -> None:
+        del self.facts[start:mark]
+
+
 class EvalContext:
-    """Everything a compiled expression may read for one manifest."""
+    """Everything a compiled expression may read for one manifest, and who watches."""
 
-    __slots__ = ("as_of", "facts", "let_recorded", "let_values", "root", "variables", "witnesses")
+    __slots__ = ("as_of", "let_recorded", "let_values", "observer", "root", "variables", "witnesses")
 
-    def __init__(self, root: Mapping[str, Any], as_of: dt.date) -> None:
+    def __init__(self, root: Mapping[str, Any], as_of: dt.date, observer: Observer | None = None) -> None:
         self.root = root
         self.as_of = as_of
-        self.facts: list[RawFact] | None = None
+        self.observer = observer
         self.let_values: dict[str, Any] = {}
         self.let_recorded: dict[str, tuple[Any, tuple[RawFact, ...]]] = {}
         self.variables: dict[str, Binding] = {}
@@ -43,17 +109,32 @@ def _error(code: str, message: str, span: Span, hint: str | None = None) -> Eval
 
 
 def _null_error(expr: nodes.Expr, what: str) -> EvalError:
-    return _error("E301", f"{what} has no value", expr.span, "guard optional fields with `has(path) and ...`")
+    return _error("E301", f"{what} has no value", expr.span, NULL_HINT)
+
+
+def _located(error: OperandError, expr: nodes.Expr, operands: tuple[nodes.Expr, ...]) -> EvalError:
+    """An operator's refusal of its operands, located at the operand at fault (or the whole expression)."""
+    at = operands[error.operand] if error.operand is not None else expr
+    message = error.message.replace("{operand}", f"`{_text(at)}`")
+    return _error(error.code, message, at.span, NULL_HINT if error.code == "E301" else None)
 
 
 class Compiler:
-    """Turns the expressions of one ruleset into closures; `let`s are compiled once, cached per manifest."""
+    """Turns the expressions of one ruleset into closures; `let`s are compiled once, cached per manifest.
 
-    def __init__(self, lets: Mapping[str, nodes.Let]) -> None:
+    With `observe_nodes`, every closure reports entering and leaving its sub-expression to an observer
+    that asks for it (the trace); a decision never pays for that."""
+
+    def __init__(self, lets: Mapping[str, nodes.Let], *, observe_nodes: bool = False) -> None:
         self.lets = lets
+        self.observe_nodes = observe_nodes
         self._let_fns: dict[str, Fn] = {}
 
     def compile(self, expr: nodes.Expr, bound: frozenset[str] = frozenset()) -> Fn:
+        fn = self._compile(expr, bound)
+        return _observed(fn, expr) if self.observe_nodes else fn
+
+    def _compile(self, expr: nodes.Expr, bound: frozenset[str]) -> Fn:
         if isinstance(expr, nodes.Literal):
             value = expr.value
             return lambda ctx: value
@@ -98,8 +179,8 @@ class Compiler:
         if head == "as_of" and not rest:
 
             def as_of(ctx: EvalContext) -> Any:
-                if ctx.facts is not None:
-                    ctx.facts.append(("as_of", "", ctx.as_of))
+                if ctx.observer is not None:
+                    ctx.observer.read("as_of", "", ctx.as_of)
                 return ctx.as_of
 
             return as_of
@@ -111,24 +192,27 @@ class Compiler:
         inner_holder: list[Fn] = []
 
         def let_value(ctx: EvalContext) -> Any:
+            observer = ctx.observer
             recorded = ctx.let_recorded.get(name)
-            if ctx.facts is None:
+            if observer is None:
                 if recorded is not None:
                     return recorded[0]
                 if name in ctx.let_values:
                     return ctx.let_values[name]
                 value = ctx.let_values[name] = inner_holder[0](ctx)
                 return value
-            if recorded is not None:
-                ctx.facts.extend(recorded[1])
+            recorder = observer if isinstance(observer, FactRecorder) else None
+            if recorded is not None and recorder is not None:  # the let's facts, recorded once
+                recorder.facts.extend(recorded[1])
                 return recorded[0]
-            mark = len(ctx.facts)
+            mark = observer.mark()
             witnesses, ctx.witnesses = ctx.witnesses, {}  # a let's quantifiers are not the rule's
             try:
                 value = inner_holder[0](ctx)
             finally:
                 ctx.witnesses = witnesses
-            ctx.let_recorded[name] = (value, tuple(ctx.facts[mark:]))
+            if recorder is not None:  # (another observer, the trace, sees the let evaluated each time)
+                ctx.let_recorded[name] = (value, tuple(recorder.facts[mark:]))
             return value
 
         self._let_fns[name] = let_value
@@ -159,18 +243,19 @@ class Compiler:
 
     def _bool_op(self, expr: nodes.BoolOp, bound: frozenset[str]) -> Fn:
         operands = tuple((self.compile(op, bound), op.span) for op in expr.operands)
-        decisive = expr.op == "or"  # `or` is decided by a True operand, `and` by a False one
+        decides = OPERATORS[expr.op].decides  # `or` is decided by a True operand, `and` by a False one
+        decisive: bool = bool(decides)
         decided: bool = decisive
 
         def bool_op(ctx: EvalContext) -> bool:
-            facts = ctx.facts
-            start = len(facts) if facts is not None else 0
+            observer = ctx.observer
+            start = observer.mark() if observer is not None else 0
             for fn, span in operands:
-                mark = len(facts) if facts is not None else 0
+                mark = observer.mark() if observer is not None else 0
                 value = fn(ctx)
                 if value is decisive:
-                    if facts is not None:
-                        del facts[start:mark]
+                    if observer is not None:
+                        observer.settle(start, mark)
                     return decided
                 if value is not (not decisive):
                     raise bool_error(value, span)
@@ -179,74 +264,51 @@ class Compiler:
         return bool_op
 
     def _compare(self, expr: nodes.Compare, bound: frozenset[str]) -> Fn:
-        left = self.compile(expr.left, bound)
-        right = self.compile(expr.right, bound)
-        op = expr.op
-        if op in ("in", "not in"):
-            negate = op == "not in"
-
-            def membership(ctx: EvalContext) -> bool:
-                item = left(ctx)
-                container = right(ctx)
-                if container is None:
-                    raise _null_error(expr.right, "the collection after `in`")
-                try:
-                    return (item in container) is not negate
-                except TypeError as error:
-                    raise _type_error(expr, error) from None
-
-            return membership
-        if op == "contains":
-
-            def contains(ctx: EvalContext) -> bool:
-                container = left(ctx)
-                item = right(ctx)
-                if container is None:
-                    raise _null_error(expr.left, "the collection before `contains`")
-                try:
-                    return item in container
-                except TypeError as error:
-                    raise _type_error(expr, error) from None
-
-            return contains
-        if op == "==":
-            return lambda ctx: same_value(left(ctx), right(ctx))
-        if op == "!=":
-            return lambda ctx: not same_value(left(ctx), right(ctx))
-        compare = _ORDERINGS[op]
-
-        def ordering(ctx: EvalContext) -> bool:
-            a = left(ctx)
-            b = right(ctx)
-            try:
-                return bool(compare(a, b))
-            except TypeError as error:
-                if a is None:
-                    raise _null_error(expr.left, f"`{_text(expr.left)}`") from None
-                if b is None:
-                    raise _null_error(expr.right, f"`{_text(expr.right)}`") from None
-                raise _type_error(expr, error) from None
-
-        return ordering
+        return self._apply(expr, OPERATORS[expr.op], (expr.left, expr.right), bound)
 
     def _arith(self, expr: nodes.Arith, bound: frozenset[str]) -> Fn:
-        left = self.compile(expr.left, bound)
-        right = self.compile(expr.right, bound)
-        subtract = expr.op == "-"
+        return self._apply(expr, OPERATORS[expr.op], (expr.left, expr.right), bound)
 
-        def arith(ctx: EvalContext) -> Any:
-            a = left(ctx)
-            b = right(ctx)
-            if a is None:
-                raise _null_error(expr.left, f"`{_text(expr.left)}`")
-            if b is None:
-                raise _null_error(expr.right, f"`{_text(expr.right)}`")
+    def _apply(
+        self, expr: nodes.Expr, operator: Operator, operands: tuple[nodes.Expr, ...], bound: frozenset[str]
+    ) -> Fn:
+        """An operator or function applied to its operands, evaluated left to right, by its reference
+        behaviour; its refusal of the operands becomes a located E301/E302."""
+        evaluate = operator.evaluate
+        assert evaluate is not None, operator.name  # only the logical operators have none
+        fns = tuple(self.compile(operand, bound) for operand in operands)
+        if len(fns) == 2:
+            left, right = fns
+
+            def binary(ctx: EvalContext) -> Any:
+                a = left(ctx)
+                b = right(ctx)
+                try:
+                    return evaluate(a, b)
+                except OperandError as error:
+                    raise _located(error, expr, operands) from None
+
+            return binary
+        if len(fns) == 1:
+            (only,) = fns
+
+            def unary(ctx: EvalContext) -> Any:
+                value = only(ctx)
+                try:
+                    return evaluate(value)
+                except OperandError as error:
+                    raise _located(error, expr, operands) from None
+
+            return unary
+
+        def call(ctx: EvalContext) -> Any:  # pragma: no cover - every built-in takes one or two
+            values = [fn(ctx) for fn in fns]
             try:
-                return a - b if subtract else a + b
-            except (TypeError, OverflowError) as error:
-                raise _type_error(expr, error) from None
+                return evaluate(*values)
+            except OperandError as error:
+                raise _located(error, expr, operands) from None
 
-        return arith
+        return call
 
     def _collection(self, expr: nodes.Quantifier | nodes.Count, bound: frozenset[str]) -> tuple[Fn, Fn]:
         collection = self.compile(expr.collection, bound)
@@ -263,19 +325,20 @@ class Compiler:
 
         def quantify(ctx: EvalContext) -> bool:
             items = _read_collection(ctx, collection, locate, expr)
-            facts = ctx.facts
-            where, pointer = locate(ctx) if facts is not None else (None, None)
+            observer = ctx.observer
+            where, pointer = locate(ctx) if observer is not None else (None, None)
             saved = ctx.variables.get(var)
-            start = len(facts) if facts is not None else 0
+            start = observer.mark() if observer is not None else 0
             try:
                 for index, item in enumerate(items):
                     binding = (item, where, pointer, index)
                     ctx.variables[var] = binding
-                    mark = len(facts) if facts is not None else 0
+                    mark = observer.mark() if observer is not None else 0
                     value = body(ctx)
                     if value is want:
-                        if facts is not None:
-                            del facts[start:mark]
+                        if observer is not None:
+                            observer.settle(start, mark)
+                            observer.witness(var, binding)
                             ctx.witnesses[var] = binding
                         return found
                     if value is not (not want):
@@ -296,7 +359,7 @@ class Compiler:
 
         def count(ctx: EvalContext) -> int:
             items = _read_collection(ctx, collection, locate, expr)
-            where, pointer = locate(ctx) if ctx.facts is not None else (None, None)
+            where, pointer = locate(ctx) if ctx.observer is not None else (None, None)
             saved = ctx.variables.get(var)
             total = 0
             try:
@@ -314,86 +377,13 @@ class Compiler:
         return count
 
     def _call(self, expr: nodes.Call, bound: frozenset[str]) -> Fn:
-        args = [self.compile(arg, bound) for arg in expr.args]
-        name = expr.name
-        if name == "has":
-            (arg,) = args
-            return lambda ctx: has_value(arg(ctx))
-        if name in ("days_between", "working_days_between"):
-            first, second = args
-            count_days = working_days_between if name == "working_days_between" else _days_between
-
-            def between(ctx: EvalContext) -> int:
-                a = first(ctx)
-                b = second(ctx)
-                if a is None:
-                    raise _null_error(expr.args[0], f"`{_text(expr.args[0])}`")
-                if b is None:
-                    raise _null_error(expr.args[1], f"`{_text(expr.args[1])}`")
-                if not isinstance(a, dt.date) or not isinstance(b, dt.date):
-                    raise _error("E302", f"`{name}` needs two dates", expr.span)
-                return count_days(a, b)
-
-            return between
-        if name == "len":
-            (arg,) = args
-
-            def length(ctx: EvalContext) -> int:
-                value = arg(ctx)
-                if value is None:
-                    raise _null_error(expr.args[0], f"`{_text(expr.args[0])}`")
-                return len(value)
-
-            return length
-        if name == "year":
-            (arg,) = args
-
-            def year(ctx: EvalContext) -> int:
-                value = arg(ctx)
-                if not isinstance(value, dt.date):
-                    raise _null_error(expr.args[0], f"`{_text(expr.args[0])}`")
-                return value.year
-
-            return year
-        raise _error("E214", f"there is no function `{name}`", expr.span)  # pragma: no cover - checked
+        function = FUNCTIONS.get(expr.name)
+        if function is None:  # pragma: no cover - the checker rejects unknown functions
+            raise _error("E214", f"there is no function `{expr.name}`", expr.span)
+        return self._apply(expr, function, expr.args, bound)
 
 
 # ---- helpers ----------------------------------------------------------------------------------
-
-_ORDERINGS: dict[str, Callable[[Any, Any], Any]] = {
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-}
-
-
-def same_value(a: Any, b: Any) -> bool:
-    """`==` of the rule language: a boolean never equals a number (Python says `True == 1`)."""
-    # bool is an int in Python: keep `true == 1` false, as the type checker would.
-    if isinstance(a, bool) is not isinstance(b, bool):
-        return False
-    return bool(a == b)
-
-
-def _days_between(a: dt.date, b: dt.date) -> int:
-    return (b - a).days
-
-
-_EMPTY: tuple[Any, ...] = ([], {})
-_SET_SCALARS = frozenset((dt.date, dt.datetime, bool, int, float))
-"""The types of values that are always set: no value of one equals an empty list or mapping."""
-
-
-def has_value(value: Any) -> bool:
-    """`has(path)`: false for null, blank text and empty lists or mappings."""
-    if value is None:
-        return False
-    if type(value) in _SET_SCALARS:
-        return True
-    if isinstance(value, str):
-        return bool(value.strip())  # a blank justification documents nothing
-    return value not in _EMPTY
 
 
 def _text(expr: nodes.Expr) -> str:
@@ -409,10 +399,6 @@ def bool_error(value: Any, span: Span) -> EvalError:
             "E301", "a condition has no value (null)", span, "guard optional fields with `has(path) and ...`"
         )
     return _error("E302", f"a condition is {value!r}, not true or false", span)
-
-
-def _type_error(expr: nodes.Expr, error: Exception) -> EvalError:
-    return _error("E302", f"cannot evaluate this comparison: {error}", expr.span)
 
 
 def dig(value: Any, keys: tuple[str, ...]) -> Any:
@@ -433,8 +419,8 @@ def _root_path(parts: tuple[str, ...]) -> Fn:
         def read2(ctx: EvalContext) -> Any:
             section = ctx.root.get(a)
             value = section.get(b) if isinstance(section, dict) else None
-            if ctx.facts is not None:
-                ctx.facts.append((dotted, pointer, value))
+            if ctx.observer is not None:
+                ctx.observer.read(dotted, pointer, value)
             return value
 
         return read2
@@ -445,16 +431,16 @@ def _root_path(parts: tuple[str, ...]) -> Fn:
             section = ctx.root.get(a)
             inner = section.get(b) if isinstance(section, dict) else None
             value = inner.get(c) if isinstance(inner, dict) else None
-            if ctx.facts is not None:
-                ctx.facts.append((dotted, pointer, value))
+            if ctx.observer is not None:
+                ctx.observer.read(dotted, pointer, value)
             return value
 
         return read3
 
     def read(ctx: EvalContext) -> Any:
         value = dig(ctx.root, parts)
-        if ctx.facts is not None:
-            ctx.facts.append((dotted, pointer, value))
+        if ctx.observer is not None:
+            ctx.observer.read(dotted, pointer, value)
         return value
 
     return read
@@ -467,8 +453,8 @@ def _variable_path(var: str, rest: tuple[str, ...]) -> Fn:
     def read_variable(ctx: EvalContext) -> Any:
         item, where, pointer, index = ctx.variables[var]
         value = dig(item, rest) if rest else item
-        if ctx.facts is not None and where is not None:
-            ctx.facts.append((f"{where}[{index}]{suffix}", f"{pointer}/{index}{pointer_suffix}", value))
+        if ctx.observer is not None and where is not None:
+            ctx.observer.read(f"{where}[{index}]{suffix}", f"{pointer}/{index}{pointer_suffix}", value)
         return value
 
     return read_variable
@@ -481,18 +467,18 @@ def _read_collection(
     expr: nodes.Quantifier | nodes.Count,
 ) -> Any:
     """Read a quantifier's collection without recording the whole list as a fact (its elements are)."""
-    facts = ctx.facts
-    ctx.facts = None
+    observer = ctx.observer
+    ctx.observer = None
     try:
         items = collection(ctx)
     finally:
-        ctx.facts = facts
+        ctx.observer = observer
     if items is None:
         raise _null_error(expr.collection, f"`{_text(expr.collection)}`")
-    if facts is not None and not items:
+    if observer is not None and not items:
         where, pointer = locate(ctx)
         if where is not None and pointer is not None:
-            facts.append((where, pointer, items))
+            observer.read(where, pointer, items)
     return items
 
 
@@ -537,8 +523,8 @@ def compile_template(
     ]
 
     def render(ctx: EvalContext) -> str:
-        saved_facts, saved_vars = ctx.facts, ctx.variables
-        ctx.facts = None
+        saved_observer, saved_vars = ctx.observer, ctx.variables
+        ctx.observer = None
         ctx.variables = {**ctx.witnesses}
         out: list[str] = []
         try:
@@ -552,7 +538,7 @@ def compile_template(
                     value = None
                 out.append(format_value(value))
         finally:
-            ctx.facts, ctx.variables = saved_facts, saved_vars
+            ctx.observer, ctx.variables = saved_observer, saved_vars
         return "".join(out)
 
     return render
@@ -575,3 +561,22 @@ def format_value(value: Any) -> str:
     if isinstance(value, dict):
         return str(value.get("name", value))
     return str(value)
+
+
+def _observed(fn: Fn, expr: nodes.Expr) -> Fn:
+    """A closure that reports entering and leaving its expression to an observer that asks for it."""
+
+    def observed(ctx: EvalContext) -> Any:
+        observer = ctx.observer
+        if observer is None or not observer.watches_nodes:
+            return fn(ctx)
+        observer.enter(expr)
+        try:
+            value = fn(ctx)
+        except EvalError as error:
+            observer.leave(expr, None, error)
+            raise
+        observer.leave(expr, value, None)
+        return value
+
+    return observed

@@ -77,7 +77,7 @@ def test_the_cli_is_thin() -> None:
 
 
 def test_the_cli_imports_the_service_only_inside_functions() -> None:
-    """`serve` starts the service lazily, so the CLI never needs starlette or uvicorn to run other commands."""
+    """`serve` starts the service lazily: the CLI never needs starlette or uvicorn for other commands."""
     for path in (PACKAGE / "cli").rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in tree.body:

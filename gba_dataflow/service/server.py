@@ -91,6 +91,9 @@ def _worker_main(settings_json: str, sock: socket.socket) -> None:
     settings = ServiceSettings.from_json(settings_json)
     app = create_app(settings, handle_signals=True)
     _after_graceful_stop()
+    # Ctrl-C reaches the whole process group: uvicorn stops this worker gracefully, then raises SIGINT
+    # again for the handler that was there before, which ignores it (the supervisor decides the exit).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     uvicorn.Server(_config(app, settings)).run(sockets=[sock])
 
 

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from service_helpers import ALLOWED, DENIED, EXAMPLES, ROOT, RULES, example_text
 from starlette.testclient import TestClient
 
@@ -403,3 +405,65 @@ def test_every_example_gives_the_same_decision_as_the_engine(client: TestClient)
         assert result_of(client.post("/v1/check", content=path.read_bytes()))["decision"] == expected, (
             path.name
         )
+
+
+# ---- anything a client may send -----------------------------------------------------------------
+
+MUTATIONS = st.sampled_from(
+    [
+        ("region: HK", "region: hk"),
+        ("subjects: 48000", "subjects: -1"),
+        ("date: 2026-12-01", "date: 2026-02-30"),
+        ("notice_given: true", "notice_given: yes"),
+        ("kind: TransferManifest", "kind: [TransferManifest]"),
+        ("  fields:", "  fields: []\n  fieldz:"),
+        ("apiVersion: gba-dataflow/v1", "apiVersion: gba-dataflow/v1\napiVersion: gba-dataflow/v1"),
+    ]
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(body=st.one_of(st.binary(max_size=400), st.lists(MUTATIONS, min_size=1, max_size=3)))
+def test_whatever_is_posted_is_never_a_500_nor_an_allow_with_errors(
+    client: TestClient, body: bytes | list[tuple[str, str]]
+) -> None:
+    if isinstance(body, list):
+        text = example_text()
+        for old, new in body:
+            text = text.replace(old, new)
+        body = text.encode("utf-8")
+    response = client.post("/v1/check", content=body)
+    assert response.status_code in (200, 413, 422), response.text
+    result = result_of(response)
+    if result["errors"]:
+        assert result["decision"] == "error" and response.status_code == 422
+    assert response.headers["x-gba-decision"] == result["decision"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(
+    document=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(
+                st.sampled_from(["manifests", "name", "content", "manifest", "x"]), inner, max_size=3
+            )
+        ),
+        max_leaves=12,
+    )
+)
+def test_whatever_batch_is_posted_is_decided_or_refused_as_bad_request(
+    client: TestClient, document: object
+) -> None:
+    response = client.post(
+        "/v1/check/batch", content=json.dumps(document), headers={"content-type": "application/json"}
+    )
+    assert response.status_code in (200, 400, 413, 422), response.text
+    body = response.json()
+    if response.status_code == 400:
+        assert body["errors"][0]["code"] == "E520"
+    elif response.status_code == 413:
+        assert body["errors"][0]["code"] == "E521"
+    else:
+        assert all(r["decision"] == "error" for r in body["results"] if r["errors"])

@@ -21,7 +21,14 @@ from typing import Any
 
 import common
 
-SCRIPTS = ("bench_engines.py", "bench_batch.py", "bench_startup.py", "bench_service.py")
+SCRIPTS = (
+    "bench_engines.py",
+    "bench_batch.py",
+    "bench_startup.py",
+    "bench_rules_check.py",
+    "bench_ledger.py",
+    "bench_service.py",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,6 +47,17 @@ def main(argv: list[str] | None = None) -> int:
         extra["bench_batch.py"] += ["--n", "2000"]
         extra["bench_startup.py"] += ["--runs", "5", "--repeat", "5"]
         extra["bench_service.py"] += ["--seconds", "1"]
+        extra["bench_rules_check.py"] += ["--repeat", "1"]
+        extra["bench_ledger.py"] += [
+            "--n",
+            "400",
+            "--rows",
+            "50000",
+            "--repeat",
+            "50",
+            "--subjects",
+            "100000",
+        ]
     if args.big:
         extra["bench_batch.py"].append("--big")
 

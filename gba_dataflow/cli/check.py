@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -41,6 +42,43 @@ JobsOption = Annotated[
 ]
 
 
+LedgerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--ledger",
+        envvar="GBA_DATAFLOW_LEDGER",
+        help="Ledger URL (sqlite:///PATH or postgresql://...): decide on the year's recorded volumes "
+        "of each exporter plus this transfer, and log every decision.",
+        metavar="URL",
+        show_default=False,
+    ),
+]
+RecordOption = Annotated[
+    bool,
+    typer.Option("--record", help="With --ledger: record each allowed transfer in the same transaction."),
+]
+SubjectsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--subjects",
+        help="With --ledger: the transfer's subject identifiers (one per line, or a CSV column "
+        "subject_id), stored only as keyed hashes for exact distinct counts.",
+        dir_okay=False,
+        show_default=False,
+    ),
+]
+SubjectsKeyOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--subjects-key-file",
+        help="The organisation key for --subjects (else GBA_DATAFLOW_SUBJECTS_KEY_FILE or "
+        "GBA_DATAFLOW_SUBJECTS_KEY).",
+        dir_okay=False,
+        show_default=False,
+    ),
+]
+
+
 def register(app: typer.Typer) -> None:
     app.command("check")(check)
 
@@ -63,6 +101,10 @@ def check(
     no_color: NoColorOption = False,
     fail_on_warn: FailOnWarnOption = False,
     jobs: JobsOption = 1,
+    ledger: LedgerOption = None,
+    record: RecordOption = False,
+    subjects: SubjectsOption = None,
+    subjects_key_file: SubjectsKeyOption = None,
 ) -> None:
     """Check manifests: ALLOW or DENY each planned transfer, with reasons, citations and remedies.
 
@@ -81,5 +123,9 @@ def check(
         no_color=no_color,
         fail_on_warn=fail_on_warn,
         jobs=jobs,
+        ledger=ledger,
+        record=record,
+        subjects=subjects,
+        subjects_key_file=subjects_key_file,
     )
     raise typer.Exit(execute_check(request))

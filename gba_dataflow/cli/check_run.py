@@ -6,19 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from gba_dataflow.cli.console import print_error, use_color, write_output
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.values import LANGUAGES, check_choice, parse_as_of
 from gba_dataflow.core.errors import GbaError, UsageError
-from gba_dataflow.core.records import record
 from gba_dataflow.engine.model import RunResult
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 
 
-@record(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class CheckRequest:
     """A parsed `check` command line. The defaults are the command's own (a test holds typer's to them)."""
 
@@ -33,9 +33,13 @@ class CheckRequest:
     no_color: bool = False
     fail_on_warn: bool = False
     jobs: int = 1
+    ledger: str | None = None
+    record: bool = False
+    subjects: Path | None = None
+    subjects_key_file: Path | None = None
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Report:
     """One document to write: a format and a file (None: stdout)."""
 
@@ -60,17 +64,20 @@ def execute_check(request: CheckRequest) -> ExitCode:
                 code="E501",
                 hint="use 1 (default), N, or 0 for one per CPU",
             )
-        if len(reports) == 1 and reports[0].format == "json":
+        if request.ledger or request.record or request.subjects:
+            run = ledger_run(request, day, language)
+        elif len(reports) == 1 and reports[0].format == "json":
             return stream_json_report(request, day, language)
-        with ProgressBar(color=not request.no_color) as progress:
-            run = run_check(
-                request.paths,
-                rules_dirs=request.rules,
-                as_of=day,
-                lang=language,
-                jobs=request.jobs,
-                progress=progress.update,
-            )
+        else:
+            with ProgressBar(color=not request.no_color) as progress:
+                run = run_check(
+                    request.paths,
+                    rules_dirs=request.rules,
+                    as_of=day,
+                    lang=language,
+                    jobs=request.jobs,
+                    progress=progress.update,
+                )
         warned = any(warning.rule for result in run.results for warning in result.warnings)
         code = exit_code_for(run.counts(), warned, request.fail_on_warn)
         write_reports(
@@ -85,6 +92,36 @@ def execute_check(request: CheckRequest) -> ExitCode:
         print_error(error)
         return ExitCode.INPUT_ERROR
     return code
+
+
+def ledger_run(request: CheckRequest, day: dt.date | None, lang: str) -> RunResult:
+    """A check with the ledger's volumes (`--ledger`, GBA_DATAFLOW_LEDGER), recording with --record."""
+    from gba_dataflow.cli.progress import ProgressBar
+    from gba_dataflow.ledger.run import run_ledger_check
+
+    if not request.ledger:
+        raise UsageError(
+            "--record and --subjects need a ledger",
+            code="E501",
+            hint="add --ledger sqlite:///PATH (or set GBA_DATAFLOW_LEDGER)",
+        )
+    made: list[str] = []
+    with ProgressBar(color=not request.no_color) as progress:
+        run = run_ledger_check(
+            request.paths,
+            ledger_url=request.ledger,
+            rules_dirs=request.rules,
+            as_of=day,
+            lang=lang,
+            record=request.record,
+            subjects=request.subjects,
+            key_file=request.subjects_key_file,
+            progress=progress.update,
+            recorded=lambda record: made.append(f"#{record.id} {record.manifest_path}"),
+        )
+    if made and not request.quiet:  # which records were made: on stderr, so that reports stay as they are
+        sys.stderr.write("".join(f"recorded in the ledger: {line}\n" for line in made))
+    return run
 
 
 def stream_json_report(request: CheckRequest, day: dt.date | None, lang: str) -> ExitCode:

@@ -6,13 +6,13 @@ Renderers are imported on first use, so a run writing JSON never pays for import
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from gba_dataflow.core.records import record
 from gba_dataflow.engine.model import RunResult
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class RenderOptions:
     """What a renderer may need beyond the results."""
 

@@ -3,7 +3,7 @@
 A plain `gba-dataflow check PATH...` (paths and `-` only, no option) is the command users and pre-commit
 run most, usually on one or a few manifests, where start-up is most of the wait. It runs the same
 `execute_check` as the typer command, with the same defaults, but without importing typer and building its
-commands (a sixth of the start-up of such a run). Any other command line, including every option and
+commands (a large part of the start-up of such a run). Any other command line, including every option and
 every mistake, goes to the typer app, so parsing, help and usage errors have one implementation.
 """
 
@@ -21,21 +21,17 @@ from gba_dataflow.core.source import STDIN
 GC_THRESHOLD = 50_000
 """Allocations between two young-generation collections (Python's default: 700). A command allocates a few
 hundred thousand objects as it starts (modules, classes, the cached rules), nearly none of them garbage, so
-the collector mostly walked live objects: 2 % of the instructions of `check one.yaml`, and 1 % of a batch's
-per manifest. Cyclic garbage waits for at most this many allocations (peak memory of a 3,000-manifest check:
-28.1 -> 28.4 MiB)."""
+at the default the collector mostly walks live objects. Cyclic garbage waits for at most this many
+allocations (benchmarks/README.md has the figures)."""
 
 
 def console_script() -> None:
     """The `gba-dataflow` command (and `python -m gba_dataflow`): `run` in a process of its own, whose
-    regular expressions come compiled from the disk cache (`core.regex_cache`), whose garbage collector
-    runs less often (`GC_THRESHOLD`) and which ends without the interpreter's teardown (`exit_process`)."""
+    garbage collector runs less often (`GC_THRESHOLD`) and which ends without the interpreter's teardown
+    (`exit_process`)."""
     import gc
 
-    from gba_dataflow.core import regex_cache
-
     gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
-    regex_cache.install()
     exit_process(run())
 
 
@@ -59,11 +55,11 @@ def run() -> int:
 def exit_process(code: int) -> NoReturn:
     """End the process with `code` as the interpreter's exit would, without its teardown.
 
-    At exit the interpreter frees every module and object one by one: 43 M instructions, a tenth of a
-    `check one.yaml` (about 30 ms), spent on memory the system reclaims anyway. What an exit must still
-    do is done here, in the interpreter's order: a process with threads still running exits the usual
-    way, which waits for them; then the `atexit` functions run (the disk caches' write-back,
-    `multiprocessing`'s clean-up); then stdout and stderr are flushed. A reader that went away (`| head`)
+    At exit the interpreter frees every module and object one by one, a sizeable part of a short command
+    such as `check one.yaml` (benchmarks/README.md), spent on memory the system reclaims anyway. What an
+    exit must still do is done here, in the interpreter's order: a process with threads still running
+    exits the usual way, which waits for them; then the `atexit` functions run (`multiprocessing`'s
+    clean-up, among others); then stdout and stderr are flushed. A reader that went away (`| head`)
     turns a 0 into 1, silently, as in `guarded`; any other failure to write the output gives 2."""
     threading = sys.modules.get("threading")
     if threading is not None and threading.active_count() > 1:
@@ -92,6 +88,8 @@ def plain_check_paths(args: Sequence[str]) -> list[str] | None:
     A word starting with `-` (an option, `--`, `--help`), other than `-` itself, leaves it to typer. So does
     Windows, where click expands wildcards in arguments."""
     if os.name == "nt" or len(args) < 2 or args[0] != "check":
+        return None
+    if os.environ.get("GBA_DATAFLOW_LEDGER"):  # a ledger is an option of the typer command
         return None
     paths = list(args[1:])
     if any(path.startswith("-") and path != STDIN for path in paths):

@@ -1,16 +1,17 @@
 """The registry of stable diagnostic codes.
 
 Ranges: E1xx rule syntax, E2xx/W2xx static checks of rules, E3xx evaluation, E4xx/W4xx manifests,
-E5xx usage (E52x: requests to the decision service), E9xx internal. A code is never reused for another meaning; a retired code stays here.
+E5xx usage (E52x: requests to the decision service), E6xx ledger and decision log, E9xx internal. A code is never reused for another meaning; a retired code stays here.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from gba_dataflow.core.errors import Severity
-from gba_dataflow.core.records import record
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class Code:
     """One diagnostic code with the text `rules explain-code` prints."""
 
@@ -390,6 +391,39 @@ _CODES: tuple[Code, ...] = (
         "",
         "",
     ),
+    Code(
+        "E414",
+        "bad-registration-number",
+        _E,
+        "`exporter.registration_number` does not have the format of the exporter's region",
+        "The ledger keys an exporter's transfers by its registration number, so a mistyped number would start "
+        "a second, empty count. Mainland: the 18-character Unified Social Credit Code, whose last character is "
+        "a check character; Hong Kong: the 8-digit Business Registration number; Macao: the commercial "
+        "registration number (digits, optionally `(SO)`).",
+        "exporter:\n  name: Shenzhen Example Bank\n  region: CN-GD\n  registration_number: 91440300MA5DC8QY1X",
+        "exporter:\n  name: Shenzhen Example Bank\n  region: CN-GD\n  registration_number: 91440300MA5DC8QY13",
+    ),
+    Code(
+        "W415",
+        "exporter-keyed-by-name",
+        _W,
+        "the ledger keys this exporter by its legal name: no registration number was given",
+        "Without `exporter.registration_number` the ledger counts the exporter's transfers under its legal "
+        "name (case and spacing ignored); two spellings of one name would count apart. Give the number.",
+        "exporter:\n  name: Shenzhen Example Bank",
+        "exporter:\n  name: Shenzhen Example Bank\n  registration_number: 91440300MA5DC8QY13",
+    ),
+    Code(
+        "W416",
+        "declared-volume-differs-from-ledger",
+        _W,
+        "the manifest declares a cumulative volume that differs from the ledger's: the larger is used",
+        "With a ledger, the year's volumes are the ledger's recorded transfers plus this one. When the manifest "
+        "also declares `volume.*_ytd`, the larger figure decides (the conservative reading) and this warning "
+        "names both; fix whichever is wrong (record the missing transfers, or correct the declaration).",
+        "volume:\n  personal_subjects_ytd: 5000   # the ledger holds 120,000 this year",
+        "# leave volume.*_ytd out and let the ledger count, or declare the true total",
+    ),
     # --- E5xx: usage -------------------------------------------------------------------------
     Code("E501", "bad-option", _E, "a command-line option has a bad value", "", "", ""),
     Code(
@@ -475,6 +509,100 @@ _CODES: tuple[Code, ...] = (
         "come with the extra `serve`.",
         "pip install gba-dataflow\ngba-dataflow serve",
         "pip install 'gba-dataflow[serve]'\ngba-dataflow serve",
+    # --- E6xx: ledger and decision log -------------------------------------------------------
+    Code(
+        "E601",
+        "ledger-unreachable",
+        _E,
+        "the ledger cannot be opened or reached",
+        "The SQLite file cannot be created or opened, or the PostgreSQL server does not answer or refuses the "
+        "login. Nothing was decided: without its ledger a check fails closed (exit 2), never allows.",
+        "--ledger sqlite:///no/such/dir/ledger.db",
+        "--ledger sqlite:///var/lib/gba-dataflow/ledger.db",
+    ),
+    Code(
+        "E602",
+        "ledger-busy",
+        _E,
+        "the ledger stayed locked by other writers past the timeout",
+        "Check-and-record is one transaction that holds the ledger's lock; when other writers hold it "
+        "longer than the timeout (`?timeout=SECONDS` in the URL, default 10) the check fails closed (exit 2).",
+        "--ledger 'sqlite:///ledger.db?timeout=0.01'",
+        "--ledger 'sqlite:///ledger.db?timeout=30'",
+    ),
+    Code(
+        "E603",
+        "bad-ledger-url",
+        _E,
+        "a ledger URL is not `sqlite:///PATH`, `sqlite:PATH` or `postgresql://...`",
+        "`sqlite:///var/ledger.db` is an absolute path, `sqlite:ledger.db` a relative one; "
+        "`postgresql://user:password@host:5432/database` a PostgreSQL server (psycopg installed: "
+        "`pip install 'gba-dataflow[postgres]'`). The one query parameter of gba-dataflow is `timeout`.",
+        "--ledger ledger.db",
+        "--ledger sqlite:ledger.db",
+    ),
+    Code(
+        "E604",
+        "ledger-schema",
+        _E,
+        "the ledger's schema is newer than this gba-dataflow, or a migration failed",
+        "Migrations run in one transaction, so a failed one leaves the ledger as it was. A ledger migrated by a "
+        "newer gba-dataflow is refused rather than misread: upgrade gba-dataflow.",
+        "",
+        "",
+    ),
+    Code(
+        "E605",
+        "subjects-key-missing",
+        _E,
+        "`--subjects` was given without the organisation key that hashes the identifiers",
+        "Subject identifiers are stored only as HMAC-SHA-256 keyed hashes; the key (at least 16 bytes) comes "
+        "from `--subjects-key-file FILE` or the environment variable GBA_DATAFLOW_SUBJECTS_KEY. Without it "
+        "nothing is hashed, stored or logged.",
+        "gba-dataflow check m.yaml --ledger sqlite:l.db --subjects ids.txt",
+        "GBA_DATAFLOW_SUBJECTS_KEY_FILE=/etc/gba/key gba-dataflow check m.yaml --ledger sqlite:l.db --subjects ids.txt",
+    ),
+    Code(
+        "E606",
+        "bad-subjects-file",
+        _E,
+        "a subjects file cannot be read, or a line of it holds no identifier",
+        "One identifier per line (blank lines are refused: they are usually a mistake), or a CSV file "
+        "(`.csv`) whose header names the column `subject_id` (else the first column is used).",
+        "alice@example.com\n\nbob@example.com",
+        "alice@example.com\nbob@example.com",
+    ),
+    Code(
+        "E607",
+        "bad-ledger-import",
+        _E,
+        "a row of a `ledger import` CSV file is invalid",
+        "Every row is checked before any is stored (one transaction): the header must name `exporter_name`, "
+        "`date`, `personal` and `sensitive` (optionally `registration_number`, `region`, `reference`); dates "
+        "are YYYY-MM-DD, counts whole numbers with sensitive <= personal. The error gives the line number.",
+        "exporter_name,date,personal,sensitive\nExample Bank,2026-02-30,100,0",
+        "exporter_name,date,personal,sensitive\nExample Bank,2026-02-28,100,0",
+    ),
+    Code(
+        "E608",
+        "ledger-record-conflict",
+        _E,
+        "a ledger record cannot be voided or recorded as asked",
+        "`ledger void ID` needs an existing transfer record that is not voided yet (records are never updated "
+        "or deleted: a void is a new, correcting record); a manifest voided once cannot be recorded again "
+        "under the same digest (change the manifest, e.g. its id).",
+        "gba-dataflow ledger void 7 --reason 'sent twice'   # 7 already voided",
+        "gba-dataflow ledger show   # find the record to void",
+    ),
+    Code(
+        "E609",
+        "decision-log-broken",
+        _E,
+        "the decision log's hash chain is broken: an entry was edited, dropped, inserted or reordered",
+        "Each entry holds the SHA-256 of the one before and of its own content; `audit verify` names the first "
+        "entry where the chain breaks (exit 1). Restore the log from a backup and find out who changed it.",
+        "",
+        "",
     ),
     # --- E9xx: internal ----------------------------------------------------------------------
     Code("E900", "internal-error", _E, "a bug in gba-dataflow; please report it", "", "", ""),

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from gba_dataflow.core.records import field, record, replace
 from gba_dataflow.core.source import Span
 
 
@@ -22,7 +22,7 @@ class Severity(enum.StrEnum):
     INFO = "info"
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One finding: a stable code, a message, where it is and how to fix it."""
 

@@ -7,13 +7,13 @@ the manifest layer. Array elements are addressed with `[]`: `dataset.fields[].ca
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from gba_dataflow.core.records import record
 from gba_dataflow.dsl.types import ANY, BOOL, DATE, NUMBER, STRING, Type, list_of, object_at
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class FieldInfo:
     """One manifest path: its type, whether it may be null, and its enum values if any."""
 

@@ -1,4 +1,4 @@
-"""Static checks of rulesets. Each check is a generator of diagnostics registered against its codes.
+"""Static checks of rulesets. Each check is a generator of diagnostics; `CHECKS` lists them all.
 
 `check_rulesets` never raises for user mistakes: it returns every finding, sorted by location.
 """
@@ -6,21 +6,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from gba_dataflow.core.errors import Diagnostic, Severity, errors_in, sort_diagnostics, warnings_in
-from gba_dataflow.core.records import field, record
-from gba_dataflow.core.source import Span, caret_excerpt
+from gba_dataflow.core.source import Span
 from gba_dataflow.core.suggest import did_you_mean
-from gba_dataflow.dsl import nodes
+from gba_dataflow.dsl import checks_advanced, nodes
 from gba_dataflow.dsl.catalog import Catalog, FieldInfo
+from gba_dataflow.dsl.check_context import CheckContext, RulesetCheck
 from gba_dataflow.dsl.operators import FUNCTIONS, OPERATORS, Operator
 from gba_dataflow.dsl.types import ANY, BOOL, DATE, DURATION, NULL, NUMBER, STRING, Type, set_of
 
 BUILTIN_NAMES = {"as_of": DATE}
 
 
-@record
+@dataclass
 class CheckResult:
     """All findings of a check run."""
 
@@ -35,42 +36,8 @@ class CheckResult:
         return warnings_in(self.diagnostics)
 
 
-RulesetCheck = Callable[["CheckContext"], Iterator[Diagnostic]]
-_CHECKS: list[RulesetCheck] = []
-
-
-def register(check: RulesetCheck) -> RulesetCheck:
-    """Add a per-ruleset check to the pipeline (used by this module and by extensions)."""
-    _CHECKS.append(check)
-    return check
-
-
-@record
-class CheckContext:
-    """A ruleset under check, its catalog and a way to build located diagnostics."""
-
-    ruleset: nodes.Ruleset
-    catalog: Catalog
-
-    def diagnostic(
-        self,
-        code: str,
-        message: str,
-        span: Span | None,
-        hint: str | None = None,
-        severity: Severity = Severity.ERROR,
-    ) -> Diagnostic:
-        excerpt = None
-        if span is not None and span.line > 0 and self.ruleset.source:
-            lines = self.ruleset.source.splitlines()
-            if span.line <= len(lines):
-                width = span.end_column - span.column if span.end_line == span.line else 1
-                excerpt = caret_excerpt(lines[span.line - 1], span.column, max(width, 1))
-        return Diagnostic(code, message, span, hint, severity, excerpt=excerpt)
-
-
 def check_rulesets(rulesets: Sequence[nodes.Ruleset], catalog: Catalog) -> CheckResult:
-    """Run every registered check over each ruleset, plus the cross-file checks."""
+    """Run every check of `CHECKS` over each ruleset, plus the cross-file checks."""
     found: list[Diagnostic] = []
     seen: dict[str, nodes.Ruleset] = {}
     for ruleset in rulesets:
@@ -87,7 +54,7 @@ def check_rulesets(rulesets: Sequence[nodes.Ruleset], catalog: Catalog) -> Check
             )
         seen.setdefault(ruleset.name, ruleset)
         context = CheckContext(ruleset, catalog)
-        for check in _CHECKS:
+        for check in CHECKS:
             found.extend(check(context))
     return CheckResult(sort_diagnostics(found))
 
@@ -95,7 +62,6 @@ def check_rulesets(rulesets: Sequence[nodes.Ruleset], catalog: Catalog) -> Check
 # ---- structure checks -------------------------------------------------------------------------
 
 
-@register
 def check_rule_texts(ctx: CheckContext) -> Iterator[Diagnostic]:
     """E208 missing because, E209 missing cite, E204 duplicate rule ids, E210 empty windows."""
     seen: dict[str, nodes.Rule] = {}
@@ -149,7 +115,6 @@ class _Scope:
         return _Scope(self.lets, {**self.variables, **bound})
 
 
-@register
 def check_names_and_types(ctx: CheckContext) -> Iterator[Diagnostic]:
     """E201 unknown path, E202 type mismatch, E203 enum, E206 undefined, W207 unused let, E214, E215."""
     lets = {let.name: let for let in ctx.ruleset.lets}
@@ -397,5 +362,11 @@ def _literal_type(value: object) -> Type:
     return STRING
 
 
-# The checks that reason about whole rules (W211-W213) register themselves on import.
-from gba_dataflow.dsl import checks_advanced  # noqa: E402, F401
+CHECKS: tuple[RulesetCheck, ...] = (
+    check_rule_texts,
+    check_names_and_types,
+    checks_advanced.check_never_fires,
+    checks_advanced.check_shadowed_allows,
+    checks_advanced.check_translations,
+)
+"""Every per-ruleset check, in the order they run (findings are sorted by location afterwards)."""

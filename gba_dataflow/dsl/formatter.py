@@ -22,11 +22,13 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
-from gba_dataflow.core.records import field, record
 from gba_dataflow.core.source import display_width
 from gba_dataflow.dsl import nodes
-from gba_dataflow.dsl.layout import (
+from gba_dataflow.dsl.operators import FUNCTIONS, OPERATORS
+from gba_dataflow.dsl.parser import collect_comments, parse_text
+from gba_dataflow.dsl.pretty import (
     Align,
     Doc,
     Fill,
@@ -40,8 +42,6 @@ from gba_dataflow.dsl.layout import (
     flat_text,
     render,
 )
-from gba_dataflow.dsl.operators import FUNCTIONS, OPERATORS
-from gba_dataflow.dsl.parser import collect_comments, parse_text
 
 WIDTH = 110
 INDENT = 2
@@ -216,7 +216,7 @@ def _condition(expr: nodes.Expr) -> Doc:
 # ---- declarations -----------------------------------------------------------------------------
 
 
-@record
+@dataclass
 class _Clauses:
     """Where a declaration's clauses start in the source (keyword offsets), to re-attach comments."""
 

@@ -1,4 +1,4 @@
-"""The abstract syntax tree of the rule language: frozen records (`core.records`) with source spans.
+"""The abstract syntax tree of the rule language: frozen dataclasses with source spans.
 
 Spans are excluded from equality, so two trees that differ only in layout compare equal.
 """
@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Literal as TypingLiteral
 
-from gba_dataflow.core.records import field, record
 from gba_dataflow.core.source import Span
 
 NO_SPAN = Span("<generated>", 0, 0)
@@ -19,14 +19,14 @@ Effect = TypingLiteral["deny", "allow", "warn"]
 LANGUAGES = ("zh-Hans", "zh-Hant")
 
 
-@record(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Node:
     """Base of every node: where it stands in its file."""
 
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
-@record(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Expr(Node):
     """Base of expressions."""
 
@@ -43,21 +43,21 @@ class Expr(Node):
             stack.extend(reversed(node.children()))
 
 
-@record(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Literal(Expr):
     """A number, string, date, boolean or null."""
 
     value: Scalar
 
 
-@record(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Duration(Expr):
     """A number of days, as in `transfer.date + 10 days`."""
 
     days: int
 
 
-@record(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Path(Expr):
     """A dotted name: a manifest path, a `let` name or a variable bound by a quantifier."""
 
@@ -68,7 +68,7 @@ class Path(Expr):
         return ".".join(self.parts)
 
 
-@record(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class SetLiteral(Expr):
     """`{"HK", "MO"}`."""
 
@@ -78,7 +78,7 @@ class SetLiteral(Expr):
         return self.items
 
 
-@record(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Not(Expr):
     operand: Expr
 
@@ -86,7 +86,7 @@ class Not(Expr):
         return (self.operand,)
 
 
-@record(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class BoolOp(Expr):
     """`a and b and c` or `a or b` (two or more operands)."""
 
@@ -100,7 +100,7 @@ class BoolOp(Expr):
 CompareOperator = TypingLiteral["==", "!=", "<", "<=", ">", ">=", "in", "not in", "contains"]
 
 
-@record(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Compare(Expr):
     op: CompareOperator
     left: Expr
@@ -110,7 +110,7 @@ class Compare(Expr):
         return (self.left, self.right)
 
 
-@record(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Arith(Expr):
     """Date or number arithmetic: `a + b`, `a - b`."""
 
@@ -122,7 +122,7 @@ class Arith(Expr):
         return (self.left, self.right)
 
 
-@record(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Quantifier(Expr):
     """`any x in xs: body` or `all x in xs: body`."""
 
@@ -135,7 +135,7 @@ class Quantifier(Expr):
         return (self.collection, self.body)
 
 
-@record(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Count(Expr):
     """`count(x in xs: body)`: how many elements satisfy body."""
 
@@ -147,7 +147,7 @@ class Count(Expr):
         return (self.collection, self.body)
 
 
-@record(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Call(Expr):
     """A built-in function call such as `has(path)` or `days_between(a, b)`."""
 
@@ -165,7 +165,7 @@ def conjuncts(condition: Expr) -> tuple[Expr, ...]:
     return (condition,)
 
 
-@record(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Template(Node):
     """A message with `{path}` interpolations: literal text and paths, in order."""
 
@@ -186,7 +186,7 @@ class Template(Node):
         return "".join(out)
 
 
-@record(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Message(Node):
     """An English text with optional translations keyed by language tag."""
 
@@ -201,7 +201,7 @@ class Message(Node):
         return self.text
 
 
-@record(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Rule(Node):
     """One rule: an effect with its condition, texts, citations and effective window."""
 
@@ -222,7 +222,7 @@ class Rule(Node):
         return not (self.effective_until is not None and day >= self.effective_until)
 
 
-@record(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Let(Node):
     """`let name = expr`: a named condition or value shared by the rules of a file."""
 
@@ -230,14 +230,14 @@ class Let(Node):
     expr: Expr
 
 
-@record(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Comment(Node):
     """A `# ...` comment, kept for the formatter."""
 
     text: str
 
 
-@record(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Ruleset(Node):
     """One rule file: header, `let` definitions and rules, in source order."""
 

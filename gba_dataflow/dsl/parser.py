@@ -1,8 +1,9 @@
 """Parse rule files into `nodes.Ruleset`. The only module that touches Lark.
 
-Syntax errors are reported as `DslSyntaxError` with file:line:col, the source line with a caret and
-what was expected, in words. After an error the parser resumes at the next top-level `rule` or
-`let`, so one run reports several independent mistakes.
+Lark's own LALR parser builds the nodes as it parses (`transformer=`: no parse tree in between). Syntax
+errors are reported as `DslSyntaxError` with file:line:col, the source line with a caret and what was
+expected, in words. After an error the parser resumes at the next top-level `rule` or `let`, so one run
+reports several independent mistakes.
 """
 
 from __future__ import annotations
@@ -12,18 +13,17 @@ import datetime as dt
 import gc
 import re
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path as FilePath
 from typing import Any
 
-from lark import Lark, Token, Tree
+from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from gba_dataflow.core.errors import Diagnostic, DslSyntaxError
 from gba_dataflow.core.source import SourceFile, Span, caret_excerpt
 from gba_dataflow.dsl import nodes
-from gba_dataflow.dsl.lalr import TableParser
-from gba_dataflow.dsl.lexer import RuleLexer
 from gba_dataflow.dsl.operators import spelled_operators
 
 MAX_ERRORS = 20
@@ -51,21 +51,17 @@ _OPERAND_TERMINALS = {"IDENT", "STRING", "NUMBER", "DATE", "LPAR", "LBRACE", "TR
 @cache
 def _parser() -> Lark:
     # Every token is kept and no positions are propagated: the builder drops the keywords and computes
-    # each node's span itself, as Lark's `propagate_positions` would (which took a third of the parse).
-    # The lexer is Lark's basic one, made faster (see lexer.py).
+    # each node's span itself, as Lark's `propagate_positions` would (and faster). The basic lexer (not the
+    # contextual one) keeps "a character no terminal matches" an error of its own (E102).
     return Lark(
         _GRAMMAR.read_text(encoding="utf-8"),
         parser="lalr",
-        lexer=RuleLexer,
+        lexer="basic",
+        transformer=_Reductions(),
         keep_all_tokens=True,
         maybe_placeholders=False,
         start=["start", "items"],
     )
-
-
-@cache
-def _table_parser() -> TableParser:
-    return TableParser(_parser())
 
 
 @cache
@@ -100,9 +96,8 @@ def parse_text(text: str, path: str = "<string>") -> nodes.Ruleset:
 def _collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off for the duration (and back on after, if it was on).
 
-    A parse allocates tens of thousands of tokens, trees and nodes, all alive until it ends and none of
-    them cyclic garbage, so every collection during it walks them for nothing: the collector took 10 % of
-    parsing and checking the shipped rules."""
+    A parse allocates tens of thousands of tokens and nodes, all alive until it ends and none of them
+    cyclic garbage, so every collection during it would walk them for nothing."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -122,11 +117,12 @@ def _parse_text(text: str, path: str) -> nodes.Ruleset:
     while True:
         chunk = _blank_before(text, offset)
         builder = _Builder(source)
+        current = _BUILDER.set(builder)
         try:
-            # Our loop over Lark's tables; Lark's own parser only to report what is wrong (see lalr.py).
-            tree = _table_parser().parse(chunk, start) or parser.parse(chunk, start=start)
-            result = builder.transform(tree)
+            result: Any = parser.parse(chunk, start=start)
         except UnexpectedInput as error:
+            # What the builder found before the error is dropped: the text is re-parsed from the next
+            # top-level `rule` or `let`, and what lies before that is reported by the syntax error alone.
             diagnostics.append(_syntax_diagnostic(error, source, chunk))
             resume = _next_top_level(text, _error_offset(error, chunk))
         else:
@@ -137,7 +133,8 @@ def _parse_text(text: str, path: str) -> nodes.Ruleset:
                 found = result
             items.extend(found)
             break
-        diagnostics.extend(builder.problems)
+        finally:
+            _BUILDER.reset(current)
         if resume is None or len(diagnostics) >= MAX_ERRORS:
             break
         offset, start = resume, "items"
@@ -311,12 +308,7 @@ def _hint_for(previous: str, found: str) -> str | None:
     return None
 
 
-# ---- tree -> AST ------------------------------------------------------------------------------
-
-_new_span = tuple.__new__
-"""`_new_span(Span, fields)`: a span from all its fields, without the named tuple's Python `__new__` (a
-parse makes thousands)."""
-
+# ---- tokens -> AST ----------------------------------------------------------------------------
 
 # A node's extent in the text: (line, column, start offset, end line, end column, end offset).
 _Extent = tuple[int, int, int, int, int, int]
@@ -334,7 +326,8 @@ def _token_extent(token: Token) -> _Extent:
 
 
 class _Builder:
-    """Turn Lark's tree into nodes. Collects semantic problems (bad dates, bad strings) as it goes.
+    """Build the nodes of one parse as Lark reduces its grammar rules. Collects semantic problems (bad
+    dates, bad strings) as it goes.
 
     Each grammar rule has a method of the same name, called bottom-up as `method(span, *children)`: a
     child is a Token (keywords left out) or what its own rule's method returned. The span runs from
@@ -349,38 +342,32 @@ class _Builder:
         self._keywords = _keywords()
         self._extents: dict[int, _Extent | None] = {}  # id(built value) -> its extent, parentheses included
 
-    def transform(self, tree: Tree[Token]) -> Any:
-        """Build the nodes of a parse tree."""
+    def build(self, rule: str, children: list[Any]) -> Any:
+        """The value of one reduction of grammar rule `rule` over `children` (tokens and built values)."""
         kept: list[Any] = []
         first: _Extent | None = None
         last: _Extent | None = None
-        for child in tree.children:
-            if isinstance(child, Tree):
-                value = self.transform(child)
-                extent = self._extents[id(value)]
-                kept.append(value)
-            else:
+        for child in children:
+            extent: _Extent | None
+            if isinstance(child, Token):
                 extent = _token_extent(child)
                 if child.type not in self._keywords:
                     kept.append(child)
+            else:
+                extent = self._extents[id(child)]
+                kept.append(child)
             if extent is not None:
                 first = first or extent
                 last = extent
         if first is None or last is None:
             span, extent = Span(self.source.path, 1, 1), None
         else:
-            span = _new_span(
-                Span, (self.source.path, first[0], first[1], last[3], last[4], first[2], last[5])
-            )
+            span = Span(self.source.path, first[0], first[1], last[3], last[4], first[2], last[5])
             extent = (first[0], first[1], first[2], last[3], last[4], last[5])
-        rule = str(tree.data)  # a plain str: Lark's Token compares (and so looks up) in Python
         if rule == "atom":  # `"(" expr ")"`: the expression itself
             (value,) = kept
         else:
-            method = _RULE_METHODS.get(rule)
-            if method is None:  # pragma: no cover - grammar guard
-                raise AssertionError(f"no builder for grammar rule {rule!r}")
-            value = method(self, span, *kept)
+            value = _RULE_METHODS[rule](self, span, *kept)
         self._extents[id(value)] = extent
         return value
 
@@ -389,14 +376,15 @@ class _Builder:
         offsets, without searching the line index)."""
         start = token.start_pos or 0
         end = token.end_pos if token.end_pos is not None else start
-        fields = (
+        return Span(
             self.source.path,
             token.line or 1,
             token.column or 1,
             token.end_line or 1,
             token.end_column or 1,
+            start,
+            end,
         )
-        return _new_span(Span, (*fields, start, end))
 
     def _problem(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
         excerpt = caret_excerpt(self.source.line_text(span.line), span.column)
@@ -684,13 +672,32 @@ class _Builder:
 _RULE_METHODS: dict[str, Callable[..., Any]] = {
     name: method
     for name, method in vars(_Builder).items()
-    if callable(method) and not name.startswith("_") and name != "transform"
+    if callable(method) and not name.startswith("_") and name != "build"
 }
 """Grammar rule name -> the `_Builder` method that builds it."""
 
+_BUILDER: ContextVar[_Builder] = ContextVar("gba_dataflow_rule_builder")
+"""The builder of the parse under way in this thread (or task): Lark's transformer is fixed when the parser
+is made, the builder is made per parse."""
+
+
+class _Reductions(Transformer[Token, Any]):
+    """What Lark's parser calls as it reduces each grammar rule: the current parse's `_Builder`.
+
+    Lark looks up one method per rule name; they are made below, one per `_Builder` method. The rules Lark
+    makes for repetitions (`__items_star_0`) get its default, a tree that Lark splices into its parent.
+    A test checks that every rule of the grammar that builds a node has a method."""
+
+
+def _reduction(rule: str) -> Callable[[_Reductions, list[Any]], Any]:
+    def reduce(self: _Reductions, children: list[Any]) -> Any:
+        return _BUILDER.get().build(rule, children)
+
+    reduce.__name__ = rule
+    return reduce
+
+
+for _rule in (*_RULE_METHODS, "atom"):
+    setattr(_Reductions, _rule, _reduction(_rule))
+
 NO_SPAN_ = nodes.NO_SPAN
-
-
-def is_tree(value: object) -> bool:
-    """True for a raw Lark tree (used by tests to assert no tree leaks out of the parser)."""
-    return isinstance(value, Tree)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from gba_dataflow.core.records import record
+from dataclasses import dataclass
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class Type:
     """A static type. `object` and `list` types remember which catalog path they describe."""
 

@@ -16,20 +16,20 @@ import os
 import pickle
 import sys
 from collections.abc import Sequence
+from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
 from gba_dataflow import __version__
 from gba_dataflow.core import diskcache
-from gba_dataflow.core.digest import sha256
 from gba_dataflow.core.resources import schema_path
 
 _DSL = Path(__file__).resolve().parents[1] / "dsl"
 _ENGINE = Path(__file__).resolve().parent
 _CODEGEN = tuple(_ENGINE / name for name in ("codegen.py", "exprgen.py"))
 """The code generator: what the generated code cached with the rules depends on."""
-_PICKLED = tuple(_DSL.parent / "core" / name for name in ("source.py", "errors.py", "records.py"))
-"""Where the other classes of a cached entry are defined (spans and diagnostics), and how records are made."""
+_PICKLED = tuple(_DSL.parent / "core" / name for name in ("source.py", "errors.py"))
+"""Where the other classes of a cached entry are defined (spans and diagnostics)."""
 
 
 def rules_key(sources: Sequence[tuple[str, bytes]]) -> str:

@@ -79,21 +79,15 @@ def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
     constants: list[Any] = []
     gen = ExprGenerator(lets, constants)
     lines: list[str] = []
-    for let in ruleset.lets:
-        lines.append(f"def _let_{let.name}(root, as_of, cache):")
-        lines.append(f"    value = cache[{let.name!r}] = {gen.expr(let.expr, frozenset())}")
-        lines.append("    return value")
     if ruleset.applies is not None:
-        lines.append(f"def applies(root, as_of, cache):\n    return {gen.expr(ruleset.applies, frozenset())}")
-    for index, rule in enumerate(ruleset.rules):
-        lines.append(f"def rule_{index}(root, as_of, cache):")
-        lines.append(f"    return {gen.expr(rule.condition, frozenset())}")
-    many = ExprGenerator(lets, constants, let_locals=True)  # for the functions of many conditions
-    conditions = [many.expr(rule.condition, frozenset()) for rule in ruleset.rules]
+        lines.extend(_function("applies(root, as_of, cache)", gen.expr(ruleset.applies, frozenset()), gen))
+    conditions = [gen.expr(rule.condition, frozenset()) for rule in ruleset.rules]
+    for index, code in enumerate(conditions):
+        lines.extend(_function(f"rule_{index}(root, as_of, cache)", code, gen))
     lines.append("def run_all(root, as_of, cache):")
     lines.append("    denies, allows, warns, undecided = [], [], [], []")
     lines.append("    active = _active(as_of)")
-    lines.append(f"    {many.let_locals_line()}")
+    lines.append(f"    {gen.let_locals_line()}")
     for index, (rule, code) in enumerate(zip(ruleset.rules, conditions, strict=True)):
         indent = "    "
         if _has_window(rule):
@@ -108,9 +102,9 @@ def generate_code(ruleset: nodes.Ruleset) -> GeneratedCode:
         lines.append(f"{indent}        {_HELD[rule.effect]}.append(_r{index})")
         lines.append(f"{indent}    elif value is not False:")
         lines.append(f"{indent}        undecided.append({index})")
-    lines.extend(many.let_store_lines("    "))
+    lines.extend(gen.let_store_lines("    "))
     lines.append("    return denies, allows, warns, undecided")
-    lines.extend(_allow_parts_lines(ruleset, conditions, many))
+    lines.extend(_allow_parts_lines(ruleset, conditions, gen))
     compiled = compile("\n".join(lines) + "\n", f"<gba-dataflow fast path: {ruleset.name}>", "exec")
     return GeneratedCode(
         marshal.dumps(compiled),
@@ -172,6 +166,17 @@ def _allow_parts_lines(ruleset: nodes.Ruleset, conditions: list[str], gen: ExprG
     lines.extend(gen.let_store_lines("    "))
     lines.append("    return scored, unsure")
     return lines
+
+
+def _function(signature: str, code: str, gen: ExprGenerator) -> list[str]:
+    """A generated function returning one expression's value, reading lets as every function does."""
+    return [
+        f"def {signature}:",
+        f"    {gen.let_locals_line()}",
+        f"    value = {code}",
+        *gen.let_store_lines("    "),
+        "    return value",
+    ]
 
 
 def _has_window(rule: nodes.Rule) -> bool:

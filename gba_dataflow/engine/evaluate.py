@@ -49,10 +49,15 @@ class ManifestInput(Protocol):
     def warnings(self) -> tuple[Diagnostic, ...]: ...
 
 
-_RulesetRun = tuple[CompiledRuleset, list[CompiledRule], list[CompiledRule], list[CompiledRule], Verdict]
-"""The outcome of one applicable ruleset for one manifest: `(ruleset, denies, allows, warns, decision)`, the
-rules that held by effect and the ruleset's decision. Plain tuples, as `_Evaluation`: they never leave this
-module, and a named tuple costs a tuple subclass's allocation and deallocation (~1,400 instructions)."""
+@dataclass(slots=True)
+class _RulesetRun:
+    """One applicable ruleset's judgement of a manifest: the rules that held, by effect, and its decision."""
+
+    ruleset: CompiledRuleset
+    denies: list[CompiledRule]
+    allows: list[CompiledRule]
+    warns: list[CompiledRule]
+    decision: Verdict
 
 
 def resolve_as_of(data: Mapping[str, Any], as_of: dt.date | None) -> dt.date:
@@ -110,20 +115,21 @@ class Decision:
     errors: tuple[Diagnostic, ...] = ()
 
 
-_Evaluation = tuple[
-    dict[str, Any],
-    dt.date,
-    EvalContext | None,
-    list[_RulesetRun],
-    list[RulesetOutcome],
-    list[Diagnostic],
-    dict[str, Any],
-    Verdict,
-]
-"""Which rulesets applied and which of their rules held, for one manifest: `(root, as_of, ctx, runs,
-outcomes, errors, cache, verdict)`. `root` is the manifest data with `transfer.date` set (see
-with_transfer_date); `ctx` the closures' context where any closure ran (the generated code could not
-decide); `cache` the generated code's values of `let`s for this manifest."""
+@dataclass(slots=True)
+class _Evaluation:
+    """Which rulesets applied to one manifest and which of their rules held."""
+
+    root: dict[str, Any]
+    """The manifest data with `transfer.date` set (see `with_transfer_date`)."""
+    as_of: dt.date
+    ctx: EvalContext | None
+    """The evaluator's context, where any closure ran (the generated code could not decide)."""
+    runs: list[_RulesetRun]
+    outcomes: list[RulesetOutcome]
+    errors: list[Diagnostic]
+    cache: dict[str, Any]
+    """The generated code's values of `let`s for this manifest."""
+    verdict: Verdict
 
 
 def _evaluate(
@@ -156,11 +162,15 @@ def _evaluate(
                 if not value:
                     outcomes.append(ruleset.outcomes[None])
                     continue
-        try:
-            if not fast:
-                raise _ReferenceOnlyError
-            denies, allows, warns, undecided = ruleset.run_all(root, day, cache)
-        except Exception:
+        held = None
+        if fast:
+            try:
+                held = ruleset.run_all(root, day, cache)
+            except Exception:  # the evaluator decides every rule, and says what went wrong
+                held = None
+        if held is not None:
+            denies, allows, warns, undecided = held
+        else:
             denies, allows, warns = [], [], []
             undecided = [i for i, rule in enumerate(ruleset.rules) if rule.node.active_on(day)]
         if undecided:
@@ -169,15 +179,11 @@ def _evaluate(
         decision = _ALLOW if allows and not denies else _DENY
         if decision is _DENY:
             verdict = decision
-        runs.append((ruleset, denies, allows, warns, decision))
+        runs.append(_RulesetRun(ruleset, denies, allows, warns, decision))
         outcomes.append(ruleset.outcomes[decision])
     if not runs:
         verdict = _DENY
-    return root, day, ctx, runs, outcomes, errors, cache, verdict
-
-
-class _ReferenceOnlyError(Exception):
-    """Raised to take the evaluator's path for every rule (`decide(..., fast=False)`)."""
+    return _Evaluation(root, day, ctx, runs, outcomes, errors, cache, verdict)
 
 
 def _no_fast_path(root: Any, day: Any, cache: Any) -> None:
@@ -194,58 +200,62 @@ def decide(
     and for an allow the allow rules that held. `fast=False` decides by the reference evaluator alone,
     never the generated code: the differential tests compare the two.
     """
-    _, _, _, runs, _, errors, _, verdict = _evaluate(rulebook, manifest.data, as_of, fast)
-    if not runs:
-        return Decision(verdict=verdict, rules=(NO_RULESET,), errors=tuple(errors))
+    evaluation = _evaluate(rulebook, manifest.data, as_of, fast)
+    verdict, errors = evaluation.verdict, tuple(evaluation.errors)
+    if not evaluation.runs:
+        return Decision(verdict=verdict, rules=(NO_RULESET,), errors=errors)
     ids: list[str] = []
-    for ruleset, denies, allows, _, decision in runs:
-        if decision is _DENY:
-            ids.extend(rule.id for rule in denies) if denies else ids.append(ruleset.default_id)
+    for run in evaluation.runs:
+        if run.decision is _DENY:
+            ids.extend(rule.id for rule in run.denies) if run.denies else ids.append(run.ruleset.default_id)
         elif verdict is _ALLOW:
-            ids.extend(rule.id for rule in allows)
-    return Decision(verdict=verdict, rules=tuple(ids), errors=tuple(errors))
+            ids.extend(rule.id for rule in run.allows)
+    return Decision(verdict=verdict, rules=tuple(ids), errors=errors)
 
 
 def evaluate_manifest(
     rulebook: Rulebook, manifest: ManifestInput, *, as_of: dt.date | None = None, lang: str = "en"
 ) -> ManifestResult:
     """Decide one loaded, valid manifest and explain the decision (reasons, facts, obligations, remedies)."""
-    data, day, ctx, runs, outcomes, errors, cache, verdict = _evaluate(rulebook, manifest.data, as_of)
-    explainer = _Explainer(data, day, ctx, cache, manifest.positions.get, lang)
+    evaluation = _evaluate(rulebook, manifest.data, as_of)
+    data, verdict = evaluation.root, evaluation.verdict
+    explainer = _Explainer(
+        data, evaluation.as_of, evaluation.ctx, evaluation.cache, manifest.positions.get, lang
+    )
     route = route_of(data)
     reasons: list[Reason] = []
     remedies: list[Remedy] = []
     obligations: list[Obligation] = []
     warnings = [_manifest_warning(d) for d in manifest.warnings] if manifest.warnings else []
-    if not runs:
+    if not evaluation.runs:
         reasons.append(explainer.no_ruleset(route))
         remedies.append(_NO_RULESET_REMEDY)
-    for ruleset, denies, allows, warns, decision in runs:
-        if decision is _DENY:
-            if denies:
-                reasons.extend(map(explainer.reason, denies))
-                remedies.extend(explainer.remedies(denies))
+    for run in evaluation.runs:
+        if run.decision is _DENY:
+            if run.denies:
+                reasons.extend(map(explainer.reason, run.denies))
+                remedies.extend(explainer.remedies(run.denies))
             else:
-                reasons.append(explainer.default_deny(ruleset))
-                remedies.extend(explainer.default_remedies(ruleset))
+                reasons.append(explainer.default_deny(run.ruleset))
+                remedies.extend(explainer.default_remedies(run.ruleset))
         elif verdict is _ALLOW:
-            reasons.extend(map(explainer.reason, allows))
-            if ruleset.requires:
-                explainer.add_obligations(allows, obligations)
-        if warns:
-            warnings.extend(map(explainer.warning, warns))
+            reasons.extend(map(explainer.reason, run.allows))
+            if run.ruleset.requires:
+                explainer.add_obligations(run.allows, obligations)
+        if run.warns:
+            warnings.extend(map(explainer.warning, run.warns))
     return ManifestResult(
         manifest=manifest.path,
         id=data.get("id"),
         route=route,
         decision=verdict,
-        as_of=day,
+        as_of=evaluation.as_of,
         reasons=tuple(reasons),
         obligations=tuple(obligations),
         warnings=tuple(warnings),
         remedies=tuple(remedies),
-        rulesets=tuple(outcomes),
-        errors=tuple(errors),
+        rulesets=tuple(evaluation.outcomes),
+        errors=tuple(evaluation.errors),
         title=data.get("title") or None,
         digest=manifest.digest,
     )

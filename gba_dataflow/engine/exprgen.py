@@ -78,17 +78,16 @@ class ExprGenerator:
     """Writes the Python source of rule-language expressions for the fast path.
 
     Literals other than None, booleans and integers go through `constants` (the module's `_k` table).
+
+    A `let` is read one way everywhere: from the function's local `_l_<name>` (`_U` until read; every
+    generated function declares them with `let_locals_line` and hands them on with `let_store_lines`),
+    else from the per-manifest cache, else computed in place. Inside a quantifier's lambda, where `:=`
+    would bind the lambda's own local, the computed value goes straight into the cache.
     """
 
-    def __init__(
-        self, lets: Mapping[str, nodes.Let], constants: list[Any], *, let_locals: bool = False
-    ) -> None:
+    def __init__(self, lets: Mapping[str, nodes.Let], constants: list[Any]) -> None:
         self.lets = lets
         self.constants = constants
-        self.let_locals = let_locals
-        """Read lets through locals `_l_<name>` (`_U` until read), computed inline where neither they nor
-        the per-manifest cache have the value: for a function that evaluates many conditions
-        (`run_all`), which declares them (`let_locals_line`) and stores them (`let_store_lines`)."""
         self.temps = 0
 
     def let_locals_line(self) -> str:
@@ -210,13 +209,14 @@ class ExprGenerator:
         elif head in self.lets:
             if self.is_constant(head):
                 base = self.expr(self.lets[head].expr, frozenset())
-            elif self.let_locals and not bound:  # (in a quantifier's lambda `:=` would bind there)
-                local = f"_l_{head}"
-                inline = self.expr(self.lets[head].expr, frozenset())  # the checker rejects cycles
-                value = f"(cache[{head!r}] if {head!r} in cache else {inline})"
-                base = f"({local} if {local} is not _U else ({local} := {value}))"
             else:
-                base = f"(cache[{head!r}] if {head!r} in cache else _let_{head}(root, as_of, cache))"
+                inline = self.expr(self.lets[head].expr, frozenset())  # the checker rejects cycles
+                if bound:  # in a quantifier's lambda: no local
+                    base = f"(cache[{head!r}] if {head!r} in cache else cache.setdefault({head!r}, {inline}))"
+                else:
+                    local = f"_l_{head}"
+                    value = f"(cache[{head!r}] if {head!r} in cache else {inline})"
+                    base = f"({local} if {local} is not _U else ({local} := {value}))"
         elif head == "as_of" and not rest:
             return "as_of"
         else:

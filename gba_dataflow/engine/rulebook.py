@@ -8,10 +8,10 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from hashlib import sha256
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gba_dataflow.core.digest import sha256
 from gba_dataflow.core.errors import CheckError, Diagnostic, DslSyntaxError, GbaError
 from gba_dataflow.core.resources import data_dir, schema_path
 from gba_dataflow.core.source import Span

@@ -12,6 +12,7 @@ from typing import Any
 from gba_dataflow.core.errors import Diagnostic, Severity
 from gba_dataflow.manifests.document import ParsedDocument, SourceText
 from gba_dataflow.manifests.pointers import dotted
+from gba_dataflow.manifests.registration import registration_problem
 
 _PERSONAL = ("personal", "sensitive_personal")
 _YTD = ("/volume/personal_subjects_ytd", "/volume/sensitive_subjects_ytd")
@@ -49,6 +50,7 @@ class _Checker:
         yield from self.volume()
         yield from self.fields()
         yield from self.exemption()
+        yield from self.registration()
         mechanisms = self.data["mechanisms"]
         filed = "a contract is filed after it takes effect (within 10 working days)"
         for contract in ("standard_contract", "gba_standard_contract"):
@@ -131,6 +133,21 @@ class _Checker:
             "declare under `volume` the individuals sent abroad in the window, this transfer included",
             at="/volume" if "/volume" in self.doc.positions else "/dataset/subjects",
         )
+
+    def registration(self) -> Iterator[Diagnostic]:
+        """E414 when `exporter.registration_number` does not have the format of the exporter's region."""
+        exporter = self.data["exporter"]
+        number = exporter.get("registration_number")
+        if number is None:
+            return
+        problem = registration_problem(number, exporter["region"])
+        if problem is not None:
+            yield self.diagnostic(
+                "E414",
+                problem,
+                "/exporter/registration_number",
+                "copy the number from the business licence or registration certificate, or leave it out",
+            )
 
     def value(self, pointer: str) -> Any:
         found: Any = self.data

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from gba_dataflow.core.errors import Diagnostic, ManifestError, Severity
-from gba_dataflow.core.records import field, record
 from gba_dataflow.core.source import Span, caret_excerpt
 
 Position = tuple[int, int]
@@ -88,7 +88,7 @@ def _token_width(line_text: str, column: int) -> int:
     return min(match.end() - match.start(), _MAX_EXCERPT)
 
 
-@record(slots=True)
+@dataclass(slots=True)
 class ParsedDocument:
     """A manifest as read from YAML or JSON: plain data plus where every value and key stands."""
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from gba_dataflow.core.errors import ManifestError
 from gba_dataflow.manifests.document import MAX_DEPTH, ParsedDocument, Position, SourceText
-from gba_dataflow.manifests.keys import canonical_keys
 from gba_dataflow.manifests.pointers import dotted, escape
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -40,7 +39,7 @@ def parse_json(source: SourceText) -> ParsedDocument:
 class _JsonParser:
     """Recursive descent over the text, tracking the line and where it starts for every value."""
 
-    __slots__ = ("canonical", "doc", "line", "line_start", "pos", "source", "text")
+    __slots__ = ("doc", "line", "line_start", "pos", "source", "text")
 
     def __init__(self, source: SourceText) -> None:
         self.source = source
@@ -49,8 +48,6 @@ class _JsonParser:
         self.line = 1
         self.line_start = 0
         self.doc = ParsedDocument(None)
-        self.canonical = canonical_keys().get
-        """A key's one object, for the keys the schema names (see keys.py)."""
 
     def skip(self) -> None:
         """Skip whitespace, counting lines."""
@@ -130,7 +127,6 @@ class _JsonParser:
                 raise self.fail("expected a key in double quotes")
             key_position = self.here()
             key = self.string()
-            key = self.canonical(key, key)
             child = f"{pointer}/{escape(key)}"
             if key in result:
                 first = self.doc.key_positions.get(child, (0, 0))[0]

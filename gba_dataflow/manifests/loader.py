@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from hashlib import sha256
 from pathlib import Path
 from typing import Any, Literal
 
-from gba_dataflow.core.digest import sha256
 from gba_dataflow.core.errors import Diagnostic, ManifestError, Severity, sort_diagnostics
-from gba_dataflow.core.records import field, record
 from gba_dataflow.core.source import Span, caret_excerpt
 from gba_dataflow.manifests.crosscheck import cross_check
 from gba_dataflow.manifests.document import ParsedDocument, SourceText
@@ -31,7 +31,7 @@ Syntax = Literal["yaml", "json"]
 _LEADING_SPACE = re.compile(r"\s*")
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class LoadedManifest:
     """A validated manifest: data with every default filled in and dates as `datetime.date`."""
 

@@ -16,9 +16,9 @@ import json
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from gba_dataflow.core.records import record
 from gba_dataflow.core.resources import schema_path
 from gba_dataflow.manifests import schema_code
 from gba_dataflow.manifests.pointers import split
@@ -30,7 +30,7 @@ from gba_dataflow.manifests.schema_code import (
     compile_plan,
 )
 
-if TYPE_CHECKING:  # jsonschema is imported only when a manifest is invalid (it costs ~60 ms at start-up)
+if TYPE_CHECKING:  # jsonschema is imported only when a manifest is invalid (its import is slow)
     from jsonschema.exceptions import ValidationError
     from jsonschema.protocols import Validator
 
@@ -93,14 +93,14 @@ def compile_check(node: Mapping[str, Any]) -> Check:
 # --- normalisation: defaults and dates -------------------------------------------------------------------
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class _Derived:
     parent: tuple[str, ...]
     name: str
     source: tuple[str, ...]
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class Normaliser:
     """Fills in every default of the schema and turns `format: date` strings into dates, in place."""
 
@@ -147,7 +147,7 @@ def _compile_plan(
         if DEFAULT_FROM in sub:
             if in_array:
                 raise UnsupportedSchemaError(f"{DEFAULT_FROM} inside a list item is not supported")
-            derived.append(_Derived(where, sys.intern(name), tuple(split(sub[DEFAULT_FROM]))))  # see keys.py
+            derived.append(_Derived(where, sys.intern(name), tuple(split(sub[DEFAULT_FROM]))))
         if sub.get("format") == "date":
             dates.append(name)
         if "integer" in _type_names(sub):

@@ -1,5 +1,5 @@
 """Python generated from the manifest schema: the fast validity check and the normalisation, each one
-module of plain functions (a closure per keyword cost about three times as much per manifest).
+module of plain functions (cheaper per manifest than a closure per keyword).
 
 The check understands only the keywords in `KEYWORDS` (a schema using any other raises
 `UnsupportedSchemaError`, and the caller falls back to jsonschema), so it can never accept more than
@@ -15,12 +15,12 @@ import marshal
 import re
 import sys
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from hashlib import sha256
 from types import CodeType
 from typing import Any
 
 from gba_dataflow.core import diskcache
-from gba_dataflow.core.digest import sha256
-from gba_dataflow.core.records import record
 
 Check = Callable[[Any], bool]
 Search = Callable[[str], Callable[[str], Any]]
@@ -84,7 +84,7 @@ class _Module:
 
     def const(self, value: Any) -> str:
         """The name of a new constant (a global of the generated module: cheaper to read than `K[i]`).
-        Text is interned: a manifest's keys are the interned objects (see keys.py)."""
+        Text is interned, as the names in the rules' generated code are."""
         self.constants.append(sys.intern(value) if value.__class__ is str else value)
         return f"K{len(self.constants) - 1}"
 
@@ -230,7 +230,7 @@ def _object(module: _Module, node: Mapping[str, Any], depth: int, search: Search
 # --- normalisation ---------------------------------------------------------------------------------------
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class ObjectPlan:
     """What normalising one kind of object does, in this order: fill in constant defaults (`constants`:
     name, default, whether it is a container to copy), turn `dates` into dates and whole-number floats

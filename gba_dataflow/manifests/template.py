@@ -14,10 +14,10 @@ import json
 import re
 import textwrap
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from gba_dataflow.core.errors import UsageError
-from gba_dataflow.core.records import record
 from gba_dataflow.manifests.pointers import dotted
 from gba_dataflow.manifests.schema import schema
 
@@ -50,7 +50,7 @@ _MAINLAND_MECHANISMS = (
 )
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Route:
     """An origin and a destination region (ISO 3166 codes)."""
 

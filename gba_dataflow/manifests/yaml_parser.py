@@ -18,7 +18,6 @@ from yaml.resolver import Resolver
 
 from gba_dataflow.core.errors import ManifestError
 from gba_dataflow.manifests.document import MAX_DEPTH, ParsedDocument, Position, SourceText
-from gba_dataflow.manifests.keys import canonical_keys
 from gba_dataflow.manifests.pointers import dotted, escape
 
 DEFAULT_ALIAS_BUDGET = 10_000
@@ -154,7 +153,6 @@ class _Builder:
     __slots__ = (
         "active",
         "budget",
-        "canonical",
         "doc",
         "expanded",
         "key_positions",
@@ -172,8 +170,6 @@ class _Builder:
         self.expanded = 0
         self.seen: set[int] = set()
         self.active: set[int] = set()
-        self.canonical = canonical_keys().get
-        """A key's one object, for the keys the schema names (see keys.py)."""
 
     def value(self, node: Node, pointer: str, depth: int) -> Any:
         mark = node.start_mark
@@ -224,7 +220,7 @@ class _Builder:
 
     def mapping(self, node: Node, pointer: str, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        positions, key_positions, canonical = self.positions, self.key_positions, self.canonical
+        positions, key_positions = self.positions, self.key_positions
         untracked = self.budget is None
         for key_node, value_node in node.value:
             if type(key_node) is ScalarNode and (
@@ -233,7 +229,6 @@ class _Builder:
                 key: str = key_node.value  # the common case: a key that cannot be a YAML 1.1 surprise
             else:
                 key = self.key(key_node, pointer)
-            key = canonical(key, key)
             child = f"{pointer}/{key}" if "/" not in key and "~" not in key else f"{pointer}/{escape(key)}"
             mark = key_node.start_mark
             if key in result:

@@ -7,16 +7,16 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from urllib.parse import quote
 
-from gba_dataflow.core.records import record
 from gba_dataflow.engine.model import Fact, ManifestResult
 
 STDIN_NAME = "<stdin>"
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class FileRef:
     """A file as a CI format names it: `path` for people, `uri` for SARIF; `relative` to the run's root."""
 

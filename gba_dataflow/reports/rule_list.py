@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from gba_dataflow.core.records import record
 from gba_dataflow.dsl import nodes
 
 FORMAT_VERSION = 1
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class RuleRow:
     """One rule as `rules list` shows it."""
 

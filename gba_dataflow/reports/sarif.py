@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
 from gba_dataflow import __version__
 from gba_dataflow.core.codes import CODES
-from gba_dataflow.core.digest import sha256
 from gba_dataflow.core.errors import Diagnostic, Severity
 from gba_dataflow.engine.model import Fact, ManifestResult, Reason, RuleDoc, RunResult, Verdict, Warning
 from gba_dataflow.reports.common import format_value, to_jsonable

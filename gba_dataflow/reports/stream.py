@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from gba_dataflow.core.records import field, record
 from gba_dataflow.engine.batch import Progress, iter_plan, plan_inputs, resolve_jobs
 from gba_dataflow.engine.model import Verdict
 from gba_dataflow.engine.rulebook import load_rulebook
 from gba_dataflow.reports.json_report import json_head, json_separator, json_tail, stream_entry
 
 
-@record
+@dataclass
 class StreamedRun:
     """What a streamed run keeps: the counts by decision and whether a warn rule fired."""
 

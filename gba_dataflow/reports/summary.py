@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from gba_dataflow.core.codes import CODES
-from gba_dataflow.core.records import record
 from gba_dataflow.engine.model import ManifestResult, RunResult, Verdict
 from gba_dataflow.reports.common import VERDICT_LABELS, format_route, headline, printable, summary_line
 
@@ -21,7 +21,7 @@ _VERBS = {"denied": "denied by", "warned": "warned by", "failed": "failed with",
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&])")
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class RuleCount:
     """How many manifests one rule (or error code) decided: `12 denied by mainland_export/m1_core_data`."""
 

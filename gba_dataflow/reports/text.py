@@ -1,9 +1,9 @@
 """The `text` format: a report for people, verdict first, wrapped by display width so CJK text lines up.
 
-The report lays itself out with `reports.layout`, exactly as rich laid it out before (importing rich's console
-took longer than the rest of the report). Every piece of user text goes in as a `Text` (never markup), so
-brackets in paths such as `dataset.fields[2]` print as written, and control characters are shown, never sent
-to the terminal. Colour is added only when asked for; the output has no timestamps.
+The report lays itself out with `reports.text_layout`, exactly as rich laid it out before (importing
+rich's console took longer than the rest of the report). Every piece of user text goes in as a `Text` (never
+markup), so brackets in paths such as `dataset.fields[2]` print as written, and control characters are
+shown, never sent to the terminal. Colour is added only when asked for; the output has no timestamps.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from gba_dataflow.reports.common import (
     printable,
     summary_line,
 )
-from gba_dataflow.reports.layout import Block, Grid, Group, Indent, Page, Text
+from gba_dataflow.reports.text_layout import Block, Grid, Group, Indent, Page, Text
 
 VERDICT_STYLES: Mapping[Verdict, str] = {
     Verdict.ALLOW: "bold green",

@@ -16,7 +16,7 @@ from rich.tree import Tree
 from gba_dataflow.engine.model import Fact, Verdict
 from gba_dataflow.engine.trace import ExplainTrace, NodeTrace, RulesetTrace, RuleTrace
 from gba_dataflow.reports.common import VERDICT_LABELS, format_value, printable, summary_line
-from gba_dataflow.reports.layout import tidy
+from gba_dataflow.reports.text_layout import tidy
 
 _VERDICT_STYLES = {Verdict.ALLOW: "bold green", Verdict.DENY: "bold red", Verdict.ERROR: "bold yellow"}
 _EFFECT_STYLES = {"deny": "red", "allow": "green", "warn": "yellow"}

@@ -10,7 +10,17 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "gba_dataflow"
 
 # layer -> rank; a module may import a gba_dataflow layer of lower or equal rank only.
-RANKS = {"core": 0, "dsl": 1, "manifests": 1, "engine": 2, "app": 3, "reports": 4, "cli": 5, "service": 5}
+RANKS = {
+    "core": 0,
+    "dsl": 1,
+    "manifests": 1,
+    "engine": 2,
+    "app": 3,
+    "ledger": 3,
+    "reports": 4,
+    "cli": 5,
+    "service": 5,
+}
 # Third-party libraries and the only layers allowed to import them.
 LIBRARIES = {
     "lark": {"dsl"},
@@ -20,6 +30,8 @@ LIBRARIES = {
     "orjson": {"reports", "service"},
     "typer": {"cli"},
     "click": {"cli"},
+    "psycopg": {"ledger"},
+    "sqlite3": {"ledger"},
     "starlette": {"service"},
     "uvicorn": {"service"},
 }
@@ -76,6 +88,43 @@ def test_the_cli_is_thin() -> None:
         assert "lark" not in text.lower() or "lark" not in {m.split(".")[0] for m, _ in _imports(path)}, path
 
 
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _module_level_imports(path: Path, modules: set[str]) -> set[str]:
+    """The package's modules that `path` imports as it is imported (not those imported inside functions)."""
+    found: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found & modules
+
+
+def test_no_module_imports_itself_back() -> None:
+    """No circle of module-level imports (such as the checker and its advanced passes once had). Imports of
+    a package's `__init__` are left out: importing any module of a package runs it."""
+    paths = {_module_name(path): path for path in PACKAGE.rglob("*.py")}
+    packages = {name for name, path in paths.items() if path.name == "__init__.py"}
+    graph = {
+        name: _module_level_imports(path, set(paths)) - packages - {name} for name, path in paths.items()
+    }
+    circles = []
+    for start in sorted(graph):
+        stack, seen = [(start, [start])], set()
+        while stack:
+            current, trail = stack.pop()
+            for target in sorted(graph[current]):
+                if target == start:
+                    circles.append(" -> ".join([*trail, start]))
+                elif target not in seen:
+                    seen.add(target)
+                    stack.append((target, [*trail, target]))
+    assert circles == []
 def test_the_cli_imports_the_service_only_inside_functions() -> None:
     """`serve` starts the service lazily: the CLI never needs starlette or uvicorn for other commands."""
     for path in (PACKAGE / "cli").rglob("*.py"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import os
 import subprocess
@@ -15,7 +16,6 @@ from gba_dataflow.cli import app as typer_app
 from gba_dataflow.cli import main as entry
 from gba_dataflow.cli.check import check
 from gba_dataflow.cli.check_run import CheckRequest
-from gba_dataflow.core import records
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -59,7 +59,9 @@ def test_the_fast_path_uses_the_commands_own_defaults() -> None:
         for name, parameter in inspect.signature(check).parameters.items()
         if parameter.default is not inspect.Parameter.empty
     }
-    defaults = {field.name: field.default for field in records.fields(CheckRequest) if field.name != "paths"}
+    defaults = {
+        field.name: field.default for field in dataclasses.fields(CheckRequest) if field.name != "paths"
+    }
     assert declared == defaults
 
 
@@ -134,9 +136,7 @@ def test_a_reader_that_goes_away_ends_the_run_quietly_with_1(
 
 @pytest.mark.e2e
 def test_a_plain_check_in_english_imports_only_what_it_needs(cli_env: dict[str, str]) -> None:
-    """Typer is the other path's; rich measures text the report's own marks and ASCII do not need; OpenSSL
-    is not needed for SHA-256 (`core.digest`) once the rules come from the disk cache. (Data classes are
-    the standard library's: `dataclasses` and the `inspect` it brings are allowed.)"""
+    """Typer is the other path's; rich measures text the report's own marks and ASCII do not need."""
     probe = (
         "import sys\n"
         "from gba_dataflow.cli.main import main\n"
@@ -144,7 +144,7 @@ def test_a_plain_check_in_english_imports_only_what_it_needs(cli_env: dict[str, 
         "try:\n"
         "    main()\n"
         "except SystemExit as done:\n"
-        "    unwanted = ('typer', 'click', 'rich', '_hashlib')\n"
+        "    unwanted = ('typer', 'click', 'rich')\n"
         "    loaded = sorted(m for m in sys.modules if m.split('.')[0] in unwanted)\n"
         "    print('exit', done.code, loaded, file=sys.stderr)\n"
     )
@@ -160,11 +160,8 @@ def test_the_console_script_tunes_its_own_process_then_runs_and_exits(
 ) -> None:
     import gc
 
-    from gba_dataflow.core import regex_cache
-
     calls: list[object] = []
     monkeypatch.setattr(gc, "set_threshold", lambda *args: calls.append(("threshold", *args)))
-    monkeypatch.setattr(regex_cache, "install", lambda: calls.append("regex cache"))
 
     def run() -> int:
         calls.append("run")
@@ -175,7 +172,6 @@ def test_the_console_script_tunes_its_own_process_then_runs_and_exits(
     entry.console_script()
     assert calls == [
         ("threshold", entry.GC_THRESHOLD, *gc.get_threshold()[1:]),
-        "regex cache",
         "run",
         ("exit", 3),
     ]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -241,11 +244,6 @@ def test_an_effective_clause_with_and_without_until() -> None:
 def test_token_spans_are_the_spans_their_offsets_give() -> None:
     """The builder takes a token's span from its lexed positions; `SourceFile.span` computes it from the
     offsets. On every token of the shipped rules they agree."""
-    from pathlib import Path
-
-    from lark.lexer import LexerState
-    from lark.utils import TextSlice
-
     from gba_dataflow.core.source import SourceFile
     from gba_dataflow.dsl.parser import _Builder, _parser
 
@@ -253,7 +251,56 @@ def test_token_spans_are_the_spans_their_offsets_give() -> None:
         text = path.read_text(encoding="utf-8")
         source = SourceFile(str(path), text)
         builder = _Builder(source)
-        tokens = list(_parser().parser.lexer.lex(LexerState(TextSlice.cast_from(text)), None))
+        tokens = list(_parser().lex(text))
         assert len(tokens) > 500
         for token in tokens:
             assert builder._tspan(token) == source.span(token.start_pos, token.end_pos), token
+
+
+@pytest.mark.parametrize("was_enabled", [True, False])
+@pytest.mark.parametrize("text", ["ruleset x\nrule y deny when a == 1\n", "ruleset x\nrule y deny when (\n"])
+def test_parsing_pauses_the_garbage_collector_and_restores_it(was_enabled: bool, text: str) -> None:
+    enabled = gc.isenabled()
+    try:
+        gc.enable() if was_enabled else gc.disable()
+        with contextlib.suppress(DslSyntaxError):
+            parse_text(text)
+        assert gc.isenabled() is was_enabled
+    finally:
+        gc.enable() if enabled else gc.disable()
+
+
+def test_problems_before_a_syntax_error_are_left_to_the_reparse() -> None:
+    """A bad date before a syntax error in the same stretch of text is not reported: only the syntax error
+    is, and parsing resumes at the next top-level `rule` (whose own problems are reported)."""
+    text = (
+        "ruleset x\nrule r\n  effective from 2024-02-30\n  deny when a = 1\n"
+        "rule s\n  effective from 2024-02-31\n  deny when b\n"
+    )
+    assert errors_of(text) == [("E100", 4, 15), ("E105", 6, 18)]
+
+
+def test_parses_in_two_threads_keep_their_own_nodes() -> None:
+    """Each parse has its own builder, though Lark's parser (and its transformer) is shared."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"ruleset r{index}\nrule q{index}\n  deny when a.b{index} == {index}\n" for index in range(40)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        parsed = list(pool.map(parse_text, texts))
+    assert [ruleset.rules[0].name for ruleset in parsed] == [f"q{index}" for index in range(40)]
+    assert [ruleset.name for ruleset in parsed] == [f"r{index}" for index in range(40)]
+
+
+def test_every_grammar_rule_that_builds_a_node_has_a_builder() -> None:
+    """A rule marked `?` with a single symbol only ever passes its child on, and Lark splices the rules it
+    makes for repetitions (`__name`) into their parent; every other rule is built."""
+    from gba_dataflow.dsl.parser import _RULE_METHODS, _parser
+
+    built = {
+        str(rule.alias or rule.origin.name)
+        for rule in _parser().rules
+        if rule.alias or not (rule.options.expand1 and len(rule.expansion) == 1)
+    }
+    built = {name for name in built if not name.startswith("_")}
+    assert "rule_decl" in built and "compare" in built
+    assert built - {*_RULE_METHODS, "atom"} == set()

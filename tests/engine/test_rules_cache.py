@@ -68,8 +68,8 @@ def test_a_cache_hit_links_the_stored_fast_path_without_generating_it(
 
 @pytest.mark.parametrize(
     ("name", "size", "mtime"),
-    [("codegen.py", 1, 0), ("codegen.py", 0, 1), ("checker.py", 0, 1), ("records.py", 1, 0)],
-    ids=["generator edited", "generator touched", "checker touched", "records edited"],
+    [("codegen.py", 1, 0), ("codegen.py", 0, 1), ("checker.py", 0, 1), ("source.py", 1, 0)],
+    ids=["generator edited", "generator touched", "checker touched", "spans edited"],
 )
 def test_a_changed_file_of_the_package_changes_the_key(
     name: str, size: int, mtime: int, monkeypatch: pytest.MonkeyPatch

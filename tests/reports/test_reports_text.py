@@ -19,8 +19,8 @@ from rich_oracle import recording_console, tidy
 from gba_dataflow.engine.model import RunResult
 from gba_dataflow.reports import render_text
 from gba_dataflow.reports.common import summary_line
-from gba_dataflow.reports.layout import Grid, Page
-from gba_dataflow.reports.layout import Text as LayoutText
+from gba_dataflow.reports.text_layout import Grid, Page
+from gba_dataflow.reports.text_layout import Text as LayoutText
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 VERDICT_LINE = re.compile(r"^(✔ ALLOW|✘ DENY|! ERROR)  ")

@@ -33,14 +33,14 @@ from gba_dataflow.engine.model import (
     Warning,
 )
 from gba_dataflow.reports.common import printable
-from gba_dataflow.reports.layout import ONE_CELL_MARKS, Indent, Page, Span, Text, _cells
 from gba_dataflow.reports.text import render_text
+from gba_dataflow.reports.text_layout import ONE_CELL_MARKS, Indent, Page, Span, Text, _cells
 
 ROOT = Path(__file__).resolve().parents[2]
 RICH_MAJOR = importlib.metadata.version("rich").split(".")[0]
 pytestmark = pytest.mark.skipif(
     RICH_MAJOR != "15",
-    reason=f"the oracle is rich 15's layout, which reports/layout.py reproduces (rich {RICH_MAJOR} is "
+    reason=f"the oracle is rich 15's layout, which reports/text_layout.py reproduces (rich {RICH_MAJOR} is "
     "installed); the golden tests still check the report",
 )
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -8,44 +8,45 @@ line where it is printed, so the formatter can put comments back next to the cod
 
 from __future__ import annotations
 
-from gba_dataflow.core.records import record
+from dataclasses import dataclass
+
 from gba_dataflow.core.source import display_width
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class Text:
     text: str
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     """A line break, or `flat` when its group is printed on one line."""
 
     flat: str = " "
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class Concat:
     parts: tuple[Doc, ...]
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class Nest:
     indent: int
     doc: Doc
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class Align:
     doc: Doc
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class Group:
     doc: Doc
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class Fill:
     """Items separated by `sep` and a space; breaks (after `sep`) only where the next item would not fit."""
 
@@ -54,7 +55,7 @@ class Fill:
     tail: int = 0  # width of the text that must follow the last item on its line
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class Mark:
     offset: int
 
@@ -66,7 +67,7 @@ def concat(*parts: Doc) -> Concat:
     return Concat(parts)
 
 
-@record
+@dataclass
 class OutLine:
     """One printed line and the source offsets of the code that starts on it."""
 

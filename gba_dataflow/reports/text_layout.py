@@ -6,7 +6,7 @@ Text is laid out exactly as rich 15 lays it out (`Console.print`, `Text`, `Paddi
 tabs expand, where a line is cut and which styles each piece carries. The tests compare the two byte for byte.
 Widths are measured by `rich.cells.cell_len`, the one part of rich used here, so that CJK text takes the same
 two cells as in rich; it is imported for the first text with a character that may not be one cell wide
-(`_cells`), since an English report never needs it (rich's import is about 4 ms of a cold start).
+(`_cells`), since an English report never needs it.
 """
 
 from __future__ import annotations

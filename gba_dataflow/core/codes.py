@@ -509,6 +509,7 @@ _CODES: tuple[Code, ...] = (
         "come with the extra `serve`.",
         "pip install gba-dataflow\ngba-dataflow serve",
         "pip install 'gba-dataflow[serve]'\ngba-dataflow serve",
+    ),
     # --- E6xx: ledger and decision log -------------------------------------------------------
     Code(
         "E601",

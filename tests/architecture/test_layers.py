@@ -125,6 +125,8 @@ def test_no_module_imports_itself_back() -> None:
                     seen.add(target)
                     stack.append((target, [*trail, target]))
     assert circles == []
+
+
 def test_the_cli_imports_the_service_only_inside_functions() -> None:
     """`serve` starts the service lazily: the CLI never needs starlette or uvicorn for other commands."""
     for path in (PACKAGE / "cli").rglob("*.py"):

@@ -1,6 +1,7 @@
 # The gba-dataflow decision service as a container image, built from the wheel (docs/deploy.md).
 #
-#   docker build -t gba-dataflow-service .
+#   docker build -t gba-dataflow-service .                                   # SQLite or no ledger
+#   docker build -t gba-dataflow-service --build-arg EXTRAS=serve,postgres .  # a PostgreSQL ledger
 #   docker run --rm -p 8080:8080 gba-dataflow-service
 #
 # Stage 1 builds the wheel from this checkout; stage 2 installs only the wheel and its `serve` extra, so the
@@ -13,7 +14,7 @@ COPY . .
 RUN pip install --no-cache-dir build==1.* && python -m build --wheel --outdir /dist
 
 FROM python:3.11-slim
-# EXTRAS: `serve`, plus the ledger's database extra when replicas share a PostgreSQL ledger.
+# EXTRAS: `serve`; `serve,postgres` when replicas share a PostgreSQL ledger (psycopg).
 ARG EXTRAS=serve
 COPY --from=build /dist/*.whl /tmp/
 RUN set -eu; wheel=$(ls /tmp/gba_dataflow-*.whl); \

@@ -44,6 +44,7 @@ COMMAND_MODULES = (
     "gba_dataflow.cli.rules_cmd",
     "gba_dataflow.cli.explain_cmd",
     "gba_dataflow.cli.new_cmd",
+    "gba_dataflow.cli.serve_cmd",
     "gba_dataflow.cli.ledger_cmd",
 )
 

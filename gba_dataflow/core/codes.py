@@ -1,7 +1,7 @@
 """The registry of stable diagnostic codes.
 
 Ranges: E1xx rule syntax, E2xx/W2xx static checks of rules, E3xx evaluation, E4xx/W4xx manifests,
-E5xx usage, E6xx ledger and decision log, E9xx internal. A code is never reused for another meaning; a retired code stays here.
+E5xx usage (E52x: requests to the decision service), E6xx ledger and decision log, E9xx internal. A code is never reused for another meaning; a retired code stays here.
 """
 
 from __future__ import annotations
@@ -493,6 +493,80 @@ _CODES: tuple[Code, ...] = (
         "",
     ),
     Code("E503", "no-rules", _E, "no ruleset was found to evaluate with", "", "", ""),
+    # --- E52x: the decision service (`gba-dataflow serve`), requests over HTTP ----------------
+    Code(
+        "E520",
+        "bad-request",
+        _E,
+        "an HTTP request to the decision service is not in the shape the endpoint takes",
+        "`POST /v1/check` takes one manifest as YAML or JSON; `POST /v1/check/batch` takes a JSON object "
+        '`{"manifests": [{"name": "a.yaml", "content": "<YAML or JSON text>"}, ...]}` (or `"manifest": {...}` '
+        "instead of `content`). The response names what is wrong, with the JSON path of the batch entry.",
+        'POST /v1/check/batch\n["apiVersion: gba-dataflow/v1"]',
+        'POST /v1/check/batch\n{"manifests": [{"name": "a.yaml", "content": "apiVersion: gba-dataflow/v1\\n..."}]}',
+    ),
+    Code(
+        "E521",
+        "request-too-large",
+        _E,
+        "an HTTP request body is larger than the decision service accepts",
+        "The service refuses a body over its limit before reading it all (`serve --max-body`, default 16 MiB "
+        "for a batch; one manifest is held to the manifest limit, E402), and a batch of more manifests than "
+        "`serve --max-batch` (default 1,000). Split the batch.",
+        "POST /v1/check/batch with 5,000 manifests",
+        "five POST /v1/check/batch requests of 1,000 manifests each",
+    ),
+    Code(
+        "E522",
+        "unauthorized",
+        _E,
+        "a request that records in the ledger has no valid bearer token",
+        "Recording (`POST /v1/check?record=true`) changes the ledger, so it needs the header "
+        "`Authorization: Bearer <token>` with the token the service was started with (`serve --token-file`, "
+        "or the environment variable GBA_DATAFLOW_TOKEN). A service started without a token records nothing.",
+        "POST /v1/check?record=true",
+        "POST /v1/check?record=true\nAuthorization: Bearer <token>",
+    ),
+    Code(
+        "E523",
+        "request-timeout",
+        _E,
+        "an HTTP request took longer than the decision service allows",
+        "Reading the body and deciding must finish within the service's time limit (`serve --timeout`, "
+        "default 10 s). Nothing was decided or recorded for a request that timed out; send it again, or "
+        "send a large batch as several smaller ones.",
+        "POST /v1/check/batch with 1,000 manifests over a slow link",
+        "POST /v1/check/batch with 100 manifests",
+    ),
+    Code(
+        "E524",
+        "unknown-endpoint",
+        _E,
+        "no endpoint of the decision service has this path and method",
+        "The endpoints are listed in the OpenAPI document at `/openapi.json`.",
+        "GET /v1/check",
+        "POST /v1/check",
+    ),
+    Code(
+        "E525",
+        "no-ledger",
+        _E,
+        "a request asks to record, but the decision service runs without a ledger",
+        "`?record=true` records the transfer in the ledger; start the service with `--ledger URL` (or set "
+        "GBA_DATAFLOW_LEDGER) to record, or leave `record` out to only decide.",
+        "gba-dataflow serve\nPOST /v1/check?record=true",
+        "gba-dataflow serve --ledger postgresql://ledger.example/gba\nPOST /v1/check?record=true",
+    ),
+    Code(
+        "E526",
+        "service-not-installed",
+        _E,
+        "`gba-dataflow serve` needs the optional extra that holds the web server",
+        "The decision service runs on starlette and uvicorn, which the command line alone does not need; they "
+        "come with the extra `serve`.",
+        "pip install gba-dataflow\ngba-dataflow serve",
+        "pip install 'gba-dataflow[serve]'\ngba-dataflow serve",
+    ),
     # --- E6xx: ledger and decision log -------------------------------------------------------
     Code(
         "E601",

@@ -10,20 +10,32 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "gba_dataflow"
 
 # layer -> rank; a module may import a gba_dataflow layer of lower or equal rank only.
-RANKS = {"core": 0, "dsl": 1, "manifests": 1, "engine": 2, "app": 3, "ledger": 3, "reports": 4, "cli": 5}
+RANKS = {
+    "core": 0,
+    "dsl": 1,
+    "manifests": 1,
+    "engine": 2,
+    "app": 3,
+    "ledger": 3,
+    "reports": 4,
+    "cli": 5,
+    "service": 5,
+}
 # Third-party libraries and the only layers allowed to import them.
 LIBRARIES = {
     "lark": {"dsl"},
     "yaml": {"manifests"},
     "jsonschema": {"manifests"},
     "rich": {"reports", "cli"},
-    "orjson": {"reports"},
+    "orjson": {"reports", "service"},
     "typer": {"cli"},
     "click": {"cli"},
     "psycopg": {"ledger"},
     "sqlite3": {"ledger"},
+    "starlette": {"service"},
+    "uvicorn": {"service"},
 }
-PEERS_FORBIDDEN = {("dsl", "manifests"), ("manifests", "dsl")}
+PEERS_FORBIDDEN = {("dsl", "manifests"), ("manifests", "dsl"), ("service", "cli")}
 
 
 def _layer(path: Path) -> str:
@@ -113,3 +125,14 @@ def test_no_module_imports_itself_back() -> None:
                     seen.add(target)
                     stack.append((target, [*trail, target]))
     assert circles == []
+
+
+def test_the_cli_imports_the_service_only_inside_functions() -> None:
+    """`serve` starts the service lazily: the CLI never needs starlette or uvicorn for other commands."""
+    for path in (PACKAGE / "cli").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not node.module.startswith("gba_dataflow.service"), path
+            if isinstance(node, ast.Import):
+                assert not any(alias.name.startswith("gba_dataflow.service") for alias in node.names), path

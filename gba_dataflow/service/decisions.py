@@ -1,0 +1,245 @@
+"""What the check endpoints do, free of HTTP: read the options, load the manifests, decide, render.
+
+The response body of a check is the `check --format json` document (design §7) of the manifests of the
+request, made by the same functions as the CLI's report, so a manifest decided over HTTP and on the command
+line gives the same bytes (given the same name, rules and options).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from gba_dataflow.core.errors import Diagnostic, ManifestError, UsageError
+from gba_dataflow.engine.evaluate import error_result, evaluate_manifest
+from gba_dataflow.engine.model import ManifestResult, RulesInfo, Verdict
+from gba_dataflow.engine.rulebook import Rulebook
+from gba_dataflow.manifests import DEFAULT_MAX_BYTES, LoadedManifest, load_manifest_bytes
+from gba_dataflow.reports.json_report import json_head, json_results, json_tail, result_line
+from gba_dataflow.service.rules_state import LANGUAGES
+
+Syntax = Literal["yaml", "json"]
+DEFAULT_NAME = "<request>"
+"""How a manifest is named in results when the request gives no `name`."""
+MAX_NAME = 200
+
+CHECK_PARAMETERS = ("as_of", "lang", "record", "name")
+BATCH_PARAMETERS = ("as_of", "lang")
+
+Evaluate = Callable[[Rulebook, LoadedManifest, dt.date | None, str, bool], ManifestResult]
+"""Decide one loaded manifest: (rulebook, manifest, as_of, lang, record) -> result."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """The query parameters of a check, validated."""
+
+    as_of: dt.date | None = None
+    lang: str = "en"
+    record: bool = False
+    name: str = DEFAULT_NAME
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestInput:
+    """One manifest of a request, not yet loaded."""
+
+    name: str
+    raw: bytes
+    syntax: Syntax | None
+
+
+def bad_request(message: str, hint: str, json_path: str | None = None) -> UsageError:
+    """An E520: the request is not in the shape the endpoint takes."""
+    return UsageError(message, code="E520", hint=hint, json_path=json_path)
+
+
+def parse_options(query: Sequence[tuple[str, str]], allowed: Sequence[str]) -> CheckOptions:
+    """The check options of a query string; an unknown, repeated or bad parameter is an error (E520/E501)."""
+    seen: dict[str, str] = {}
+    for key, value in query:
+        if key not in allowed:
+            raise bad_request(
+                f"unknown query parameter `{key}`",
+                f"this endpoint takes: {', '.join(allowed)}",
+            )
+        if key in seen:
+            raise bad_request(f"query parameter `{key}` is given twice", "give it once")
+        seen[key] = value
+    as_of = seen.get("as_of")
+    day = None
+    if as_of is not None:
+        try:
+            day = dt.date.fromisoformat(as_of) if len(as_of) == 10 else None
+        except ValueError:
+            day = None
+        if day is None:
+            raise UsageError(
+                f"as_of `{as_of}` is not a date", code="E501", hint="write it as YYYY-MM-DD, e.g. 2026-12-01"
+            )
+    lang = seen.get("lang", "en")
+    if lang not in LANGUAGES:
+        raise UsageError(
+            f"lang `{lang}` is not one of {', '.join(LANGUAGES)}",
+            code="E501",
+            hint=f"choose one of: {', '.join(LANGUAGES)}",
+        )
+    record_text = seen.get("record", "false")
+    if record_text not in ("true", "false"):
+        raise UsageError(f"record `{record_text}` is not true or false", code="E501", hint="record=true")
+    return CheckOptions(day, lang, record_text == "true", _name(seen.get("name", DEFAULT_NAME), "name"))
+
+
+def _name(value: Any, where: str, json_path: str | None = None) -> str:
+    if not isinstance(value, str) or not value or len(value) > MAX_NAME or not value.isprintable():
+        raise bad_request(
+            f"`{where}` must be a printable text of 1 to {MAX_NAME} characters",
+            "name the manifest as its file is named, e.g. transfer.yaml",
+            json_path,
+        )
+    return value
+
+
+def syntax_of(content_type: str | None) -> Syntax | None:
+    """YAML or JSON by the media type of the body; None (decided by the content) for text/plain or none.
+
+    Raises E520 for another media type."""
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media in ("application/json",) or media.endswith("+json"):
+        return "json"
+    if media in ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"):
+        return "yaml"
+    if media in ("", "text/plain", "application/octet-stream"):
+        return None
+    raise bad_request(
+        f"media type `{media}` is not a manifest",
+        "send the manifest as application/yaml, application/json or text/plain",
+    )
+
+
+def plain_evaluate(
+    rulebook: Rulebook, manifest: LoadedManifest, as_of: dt.date | None, lang: str, record: bool
+) -> ManifestResult:
+    """Decide without a ledger (`record` is always False here: the app refuses it first)."""
+    return evaluate_manifest(rulebook, manifest, as_of=as_of, lang=lang)
+
+
+def decide(
+    rulebook: Rulebook, item: ManifestInput, options: CheckOptions, evaluate: Evaluate
+) -> ManifestResult:
+    """Load and decide one manifest; a manifest that does not load gives an `error` result, never raises."""
+    try:
+        manifest = load_manifest_bytes(item.raw, item.name, syntax=item.syntax)
+    except ManifestError as error:
+        return error_result(item.name, error.diagnostics)
+    return evaluate(rulebook, manifest, options.as_of, options.lang, options.record)
+
+
+def too_large(name: str, limit: int = DEFAULT_MAX_BYTES) -> ManifestResult:
+    """The result of a manifest over the size limit: the loader's own E402."""
+    try:
+        load_manifest_bytes(b" " * (limit + 1), name, max_bytes=limit)
+    except ManifestError as error:
+        return error_result(name, error.diagnostics)
+    raise AssertionError("the loader accepted a manifest over its limit")  # pragma: no cover
+
+
+def render_document(info: RulesInfo, as_of: dt.date | None, results: Sequence[ManifestResult]) -> str:
+    """The §7 JSON document of these results, byte for byte as `check --format json` writes it."""
+    counts = {verdict.value: 0 for verdict in Verdict}
+    for result in results:
+        counts[result.decision.value] += 1
+    lines = [result_line(result) for result in results]
+    return json_head(info, as_of) + json_results(lines) + json_tail(counts, bool(lines))
+
+
+def parse_batch(raw: bytes, max_batch: int) -> list[ManifestInput]:
+    """The manifests of a batch body: `{"manifests": [{"name", "content" | "manifest"}, ...]}`.
+
+    A malformed envelope is an E520 naming the JSON path of the problem; a manifest inside it that is
+    malformed is that manifest's own `error` result, decided with the others."""
+    try:
+        document = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates)
+    except UnicodeDecodeError:
+        raise bad_request("the batch is not UTF-8 text", "send the batch as UTF-8 JSON") from None
+    except _DuplicateKeyError as error:
+        raise bad_request(f"the batch repeats the key `{error.key}`", "give each key once") from None
+    except ValueError as error:
+        raise bad_request(f"the batch is not JSON: {error}", "send a JSON object") from None
+    if not isinstance(document, dict) or not isinstance(document.get("manifests"), list):
+        raise bad_request(
+            'the batch must be a JSON object with a list "manifests"',
+            '{"manifests": [{"name": "a.yaml", "content": "apiVersion: gba-dataflow/v1 ..."}]}',
+            "",
+        )
+    extra = sorted(set(document) - {"manifests"})
+    if extra:
+        raise bad_request(f"unknown key `{extra[0]}` in the batch", 'the batch holds only "manifests"', "")
+    entries: list[Any] = document["manifests"]
+    if len(entries) > max_batch:
+        raise UsageError(
+            f"the batch holds {len(entries):,} manifests, more than the limit of {max_batch:,}",
+            code="E521",
+            hint="split it into smaller batches",
+            json_path="/manifests",
+        )
+    return [_batch_entry(entry, index) for index, entry in enumerate(entries)]
+
+
+def _batch_entry(entry: Any, index: int) -> ManifestInput:
+    path = f"/manifests/{index}"
+    hint = (
+        'each entry is {"name": "a.yaml", "content": "<YAML or JSON text>"} '
+        'or {"name": "a.json", "manifest": {...}}'
+    )
+    if not isinstance(entry, dict):
+        raise bad_request(f"entry {index} of the batch is not an object", hint, path)
+    unknown = sorted(set(entry) - {"name", "content", "manifest"})
+    if unknown:
+        raise bad_request(f"unknown key `{unknown[0]}` in entry {index} of the batch", hint, path)
+    name = _name(entry.get("name", f"<batch>/{index}"), f"manifests[{index}].name", path + "/name")
+    if ("content" in entry) == ("manifest" in entry):
+        raise bad_request(
+            f"entry {index} of the batch needs exactly one of `content` and `manifest`", hint, path
+        )
+    if "content" in entry:
+        content = entry["content"]
+        if not isinstance(content, str):
+            raise bad_request(f"`content` of entry {index} is not a text", hint, path + "/content")
+        return ManifestInput(name, content.encode("utf-8"), None)
+    text = json.dumps(entry["manifest"], indent=2, ensure_ascii=False)
+    return ManifestInput(name, text.encode("utf-8"), "json")
+
+
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _DuplicateKeyError(key)
+        found[key] = value
+    return found
+
+
+def error_document(diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
+    """The body of a refused request: `{"errors": [{code, message, path, line, column, ...}]}`."""
+    return {"errors": [diagnostic.to_dict() for diagnostic in diagnostics]}
+
+
+def status_for(results: Sequence[ManifestResult]) -> int:
+    """The HTTP status of a check: as the CLI's exit code, errors dominate (422, or 413 for a manifest
+    over the size limit); allow and deny are both decisions (200)."""
+    errors = [result for result in results if result.decision is Verdict.ERROR]
+    if not errors:
+        return 200
+    if len(results) == 1 and any(d.code == "E402" for d in errors[0].errors):
+        return 413
+    return 422

@@ -211,9 +211,8 @@ def test_accessible_labels_keyboard_and_contrast(page: object) -> None:
     assert page.evaluate("document.activeElement.id") == "check"  # type: ignore[attr-defined]
     page.keyboard.press("Enter")  # type: ignore[attr-defined]
     expect(page.locator("#verdict")).to_have_text("✔ ALLOW")  # type: ignore[attr-defined]
-    important = example_text(ALLOWED).replace(
-        "  subjects: 48000\n", "  subjects: 48000\n  important_data: true\n"
-    )
+    important = example_text(ALLOWED).replace("  important_data: false\n", "  important_data: true\n")
+    assert important != example_text(ALLOWED)
     page.locator("#manifest").fill(important)  # type: ignore[attr-defined]
     page.locator("#manifest").press("Control+Enter")  # type: ignore[attr-defined]
     expect(page.locator("#verdict")).to_have_text("✘ DENY")  # type: ignore[attr-defined]

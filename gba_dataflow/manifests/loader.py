@@ -60,7 +60,8 @@ class LoadedManifest:
         position = self.positions.get(pointer)
         if position is not None:
             return Provenance(Origin.STATED, None, position[0], position[1])
-        return DEFAULT
+        source = normaliser().copied_from(pointer)
+        return Provenance(Origin.DEFAULT, f"copied from {source}") if source is not None else DEFAULT
 
 
 def load_manifest(

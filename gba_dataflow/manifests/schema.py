@@ -100,13 +100,21 @@ class _Derived:
     source: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Normaliser:
     """Fills in every default of the schema and turns `format: date` strings into dates, in place."""
 
     plan: ObjectPlan
     derived: tuple[_Derived, ...]
     apply_plan: Apply
+
+    def copied_from(self, pointer: str) -> str | None:
+        """The dotted path whose value a copied default (`x-gba-default-from`) at `pointer` takes, if any."""
+        return self._copies.get(pointer)
+
+    @functools.cached_property
+    def _copies(self) -> dict[str, str]:
+        return {"/" + "/".join((*rule.parent, rule.name)): ".".join(rule.source) for rule in self.derived}
 
     def apply(self, data: dict[str, Any]) -> None:
         """Normalise a document that the schema accepts."""

@@ -10,6 +10,7 @@ import typer
 from gba_dataflow import __version__
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.main import guarded
+from gba_dataflow.cli.options import HELP_OPTIONS
 
 app = typer.Typer(
     name="gba-dataflow",
@@ -19,6 +20,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings=HELP_OPTIONS,
 )
 
 

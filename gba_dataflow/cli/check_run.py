@@ -145,12 +145,13 @@ def write_reports(
     from gba_dataflow.cli.progress import stream_is_terminal
 
     root = Path.cwd()
-    for item in reports:
+    for index, item in enumerate(reports):
         color = item.path is None and item.format == "text" and use_color(no_color)
         options = RenderOptions(
             color=color, quiet=quiet, exit_code=code, fail_on_warn=fail_on_warn, root=root
         )
-        write_output(RENDERERS[item.format](run, options), item.path)
+        option = "--output" if index == 0 else "--report"  # the first report is --format's
+        write_output(RENDERERS[item.format](run, options), item.path, option=option)
     if any(item.format == "github" for item in reports):
         append_step_summary(run, code)
     stdout = reports[0]

@@ -9,6 +9,7 @@ import typer
 
 from gba_dataflow.cli.console import print_error, write_output
 from gba_dataflow.cli.exit_codes import ExitCode
+from gba_dataflow.cli.options import HELP_OPTIONS
 from gba_dataflow.core.errors import GbaError, UsageError
 
 new_app = typer.Typer(
@@ -18,6 +19,7 @@ new_app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings=HELP_OPTIONS,
 )
 
 

@@ -40,3 +40,6 @@ LangOption = Annotated[str, typer.Option("--lang", help="Language of messages: e
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="One line per manifest.")]
 NoColorOption = Annotated[bool, typer.Option("--no-color", help="Never use colour.")]
 FailOnWarnOption = Annotated[bool, typer.Option("--fail-on-warn", help="Exit 1 when a warn rule fired.")]
+
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+"""Every command and group takes `-h` as `--help` (click's context settings, inherited by subcommands)."""

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from gba_dataflow.cli.console import print_error
+from gba_dataflow.cli.console import print_diagnostics, print_error
 from gba_dataflow.cli.exit_codes import ExitCode
-from gba_dataflow.cli.options import AsOfOption
+from gba_dataflow.cli.options import HELP_OPTIONS, AsOfOption
 from gba_dataflow.cli.values import check_choice, parse_as_of
 from gba_dataflow.core.errors import GbaError, UsageError
 
@@ -20,6 +20,7 @@ rules_app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
+    context_settings=HELP_OPTIONS,
 )
 
 PathsArgument = Annotated[
@@ -208,6 +209,9 @@ def test(
     show = coverage or threshold is not None
     render = render_tests_json if chosen == "json" else render_tests_text
     sys.stdout.write(render(run, coverage=show))
+    if run.problems:  # malformed cases: reported after the results of the others
+        print_diagnostics(run.problems)
+        raise typer.Exit(ExitCode.INPUT_ERROR)
     if run.failed:
         raise typer.Exit(ExitCode.DENIED)
     if threshold is not None and run.coverage.percent < threshold:

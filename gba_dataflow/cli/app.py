@@ -46,6 +46,7 @@ COMMAND_MODULES = (
     "gba_dataflow.cli.rules_cmd",
     "gba_dataflow.cli.explain_cmd",
     "gba_dataflow.cli.new_cmd",
+    "gba_dataflow.cli.config_cmd",
 )
 
 

@@ -3,6 +3,7 @@ choose the exit code. Free of typer, so that `cli.main` can run a plain `check P
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import sys
@@ -14,6 +15,7 @@ from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.values import LANGUAGES, check_choice, parse_as_of
 from gba_dataflow.core.errors import GbaError, UsageError
 from gba_dataflow.engine.model import RunResult
+from gba_dataflow.manifests.files import Selection
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 
@@ -24,14 +26,14 @@ class CheckRequest:
 
     paths: list[str]
     rules: list[Path] | None = None
-    output_format: str = "text"
+    output_format: str | None = None  # None: the configuration file's, else text
     output: Path | None = None
     report: list[str] | None = None
     as_of: str | None = None
-    lang: str = "en"
+    lang: str | None = None  # None: the configuration file's, else en
     quiet: bool = False
     no_color: bool = False
-    fail_on_warn: bool = False
+    fail_on_warn: bool | None = None  # None: the configuration file's, else False
     jobs: int = 1
 
 
@@ -44,15 +46,40 @@ class Report:
 
 
 def execute_check(request: CheckRequest) -> ExitCode:
-    """Run a check and write its reports; the exit code (input errors are printed to stderr and give 2)."""
+    """Run a check and write its reports; the exit code (input errors are printed to stderr and give 2).
+
+    Settings the command line leaves out come from the configuration file (`app.config`), if any. Its
+    manifest size limit is put in the environment (GBA_DATAFLOW_MAX_MANIFEST_BYTES, where the loader of
+    every worker process finds it) for the run only."""
+    from gba_dataflow.manifests.loader import MAX_BYTES_VARIABLE
+
+    try:
+        request, selection, limit = apply_config(request)
+    except GbaError as error:
+        print_error(error)
+        return ExitCode.INPUT_ERROR
+    if limit is None:
+        return _execute_check(request, selection)
+    os.environ[MAX_BYTES_VARIABLE] = str(limit)
+    try:
+        return _execute_check(request, selection)
+    finally:
+        os.environ.pop(MAX_BYTES_VARIABLE, None)
+
+
+def _execute_check(request: CheckRequest, selection: Selection) -> ExitCode:
     from gba_dataflow.cli.formats import RENDERERS
     from gba_dataflow.cli.progress import ProgressBar
     from gba_dataflow.engine.batch import run_check
 
     try:
-        reports = [Report(check_choice("--format", request.output_format, tuple(RENDERERS)), request.output)]
+        reports = [
+            Report(
+                check_choice("--format", request.output_format or "text", tuple(RENDERERS)), request.output
+            )
+        ]
         reports += parse_reports(request.report or [], request.output)
-        language = check_choice("--lang", request.lang, LANGUAGES)
+        language = check_choice("--lang", request.lang or "en", LANGUAGES)
         day = parse_as_of(request.as_of)
         if request.jobs < 0:
             raise UsageError(
@@ -61,7 +88,7 @@ def execute_check(request: CheckRequest) -> ExitCode:
                 hint="use 1 (default), N, or 0 for one per CPU",
             )
         if len(reports) == 1 and reports[0].format == "json":
-            return stream_json_report(request, day, language)
+            return stream_json_report(request, day, language, selection)
         with ProgressBar(color=not request.no_color) as progress:
             run = run_check(
                 request.paths,
@@ -70,16 +97,17 @@ def execute_check(request: CheckRequest) -> ExitCode:
                 lang=language,
                 jobs=request.jobs,
                 progress=progress.update,
+                selection=selection,
             )
         warned = any(warning.rule for result in run.results for warning in result.warnings)
-        code = exit_code_for(run.counts(), warned, request.fail_on_warn)
+        code = exit_code_for(run.counts(), warned, bool(request.fail_on_warn))
         write_reports(
             run,
             reports,
             code,
             quiet=request.quiet,
             no_color=request.no_color,
-            fail_on_warn=request.fail_on_warn,
+            fail_on_warn=bool(request.fail_on_warn),
         )
     except GbaError as error:
         print_error(error)
@@ -87,7 +115,40 @@ def execute_check(request: CheckRequest) -> ExitCode:
     return code
 
 
-def stream_json_report(request: CheckRequest, day: dt.date | None, lang: str) -> ExitCode:
+def apply_config(request: CheckRequest) -> tuple[CheckRequest, Selection, int | None]:
+    """The request with the configuration file's settings where the command line left them out, the
+    file's include/exclude globs, and its manifest size limit when the environment does not set one
+    (GBA_DATAFLOW_MAX_MANIFEST_BYTES wins over the file)."""
+    from gba_dataflow.app.config import load_config
+    from gba_dataflow.manifests.loader import MAX_BYTES_VARIABLE
+
+    config = load_config()
+    limit = os.environ.get(MAX_BYTES_VARIABLE)
+    if limit is not None and not (limit.isdigit() and int(limit) > 0):
+        raise UsageError(
+            f"${MAX_BYTES_VARIABLE} `{limit}` is not a positive whole number of bytes",
+            code="E501",
+            hint=f"e.g. {MAX_BYTES_VARIABLE}=2097152, or unset it for the default (1 MiB)",
+        )
+    configured = (
+        config.get("max-manifest-bytes") if limit is None and config.has("max-manifest-bytes") else None
+    )
+    if config.path is not None:
+        request = dataclasses.replace(
+            request,
+            rules=request.rules if request.rules is not None else config.rules,
+            output_format=request.output_format or config.get("format"),
+            lang=request.lang or config.get("lang"),
+            fail_on_warn=request.fail_on_warn
+            if request.fail_on_warn is not None
+            else config.get("fail-on-warn"),
+        )
+    return request, Selection(include=config.include, exclude=config.exclude), configured
+
+
+def stream_json_report(
+    request: CheckRequest, day: dt.date | None, lang: str, selection: Selection | None = None
+) -> ExitCode:
     """The JSON report alone (to `request.output`, else stdout): written while manifests are decided,
     so memory stays flat.
 
@@ -107,10 +168,11 @@ def stream_json_report(request: CheckRequest, day: dt.date | None, lang: str) ->
             lang=lang,
             jobs=request.jobs,
             progress=progress.update,
+            selection=selection,
         )
     if not request.quiet and stream_is_terminal(sys.stderr):
         sys.stderr.write(summary_line(run.counts) + "\n")
-    return exit_code_for(run.counts, run.warned, request.fail_on_warn)
+    return exit_code_for(run.counts, run.warned, bool(request.fail_on_warn))
 
 
 def parse_reports(values: list[str], output: Path | None) -> list[Report]:

@@ -403,6 +403,37 @@ _CODES: tuple[Code, ...] = (
         "",
     ),
     Code("E503", "no-rules", _E, "no ruleset was found to evaluate with", "", "", ""),
+    Code(
+        "E540",
+        "config-syntax",
+        _E,
+        "the configuration file cannot be read or is not valid TOML",
+        "gba-dataflow reads the nearest gba-dataflow.toml, or pyproject.toml with a [tool.gba-dataflow] table, "
+        "from the current directory up. The error gives the line and column where TOML parsing stopped.",
+        "lang = zh-Hans",
+        'lang = "zh-Hans"',
+    ),
+    Code(
+        "E541",
+        "unknown-config-key",
+        _E,
+        "the configuration file has a setting gba-dataflow does not know",
+        "A misspelt setting would otherwise be a setting silently not applied. `gba-dataflow config` lists "
+        "the settings: rules, include, exclude, lang, format, fail-on-warn, max-manifest-bytes, ledger.",
+        'fail_on_warn = true\nlanguage = "zh-Hant"',
+        'fail-on-warn = true\nlang = "zh-Hant"',
+    ),
+    Code(
+        "E542",
+        "bad-config-value",
+        _E,
+        "a setting of the configuration file has a value of the wrong kind",
+        "Each setting takes one kind of value: a string from a list (lang, format), true or false "
+        "(fail-on-warn), a positive whole number (max-manifest-bytes), or a list of strings (rules, "
+        "include, exclude).",
+        'format = "xml"\nmax-manifest-bytes = "2MB"',
+        'format = "sarif"\nmax-manifest-bytes = 2097152',
+    ),
     # --- E9xx: internal ----------------------------------------------------------------------
     Code("E900", "internal-error", _E, "a bug in gba-dataflow; please report it", "", "", ""),
 )

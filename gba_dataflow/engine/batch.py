@@ -22,13 +22,21 @@ from gba_dataflow.dsl import nodes
 from gba_dataflow.engine.evaluate import NO_RULESET, error_result, evaluate_manifest
 from gba_dataflow.engine.model import ManifestResult, RuleDoc, RunResult
 from gba_dataflow.engine.rulebook import CompiledRuleset, Rulebook, load_rulebook
-from gba_dataflow.manifests import STDIN, FileList, iter_manifest_files, load_manifest, load_manifest_bytes
+from gba_dataflow.manifests import (
+    STDIN,
+    FileList,
+    Selection,
+    iter_manifest_files,
+    load_manifest,
+    load_manifest_bytes,
+)
 
 if TYPE_CHECKING:  # multiprocessing and concurrent.futures are imported only when workers start
     from concurrent.futures import Future
     from multiprocessing.context import BaseContext
 
 T = TypeVar("T")
+ALL_FILES = Selection()
 MAX_CHUNK = 200
 """Most manifests a worker decides per task: small enough for a smooth progress bar."""
 
@@ -49,14 +57,16 @@ def run_check(
     lang: str = "en",
     jobs: int = 1,
     progress: Progress | None = None,
+    selection: Selection | None = None,
 ) -> RunResult:
     """Load the rules (raising on rule errors), then decide every manifest found under `paths`.
 
     `jobs` > 1 spreads the manifest files over that many processes (0: one per CPU); the result is the
-    same as with `jobs=1`. `progress(done, total)` is called as manifests are decided.
+    same as with `jobs=1`. `progress(done, total)` is called as manifests are decided. `selection` narrows
+    the files a directory walk takes (the configuration file's `include`/`exclude`).
     """
     rulebook = load_rulebook(rules_dirs)
-    plan = plan_inputs(paths)
+    plan = plan_inputs(paths, selection)
     workers = resolve_jobs(jobs)
     results = list(iter_plan(rulebook, plan, rules_dirs, as_of, lang, workers, progress, _identity))
     run = RunResult(rules=rulebook.info, results=tuple(results), as_of=as_of, lang=lang)
@@ -73,7 +83,7 @@ def resolve_jobs(jobs: int) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def plan_inputs(paths: Sequence[str]) -> Plan:
+def plan_inputs(paths: Sequence[str], selection: Selection | None = None) -> Plan:
     """Expand the command-line inputs in order: file names, `-`, and error results for bad inputs."""
     plan: Plan = []
     for item in paths:
@@ -81,7 +91,7 @@ def plan_inputs(paths: Sequence[str]) -> Plan:
             plan.append(STDIN)
             continue
         try:
-            files = iter_manifest_files([item])
+            files = iter_manifest_files([item], selection or ALL_FILES)
         except ManifestError as error:
             plan.append(error_result(item, error.diagnostics))
             continue

@@ -13,6 +13,7 @@ from pathlib import Path
 from gba_dataflow.engine.batch import Progress, iter_plan, plan_inputs, resolve_jobs
 from gba_dataflow.engine.model import Verdict
 from gba_dataflow.engine.rulebook import load_rulebook
+from gba_dataflow.manifests import Selection
 from gba_dataflow.reports.json_report import json_head, json_separator, json_tail, stream_entry
 
 
@@ -33,10 +34,11 @@ def stream_json(
     lang: str = "en",
     jobs: int = 1,
     progress: Progress | None = None,
+    selection: Selection | None = None,
 ) -> StreamedRun:
     """Decide every manifest under `paths`, writing the JSON document piece by piece with `write`."""
     rulebook = load_rulebook(rules_dirs)
-    plan = plan_inputs(paths)
+    plan = plan_inputs(paths, selection)
     run = StreamedRun()
     write(json_head(rulebook.info, as_of))
     entries = iter_plan(rulebook, plan, rules_dirs, as_of, lang, resolve_jobs(jobs), progress, stream_entry)

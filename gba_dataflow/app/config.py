@@ -75,6 +75,7 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=1,
     ),
     Setting("ledger", "string", "ledger URL, e.g. sqlite:///ledger.db (also GBA_DATAFLOW_LEDGER)"),
+    Setting("waivers", "path", "the governed waivers file (like --waivers; docs/waivers.md)"),
 )
 BY_KEY: Mapping[str, Setting] = {setting.key: setting for setting in SETTINGS}
 
@@ -280,7 +281,7 @@ def _convert(setting: Setting, raw: Any, base: Path) -> Any:
             raise ValueError(
                 f"`{raw}` is not one of {', '.join(setting.choices)}" + (f" ({hint})" if hint else "")
             )
-        return str(base / raw) if kind == "path" else raw
+        return _relative_to(base, raw) if kind == "path" else raw
     items = [raw] if isinstance(raw, str) else raw
     if not isinstance(items, list) or not all(isinstance(item, str) and item for item in items):
         raise ValueError(f"must be a list of strings, not {_shown(raw)}")

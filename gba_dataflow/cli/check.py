@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -63,6 +64,18 @@ JobsOption = Annotated[
 ]
 
 
+WaiversOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--waivers",
+        help="Governed waivers file (YAML) for rules marked `waivable`. Default: the configuration file's "
+        "`waivers`, else none. See docs/waivers.md.",
+        dir_okay=False,
+        show_default=False,
+    ),
+]
+
+
 def register(app: typer.Typer) -> None:
     app.command("check")(check)
 
@@ -85,6 +98,7 @@ def check(
     no_color: NoColorOption = False,
     fail_on_warn: CheckFailOnWarnOption = None,
     jobs: JobsOption = 1,
+    waivers: WaiversOption = None,
 ) -> None:
     """Check manifests: ALLOW or DENY each planned transfer, with reasons, citations and remedies.
 
@@ -103,5 +117,6 @@ def check(
         no_color=no_color,
         fail_on_warn=fail_on_warn,
         jobs=jobs,
+        waivers=waivers,
     )
     raise typer.Exit(execute_check(request))

@@ -9,12 +9,16 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gba_dataflow.cli.console import print_error, use_color, write_output
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.values import LANGUAGES, check_choice, parse_as_of
 from gba_dataflow.core.errors import GbaError, UsageError
 from gba_dataflow.engine.model import RunResult
+
+if TYPE_CHECKING:
+    from gba_dataflow.engine.batch import Amend
 from gba_dataflow.manifests.files import Selection
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
@@ -35,6 +39,7 @@ class CheckRequest:
     no_color: bool = False
     fail_on_warn: bool | None = None  # None: the configuration file's, else False
     jobs: int = 1
+    waivers: Path | None = None  # None: the configuration file's, else no waivers
 
 
 @dataclass(frozen=True)
@@ -87,8 +92,9 @@ def _execute_check(request: CheckRequest, selection: Selection) -> ExitCode:
                 code="E501",
                 hint="use 1 (default), N, or 0 for one per CPU",
             )
+        amend = waivers_amendment(request, language)
         if len(reports) == 1 and reports[0].format == "json":
-            return stream_json_report(request, day, language, selection)
+            return stream_json_report(request, day, language, selection, amend)
         with ProgressBar(color=not request.no_color) as progress:
             run = run_check(
                 request.paths,
@@ -98,6 +104,7 @@ def _execute_check(request: CheckRequest, selection: Selection) -> ExitCode:
                 jobs=request.jobs,
                 progress=progress.update,
                 selection=selection,
+                amend=amend,
             )
         warned = any(warning.rule for result in run.results for warning in result.warnings)
         code = exit_code_for(run.counts(), warned, bool(request.fail_on_warn))
@@ -142,12 +149,35 @@ def apply_config(request: CheckRequest) -> tuple[CheckRequest, Selection, int | 
             fail_on_warn=request.fail_on_warn
             if request.fail_on_warn is not None
             else config.get("fail-on-warn"),
+            waivers=request.waivers or config.get("waivers"),
         )
     return request, Selection(include=config.include, exclude=config.exclude), configured
 
 
+def waivers_amendment(request: CheckRequest, lang: str) -> Amend | None:
+    """The waivers of --waivers (or the configuration file's) as the batch runner's `amend`, after
+    checking them against the rules (an expired, unapproved, unknown-rule or statutory waiver stops the
+    run, E561-E564); waivers expiring within 30 days are listed on stderr (W565)."""
+    if request.waivers is None:
+        return None
+    import functools
+
+    from gba_dataflow.app.waivers import amend_with_waivers, load_waivers
+    from gba_dataflow.cli.console import print_diagnostics
+    from gba_dataflow.engine.rulebook import load_rulebook
+
+    waivers, notes = load_waivers(request.waivers, load_rulebook(request.rules), dt.date.today())
+    if notes and not request.quiet:
+        print_diagnostics(notes)
+    return functools.partial(amend_with_waivers, waivers, lang)
+
+
 def stream_json_report(
-    request: CheckRequest, day: dt.date | None, lang: str, selection: Selection | None = None
+    request: CheckRequest,
+    day: dt.date | None,
+    lang: str,
+    selection: Selection | None = None,
+    amend: Amend | None = None,
 ) -> ExitCode:
     """The JSON report alone (to `request.output`, else stdout): written while manifests are decided,
     so memory stays flat.
@@ -169,6 +199,7 @@ def stream_json_report(
             jobs=request.jobs,
             progress=progress.update,
             selection=selection,
+            amend=amend,
         )
     if not request.quiet and stream_is_terminal(sys.stderr):
         sys.stderr.write(summary_line(run.counts) + "\n")

@@ -12,7 +12,7 @@ from gba_dataflow.cli.console import print_diagnostics, print_error
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.options import HELP_OPTIONS, AsOfOption
 from gba_dataflow.cli.values import check_choice, parse_as_of
-from gba_dataflow.core.errors import GbaError, UsageError
+from gba_dataflow.core.errors import Diagnostic, GbaError, UsageError, sort_diagnostics
 
 rules_app = typer.Typer(
     name="rules",
@@ -48,24 +48,59 @@ def check(
     paths: PathsArgument = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
     output_format: FormatChoice = "text",
+    waivers: Annotated[
+        Path | None,
+        typer.Option(
+            "--waivers",
+            help="Also check this waivers file against the rules (default: the configuration file's "
+            "`waivers`, if any): malformed, expired, unapproved, unknown-rule and statutory waivers are "
+            "errors; those expiring within 30 days are listed.",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Parse and statically check rule files: each finding with its code, file:line:col, message and hint.
 
     Exit codes: 0 no errors (warnings allowed unless --strict); 1 errors (or warnings with --strict);
     2 unreadable input or a bad option.
     """
-    from gba_dataflow.app.authoring import check_rule_paths
+    from gba_dataflow.app.authoring import RuleCheckRun, check_rule_paths
+    from gba_dataflow.app.config import load_config
     from gba_dataflow.reports.rule_check import render_check_json, render_check_text
 
     try:
         chosen = check_choice("--format", output_format, ("text", "json"))
+        config = load_config()
+        paths = paths or config.rules
         run = check_rule_paths(paths)
+        waivers_file = waivers or config.get("waivers")
+        files, diagnostics = list(run.files), list(run.diagnostics)
+        if waivers_file is not None and not run.errors:
+            files.append(str(waivers_file))
+            diagnostics += _waiver_findings(Path(waivers_file), paths)
     except GbaError as error:
         raise _fail(error) from None
+    run = RuleCheckRun(tuple(files), tuple(sort_diagnostics(diagnostics)))
     render = render_check_json if chosen == "json" else render_check_text
     sys.stdout.write(render(run.files, run.diagnostics))
     failed = bool(run.errors) or (strict and bool(run.warnings))
     raise typer.Exit(ExitCode.DENIED if failed else ExitCode.ALLOWED)
+
+
+def _waiver_findings(path: Path, rules: list[Path] | None) -> list[Diagnostic]:
+    """What `rules check` reports about a waivers file: every malformed entry, or each waiver's standing
+    against the rules (E561-E564) and those expiring soon (W565)."""
+    import datetime as dt
+
+    from gba_dataflow.app.waivers import WaiverError, check_waivers, read_waivers
+    from gba_dataflow.engine.rulebook import load_rulebook
+
+    try:
+        found = read_waivers(path)
+    except WaiverError as error:
+        return list(error.diagnostics)
+    return check_waivers(found, load_rulebook(rules), dt.date.today())
 
 
 @rules_app.command("explain-code")

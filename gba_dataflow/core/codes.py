@@ -259,6 +259,17 @@ _CODES: tuple[Code, ...] = (
         "base: ../examples/manifests/small.yaml\ncases:\n  - name: core data\n"
         "    manifest: {dataset: {core_data: true}}\n    decision: deny",
     ),
+    Code(
+        "W220",
+        "waivable-not-deny",
+        _W,
+        "a rule marked `waivable` does not deny",
+        "`waivable` lets a governed waiver (a waivers file entry with owner, approver and expiry) turn the "
+        "rule's deny into an allow for the manifests it covers. Only an organisation's own deny rules may "
+        "carry it; an allow or warn rule has no deny to waive.",
+        'rule r\n  warn when dataset.subjects > 10\n  because "x"\n  cite "ACME policy 4.2"\n  waivable',
+        'rule r\n  deny when dataset.subjects > 10\n  because "x"\n  cite "ACME policy 4.2"\n  waivable',
+    ),
     # --- E3xx: evaluation --------------------------------------------------------------------
     Code(
         "E301",
@@ -433,6 +444,67 @@ _CODES: tuple[Code, ...] = (
         "include, exclude).",
         'format = "xml"\nmax-manifest-bytes = "2MB"',
         'format = "sarif"\nmax-manifest-bytes = 2097152',
+    ),
+    # --- E56x / W56x: governed waivers (app/waivers.py, docs/waivers.md) ----------------------------
+    Code(
+        "E560",
+        "bad-waivers-file",
+        _E,
+        "the waivers file cannot be read or an entry is malformed",
+        "A waivers file holds `waivers:`, a list of entries with id, rule, manifests (ids, paths or globs), "
+        "owner, approver, reason, created and expires (dates). Ids are unique.",
+        "waivers:\n  - id: WVR-1\n    rule: acme/cap\n    manifests: [crm-*]\n    owner: dpo@acme.example",
+        "waivers:\n  - id: WVR-1\n    rule: acme/cap\n    manifests: [crm-*]\n    owner: dpo@acme.example\n"
+        "    approver: ciso@acme.example\n    reason: legacy export until the label ships\n"
+        "    created: 2026-11-02\n    expires: 2027-03-31",
+    ),
+    Code(
+        "E561",
+        "waiver-expired",
+        _E,
+        "a waiver's expiry date has passed",
+        "An expired waiver is an error, not a silent no-op, so that the file stays current: renew it "
+        "(a new `expires`, approved again) or delete it.",
+        "    expires: 2025-01-31",
+        "    expires: 2027-03-31",
+    ),
+    Code(
+        "E562",
+        "waiver-unapproved",
+        _E,
+        "a waiver has no approver, or is approved by its own owner",
+        "A waiver accepts a risk on the organisation's behalf; a second person approves it.",
+        "    owner: dpo@acme.example\n    approver: dpo@acme.example",
+        "    owner: dpo@acme.example\n    approver: ciso@acme.example",
+    ),
+    Code(
+        "E563",
+        "waiver-unknown-rule",
+        _E,
+        "a waiver names a rule that the loaded rules do not have",
+        "Rules are named `ruleset/rule`, as `rules list` shows them; the waiver is checked against the rules "
+        "of the same run (--rules).",
+        "    rule: acme/cpa",
+        "    rule: acme/cap",
+    ),
+    Code(
+        "E564",
+        "waiver-of-law",
+        _E,
+        "a waiver names a statutory rule, or a rule not marked `waivable`",
+        "Law cannot be waived: the rulesets shipped with gba-dataflow are never waivable, and an "
+        "organisation's rule can be waived only when its rule file marks it `waivable`.",
+        "    rule: mainland_export/m1_core_data",
+        "    rule: acme/cap",
+    ),
+    Code(
+        "W565",
+        "waiver-expires-soon",
+        _W,
+        "a waiver expires within 30 days",
+        "Listed by `check` and `rules check --waivers` so that its owner renews or retires it in time.",
+        "",
+        "",
     ),
     # --- E9xx: internal ----------------------------------------------------------------------
     Code("E900", "internal-error", _E, "a bug in gba-dataflow; please report it", "", "", ""),

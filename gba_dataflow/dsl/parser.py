@@ -538,7 +538,8 @@ class _Builder:
                     "E106",
                     f"rule `{name}` has more than one `{kind}` clause",
                     where,
-                    "a rule has one effect, one `because`, one `remedy` and one `effective` clause",
+                    "a rule has one effect, one `because`, one `remedy`, one `effective` clause and at "
+                    "most one `waivable`",
                 )
             else:
                 single[kind] = value
@@ -562,6 +563,7 @@ class _Builder:
             remedy=single.get("remedy"),
             effective_from=window[0],
             effective_until=window[1],
+            waivable="waivable" in single,
             span=span,
         )
 
@@ -586,6 +588,9 @@ class _Builder:
 
     def remedy_clause(self, span: Span, message: nodes.Message) -> tuple[str, Any, Span]:
         return "remedy", message, span
+
+    def waivable_clause(self, span: Span) -> tuple[str, Any, Span]:
+        return "waivable", True, span
 
     def text(self, span: Span, english: list[Token], *translations: tuple[str, list[Token]]) -> nodes.Message:
         seen: set[str] = set()

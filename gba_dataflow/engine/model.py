@@ -42,6 +42,8 @@ class Reason:
     facts: tuple[Fact, ...]
     source: str
     source_line: int = 0
+    waived_by: str | None = None
+    """The id of the governed waiver that waived this deny (app/waivers.py), else None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,8 @@ class ManifestResult:
     errors: tuple[Diagnostic, ...] = ()
     title: str | None = None
     digest: str | None = None
+    waivers: tuple[str, ...] = ()
+    """The ids of the waivers applied to this result (app/waivers.py), sorted."""
 
 
 @dataclass(frozen=True, slots=True)

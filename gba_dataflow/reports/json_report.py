@@ -116,6 +116,7 @@ def result_to_dict(result: ManifestResult) -> dict[str, Any]:
         "remedies": [_remedy(remedy) for remedy in result.remedies],
         "rulesets": [_ruleset(outcome) for outcome in result.rulesets],
         "errors": [diagnostic.to_dict() for diagnostic in result.errors],
+        "waivers": list(result.waivers),
     }
 
 
@@ -151,6 +152,7 @@ def _reason(reason: Reason) -> dict[str, Any]:
         "citations": list(reason.citations),
         "facts": _facts(reason.facts),
         "source": reason.source,
+        "waived_by": reason.waived_by,
     }
 
 

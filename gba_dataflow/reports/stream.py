@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gba_dataflow.engine.batch import Progress, iter_plan, plan_inputs, resolve_jobs
+from gba_dataflow.engine.batch import Amend, Progress, iter_plan, plan_inputs, resolve_jobs
 from gba_dataflow.engine.model import Verdict
 from gba_dataflow.engine.rulebook import load_rulebook
 from gba_dataflow.manifests import Selection
@@ -35,13 +35,15 @@ def stream_json(
     jobs: int = 1,
     progress: Progress | None = None,
     selection: Selection | None = None,
+    amend: Amend | None = None,
 ) -> StreamedRun:
     """Decide every manifest under `paths`, writing the JSON document piece by piece with `write`."""
     rulebook = load_rulebook(rules_dirs)
     plan = plan_inputs(paths, selection)
     run = StreamedRun()
     write(json_head(rulebook.info, as_of))
-    entries = iter_plan(rulebook, plan, rules_dirs, as_of, lang, resolve_jobs(jobs), progress, stream_entry)
+    workers = resolve_jobs(jobs)
+    entries = iter_plan(rulebook, plan, rules_dirs, as_of, lang, workers, progress, stream_entry, amend)
     index = -1
     for index, (decision, warned, line) in enumerate(entries):
         run.counts[decision] += 1

@@ -184,7 +184,15 @@ def _read_entry(source: SourceText, doc: ParsedDocument, entry: Any, pointer: st
         if value is None and not required:
             return None
         if not isinstance(value, str) or not value.strip():
-            problems.append(_at(source, doc, f"{pointer}/{key}", f"`{key}` must be a non-empty text"))
+            problems.append(
+                _at(
+                    source,
+                    doc,
+                    f"{pointer}/{key}",
+                    f"`{key}` must be a non-empty text",
+                    f"write `{key}: ...`",
+                )
+            )
             return ""
         return value.strip()
 
@@ -195,7 +203,15 @@ def _read_entry(source: SourceText, doc: ParsedDocument, entry: Any, pointer: st
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            problems.append(_at(source, doc, f"{pointer}/{key}", f"`{key}` must be a date (YYYY-MM-DD)"))
+            problems.append(
+                _at(
+                    source,
+                    doc,
+                    f"{pointer}/{key}",
+                    f"`{key}` must be a date",
+                    "write it YYYY-MM-DD, e.g. 2027-03-31",
+                )
+            )
             return dt.date.min
 
     manifests = entry.get("manifests")
@@ -212,6 +228,7 @@ def _read_entry(source: SourceText, doc: ParsedDocument, entry: Any, pointer: st
                 doc,
                 f"{pointer}/manifests",
                 "`manifests` must be a list of manifest ids, paths or globs",
+                'e.g. manifests: [crm-to-hk-service-centre, "analytics-*"]',
             )
         )
         manifests = []

@@ -92,7 +92,7 @@ def check_rule_texts(ctx: CheckContext) -> Iterator[Diagnostic]:
         if rule.waivable and rule.effect != "deny":
             yield ctx.diagnostic(
                 "W220",
-                f"rule `{rule.name}` is `waivable` but is a {rule.effect} rule",
+                f"rule `{rule.name}` is `waivable` but its effect is `{rule.effect}`, not `deny`",
                 rule.span,
                 "a waiver turns a deny into an allow; remove `waivable`, or make it a deny rule",
                 severity=Severity.WARNING,

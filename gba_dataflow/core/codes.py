@@ -402,6 +402,18 @@ _CODES: tuple[Code, ...] = (
         "",
         "",
     ),
+    Code(
+        "E420",
+        "bad-organisation-schema",
+        _E,
+        "a rules directory's organisation.schema.json cannot be used",
+        "An organisation may describe facts of its own, which the shipped schema lacks, in "
+        "`organisation.schema.json` beside its rules: a JSON Schema of the manifest's `organisation:` "
+        "section, an object whose every property has a description; unknown properties stay errors. One "
+        "such file per run.",
+        '{"type": "object", "properties": {"ticket": {"type": "string"}}}',
+        '{"type": "object", "properties": {"ticket": {"type": "string", "description": "DPO ticket"}}}',
+    ),
     # --- E5xx: usage -------------------------------------------------------------------------
     Code("E501", "bad-option", _E, "a command-line option has a bad value", "", "", ""),
     Code(

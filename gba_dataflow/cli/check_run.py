@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gba_dataflow.cli.console import print_error, use_color, write_output
+from gba_dataflow.app.duplicates import DuplicateIds
+from gba_dataflow.cli.console import print_diagnostics, print_error, use_color, write_output
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.values import LANGUAGES, check_choice, parse_as_of
 from gba_dataflow.core.errors import GbaError, UsageError
@@ -106,6 +107,9 @@ def _execute_check(request: CheckRequest, selection: Selection) -> ExitCode:
                 selection=selection,
                 amend=amend,
             )
+        duplicates = DuplicateIds()
+        for result in run.results:
+            duplicates.see(result.id, result.manifest)
         warned = any(warning.rule for result in run.results for warning in result.warnings)
         code = exit_code_for(run.counts(), warned, bool(request.fail_on_warn))
         write_reports(
@@ -116,6 +120,7 @@ def _execute_check(request: CheckRequest, selection: Selection) -> ExitCode:
             no_color=request.no_color,
             fail_on_warn=bool(request.fail_on_warn),
         )
+        print_diagnostics(duplicates.diagnostics())
     except GbaError as error:
         print_error(error)
         return ExitCode.INPUT_ERROR
@@ -201,8 +206,9 @@ def stream_json_report(
             selection=selection,
             amend=amend,
         )
+    print_diagnostics(run.duplicates.diagnostics())
     if not request.quiet and stream_is_terminal(sys.stderr):
-        sys.stderr.write(summary_line(run.counts) + "\n")
+        sys.stderr.write(summary_line(run.counts, run.missing) + "\n")
     return exit_code_for(run.counts, run.warned, bool(request.fail_on_warn))
 
 

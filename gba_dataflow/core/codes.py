@@ -414,6 +414,16 @@ _CODES: tuple[Code, ...] = (
         '{"type": "object", "properties": {"ticket": {"type": "string"}}}',
         '{"type": "object", "properties": {"ticket": {"type": "string", "description": "DPO ticket"}}}',
     ),
+    Code(
+        "W416",
+        "duplicate-manifest-id",
+        _W,
+        "two manifests of one run have the same id",
+        "The first manifest with an id owns it; each later one is flagged at its `id:` line. Anything that "
+        "keys decisions by id (a ledger, an audit log, a dashboard) would mix them up.",
+        "# a.yaml\nid: crm-to-hk\n# b.yaml\nid: crm-to-hk",
+        "# a.yaml\nid: crm-to-hk\n# b.yaml\nid: crm-to-hk-archive",
+    ),
     # --- E5xx: usage -------------------------------------------------------------------------
     Code("E501", "bad-option", _E, "a command-line option has a bad value", "", "", ""),
     Code(

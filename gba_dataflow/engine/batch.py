@@ -99,9 +99,13 @@ def plan_inputs(paths: Sequence[str], selection: Selection | None = None) -> Pla
         try:
             files = iter_manifest_files([item], selection or ALL_FILES)
         except ManifestError as error:
-            plan.append(error_result(item, error.diagnostics))
+            plan.append(dataclasses.replace(error_result(item, error.diagnostics), no_manifest=True))
             continue
-        plan.append(files if files else error_result(item, [_empty_directory(item)]))
+        if not files:
+            files_or_error = error_result(item, [_empty_directory(item)])
+            plan.append(dataclasses.replace(files_or_error, no_manifest=True))
+            continue
+        plan.append(files)
     return plan
 
 

@@ -129,6 +129,9 @@ class ManifestResult:
     digest: str | None = None
     waivers: tuple[str, ...] = ()
     """The ids of the waivers applied to this result (app/waivers.py), sorted."""
+    no_manifest: bool = False
+    """True for an input that named no manifest: a path that does not exist, a directory without any. It
+    is an error of the run, not a manifest (summaries do not count it as one)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,3 +182,7 @@ class RunResult:
         for result in self.results:
             counts[result.decision.value] += 1
         return counts
+
+    def missing_inputs(self) -> int:
+        """How many inputs named no manifest (each is also one of the `error` results)."""
+        return sum(1 for result in self.results if result.no_manifest)

@@ -23,7 +23,7 @@ def render_github(run: RunResult, *, root: Path | None = None) -> str:
     lines: list[str] = []
     for result in run.results:
         lines.extend(_result_commands(result, root))
-    lines.append(summary_line(run.counts()))
+    lines.append(summary_line(run.counts(), run.missing_inputs()))
     return "\n".join(lines) + "\n"
 
 

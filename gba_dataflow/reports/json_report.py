@@ -75,10 +75,11 @@ def result_line(result: ManifestResult) -> str:
     return _dumps(result_to_dict(result))
 
 
-def stream_entry(result: ManifestResult) -> tuple[str, bool, str]:
-    """(decision, whether a warn rule fired, JSON line) of a result: what a streamed run keeps of it."""
+def stream_entry(result: ManifestResult) -> tuple[str, bool, str, str | None, str]:
+    """(decision, whether a warn rule fired, JSON line, id, manifest) of a result: what a streamed run
+    keeps of it."""
     warned = any(warning.rule for warning in result.warnings)
-    return result.decision.value, warned, result_line(result)
+    return result.decision.value, warned, result_line(result), result.id, result.manifest
 
 
 def _dumps(value: Any) -> str:

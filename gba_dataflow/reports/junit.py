@@ -35,7 +35,7 @@ def render_junit(run: RunResult, *, fail_on_warn: bool = False) -> str:
     ):
         ET.SubElement(properties, "property", {"name": name, "value": _clean(value)})
     suite.extend(cases)
-    ET.SubElement(suite, "system-out").text = _clean(summary_line(run.counts()))
+    ET.SubElement(suite, "system-out").text = _clean(summary_line(run.counts(), run.missing_inputs()))
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 

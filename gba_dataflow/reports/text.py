@@ -59,7 +59,7 @@ def render_text(run: RunResult, *, color: bool, width: int | None = None, quiet:
         else:
             _print_result(page, result, run.lang)
             page.add_blank_line()
-    page.add_unwrapped(Text(summary_line(run.counts()), "bold"))
+    page.add_unwrapped(Text(summary_line(run.counts(), run.missing_inputs()), "bold"))
     return page.text()
 
 

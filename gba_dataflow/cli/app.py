@@ -17,7 +17,7 @@ app = typer.Typer(
     help="Decide whether a dataset may cross a boundary inside the Guangdong–Hong Kong–Macao Greater Bay "
     "Area: allow or deny, with the rules, citations and facts behind it.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings=HELP_OPTIONS,

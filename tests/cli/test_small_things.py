@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -86,3 +87,33 @@ def test_a_batch_of_copies_lists_ten_and_counts_the_rest() -> None:
         watch.see("same", f"{index}.yaml")
     shown = watch.diagnostics()
     assert len(shown) == 11 and shown[-1].message == "14 more manifests repeat an id of this run"
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("shell", "start"),
+    [
+        ("bash", "_gba_dataflow_completion() {"),
+        ("zsh", "#compdef gba-dataflow"),
+        ("fish", "complete --command"),
+    ],
+)
+def test_shell_completion_scripts_for_bash_zsh_and_fish(
+    shell: str, start: str, cli_command: list[str], cli_env: dict[str, str]
+) -> None:
+    env = {**cli_env, "_GBA_DATAFLOW_COMPLETE": f"source_{shell}"}
+    done = subprocess.run(cli_command, capture_output=True, text=True, env=env, check=False, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip().startswith(start)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("words", "cword", "offered"),
+    [("gba-dataflow ru", "1", "rules"), ("gba-dataflow check --wa", "2", "--waivers")],
+)
+def test_bash_completion_offers_commands_and_options(
+    words: str, cword: str, offered: str, cli_command: list[str], cli_env: dict[str, str]
+) -> None:
+    env = {**cli_env, "_GBA_DATAFLOW_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": cword}
+    done = subprocess.run(cli_command, capture_output=True, text=True, env=env, check=False, timeout=60)
+    assert offered in done.stdout.split()

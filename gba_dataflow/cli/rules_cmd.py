@@ -10,7 +10,7 @@ import typer
 
 from gba_dataflow.cli.console import print_diagnostics, print_error
 from gba_dataflow.cli.exit_codes import ExitCode
-from gba_dataflow.cli.options import HELP_OPTIONS, AsOfOption
+from gba_dataflow.cli.options import HELP_OPTIONS, AsOfOption, configured_rules
 from gba_dataflow.cli.values import check_choice, parse_as_of
 from gba_dataflow.core.errors import Diagnostic, GbaError, UsageError, sort_diagnostics
 
@@ -27,7 +27,8 @@ PathsArgument = Annotated[
     list[Path] | None,
     typer.Argument(
         metavar="PATH",
-        help="Rule directories or files. Default: ./rules if present, else the shipped rules.",
+        help="Rule directories or files. Default: the configuration file's `rules`, else ./rules if "
+        "present, else the shipped rules.",
         show_default=False,
     ),
 ]
@@ -187,7 +188,7 @@ def list_rules(
 
     try:
         chosen = check_choice("--format", output_format, ("text", "json", "markdown"))
-        rows = rule_rows(load_rulesets(paths))
+        rows = rule_rows(load_rulesets(configured_rules(paths)))
     except GbaError as error:
         raise _fail(error) from None
     if chosen == "json":
@@ -238,7 +239,7 @@ def test(
                 code="E501",
                 hint="give a number from 0 to 100, e.g. --threshold 90",
             )
-        run = run_rule_tests(paths, cases or ())
+        run = run_rule_tests(configured_rules(paths), cases or ())
     except GbaError as error:
         raise _fail(error) from None
     show = coverage or threshold is not None

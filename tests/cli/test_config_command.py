@@ -178,3 +178,24 @@ def test_the_public_exceptions_are_importable_from_the_package() -> None:
     )
     assert issubclass(UsageError, GbaError)
     assert {"GbaError", "ManifestError"} <= set(gba_dataflow.__all__)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["rules", "list"], "starter/"),
+        (["rules", "check"], "in 1 file"),
+        (["explain", "manifests/allowed.yaml"], "starter"),
+    ],
+)
+def test_the_other_commands_take_the_rules_of_the_file(
+    project: Path,
+    args: list[str],
+    expected: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (project / "gba-dataflow.toml").write_text('rules = ["policy"]\n', encoding="utf-8")
+    code, out, _ = run(typer_app.main, args, monkeypatch, capsys)
+    assert code in (0, 1) and expected in str(out)
+    assert "mainland_export" not in str(out)

@@ -21,7 +21,7 @@ from gba_dataflow.cli import main as entry
 from gba_dataflow.core.codes import CODES
 from gba_dataflow.engine.evaluate import evaluate_manifest
 from gba_dataflow.engine.model import Verdict
-from gba_dataflow.engine.rulebook import load_rulebook
+from gba_dataflow.engine.rulebook import Rulebook, load_rulebook
 from gba_dataflow.manifests import load_manifest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -59,13 +59,13 @@ def write(tmp_path: Path, *entries: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def rulebook():  # type: ignore[no-untyped-def]
+def rulebook() -> Rulebook:
     return load_rulebook([REPO / "rules", ACME])
 
 
 def test_a_waiver_turns_the_waived_deny_into_an_allow_that_keeps_the_laws_obligations(
-    tmp_path: Path, rulebook
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, rulebook: Rulebook
+) -> None:
     manifest = load_manifest(MANIFEST)
     denied = evaluate_manifest(rulebook, manifest)
     assert denied.decision is Verdict.DENY
@@ -95,8 +95,8 @@ def test_a_waiver_turns_the_waived_deny_into_an_allow_that_keeps_the_laws_obliga
     ],
 )
 def test_a_waiver_that_does_not_cover_the_result_changes_nothing(
-    tmp_path: Path, rulebook, given: dict[str, str], why: str
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, rulebook: Rulebook, given: dict[str, str], why: str
+) -> None:
     manifest = load_manifest(MANIFEST)
     denied = evaluate_manifest(rulebook, manifest)
     waivers = read_waivers(write(tmp_path, waiver(**given)))
@@ -104,8 +104,8 @@ def test_a_waiver_that_does_not_cover_the_result_changes_nothing(
 
 
 def test_a_waiver_that_covers_one_of_two_denies_marks_it_and_leaves_the_deny(
-    tmp_path: Path, rulebook
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, rulebook: Rulebook
+) -> None:
     manifest = load_manifest(MANIFEST)
     data = {**manifest.data, "dataset": {**manifest.data["dataset"], "core_data": True}}
     denied = evaluate_manifest(rulebook, type(manifest)(**{**manifest.__dict__, "data": data}))
@@ -129,8 +129,8 @@ def test_a_waiver_that_covers_one_of_two_denies_marks_it_and_leaves_the_deny(
     ],
 )
 def test_a_waiver_that_may_not_stand_is_an_error(
-    tmp_path: Path, rulebook, given: dict[str, str], code: str, message: str, line: int
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, rulebook: Rulebook, given: dict[str, str], code: str, message: str, line: int
+) -> None:
     path = write(tmp_path, waiver(id="WVR-0"), waiver(**given))
     with pytest.raises(WaiverError) as caught:
         load_waivers(path, rulebook, TODAY)
@@ -140,14 +140,14 @@ def test_a_waiver_that_may_not_stand_is_an_error(
     assert diagnostic.hint
 
 
-def test_an_unknown_rule_gets_a_did_you_mean(tmp_path: Path, rulebook) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_rule_gets_a_did_you_mean(tmp_path: Path, rulebook: Rulebook) -> None:
     found = check_waivers(
         read_waivers(write(tmp_path, waiver(rule="acme_policy/export_cpa"))), rulebook, TODAY
     )
     assert found[0].hint == "did you mean `acme_policy/export_cap`?"
 
 
-def test_a_waiver_without_an_approver_is_unapproved(tmp_path: Path, rulebook) -> None:  # type: ignore[no-untyped-def]
+def test_a_waiver_without_an_approver_is_unapproved(tmp_path: Path, rulebook: Rulebook) -> None:
     path = write(tmp_path, waiver().replace("    approver: ciso@acme.example\n", ""))
     with pytest.raises(WaiverError) as caught:
         load_waivers(path, rulebook, TODAY)
@@ -176,7 +176,7 @@ def test_a_malformed_waivers_file_is_e560_located(tmp_path: Path, text: str, mes
     assert diagnostic.line == line and diagnostic.hint
 
 
-def test_waivers_expiring_within_30_days_are_listed(tmp_path: Path, rulebook) -> None:  # type: ignore[no-untyped-def]
+def test_waivers_expiring_within_30_days_are_listed(tmp_path: Path, rulebook: Rulebook) -> None:
     soon = waiver(id="WVR-2", expires="2026-12-20")
     waivers, notes = load_waivers(write(tmp_path, waiver(), soon), rulebook, TODAY)
     assert [(d.code, d.message) for d in notes] == [

@@ -275,3 +275,20 @@ def test_rules_check_validates_the_waivers_file(
         f"{path}:10:5: warning W565: waiver `WVR-2` (acme_policy/export_cap) expires on {soon}, in 10 days"
         in str(out)
     )
+
+
+def test_check_lists_waivers_that_expire_soon_and_takes_the_file_from_the_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    soon = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    write(tmp_path, waiver(expires=soon))
+    (tmp_path / "gba-dataflow.toml").write_text(
+        f'rules = ["{REPO / "rules"}", "{ACME}"]\nwaivers = "waivers.yaml"\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+    code, out, err = run(["check", "-f", "json", str(MANIFEST)], monkeypatch, capsys)
+    assert code == 0
+    assert json.loads(str(out))["results"][0]["waivers"] == ["WVR-1"]
+    notice = f"waivers.yaml:2:5: warning W565: waiver `WVR-1` (acme_policy/export_cap) expires on {soon}"
+    assert f"{notice}, in 3 days" in str(err)

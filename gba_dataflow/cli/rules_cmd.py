@@ -104,6 +104,60 @@ def _waiver_findings(path: Path, rules: list[Path] | None) -> list[Diagnostic]:
     return check_waivers(found, load_rulebook(rules), dt.date.today())
 
 
+@rules_app.command("waivers")
+def waivers_report(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The waivers file. Default: the configuration file's `waivers`.",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
+    rules: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--rules",
+            "-r",
+            help="Rules the waivers are checked against (repeatable). Default: as for `check`.",
+            show_default=False,
+        ),
+    ] = None,
+    within: Annotated[
+        int,
+        typer.Option("--within", help="List the waivers that expire within this many days.", metavar="DAYS"),
+    ] = 30,
+) -> None:
+    """List the waivers that expire soon (with owner and approver), after checking the whole file.
+
+    Exit codes: 0 the file is sound (whatever expires soon); 2 a waiver that may not stand, or bad input.
+    """
+    import datetime as dt
+
+    from gba_dataflow.app.config import load_config
+    from gba_dataflow.app.waivers import expiry_report, load_waivers
+    from gba_dataflow.engine.rulebook import load_rulebook
+
+    try:
+        config = load_config()
+        chosen = file or config.get("waivers")
+        if chosen is None:
+            raise UsageError(
+                "no waivers file",
+                code="E501",
+                hint="name it (`rules waivers waivers.yaml`) or set `waivers` in gba-dataflow.toml",
+            )
+        if within < 0:
+            raise UsageError(
+                f"--within {within} is negative", code="E501", hint="give a number of days, e.g. 30"
+            )
+        today = dt.date.today()
+        found, _ = load_waivers(chosen, load_rulebook(rules or config.rules), today)
+    except GbaError as error:
+        raise _fail(error) from None
+    sys.stdout.write(expiry_report(found, today, within))
+
+
 @rules_app.command("explain-code")
 def explain_code(
     code: Annotated[

@@ -292,3 +292,23 @@ def test_check_lists_waivers_that_expire_soon_and_takes_the_file_from_the_config
     assert json.loads(str(out))["results"][0]["waivers"] == ["WVR-1"]
     notice = f"waivers.yaml:2:5: warning W565: waiver `WVR-1` (acme_policy/export_cap) expires on {soon}"
     assert f"{notice}, in 3 days" in str(err)
+
+
+def test_rules_waivers_lists_those_expiring_soon(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    soon = (dt.date.today() + dt.timedelta(days=20)).isoformat()
+    path = write(tmp_path, waiver(), waiver(id="WVR-2", expires=soon))
+    args = ["rules", "waivers", str(path), "-r", str(REPO / "rules"), "-r", str(ACME)]
+    code, out, _ = run(args, monkeypatch, capsys)
+    assert code == 0
+    assert str(out) == (
+        "1 waiver expires within 30 days:\n"
+        f"  {soon}  WVR-2  acme_policy/export_cap  owner data-governance@acme.example, "
+        "approved by ciso@acme.example\n"
+    )
+    code, out, _ = run([*args, "--within", "10"], monkeypatch, capsys)
+    assert str(out) == "no waiver expires within 10 days\n"
+    law = write(tmp_path, waiver(rule="mainland_export/m1_core_data"))
+    code, out, err = run(["rules", "waivers", str(law), "-r", str(REPO / "rules")], monkeypatch, capsys)
+    assert (code, out) == (2, "") and "E564" in str(err)

@@ -29,6 +29,8 @@ CONFIG_FILE = "gba-dataflow.toml"
 PYPROJECT = "pyproject.toml"
 TABLE = ("tool", "gba-dataflow")
 LEDGER_VARIABLE = "GBA_DATAFLOW_LEDGER"
+_VARIABLES = {"ledger": LEDGER_VARIABLE, "max-manifest-bytes": MAX_BYTES_VARIABLE}
+"""Settings an environment variable may also give; it wins over the file (not over an option)."""
 
 
 class ConfigError(UsageError):
@@ -123,19 +125,19 @@ class Config:
 
     @property
     def ledger_url(self) -> str | None:
-        """The ledger URL for commands that take `--ledger`: the file's `ledger`, else the
-        GBA_DATAFLOW_LEDGER variable, else None (the option, when given, overrides both)."""
-        value = self.get("ledger")
-        return value if value is not None else (os.environ.get(LEDGER_VARIABLE) or None)
+        """The ledger URL for commands that take `--ledger` (the option, when given, overrides it): the
+        GBA_DATAFLOW_LEDGER variable, else the file's `ledger`, else None."""
+        value: str | None = self.effective("ledger", None, "--ledger").value
+        return value
 
     def effective(self, key: str, option: Any, option_name: str) -> Value:
-        """The value of `key` given the command-line `option` (None: not given) and where it came from."""
+        """The value of `key` and where it came from: the command-line `option` (None: not given), else
+        its environment variable (`ledger`, `max-manifest-bytes`), else the file, else the default."""
         if option is not None:
             return Value(option, option_name)
-        if key == "ledger" and not self.has(key) and os.environ.get(LEDGER_VARIABLE):
-            return Value(os.environ[LEDGER_VARIABLE], f"${LEDGER_VARIABLE}")
-        if key == "max-manifest-bytes" and not self.has(key) and os.environ.get(MAX_BYTES_VARIABLE):
-            return Value(os.environ[MAX_BYTES_VARIABLE], f"${MAX_BYTES_VARIABLE}")
+        variable = _VARIABLES.get(key)
+        if variable and os.environ.get(variable):
+            return Value(os.environ[variable], f"${variable}")
         return Value(self.get(key), self.source(key))
 
 
@@ -153,19 +155,19 @@ def find_config_file(start: Path | None = None) -> Path | None:
     return None
 
 
+_TABLE = re.compile(
+    r'^\s*(\[\s*tool\s*\.\s*"?gba-dataflow"?\s*[\].]|tool\s*\.\s*"?gba-dataflow"?\s*\.)', re.MULTILINE
+)
+"""A `[tool.gba-dataflow]` (or `[tool.gba-dataflow.x]`) header, or a `tool.gba-dataflow.x = ...` key."""
+
+
 def _declares_table(pyproject: Path) -> bool:
     """Whether a pyproject.toml has a [tool.gba-dataflow] table (a cheap look before parsing it)."""
     try:
         text = pyproject.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
-    return (
-        re.search(r'^\s*\[\s*tool\s*\.\s*"?gba-dataflow"?\s*[\].]', text, re.MULTILINE) is not None
-        or (
-            "gba-dataflow" in text and re.search(r'^\s*tool\s*\.\s*"?gba-dataflow"?\s*\.', text, re.MULTILINE)
-        )
-        is not None
-    )
+    return _TABLE.search(text) is not None
 
 
 def load_config(start: Path | None = None) -> Config:

@@ -34,6 +34,13 @@ def test_the_nearest_file_is_found_from_a_subdirectory(tmp_path: Path) -> None:
     assert load_config(below).get("lang") == "en"  # the built-in default, not the farther file's
 
 
+def test_a_pyproject_that_only_names_the_package_is_passed_by(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[project]\ndependencies = ["gba-dataflow"]\n[tool.other]\nx = 1\n')
+    assert find_config_file(tmp_path) is None
+    write(tmp_path / "pyproject.toml", '[project]\nname = "x"\n[tool."gba-dataflow"]\nlang = "zh-Hant"\n')
+    assert find_config_file(tmp_path) == tmp_path / "pyproject.toml"
+
+
 def test_no_file_gives_the_defaults(tmp_path: Path) -> None:
     config = load_config(tmp_path)
     assert config.path is None
@@ -114,15 +121,17 @@ def test_each_config_code_has_a_bad_example_that_fails_with_it_and_a_good_one_th
     assert read_config(good).values
 
 
-def test_the_ledger_url_comes_from_the_file_else_the_variable(
+def test_the_ledger_url_comes_from_the_variable_else_the_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("GBA_DATAFLOW_LEDGER", "sqlite:///env.db")
-    assert load_config(tmp_path).ledger_url == "sqlite:///env.db"
-    assert load_config(tmp_path).effective("ledger", None, "--ledger").source == "$GBA_DATAFLOW_LEDGER"
     write(tmp_path / "gba-dataflow.toml", 'ledger = "sqlite:///file.db"\n')
+    monkeypatch.delenv("GBA_DATAFLOW_LEDGER", raising=False)
     config = load_config(tmp_path)
     assert config.ledger_url == "sqlite:///file.db"
+    assert config.effective("ledger", None, "--ledger").source == f"{tmp_path / 'gba-dataflow.toml'}:1"
+    monkeypatch.setenv("GBA_DATAFLOW_LEDGER", "sqlite:///env.db")
+    assert config.ledger_url == "sqlite:///env.db"
+    assert config.effective("ledger", None, "--ledger").source == "$GBA_DATAFLOW_LEDGER"
     assert config.effective("ledger", "sqlite:///opt.db", "--ledger").source == "--ledger"
 
 

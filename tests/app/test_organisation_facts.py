@@ -114,3 +114,22 @@ def test_two_fragments_are_refused(tmp_path: Path) -> None:
     with pytest.raises(CheckError) as caught:
         load_rulebook([FACTS, other])
     assert caught.value.code == "E420"
+
+
+def test_schema_manifest_prints_the_merged_schema_for_rules_with_a_fragment(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    from gba_dataflow.cli import main as entry
+
+    def run(*args: str) -> str:
+        monkeypatch.setattr(sys, "argv", ["gba-dataflow", "schema", "manifest", *args])
+        with pytest.raises(SystemExit):
+            entry.main()
+        return capsys.readouterr().out
+
+    monkeypatch.chdir(REPO)
+    assert run() == (REPO / "schemas" / "manifest.schema.json").read_text(encoding="utf-8")
+    merged = json.loads(run("--rules", str(REPO / "rules"), "--rules", str(FACTS)))
+    assert merged["properties"]["organisation"]["properties"]["ticket"]["pattern"] == "^DPO-[0-9]+$"

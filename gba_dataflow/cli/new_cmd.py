@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -56,6 +57,8 @@ def manifest(
 
     try:
         text = manifest_template(route)
+        if "GD" in route.strip().split(":"):  # a real code (Grenada), but surely Guangdong was meant
+            sys.stderr.write("note: GD is Grenada; Guangdong is CN-GD (e.g. --route CN-GD:HK)\n")
         if output is not None and output.exists() and not force:
             raise UsageError(
                 f"--output `{output}` already exists",

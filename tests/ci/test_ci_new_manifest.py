@@ -137,6 +137,12 @@ def test_a_lower_case_route_is_refused_with_the_codes_in_capitals(route: str, hi
     assert f"hint: {hint}\n" in err
 
 
+def test_grenada_is_written_as_asked_with_a_note_that_guangdong_is_cn_gd() -> None:
+    code, out, err = run_cli("new", "manifest", "--route", "GD:HK")
+    assert code == 0 and out.startswith("# gba-dataflow transfer manifest: GD → HK\n")
+    assert err == "note: GD is Grenada; Guangdong is CN-GD (e.g. --route CN-GD:HK)\n"
+
+
 def test_output_writes_a_file_and_never_overwrites_without_force(tmp_path: Path) -> None:
     target = tmp_path / "transfer.yaml"
     assert run_cli("new", "manifest", "--route", "MO:CN-GD", "--output", str(target))[0] == 0

@@ -22,18 +22,21 @@ class Selection:
     """Which files a directory walk takes, beyond `*.yaml *.yml *.json` (the `include` and `exclude`
     settings of the configuration file).
 
-    A glob is matched (fnmatch: `*` also matches `/`) against the file's path relative to the directory
-    given on the command line, with `/` separators, and against its name alone. With `include`, a file
-    must match one of them; a file that matches an `exclude` glob is left out. Files named on the command
-    line are always read.
+    A glob is matched (fnmatch: `*` also matches `/`), with `/` separators, against the file's path as
+    the walk found it (`transfers/a.yaml` for `check .` or `check transfers`), its path relative to the
+    directory given on the command line (`a.yaml` for `check transfers`), and its name alone. With
+    `include`, a file must match one of them; a file that matches an `exclude` glob is left out. Files
+    named on the command line are always read.
     """
 
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
 
-    def wants(self, relative: str, name: str) -> bool:
+    def wants(self, relative: str, name: str, path: str = "") -> bool:
+        forms = (relative, name, path) if path else (relative, name)
+
         def matches(globs: tuple[str, ...]) -> bool:
-            return any(fnmatch.fnmatchcase(relative, g) or fnmatch.fnmatchcase(name, g) for g in globs)
+            return any(fnmatch.fnmatchcase(form, glob) for glob in globs for form in forms)
 
         return (not self.include or matches(self.include)) and not matches(self.exclude)
 
@@ -140,5 +143,6 @@ def _walk(directory: str, found: FileList, selection: Selection) -> None:
         if selection.include or selection.exclude:
             prefix = os.path.relpath(root, directory).replace(os.sep, "/")
             prefix = "" if prefix == "." else prefix + "/"
-            wanted = [n for n in wanted if selection.wants(prefix + n, n)]
+            found_at = os.path.normpath(root).replace(os.sep, "/") + "/"
+            wanted = [n for n in wanted if selection.wants(prefix + n, n, found_at + n)]
         found.add_directory(root, wanted)

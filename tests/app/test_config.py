@@ -135,7 +135,9 @@ def test_the_ledger_url_comes_from_the_variable_else_the_file(
     assert config.effective("ledger", "sqlite:///opt.db", "--ledger").source == "--ledger"
 
 
-def test_directory_walks_skip_rule_tests_and_honour_include_and_exclude(tmp_path: Path) -> None:
+def test_directory_walks_skip_rule_tests_and_honour_include_and_exclude(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name in [
         "a.yaml",
         "b.json",
@@ -155,6 +157,10 @@ def test_directory_walks_skip_rule_tests_and_honour_include_and_exclude(tmp_path
     assert names() == ["a.yaml", "b.json", "drafts/c.yaml", "other/tests/kept.yaml"]
     assert names(Selection(exclude=("drafts/*",))) == ["a.yaml", "b.json", "other/tests/kept.yaml"]
     assert names(Selection(include=("*.yaml",), exclude=("kept.yaml",))) == ["a.yaml", "drafts/c.yaml"]
+    # the path as found counts too, so one glob works for `check .` and for `check drafts`
+    monkeypatch.chdir(tmp_path)
+    assert list(iter_manifest_files(["."], Selection(include=("drafts/*",)))) == ["./drafts/c.yaml"]
+    assert list(iter_manifest_files(["drafts"], Selection(include=("drafts/*",)))) == ["drafts/c.yaml"]
     # a file named on the command line is read, whatever its name
     assert list(iter_manifest_files([str(tmp_path / "rules/x.test.yaml")])) == [
         str(tmp_path / "rules/x.test.yaml")

@@ -452,7 +452,7 @@ _CODES: tuple[Code, ...] = (
         _E,
         "the configuration file has a setting gba-dataflow does not know",
         "A misspelt setting would otherwise be a setting silently not applied. `gba-dataflow config` lists "
-        "the settings: rules, include, exclude, lang, format, fail-on-warn, max-manifest-bytes, ledger.",
+        "the settings: rules, include, exclude, lang, format, fail-on-warn, max-manifest-bytes, ledger, waivers.",
         'fail_on_warn = true\nlanguage = "zh-Hant"',
         'fail-on-warn = true\nlang = "zh-Hant"',
     ),

@@ -13,9 +13,29 @@ from typing import TYPE_CHECKING, Any
 
 from gba_dataflow._version import __version__
 
-__all__ = ["__version__", "decide", "evaluate_manifest", "load_manifest", "load_rulebook"]
+__all__ = [
+    "CheckError",
+    "DslSyntaxError",
+    "EvalError",
+    "GbaError",
+    "ManifestError",
+    "UsageError",
+    "__version__",
+    "decide",
+    "evaluate_manifest",
+    "load_manifest",
+    "load_rulebook",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from gba_dataflow.core.errors import (
+        CheckError,
+        DslSyntaxError,
+        EvalError,
+        GbaError,
+        ManifestError,
+        UsageError,
+    )
     from gba_dataflow.engine.evaluate import decide, evaluate_manifest
     from gba_dataflow.engine.rulebook import load_rulebook
     from gba_dataflow.manifests import load_manifest
@@ -25,6 +45,13 @@ _LAZY = {
     "evaluate_manifest": "gba_dataflow.engine.evaluate",
     "load_rulebook": "gba_dataflow.engine.rulebook",
     "load_manifest": "gba_dataflow.manifests",
+    # The exceptions a program may catch (all are GbaError, with `.diagnostics`).
+    "GbaError": "gba_dataflow.core.errors",
+    "CheckError": "gba_dataflow.core.errors",
+    "DslSyntaxError": "gba_dataflow.core.errors",
+    "EvalError": "gba_dataflow.core.errors",
+    "ManifestError": "gba_dataflow.core.errors",
+    "UsageError": "gba_dataflow.core.errors",
 }
 
 

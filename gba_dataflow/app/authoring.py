@@ -9,6 +9,7 @@ from pathlib import Path
 from gba_dataflow.core.errors import (
     Diagnostic,
     DslSyntaxError,
+    GbaError,
     errors_in,
     sort_diagnostics,
     warnings_in,
@@ -18,7 +19,13 @@ from gba_dataflow.dsl import nodes
 from gba_dataflow.dsl.checker import check_rulesets
 from gba_dataflow.dsl.formatter import format_text
 from gba_dataflow.dsl.parser import parse_file
-from gba_dataflow.engine.rulebook import default_rules_dirs, manifest_catalog, parse_rule_files, rule_files
+from gba_dataflow.engine.rulebook import (
+    default_rules_dirs,
+    manifest_catalog,
+    parse_rule_files,
+    rule_files,
+    use_organisation_schema_of,
+)
 
 
 @dataclass(frozen=True)
@@ -43,9 +50,14 @@ def check_rule_paths(paths: Sequence[Path] | None = None) -> RuleCheckRun:
     Raises DslSyntaxError (E108/E503) only when the input cannot be read at all; syntax errors of a file
     are findings, and the other files are still checked.
     """
-    files = rule_files(_existing(paths) or default_rules_dirs())
+    dirs = _existing(paths) or default_rules_dirs()
+    files = rule_files(dirs)
     parsed: list[nodes.Ruleset] = []
     found: list[Diagnostic] = []
+    try:  # the rules are typed against the organisation's own facts too, when they have a schema
+        use_organisation_schema_of(dirs)
+    except GbaError as error:
+        found.extend(error.diagnostics)
     for path in files:
         try:
             parsed.append(parse_file(path))

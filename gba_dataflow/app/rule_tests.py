@@ -131,7 +131,25 @@ def discover_case_files(rule_paths: Sequence[Path], extra: Sequence[Path] = ()) 
 
 
 def read_cases(path: Path) -> list[Case]:
-    """Read one case file. Raises GbaError (E216, or E40x for YAML that does not parse)."""
+    """Read one case file. Raises GbaError (E216, or E40x for YAML that does not parse) at the first
+    problem; `read_cases_leniently` goes on past a malformed case."""
+    cases, problems = _read_cases(path)
+    if problems:
+        raise UsageError(diagnostics=problems)
+    return cases
+
+
+def read_cases_leniently(path: Path) -> tuple[list[Case], list[Diagnostic]]:
+    """Read one case file: its well-formed cases, and a diagnostic for each malformed one (E216), so one
+    bad case does not hide the results of the others. A file that cannot be read or parsed at all, or
+    that holds no list of cases, gives no case and its diagnostics."""
+    try:
+        return _read_cases(path)
+    except GbaError as error:
+        return [], list(error.diagnostics)
+
+
+def _read_cases(path: Path) -> tuple[list[Case], list[Diagnostic]]:
     try:
         raw = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -141,9 +159,9 @@ def read_cases(path: Path) -> list[Case]:
         ) from None
     source = SourceText(str(path), raw)
     doc = parse_yaml(source)
-    problems = [d for d in doc.diagnostics if d.severity is Severity.ERROR]
-    if problems:
-        raise ManifestError(diagnostics=problems)
+    unparsed = [d for d in doc.diagnostics if d.severity is Severity.ERROR]
+    if unparsed:
+        raise ManifestError(diagnostics=unparsed)
     case_file = _CaseFile(path, source, doc)
     data = doc.data
     defaults: dict[str, Any] = {}
@@ -159,7 +177,14 @@ def read_cases(path: Path) -> list[Case]:
             prefix if prefix and isinstance(doc.data, dict) and "cases" in doc.data else "",
             "see docs/authoring.md for the format",
         )
-    return [_read_case(case_file, item, f"{prefix}/{index}", defaults) for index, item in enumerate(data)]
+    cases: list[Case] = []
+    problems: list[Diagnostic] = []
+    for index, item in enumerate(data):
+        try:
+            cases.append(_read_case(case_file, item, f"{prefix}/{index}", defaults))
+        except GbaError as error:
+            problems.extend(error.diagnostics)
+    return cases, problems
 
 
 def _check_keys(case_file: _CaseFile, data: Mapping[str, Any], pointer: str, allowed: Sequence[str]) -> None:
@@ -313,6 +338,8 @@ class TestRun:
     files: tuple[str, ...]
     results: tuple[CaseResult, ...]
     coverage: Coverage
+    problems: tuple[Diagnostic, ...] = ()
+    """Malformed cases and case files (E216, E40x): reported, and the other cases still run."""
 
     @property
     def failed(self) -> list[CaseResult]:
@@ -322,7 +349,8 @@ class TestRun:
 def run_rule_tests(rule_paths: Sequence[Path] | None = None, case_paths: Sequence[Path] = ()) -> TestRun:
     """Load the rules, read every case file, run every case.
 
-    Raises GbaError for unusable input: rules that do not load, malformed case files, no case file at all.
+    Raises GbaError for unusable input: rules that do not load, no case file at all. A malformed case or
+    case file is one of the run's `problems`; every other case still runs.
     """
     dirs = list(rule_paths or default_rules_dirs())
     rulebook = load_rulebook(dirs)
@@ -334,10 +362,15 @@ def run_rule_tests(rule_paths: Sequence[Path] | None = None, case_paths: Sequenc
             code="E216",
             hint="name case files `*.test.yaml` next to the rules, or pass --cases PATH",
         )
-    cases = [case for path in files for case in read_cases(path)]
+    cases: list[Case] = []
+    problems: list[Diagnostic] = []
+    for path in files:
+        found, wrong = read_cases_leniently(path)
+        cases += found
+        problems += wrong
     coverage = _empty_coverage(rulebook)
     results = tuple(run_case(rulebook, case, coverage) for case in cases)
-    return TestRun(tuple(str(path) for path in files), results, coverage)
+    return TestRun(tuple(str(path) for path in files), results, coverage, tuple(problems))
 
 
 def _empty_coverage(rulebook: Rulebook) -> Coverage:

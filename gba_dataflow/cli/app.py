@@ -10,15 +10,17 @@ import typer
 from gba_dataflow import __version__
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.main import guarded
+from gba_dataflow.cli.options import HELP_OPTIONS
 
 app = typer.Typer(
     name="gba-dataflow",
     help="Decide whether a dataset may cross a boundary inside the Guangdong–Hong Kong–Macao Greater Bay "
     "Area: allow or deny, with the rules, citations and facts behind it.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings=HELP_OPTIONS,
 )
 
 
@@ -46,6 +48,7 @@ COMMAND_MODULES = (
     "gba_dataflow.cli.new_cmd",
     "gba_dataflow.cli.serve_cmd",
     "gba_dataflow.cli.ledger_cmd",
+    "gba_dataflow.cli.config_cmd",
 )
 
 

@@ -10,8 +10,6 @@ import typer
 from gba_dataflow.cli.check_run import CheckRequest, execute_check
 from gba_dataflow.cli.options import (
     AsOfOption,
-    FailOnWarnOption,
-    LangOption,
     NoColorOption,
     OutputOption,
     QuietOption,
@@ -29,7 +27,31 @@ ReportOption = Annotated[
     ),
 ]
 CheckFormatOption = Annotated[
-    str, typer.Option("--format", "-f", help="Output format: text, json, sarif, junit or github.")
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: text, json, sarif, junit or github. Default: the configuration file's "
+        "`format`, else text.",
+        show_default=False,
+    ),
+]
+CheckLangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of messages: en, zh-Hans or zh-Hant. Default: the configuration file's `lang`, "
+        "else en.",
+        show_default=False,
+    ),
+]
+CheckFailOnWarnOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--fail-on-warn/--no-fail-on-warn",
+        help="Exit 1 when a warn rule fired. Default: the configuration file's `fail-on-warn`, else no.",
+        show_default=False,
+    ),
 ]
 JobsOption = Annotated[
     int,
@@ -77,6 +99,16 @@ SubjectsKeyOption = Annotated[
         show_default=False,
     ),
 ]
+WaiversOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--waivers",
+        help="Governed waivers file (YAML) for rules marked `waivable`. Default: the configuration file's "
+        "`waivers`, else none. See docs/waivers.md.",
+        dir_okay=False,
+        show_default=False,
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -92,19 +124,20 @@ def check(
         ),
     ],
     rules: RulesOption = None,
-    output_format: CheckFormatOption = "text",
+    output_format: CheckFormatOption = None,
     output: OutputOption = None,
     report: ReportOption = None,
     as_of: AsOfOption = None,
-    lang: LangOption = "en",
+    lang: CheckLangOption = None,
     quiet: QuietOption = False,
     no_color: NoColorOption = False,
-    fail_on_warn: FailOnWarnOption = False,
+    fail_on_warn: CheckFailOnWarnOption = None,
     jobs: JobsOption = 1,
     ledger: LedgerOption = None,
     record: RecordOption = False,
     subjects: SubjectsOption = None,
     subjects_key_file: SubjectsKeyOption = None,
+    waivers: WaiversOption = None,
 ) -> None:
     """Check manifests: ALLOW or DENY each planned transfer, with reasons, citations and remedies.
 
@@ -127,5 +160,6 @@ def check(
         record=record,
         subjects=subjects,
         subjects_key_file=subjects_key_file,
+        waivers=waivers,
     )
     raise typer.Exit(execute_check(request))

@@ -3,18 +3,25 @@ choose the exit code. Free of typer, so that `cli.main` can run a plain `check P
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from gba_dataflow.cli.console import print_error, use_color, write_output
+from gba_dataflow.app.duplicates import DuplicateIds
+from gba_dataflow.cli.console import print_diagnostics, print_error, use_color, write_output
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.values import LANGUAGES, check_choice, parse_as_of
 from gba_dataflow.core.errors import GbaError, UsageError
 from gba_dataflow.engine.decisive import fails_on_warn
 from gba_dataflow.engine.model import RunResult
+
+if TYPE_CHECKING:
+    from gba_dataflow.engine.batch import Amend
+from gba_dataflow.manifests.files import Selection
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 
@@ -25,19 +32,20 @@ class CheckRequest:
 
     paths: list[str]
     rules: list[Path] | None = None
-    output_format: str = "text"
+    output_format: str | None = None  # None: the configuration file's, else text
     output: Path | None = None
     report: list[str] | None = None
     as_of: str | None = None
-    lang: str = "en"
+    lang: str | None = None  # None: the configuration file's, else en
     quiet: bool = False
     no_color: bool = False
-    fail_on_warn: bool = False
+    fail_on_warn: bool | None = None  # None: the configuration file's, else False
     jobs: int = 1
     ledger: str | None = None
     record: bool = False
     subjects: Path | None = None
     subjects_key_file: Path | None = None
+    waivers: Path | None = None  # None: the configuration file's, else no waivers
 
 
 @dataclass(frozen=True)
@@ -49,15 +57,40 @@ class Report:
 
 
 def execute_check(request: CheckRequest) -> ExitCode:
-    """Run a check and write its reports; the exit code (input errors are printed to stderr and give 2)."""
+    """Run a check and write its reports; the exit code (input errors are printed to stderr and give 2).
+
+    Settings the command line leaves out come from the configuration file (`app.config`), if any. Its
+    manifest size limit is put in the environment (GBA_DATAFLOW_MAX_MANIFEST_BYTES, where the loader of
+    every worker process finds it) for the run only."""
+    from gba_dataflow.manifests.loader import MAX_BYTES_VARIABLE
+
+    try:
+        request, selection, limit = apply_config(request)
+    except GbaError as error:
+        print_error(error)
+        return ExitCode.INPUT_ERROR
+    if limit is None:
+        return _execute_check(request, selection)
+    os.environ[MAX_BYTES_VARIABLE] = str(limit)
+    try:
+        return _execute_check(request, selection)
+    finally:
+        os.environ.pop(MAX_BYTES_VARIABLE, None)
+
+
+def _execute_check(request: CheckRequest, selection: Selection) -> ExitCode:
     from gba_dataflow.cli.formats import RENDERERS
     from gba_dataflow.cli.progress import ProgressBar
     from gba_dataflow.engine.batch import run_check
 
     try:
-        reports = [Report(check_choice("--format", request.output_format, tuple(RENDERERS)), request.output)]
+        reports = [
+            Report(
+                check_choice("--format", request.output_format or "text", tuple(RENDERERS)), request.output
+            )
+        ]
         reports += parse_reports(request.report or [], request.output)
-        language = check_choice("--lang", request.lang, LANGUAGES)
+        language = check_choice("--lang", request.lang or "en", LANGUAGES)
         day = parse_as_of(request.as_of)
         if request.jobs < 0:
             raise UsageError(
@@ -65,10 +98,18 @@ def execute_check(request: CheckRequest) -> ExitCode:
                 code="E501",
                 hint="use 1 (default), N, or 0 for one per CPU",
             )
+        amend = waivers_amendment(request, language)
         if request.ledger or request.record or request.subjects:
+            if amend is not None:
+                raise UsageError(
+                    "waivers are not applied to a check with a ledger yet",
+                    code="E501",
+                    hint="check with --ledger without --waivers (a waived deny would be recorded as allowed "
+                    "without the ledger knowing of the waiver), or apply the waivers without a ledger",
+                )
             run = ledger_run(request, day, language)
         elif len(reports) == 1 and reports[0].format == "json":
-            return stream_json_report(request, day, language)
+            return stream_json_report(request, day, language, selection, amend)
         else:
             with ProgressBar(color=not request.no_color) as progress:
                 run = run_check(
@@ -78,17 +119,23 @@ def execute_check(request: CheckRequest) -> ExitCode:
                     lang=language,
                     jobs=request.jobs,
                     progress=progress.update,
+                    selection=selection,
+                    amend=amend,
                 )
+        duplicates = DuplicateIds()
+        for result in run.results:
+            duplicates.see(result.id, result.manifest)
         warned = any(fails_on_warn(warning) for result in run.results for warning in result.warnings)
-        code = exit_code_for(run.counts(), warned, request.fail_on_warn)
+        code = exit_code_for(run.counts(), warned, bool(request.fail_on_warn))
         write_reports(
             run,
             reports,
             code,
             quiet=request.quiet,
             no_color=request.no_color,
-            fail_on_warn=request.fail_on_warn,
+            fail_on_warn=bool(request.fail_on_warn),
         )
+        print_diagnostics(duplicates.diagnostics())
     except GbaError as error:
         print_error(error)
         return ExitCode.INPUT_ERROR
@@ -125,7 +172,64 @@ def ledger_run(request: CheckRequest, day: dt.date | None, lang: str) -> RunResu
     return run
 
 
-def stream_json_report(request: CheckRequest, day: dt.date | None, lang: str) -> ExitCode:
+def apply_config(request: CheckRequest) -> tuple[CheckRequest, Selection, int | None]:
+    """The request with the configuration file's settings where the command line left them out, the
+    file's include/exclude globs, and its manifest size limit when the environment does not set one
+    (GBA_DATAFLOW_MAX_MANIFEST_BYTES wins over the file)."""
+    from gba_dataflow.app.config import load_config
+    from gba_dataflow.manifests.loader import MAX_BYTES_VARIABLE
+
+    config = load_config()
+    limit = os.environ.get(MAX_BYTES_VARIABLE)
+    if limit is not None and not (limit.isdigit() and int(limit) > 0):
+        raise UsageError(
+            f"${MAX_BYTES_VARIABLE} `{limit}` is not a positive whole number of bytes",
+            code="E501",
+            hint=f"e.g. {MAX_BYTES_VARIABLE}=2097152, or unset it for the default (1 MiB)",
+        )
+    configured = (
+        config.get("max-manifest-bytes") if limit is None and config.has("max-manifest-bytes") else None
+    )
+    if config.path is not None:
+        request = dataclasses.replace(
+            request,
+            rules=request.rules if request.rules is not None else config.rules,
+            output_format=request.output_format or config.get("format"),
+            lang=request.lang or config.get("lang"),
+            fail_on_warn=request.fail_on_warn
+            if request.fail_on_warn is not None
+            else config.get("fail-on-warn"),
+            waivers=request.waivers or config.get("waivers"),
+            ledger=request.ledger or config.ledger_url,
+        )
+    return request, Selection(include=config.include, exclude=config.exclude), configured
+
+
+def waivers_amendment(request: CheckRequest, lang: str) -> Amend | None:
+    """The waivers of --waivers (or the configuration file's) as the batch runner's `amend`, after
+    checking them against the rules (an expired, unapproved, unknown-rule or statutory waiver stops the
+    run, E561-E564); waivers expiring within 30 days are listed on stderr (W565)."""
+    if request.waivers is None:
+        return None
+    import functools
+
+    from gba_dataflow.app.waivers import amend_with_waivers, load_waivers
+    from gba_dataflow.cli.console import print_diagnostics
+    from gba_dataflow.engine.rulebook import load_rulebook
+
+    waivers, notes = load_waivers(request.waivers, load_rulebook(request.rules), dt.date.today())
+    if notes and not request.quiet:
+        print_diagnostics(notes)
+    return functools.partial(amend_with_waivers, waivers, lang)
+
+
+def stream_json_report(
+    request: CheckRequest,
+    day: dt.date | None,
+    lang: str,
+    selection: Selection | None = None,
+    amend: Amend | None = None,
+) -> ExitCode:
     """The JSON report alone (to `request.output`, else stdout): written while manifests are decided,
     so memory stays flat.
 
@@ -145,10 +249,13 @@ def stream_json_report(request: CheckRequest, day: dt.date | None, lang: str) ->
             lang=lang,
             jobs=request.jobs,
             progress=progress.update,
+            selection=selection,
+            amend=amend,
         )
+    print_diagnostics(run.duplicates.diagnostics())
     if not request.quiet and stream_is_terminal(sys.stderr):
-        sys.stderr.write(summary_line(run.counts) + "\n")
-    return exit_code_for(run.counts, run.warned, request.fail_on_warn)
+        sys.stderr.write(summary_line(run.counts, run.missing) + "\n")
+    return exit_code_for(run.counts, run.warned, bool(request.fail_on_warn))
 
 
 def parse_reports(values: list[str], output: Path | None) -> list[Report]:
@@ -183,12 +290,13 @@ def write_reports(
     from gba_dataflow.cli.progress import stream_is_terminal
 
     root = Path.cwd()
-    for item in reports:
+    for index, item in enumerate(reports):
         color = item.path is None and item.format == "text" and use_color(no_color)
         options = RenderOptions(
             color=color, quiet=quiet, exit_code=code, fail_on_warn=fail_on_warn, root=root
         )
-        write_output(RENDERERS[item.format](run, options), item.path)
+        option = "--output" if index == 0 else "--report"  # the first report is --format's
+        write_output(RENDERERS[item.format](run, options), item.path, option=option)
     if any(item.format == "github" for item in reports):
         append_step_summary(run, code)
     stdout = reports[0]

@@ -12,16 +12,21 @@ from gba_dataflow.core.errors import Diagnostic, GbaError, UsageError
 
 
 def use_color(no_color: bool, stream: object = None) -> bool:
-    """Colour only on a terminal, never with --no-color or NO_COLOR set."""
+    """Colour on a terminal; never with --no-color or NO_COLOR set (no-color.org); always, even on a pipe
+    (a CI log that shows ANSI colours), with FORCE_COLOR set (force-color.org). Both variables count
+    only when set to a non-empty value; NO_COLOR wins over FORCE_COLOR, as in Python's own REPL."""
     if no_color or os.environ.get("NO_COLOR"):
         return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
     target = stream if stream is not None else sys.stdout
     isatty = getattr(target, "isatty", None)
     return bool(isatty and isatty())
 
 
-def write_output(text: str, output: Path | None) -> None:
-    """Write a rendered document to --output (atomically) or to stdout."""
+def write_output(text: str, output: Path | None, *, option: str = "--output") -> None:
+    """Write a rendered document to --output (atomically) or to stdout. A failure names `option`, the
+    option that gave the file (`--report` for a report's)."""
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -32,7 +37,7 @@ def write_output(text: str, output: Path | None) -> None:
         temporary.write_text(text, encoding="utf-8")
         temporary.replace(output)
     except OSError as error:
-        raise UsageError(f"cannot write --output `{output}`: {error.strerror}", code="E501") from None
+        raise UsageError(f"cannot write {option} `{output}`: {error.strerror}", code="E501") from None
 
 
 @contextlib.contextmanager

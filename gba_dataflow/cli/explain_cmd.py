@@ -9,7 +9,14 @@ import typer
 
 from gba_dataflow.cli.console import print_error, use_color, write_output
 from gba_dataflow.cli.exit_codes import ExitCode
-from gba_dataflow.cli.options import AsOfOption, LangOption, NoColorOption, OutputOption, RulesOption
+from gba_dataflow.cli.options import (
+    AsOfOption,
+    LangOption,
+    NoColorOption,
+    OutputOption,
+    RulesOption,
+    configured_rules,
+)
 from gba_dataflow.cli.values import LANGUAGES, check_choice, parse_as_of
 from gba_dataflow.core.errors import GbaError
 
@@ -47,7 +54,7 @@ def explain(
         chosen = check_choice("--format", output_format, ("text", "json"))
         language = check_choice("--lang", lang, LANGUAGES)
         day = parse_as_of(as_of)
-        rulebook = load_rulebook(rules)
+        rulebook = load_rulebook(configured_rules(rules))
         if manifest == "-":
             loaded = load_manifest_bytes(sys.stdin.buffer.read(), "<stdin>")
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +10,7 @@ import typer
 
 from gba_dataflow.cli.console import print_error, write_output
 from gba_dataflow.cli.exit_codes import ExitCode
+from gba_dataflow.cli.options import HELP_OPTIONS
 from gba_dataflow.core.errors import GbaError, UsageError
 
 new_app = typer.Typer(
@@ -18,6 +20,7 @@ new_app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings=HELP_OPTIONS,
 )
 
 
@@ -54,6 +57,8 @@ def manifest(
 
     try:
         text = manifest_template(route)
+        if "GD" in route.strip().split(":"):  # a real code (Grenada), but surely Guangdong was meant
+            sys.stderr.write("note: GD is Grenada; Guangdong is CN-GD (e.g. --route CN-GD:HK)\n")
         if output is not None and output.exists() and not force:
             raise UsageError(
                 f"--output `{output}` already exists",

@@ -12,8 +12,8 @@ RulesOption = Annotated[
     typer.Option(
         "--rules",
         "-r",
-        help="Rules directory (repeatable). Default: ./rules if present, "
-        "else the ruleset shipped with gba-dataflow.",
+        help="Rules directory (repeatable). Default: the configuration file's `rules`, else ./rules if "
+        "present, else the ruleset shipped with gba-dataflow.",
         show_default=False,
     ),
 ]
@@ -40,3 +40,17 @@ LangOption = Annotated[str, typer.Option("--lang", help="Language of messages: e
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="One line per manifest.")]
 NoColorOption = Annotated[bool, typer.Option("--no-color", help="Never use colour.")]
 FailOnWarnOption = Annotated[bool, typer.Option("--fail-on-warn", help="Exit 1 when a warn rule fired.")]
+
+
+def configured_rules(given: list[Path] | None) -> list[Path] | None:
+    """The rules directories of a command: those given on the command line, else the configuration
+    file's `rules`, else None (the default: ./rules, else the shipped rules). Raises ConfigError."""
+    if given:
+        return given
+    from gba_dataflow.app.config import load_config
+
+    return load_config().rules
+
+
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+"""Every command and group takes `-h` as `--help` (click's context settings, inherited by subcommands)."""

@@ -8,11 +8,11 @@ from typing import Annotated
 
 import typer
 
-from gba_dataflow.cli.console import print_error
+from gba_dataflow.cli.console import print_diagnostics, print_error
 from gba_dataflow.cli.exit_codes import ExitCode
-from gba_dataflow.cli.options import AsOfOption
+from gba_dataflow.cli.options import HELP_OPTIONS, AsOfOption, configured_rules
 from gba_dataflow.cli.values import check_choice, parse_as_of
-from gba_dataflow.core.errors import GbaError, UsageError
+from gba_dataflow.core.errors import Diagnostic, GbaError, UsageError, sort_diagnostics
 
 rules_app = typer.Typer(
     name="rules",
@@ -20,13 +20,15 @@ rules_app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
+    context_settings=HELP_OPTIONS,
 )
 
 PathsArgument = Annotated[
     list[Path] | None,
     typer.Argument(
         metavar="PATH",
-        help="Rule directories or files. Default: ./rules if present, else the shipped rules.",
+        help="Rule directories or files. Default: the configuration file's `rules`, else ./rules if "
+        "present, else the shipped rules.",
         show_default=False,
     ),
 ]
@@ -47,24 +49,113 @@ def check(
     paths: PathsArgument = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
     output_format: FormatChoice = "text",
+    waivers: Annotated[
+        Path | None,
+        typer.Option(
+            "--waivers",
+            help="Also check this waivers file against the rules (default: the configuration file's "
+            "`waivers`, if any): malformed, expired, unapproved, unknown-rule and statutory waivers are "
+            "errors; those expiring within 30 days are listed.",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Parse and statically check rule files: each finding with its code, file:line:col, message and hint.
 
     Exit codes: 0 no errors (warnings allowed unless --strict); 1 errors (or warnings with --strict);
     2 unreadable input or a bad option.
     """
-    from gba_dataflow.app.authoring import check_rule_paths
+    from gba_dataflow.app.authoring import RuleCheckRun, check_rule_paths
+    from gba_dataflow.app.config import load_config
     from gba_dataflow.reports.rule_check import render_check_json, render_check_text
 
     try:
         chosen = check_choice("--format", output_format, ("text", "json"))
+        config = load_config()
+        paths = paths or config.rules
         run = check_rule_paths(paths)
+        waivers_file = waivers or config.get("waivers")
+        files, diagnostics = list(run.files), list(run.diagnostics)
+        if waivers_file is not None and not run.errors:
+            files.append(str(waivers_file))
+            diagnostics += _waiver_findings(Path(waivers_file), paths)
     except GbaError as error:
         raise _fail(error) from None
+    run = RuleCheckRun(tuple(files), tuple(sort_diagnostics(diagnostics)))
     render = render_check_json if chosen == "json" else render_check_text
     sys.stdout.write(render(run.files, run.diagnostics))
     failed = bool(run.errors) or (strict and bool(run.warnings))
     raise typer.Exit(ExitCode.DENIED if failed else ExitCode.ALLOWED)
+
+
+def _waiver_findings(path: Path, rules: list[Path] | None) -> list[Diagnostic]:
+    """What `rules check` reports about a waivers file: every malformed entry, or each waiver's standing
+    against the rules (E561-E564) and those expiring soon (W565)."""
+    import datetime as dt
+
+    from gba_dataflow.app.waivers import WaiverError, check_waivers, read_waivers
+    from gba_dataflow.engine.rulebook import load_rulebook
+
+    try:
+        found = read_waivers(path)
+    except WaiverError as error:
+        return list(error.diagnostics)
+    return check_waivers(found, load_rulebook(rules), dt.date.today())
+
+
+@rules_app.command("waivers")
+def waivers_report(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The waivers file. Default: the configuration file's `waivers`.",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
+    rules: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--rules",
+            "-r",
+            help="Rules the waivers are checked against (repeatable). Default: as for `check`.",
+            show_default=False,
+        ),
+    ] = None,
+    within: Annotated[
+        int,
+        typer.Option("--within", help="List the waivers that expire within this many days.", metavar="DAYS"),
+    ] = 30,
+) -> None:
+    """List the waivers that expire soon (with owner and approver), after checking the whole file.
+
+    Exit codes: 0 the file is sound (whatever expires soon); 2 a waiver that may not stand, or bad input.
+    """
+    import datetime as dt
+
+    from gba_dataflow.app.config import load_config
+    from gba_dataflow.app.waivers import expiry_report, load_waivers
+    from gba_dataflow.engine.rulebook import load_rulebook
+
+    try:
+        config = load_config()
+        chosen = file or config.get("waivers")
+        if chosen is None:
+            raise UsageError(
+                "no waivers file",
+                code="E501",
+                hint="name it (`rules waivers waivers.yaml`) or set `waivers` in gba-dataflow.toml",
+            )
+        if within < 0:
+            raise UsageError(
+                f"--within {within} is negative", code="E501", hint="give a number of days, e.g. 30"
+            )
+        today = dt.date.today()
+        found, _ = load_waivers(chosen, load_rulebook(rules or config.rules), today)
+    except GbaError as error:
+        raise _fail(error) from None
+    sys.stdout.write(expiry_report(found, today, within))
 
 
 @rules_app.command("explain-code")
@@ -151,7 +242,7 @@ def list_rules(
 
     try:
         chosen = check_choice("--format", output_format, ("text", "json", "markdown"))
-        rows = rule_rows(load_rulesets(paths))
+        rows = rule_rows(load_rulesets(configured_rules(paths)))
     except GbaError as error:
         raise _fail(error) from None
     if chosen == "json":
@@ -202,12 +293,15 @@ def test(
                 code="E501",
                 hint="give a number from 0 to 100, e.g. --threshold 90",
             )
-        run = run_rule_tests(paths, cases or ())
+        run = run_rule_tests(configured_rules(paths), cases or ())
     except GbaError as error:
         raise _fail(error) from None
     show = coverage or threshold is not None
     render = render_tests_json if chosen == "json" else render_tests_text
     sys.stdout.write(render(run, coverage=show))
+    if run.problems:  # malformed cases: reported after the results of the others
+        print_diagnostics(run.problems)
+        raise typer.Exit(ExitCode.INPUT_ERROR)
     if run.failed:
         raise typer.Exit(ExitCode.DENIED)
     if threshold is not None and run.coverage.percent < threshold:

@@ -270,6 +270,17 @@ _CODES: tuple[Code, ...] = (
         'applies when transfer.origin.region == "Guangdong"',
         'applies when transfer.origin.region == "CN-GD"',
     ),
+    Code(
+        "W220",
+        "waivable-not-deny",
+        _W,
+        "a rule marked `waivable` does not deny",
+        "`waivable` lets a governed waiver (a waivers file entry with owner, approver and expiry) turn the "
+        "rule's deny into an allow for the manifests it covers. Only an organisation's own deny rules may "
+        "carry it; an allow or warn rule has no deny to waive.",
+        'rule r\n  warn when dataset.subjects > 10\n  because "x"\n  cite "ACME policy 4.2"\n  waivable',
+        'rule r\n  deny when dataset.subjects > 10\n  because "x"\n  cite "ACME policy 4.2"\n  waivable',
+    ),
     # --- E3xx: evaluation --------------------------------------------------------------------
     Code(
         "E301",
@@ -481,6 +492,28 @@ _CODES: tuple[Code, ...] = (
         "exporter:\n  name: Example Ltd.",
         "exporter:\n  name: Example Ltd.\n  ciio: false\n  state_organ: false",
     ),
+    Code(
+        "E424",
+        "bad-organisation-schema",
+        _E,
+        "a rules directory's organisation.schema.json cannot be used",
+        "An organisation may describe facts of its own, which the shipped schema lacks, in "
+        "`organisation.schema.json` beside its rules: a JSON Schema of the manifest's `organisation:` "
+        "section, an object whose every property has a description; unknown properties stay errors. One "
+        "such file per run.",
+        '{"type": "object", "properties": {"ticket": {"type": "string"}}}',
+        '{"type": "object", "properties": {"ticket": {"type": "string", "description": "DPO ticket"}}}',
+    ),
+    Code(
+        "W425",
+        "duplicate-manifest-id",
+        _W,
+        "two manifests of one run have the same id",
+        "The first manifest with an id owns it; each later one is flagged at its `id:` line. Anything that "
+        "keys decisions by id (a ledger, an audit log, a dashboard) would mix them up.",
+        "# a.yaml\nid: crm-to-hk\n# b.yaml\nid: crm-to-hk",
+        "# a.yaml\nid: crm-to-hk\n# b.yaml\nid: crm-to-hk-archive",
+    ),
     # --- E5xx: usage -------------------------------------------------------------------------
     Code("E501", "bad-option", _E, "a command-line option has a bad value", "", "", ""),
     Code(
@@ -659,6 +692,96 @@ _CODES: tuple[Code, ...] = (
         "the decision log's hash chain is broken: an entry was edited, dropped, inserted or reordered",
         "Each entry holds the SHA-256 of the one before and of its own content; `audit verify` names the first "
         "entry where the chain breaks (exit 1). Restore the log from a backup and find out who changed it.",
+    ),
+    Code(
+        "E540",
+        "config-syntax",
+        _E,
+        "the configuration file cannot be read or is not valid TOML",
+        "gba-dataflow reads the nearest gba-dataflow.toml, or pyproject.toml with a [tool.gba-dataflow] table, "
+        "from the current directory up. The error gives the line and column where TOML parsing stopped.",
+        "lang = zh-Hans",
+        'lang = "zh-Hans"',
+    ),
+    Code(
+        "E541",
+        "unknown-config-key",
+        _E,
+        "the configuration file has a setting gba-dataflow does not know",
+        "A misspelt setting would otherwise be a setting silently not applied. `gba-dataflow config` lists "
+        "the settings: rules, include, exclude, lang, format, fail-on-warn, max-manifest-bytes, ledger, waivers.",
+        'fail_on_warn = true\nlanguage = "zh-Hant"',
+        'fail-on-warn = true\nlang = "zh-Hant"',
+    ),
+    Code(
+        "E542",
+        "bad-config-value",
+        _E,
+        "a setting of the configuration file has a value of the wrong kind",
+        "Each setting takes one kind of value: a string from a list (lang, format), true or false "
+        "(fail-on-warn), a positive whole number (max-manifest-bytes), or a list of strings (rules, "
+        "include, exclude).",
+        'format = "xml"\nmax-manifest-bytes = "2MB"',
+        'format = "sarif"\nmax-manifest-bytes = 2097152',
+    ),
+    # --- E56x / W56x: governed waivers (app/waivers.py, docs/waivers.md) ----------------------------
+    Code(
+        "E560",
+        "bad-waivers-file",
+        _E,
+        "the waivers file cannot be read or an entry is malformed",
+        "A waivers file holds `waivers:`, a list of entries with id, rule, manifests (ids, paths or globs), "
+        "owner, approver, reason, created and expires (dates). Ids are unique.",
+        "waivers:\n  - id: WVR-1\n    rule: acme/cap\n    manifests: [crm-*]\n    owner: dpo@acme.example",
+        "waivers:\n  - id: WVR-1\n    rule: acme/cap\n    manifests: [crm-*]\n    owner: dpo@acme.example\n"
+        "    approver: ciso@acme.example\n    reason: legacy export until the label ships\n"
+        "    created: 2026-11-02\n    expires: 2027-03-31",
+    ),
+    Code(
+        "E561",
+        "waiver-expired",
+        _E,
+        "a waiver's expiry date has passed",
+        "An expired waiver is an error, not a silent no-op, so that the file stays current: renew it "
+        "(a new `expires`, approved again) or delete it.",
+        "    expires: 2025-01-31",
+        "    expires: 2027-03-31",
+    ),
+    Code(
+        "E562",
+        "waiver-unapproved",
+        _E,
+        "a waiver has no approver, or is approved by its own owner",
+        "A waiver accepts a risk on the organisation's behalf; a second person approves it.",
+        "    owner: dpo@acme.example\n    approver: dpo@acme.example",
+        "    owner: dpo@acme.example\n    approver: ciso@acme.example",
+    ),
+    Code(
+        "E563",
+        "waiver-unknown-rule",
+        _E,
+        "a waiver names a rule that the loaded rules do not have",
+        "Rules are named `ruleset/rule`, as `rules list` shows them; the waiver is checked against the rules "
+        "of the same run (--rules).",
+        "    rule: acme/cpa",
+        "    rule: acme/cap",
+    ),
+    Code(
+        "E564",
+        "waiver-of-law",
+        _E,
+        "a waiver names a statutory rule, or a rule not marked `waivable`",
+        "Law cannot be waived: the rulesets shipped with gba-dataflow are never waivable, and an "
+        "organisation's rule can be waived only when its rule file marks it `waivable`.",
+        "    rule: mainland_export/m1_core_data",
+        "    rule: acme/cap",
+    ),
+    Code(
+        "W565",
+        "waiver-expires-soon",
+        _W,
+        "a waiver expires within 30 days",
+        "Listed by `check` and `rules check --waivers` so that its owner renews or retires it in time.",
         "",
         "",
     ),

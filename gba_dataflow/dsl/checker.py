@@ -64,7 +64,8 @@ def check_rulesets(rulesets: Sequence[nodes.Ruleset], catalog: Catalog) -> Check
 
 
 def check_rule_texts(ctx: CheckContext) -> Iterator[Diagnostic]:
-    """E208 missing because, E209 missing cite, E204 duplicate rule ids, E210 empty windows."""
+    """E208 missing because, E209 missing cite, E204 duplicate rule ids, E210 empty windows, W220 a
+    waivable rule that does not deny."""
     seen: dict[str, nodes.Rule] = {}
     for rule in ctx.ruleset.rules:
         if rule.because is None:
@@ -89,6 +90,14 @@ def check_rule_texts(ctx: CheckContext) -> Iterator[Diagnostic]:
                 f"the first is at line {seen[rule.name].span.line}; rename one of them",
             )
         seen.setdefault(rule.name, rule)
+        if rule.waivable and rule.effect != "deny":
+            yield ctx.diagnostic(
+                "W220",
+                f"rule `{rule.name}` is `waivable` but its effect is `{rule.effect}`, not `deny`",
+                rule.span,
+                "a waiver turns a deny into an allow; remove `waivable`, or make it a deny rule",
+                severity=Severity.WARNING,
+            )
         start, until = rule.effective_from, rule.effective_until
         if start is not None and until is not None and until <= start:
             yield ctx.diagnostic(

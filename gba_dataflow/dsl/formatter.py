@@ -5,9 +5,9 @@ an equal AST. Layout:
 
 - the `ruleset` header, its clauses indented 2 (title, applies when, default because/cite/remedy);
 - one blank line between declarations; `let`s and rules stay in source order;
-- rule clauses indented 2 in the order effective, effect, because, cite, require, remedy; one citation per
-  `cite` line; translations on the following lines, aligned with the English text; long texts split into
-  adjacent strings at spaces (or after CJK punctuation);
+- rule clauses indented 2 in the order effective, effect, because, cite, require, remedy, waivable; one
+  citation per `cite` line; translations on the following lines, aligned with the English text; long
+  texts split into adjacent strings at spaces (or after CJK punctuation);
 - expressions with the fewest parentheses that keep the tree; a condition too long for one line breaks at
   its top-level `and`/`or` with a 4-space continuation, nested ones align with their first operand.
 
@@ -51,7 +51,9 @@ CONTINUATION = 4
 _OR, _AND, _NOT = (OPERATORS[name].precedence for name in ("or", "and", "not"))
 _CMP, _SUM, _ATOM = OPERATORS["=="].precedence, OPERATORS["+"].precedence, FUNCTIONS["has"].precedence
 _TOKEN = re.compile(r'"(?:\\.|[^"\\\n])*"|#[^\n]*|zh-Han[st]|[A-Za-z_][A-Za-z0-9_]*|\S')
-_RULE_KEYWORDS = frozenset({"effective", "deny", "allow", "warn", "because", "cite", "require", "remedy"})
+_RULE_KEYWORDS = frozenset(
+    {"effective", "deny", "allow", "warn", "because", "cite", "require", "remedy", "waivable"}
+)
 _HEADER_KEYWORDS = frozenset({"title", "applies", "default"})
 _BREAK_AFTER = frozenset(" ，。；：、！？）」』】,;:")
 _BLANK_BETWEEN = re.compile(r"\n[ \t]*\n")
@@ -324,6 +326,9 @@ class _Printer:
             out.extend(self._message("require", message, clauses.first("require", index)))
         if rule.remedy is not None:
             out.extend(self._message("remedy", rule.remedy, clauses.first("remedy")))
+        if rule.waivable:
+            offset = clauses.first("waivable")
+            out.append(OutLine(" " * INDENT + "waivable", [offset] if offset >= 0 else []))
         return out
 
     def _cites(self, cites: Sequence[str], clauses: _Clauses) -> list[OutLine]:

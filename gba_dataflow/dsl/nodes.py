@@ -214,6 +214,10 @@ class Rule(Node):
     remedy: Message | None = None
     effective_from: dt.date | None = None
     effective_until: dt.date | None = None
+    waivable: bool = False
+    """`waivable`: an organisation's own policy rule, whose deny a governed waiver may turn into an allow
+    (app/waivers.py). A rule without it, and every rule of the shipped (statutory) rulesets, cannot be
+    waived: law cannot be waived."""
 
     def active_on(self, day: dt.date) -> bool:
         """Whether `day` lies in [effective_from, effective_until)."""

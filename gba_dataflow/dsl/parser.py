@@ -289,13 +289,36 @@ def _syntax_diagnostic(error: UnexpectedInput, source: SourceFile, chunk: str) -
             excerpt=excerpt,
         )
     expected = _describe_expected(expected_set)
+    misspelt = _misspelt_keyword(error, expected_set)
     if expected.count(",") < 5:
         message = f"expected {expected} after `{previous}`, found {found}"
-        hint = _hint_for(previous, found)
+        hint = misspelt or _hint_for(previous, found)
     else:
         message = f"unexpected {found} after `{previous}`"
-        hint = _hint_for(previous, found) or f"expected {expected}"
+        hint = misspelt or _hint_for(previous, found) or f"expected {expected}"
     return Diagnostic(code, message, span, hint, excerpt=excerpt)
+
+
+def _misspelt_keyword(error: UnexpectedInput, expected: set[str]) -> str | None:
+    """ "did you mean `allow`?" when the word found is close to a keyword that could stand there
+    (`alow when ...`, `becuase "..."`)."""
+    if not isinstance(error, UnexpectedToken) or error.token.type == "$END":
+        return None
+    word = str(error.token)
+    if not word.isidentifier():
+        return None
+    parser = _parser()
+    keywords: list[str] = []
+    for name in expected:
+        try:
+            pattern = parser.get_terminal(name).pattern
+        except KeyError:
+            continue
+        if pattern.type == "str" and pattern.value.isidentifier():
+            keywords.append(pattern.value)
+    from gba_dataflow.core.suggest import did_you_mean
+
+    return did_you_mean(word, keywords)
 
 
 def _hint_for(previous: str, found: str) -> str | None:
@@ -515,7 +538,8 @@ class _Builder:
                     "E106",
                     f"rule `{name}` has more than one `{kind}` clause",
                     where,
-                    "a rule has one effect, one `because`, one `remedy` and one `effective` clause",
+                    "a rule has one effect, one `because`, one `remedy`, one `effective` clause and at "
+                    "most one `waivable`",
                 )
             else:
                 single[kind] = value
@@ -539,6 +563,7 @@ class _Builder:
             remedy=single.get("remedy"),
             effective_from=window[0],
             effective_until=window[1],
+            waivable="waivable" in single,
             span=span,
         )
 
@@ -563,6 +588,9 @@ class _Builder:
 
     def remedy_clause(self, span: Span, message: nodes.Message) -> tuple[str, Any, Span]:
         return "remedy", message, span
+
+    def waivable_clause(self, span: Span) -> tuple[str, Any, Span]:
+        return "waivable", True, span
 
     def text(self, span: Span, english: list[Token], *translations: tuple[str, list[Token]]) -> nodes.Message:
         seen: set[str] = set()

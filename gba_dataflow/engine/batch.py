@@ -19,21 +19,34 @@ from typing import TYPE_CHECKING, TypeVar
 from gba_dataflow.core.errors import Diagnostic, ManifestError
 from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
-from gba_dataflow.engine.evaluate import NO_RULESET, error_result, evaluate_manifest
+from gba_dataflow.engine.evaluate import NO_RULESET, ManifestInput, error_result, evaluate_manifest
 from gba_dataflow.engine.model import ManifestResult, RuleDoc, RunResult
 from gba_dataflow.engine.rulebook import CompiledRuleset, Rulebook, load_rulebook
-from gba_dataflow.manifests import STDIN, FileList, iter_manifest_files, load_manifest, load_manifest_bytes
+from gba_dataflow.manifests import (
+    STDIN,
+    FileList,
+    Selection,
+    iter_manifest_files,
+    load_manifest,
+    load_manifest_bytes,
+)
 
 if TYPE_CHECKING:  # multiprocessing and concurrent.futures are imported only when workers start
     from concurrent.futures import Future
     from multiprocessing.context import BaseContext
 
 T = TypeVar("T")
+ALL_FILES = Selection()
 MAX_CHUNK = 200
 """Most manifests a worker decides per task: small enough for a smooth progress bar."""
 
 Progress = Callable[[int, int], None]
 """Called as `progress(done, total)` after each manifest (or chunk of manifests) is decided."""
+
+Amend = Callable[[Rulebook, ManifestInput, ManifestResult], ManifestResult]
+"""Called as `amend(rulebook, manifest, result)` on each manifest's decision, where it is made (in a
+worker too, so it must pickle: a module-level function or a `functools.partial` of one): a layer above
+the engine reviewing a decision, as governed waivers do (app/waivers.py)."""
 
 # A planned input: a file name (or `-`) to decide, or a result already known (a path that is missing).
 _Item = str | ManifestResult
@@ -49,16 +62,19 @@ def run_check(
     lang: str = "en",
     jobs: int = 1,
     progress: Progress | None = None,
+    selection: Selection | None = None,
+    amend: Amend | None = None,
 ) -> RunResult:
     """Load the rules (raising on rule errors), then decide every manifest found under `paths`.
 
     `jobs` > 1 spreads the manifest files over that many processes (0: one per CPU); the result is the
-    same as with `jobs=1`. `progress(done, total)` is called as manifests are decided.
+    same as with `jobs=1`. `progress(done, total)` is called as manifests are decided. `selection` narrows
+    the files a directory walk takes (the configuration file's `include`/`exclude`).
     """
     rulebook = load_rulebook(rules_dirs)
-    plan = plan_inputs(paths)
+    plan = plan_inputs(paths, selection)
     workers = resolve_jobs(jobs)
-    results = list(iter_plan(rulebook, plan, rules_dirs, as_of, lang, workers, progress, _identity))
+    results = list(iter_plan(rulebook, plan, rules_dirs, as_of, lang, workers, progress, _identity, amend))
     run = RunResult(rules=rulebook.info, results=tuple(results), as_of=as_of, lang=lang)
     return dataclasses.replace(run, summary=run.counts(), rule_docs=describe_rules(rulebook, lang))
 
@@ -73,7 +89,7 @@ def resolve_jobs(jobs: int) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def plan_inputs(paths: Sequence[str]) -> Plan:
+def plan_inputs(paths: Sequence[str], selection: Selection | None = None) -> Plan:
     """Expand the command-line inputs in order: file names, `-`, and error results for bad inputs."""
     plan: Plan = []
     for item in paths:
@@ -81,11 +97,15 @@ def plan_inputs(paths: Sequence[str]) -> Plan:
             plan.append(STDIN)
             continue
         try:
-            files = iter_manifest_files([item])
+            files = iter_manifest_files([item], selection or ALL_FILES)
         except ManifestError as error:
-            plan.append(error_result(item, error.diagnostics))
+            plan.append(dataclasses.replace(error_result(item, error.diagnostics), no_manifest=True))
             continue
-        plan.append(files if files else error_result(item, [_empty_directory(item)]))
+        if not files:
+            files_or_error = error_result(item, [_empty_directory(item)])
+            plan.append(dataclasses.replace(files_or_error, no_manifest=True))
+            continue
+        plan.append(files)
     return plan
 
 
@@ -132,6 +152,7 @@ def iter_plan(
     workers: int,
     progress: Progress | None,
     transform: Callable[[ManifestResult], T],
+    amend: Amend | None = None,
 ) -> Iterator[T]:
     """Decide a plan and yield `transform(result)` for each item, in input order, as results come.
 
@@ -144,10 +165,14 @@ def iter_plan(
 
         # standard input belongs to this process, and is read once whatever happens below
         plan = [
-            decide_file(rulebook, STDIN, as_of, lang) if isinstance(entry, str) and entry == STDIN else entry
+            decide_file(rulebook, STDIN, as_of, lang, amend)
+            if isinstance(entry, str) and entry == STDIN
+            else entry
             for entry in plan
         ]
-        parallel = _iter_parallel(plan, rules_dirs, as_of, lang, workers, progress, transform, rulebook)
+        parallel = _iter_parallel(
+            plan, rules_dirs, as_of, lang, workers, progress, transform, rulebook, amend
+        )
         try:
             first = next(parallel, _EMPTY)
         except (OSError, BrokenProcessPool, NotImplementedError):
@@ -158,7 +183,7 @@ def iter_plan(
                 yield from parallel
             return
     for done, item in enumerate(plan_items(plan), start=1):
-        result = item if isinstance(item, ManifestResult) else decide_file(rulebook, item, as_of, lang)
+        result = item if isinstance(item, ManifestResult) else decide_file(rulebook, item, as_of, lang, amend)
         yield transform(result)
         if progress is not None:
             progress(done, total)
@@ -177,6 +202,7 @@ def _iter_parallel(
     progress: Progress | None,
     transform: Callable[[ManifestResult], T],
     rulebook: Rulebook | None = None,
+    amend: Amend | None = None,
 ) -> Iterator[T]:
     """Decide the file items of `plan` in worker processes, a bounded number of chunks at a time.
 
@@ -195,7 +221,7 @@ def _iter_parallel(
         max_workers=workers,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(dirs, as_of, lang),
+        initargs=(dirs, as_of, lang, amend),
     ) as pool:
         pending: deque[tuple[list[_Item], Future[list[T]] | None]] = deque()
         window = workers * 4
@@ -278,26 +304,28 @@ def _context() -> BaseContext:
     return context
 
 
-_worker: tuple[Rulebook, dt.date | None, str] | None = None
+_worker: tuple[Rulebook, dt.date | None, str, Amend | None] | None = None
 _inherited: Rulebook | None = None
 
 
-def _init_worker(rules_dirs: tuple[Path, ...] | None, as_of: dt.date | None, lang: str) -> None:
+def _init_worker(
+    rules_dirs: tuple[Path, ...] | None, as_of: dt.date | None, lang: str, amend: Amend | None = None
+) -> None:
     """Load the rulebook once per worker process (a forked worker has it already); Ctrl-C is left to
     the parent, which stops the pool."""
     import signal  # here: only a worker needs it
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _worker  # noqa: PLW0603 - one rulebook per worker process, by design
-    _worker = (_inherited if _inherited is not None else load_rulebook(rules_dirs), as_of, lang)
+    _worker = (_inherited if _inherited is not None else load_rulebook(rules_dirs), as_of, lang, amend)
 
 
 def _decide_chunk(names: list[str], transform: Callable[[ManifestResult], T]) -> list[T]:
     """Decide a chunk of manifest files in a worker, returning what `transform` keeps of each result."""
     if _worker is None:  # pragma: no cover - the initializer always runs first
         raise RuntimeError("worker used before its initializer ran")
-    rulebook, as_of, lang = _worker
-    return [transform(decide_file(rulebook, name, as_of, lang)) for name in names]
+    rulebook, as_of, lang, amend = _worker
+    return [transform(decide_file(rulebook, name, as_of, lang, amend)) for name in names]
 
 
 def decide_files(
@@ -309,9 +337,9 @@ def decide_files(
 
 
 def decide_file(
-    rulebook: Rulebook, name: str, as_of: dt.date | None = None, lang: str = "en"
+    rulebook: Rulebook, name: str, as_of: dt.date | None = None, lang: str = "en", amend: Amend | None = None
 ) -> ManifestResult:
-    """Load and decide one manifest; never raises for a bad manifest."""
+    """Load and decide one manifest (then `amend` the decision, if given); never raises for a bad manifest."""
     try:
         if name == STDIN:
             manifest = load_manifest_bytes(sys.stdin.buffer.read(), "<stdin>")
@@ -319,7 +347,8 @@ def decide_file(
             manifest = load_manifest(name)
     except ManifestError as error:
         return error_result("<stdin>" if name == STDIN else name, error.diagnostics)
-    return evaluate_manifest(rulebook, manifest, as_of=as_of, lang=lang)
+    result = evaluate_manifest(rulebook, manifest, as_of=as_of, lang=lang)
+    return amend(rulebook, manifest, result) if amend is not None else result
 
 
 # ---- describing the rules -------------------------------------------------------------------------

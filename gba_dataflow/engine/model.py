@@ -47,6 +47,8 @@ class Reason:
     facts: tuple[Fact, ...]
     source: str
     source_line: int = 0
+    waived_by: str | None = None
+    """The id of the governed waiver that waived this deny (app/waivers.py), else None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +132,11 @@ class ManifestResult:
     errors: tuple[Diagnostic, ...] = ()
     title: str | None = None
     digest: str | None = None
+    waivers: tuple[str, ...] = ()
+    """The ids of the waivers applied to this result (app/waivers.py), sorted."""
+    no_manifest: bool = False
+    """True for an input that named no manifest: a path that does not exist, a directory without any. It
+    is an error of the run, not a manifest (summaries do not count it as one)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,3 +187,7 @@ class RunResult:
         for result in self.results:
             counts[result.decision.value] += 1
         return counts
+
+    def missing_inputs(self) -> int:
+        """How many inputs named no manifest (each is also one of the `error` results)."""
+        return sum(1 for result in self.results if result.no_manifest)

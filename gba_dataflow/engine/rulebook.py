@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gba_dataflow.core.errors import CheckError, Diagnostic, DslSyntaxError, GbaError
-from gba_dataflow.core.resources import data_dir, schema_path
+from gba_dataflow.core.resources import data_dir
 from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
 from gba_dataflow.engine import cache
@@ -27,6 +27,13 @@ from gba_dataflow.engine.codegen import (
 )
 from gba_dataflow.engine.evaluator import Compiler, EvalContext, Fn, compile_template, constant_text
 from gba_dataflow.engine.model import RulesetOutcome, RulesInfo, Verdict
+from gba_dataflow.manifests.schema import (
+    ORGANISATION_FILE,
+    read_organisation_schema,
+    schema_digest,
+    use_organisation_schema,
+)
+from gba_dataflow.manifests.schema import schema as manifest_schema
 
 if TYPE_CHECKING:  # the catalog is built only when rules are checked (a cache miss)
     from gba_dataflow.dsl.catalog import FieldInfo
@@ -285,15 +292,51 @@ def rule_files(dirs: Iterable[Path]) -> list[Path]:
     return found
 
 
-@functools.cache
 def manifest_catalog() -> dict[str, FieldInfo]:
-    """The paths rules may read, from the shipped manifest JSON Schema."""
-    import json
+    """The paths rules may read, from the manifest JSON Schema in use: the shipped one, plus the
+    `organisation` section of the rules directory's `organisation.schema.json` when the rules being
+    loaded have one (`use_organisation_schema_of`)."""
+    return _catalog(schema_digest())
 
+
+@functools.cache
+def _catalog(digest: str) -> dict[str, FieldInfo]:
     from gba_dataflow.dsl.catalog import build_catalog
 
-    with schema_path("manifest").open(encoding="utf-8") as handle:
-        return build_catalog(json.load(handle))
+    return build_catalog(manifest_schema())
+
+
+def organisation_schema_file(dirs: Sequence[Path]) -> Path | None:
+    """The `organisation.schema.json` beside the rules of `dirs` (a directory given, or a rule file's
+    directory), if any. Raises CheckError (E424) when two directories have one: an organisation has one
+    schema of its own facts."""
+    found = sorted(
+        {
+            candidate.resolve()
+            for entry in dirs
+            for candidate in [(entry if entry.is_dir() else entry.parent) / ORGANISATION_FILE]
+            if candidate.is_file()
+        }
+    )
+    if len(found) > 1:
+        raise CheckError(
+            f"two organisation schemas: {found[0]} and {found[1]}",
+            code="E424",
+            span=Span(str(found[1]), 1, 1),
+            hint="keep one organisation.schema.json for all your organisation's rules",
+        )
+    return found[0] if found else None
+
+
+def use_organisation_schema_of(dirs: Sequence[Path]) -> bytes:
+    """Make the organisation schema of `dirs` (or none) the one manifests are validated against and rules
+    are typed against, in this process; its bytes (empty when there is none), for cache keys."""
+    path = organisation_schema_file(dirs)
+    if path is None:
+        use_organisation_schema(None)
+        return b""
+    use_organisation_schema(read_organisation_schema(str(path)))
+    return path.read_bytes()
 
 
 def parse_rule_files(files: Sequence[Path]) -> list[nodes.Ruleset]:
@@ -344,9 +387,11 @@ def load_rulebook(dirs: Sequence[Path] | None = None, *, use_cache: bool = True)
     Parsed and checked rulesets are cached on disk (see `engine/cache.py`); a cache hit skips the
     parser and the checker, which is most of a cold start.
     """
-    files = rule_files(dirs or default_rules_dirs())
+    chosen = list(dirs or default_rules_dirs())
+    files = rule_files(chosen)
     sources = [(path, _read_rule_file(path)) for path in files]
-    key = cache.rules_key([(str(path), data) for path, data in sources])
+    fragment = use_organisation_schema_of(chosen)
+    key = cache.rules_key([(str(path), data) for path, data in sources] + [(ORGANISATION_FILE, fragment)])
     cached = cache.load(key) if use_cache else None
     if isinstance(cached, tuple) and len(cached) == 4:
         rulesets, warnings, generated, digest = cached

@@ -4,7 +4,7 @@ This layer imports only `gba_dataflow.core`, the standard library, `yaml` and `j
 """
 
 from gba_dataflow.manifests.document import ParsedDocument, SourceText
-from gba_dataflow.manifests.files import STDIN, FileList, iter_manifest_files
+from gba_dataflow.manifests.files import STDIN, FileList, Selection, iter_manifest_files
 from gba_dataflow.manifests.json_parser import parse_json
 from gba_dataflow.manifests.loader import (
     DEFAULT_MAX_BYTES,
@@ -22,6 +22,7 @@ __all__ = [
     "FileList",
     "LoadedManifest",
     "ParsedDocument",
+    "Selection",
     "SourceText",
     "iter_manifest_files",
     "load_manifest",

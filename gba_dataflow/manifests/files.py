@@ -2,14 +2,46 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from gba_dataflow.core.errors import Diagnostic, ManifestError
 from gba_dataflow.core.source import STDIN, Span
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
-__all__ = ["MANIFEST_SUFFIXES", "STDIN", "FileList", "iter_manifest_files"]
+RULE_TEST_SUFFIXES = (".test.yaml", ".test.yml")
+"""Rule test case files (`rules test`): never manifests, wherever a directory walk finds them."""
+RULES_SUFFIX = ".rules"
+__all__ = ["MANIFEST_SUFFIXES", "STDIN", "FileList", "Selection", "iter_manifest_files"]
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which files a directory walk takes, beyond `*.yaml *.yml *.json` (the `include` and `exclude`
+    settings of the configuration file).
+
+    A glob is matched (fnmatch: `*` also matches `/`), with `/` separators, against the file's path as
+    the walk found it (`transfers/a.yaml` for `check .` or `check transfers`), its path relative to the
+    directory given on the command line (`a.yaml` for `check transfers`), and its name alone. With
+    `include`, a file must match one of them; a file that matches an `exclude` glob is left out. Files
+    named on the command line are always read.
+    """
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def wants(self, relative: str, name: str, path: str = "") -> bool:
+        forms = (relative, name, path) if path else (relative, name)
+
+        def matches(globs: tuple[str, ...]) -> bool:
+            return any(fnmatch.fnmatchcase(form, glob) for glob in globs for form in forms)
+
+        return (not self.include or matches(self.include)) and not matches(self.exclude)
+
+
+ALL = Selection()
 
 
 class FileList:
@@ -64,11 +96,14 @@ class FileList:
         return f"FileList({list(self)!r})"
 
 
-def iter_manifest_files(inputs: Sequence[str]) -> FileList:
+def iter_manifest_files(inputs: Sequence[str], selection: Selection = ALL) -> FileList:
     """Files as given, `-` (stdin) kept, directories searched recursively for `*.yaml *.yml *.json`.
 
     Directory contents come out sorted, so the result is deterministic; hidden files and directories
-    (a name starting with `.`) are skipped. Every input that does not exist is reported at once (E401).
+    (a name starting with `.`) are skipped, and so are rule test files: `*.test.yaml`/`*.test.yml`, and
+    the `tests/` directory beside rule files (`*.rules`), the layout docs/authoring.md teaches. Files
+    found in a directory must also be wanted by `selection`. Every input that does not exist is reported
+    at once (E401).
     """
     found = FileList()
     missing: list[Diagnostic] = []
@@ -76,7 +111,7 @@ def iter_manifest_files(inputs: Sequence[str]) -> FileList:
         if item == STDIN or os.path.isfile(item):
             found.append(item)
         elif os.path.isdir(item):
-            _walk(item, found)
+            _walk(item, found, selection)
         else:
             missing.append(
                 Diagnostic(
@@ -91,9 +126,23 @@ def iter_manifest_files(inputs: Sequence[str]) -> FileList:
     return found
 
 
-def _walk(directory: str, found: FileList) -> None:
+def _walk(directory: str, found: FileList, selection: Selection) -> None:
     for root, dirs, names in os.walk(directory):
-        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+        rules_here = any(name.endswith(RULES_SUFFIX) for name in names)
+        dirs[:] = sorted(
+            name for name in dirs if not name.startswith(".") and not (rules_here and name == "tests")
+        )
         names.sort()  # in place: a directory of 100,000 files is not copied
-        wanted = [n for n in names if not n.startswith(".") and n.lower().endswith(MANIFEST_SUFFIXES)]
+        wanted = [
+            n
+            for n in names
+            if not n.startswith(".")
+            and n.lower().endswith(MANIFEST_SUFFIXES)
+            and not n.lower().endswith(RULE_TEST_SUFFIXES)
+        ]
+        if selection.include or selection.exclude:
+            prefix = os.path.relpath(root, directory).replace(os.sep, "/")
+            prefix = "" if prefix == "." else prefix + "/"
+            found_at = os.path.normpath(root).replace(os.sep, "/") + "/"
+            wanted = [n for n in wanted if selection.wants(prefix + n, n, found_at + n)]
         found.add_directory(root, wanted)

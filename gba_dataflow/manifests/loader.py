@@ -27,7 +27,20 @@ from gba_dataflow.manifests.validate import describe, schema_diagnostics
 from gba_dataflow.manifests.yaml_parser import DEFAULT_ALIAS_BUDGET, parse_yaml
 
 DEFAULT_MAX_BYTES = 1024 * 1024
-"""Largest manifest accepted (E402), in bytes."""
+"""Largest manifest accepted (E402), in bytes, unless GBA_DATAFLOW_MAX_MANIFEST_BYTES (which the
+`max-manifest-bytes` setting of the configuration file sets for a command) says otherwise."""
+MAX_BYTES_VARIABLE = "GBA_DATAFLOW_MAX_MANIFEST_BYTES"
+
+
+def configured_max_bytes() -> int:
+    """The manifest size limit: GBA_DATAFLOW_MAX_MANIFEST_BYTES when it holds a positive whole number,
+    else DEFAULT_MAX_BYTES. An environment variable reaches worker processes however they start, so every
+    manifest of a run has the same limit (the command line refuses a bad value before any is read)."""
+    value = os.environ.get(MAX_BYTES_VARIABLE)
+    if value and value.isdigit() and int(value) > 0:
+        return int(value)
+    return DEFAULT_MAX_BYTES
+
 
 Syntax = Literal["yaml", "json"]
 _LEADING_SPACE = re.compile(r"\s*")
@@ -65,10 +78,12 @@ class LoadedManifest:
 
 
 def load_manifest(
-    path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, alias_budget: int = DEFAULT_ALIAS_BUDGET
+    path: str | Path, *, max_bytes: int | None = None, alias_budget: int = DEFAULT_ALIAS_BUDGET
 ) -> LoadedManifest:
-    """Read and load the manifest at `path` (YAML for .yaml/.yml, JSON for .json, else by content)."""
+    """Read and load the manifest at `path` (YAML for .yaml/.yml, JSON for .json, else by content).
+    `max_bytes` defaults to `configured_max_bytes()`."""
     display = str(path)
+    max_bytes = max_bytes if max_bytes is not None else configured_max_bytes()
     return load_manifest_bytes(
         _read(display, max_bytes), display, max_bytes=max_bytes, alias_budget=alias_budget
     )
@@ -78,11 +93,13 @@ def load_manifest_bytes(
     raw: bytes,
     display_path: str,
     *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
     alias_budget: int = DEFAULT_ALIAS_BUDGET,
     syntax: Syntax | None = None,
 ) -> LoadedManifest:
-    """Load a manifest from its bytes; `display_path` names it in diagnostics and picks YAML or JSON."""
+    """Load a manifest from its bytes; `display_path` names it in diagnostics and picks YAML or JSON.
+    `max_bytes` defaults to `configured_max_bytes()`."""
+    max_bytes = max_bytes if max_bytes is not None else configured_max_bytes()
     try:
         return _load(raw, display_path, max_bytes, alias_budget, syntax)
     except ManifestError:
@@ -97,7 +114,13 @@ def _load(
     raw: bytes, display: str, max_bytes: int, alias_budget: int, syntax: Syntax | None
 ) -> LoadedManifest:
     if len(raw) > max_bytes:
-        raise _file_error("E402", display, f"the manifest is larger than the limit of {max_bytes:,} bytes")
+        raise _file_error(
+            "E402",
+            display,
+            f"the manifest is larger than the limit of {max_bytes:,} bytes",
+            hint="split it, or raise the limit: max-manifest-bytes in gba-dataflow.toml "
+            f"(or [tool.gba-dataflow] of pyproject.toml), or ${MAX_BYTES_VARIABLE}",
+        )
     text = _decode(raw, display)
     syntax = syntax or _syntax_of(display, text)
     source = SourceText(display, text, yaml=syntax == "yaml")

@@ -16,10 +16,12 @@ import json
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from gba_dataflow.core.errors import Diagnostic, ManifestError
 from gba_dataflow.core.resources import schema_path
+from gba_dataflow.core.source import Span
 from gba_dataflow.manifests import schema_code
 from gba_dataflow.manifests.pointers import split
 from gba_dataflow.manifests.schema_code import (
@@ -38,12 +40,54 @@ DEFAULT_FROM = "x-gba-default-from"
 """Schema keyword: when the field is absent, copy the value at this JSON pointer."""
 
 
+ORGANISATION = "organisation"
+"""The manifest section an organisation's own schema fragment describes (`organisation.schema.json`)."""
+_organisation: tuple[str, dict[str, Any]] | None = None
+"""The organisation schema fragment in use in this process, with its digest (None: the shipped schema)."""
+
+
 @functools.cache
-def schema() -> dict[str, Any]:
-    """The parsed manifest JSON Schema (read once per process; do not mutate it)."""
+def base_schema() -> dict[str, Any]:
+    """The shipped manifest JSON Schema (read once per process; do not mutate it)."""
     with schema_path("manifest").open(encoding="utf-8") as handle:
         loaded: dict[str, Any] = json.load(handle)
     return loaded
+
+
+@functools.cache
+def schema() -> dict[str, Any]:
+    """The manifest JSON Schema in use: the shipped one, with the `organisation` section of the fragment
+    `use_organisation_schema` gave, if any (do not mutate it)."""
+    if _organisation is None:
+        return base_schema()
+    merged = dict(base_schema())
+    section = {"default": {}, **_organisation[1]}
+    merged["properties"] = {**merged["properties"], ORGANISATION: section}
+    return merged
+
+
+def schema_digest() -> str:
+    """What distinguishes the schema in use: "shipped", or the digest of the organisation fragment."""
+    return "shipped" if _organisation is None else _organisation[0]
+
+
+def use_organisation_schema(fragment: Mapping[str, Any] | None) -> None:
+    """Validate manifests against the shipped schema plus an organisation's `organisation:` section (None:
+    the shipped schema alone, where `organisation` is an unknown property). Loading a rulebook calls this
+    with its rules directory's fragment (engine/rulebook.py), in each process that decides manifests. The
+    fast check is generated code cached by the digest of its source, so the merged schema gets its own."""
+    global _organisation  # noqa: PLW0603 - the one schema of the process, like its caches below
+    chosen = None
+    if fragment is not None:
+        text = json.dumps(fragment, sort_keys=True, ensure_ascii=False)
+        from hashlib import sha256
+
+        chosen = ("sha256:" + sha256(text.encode("utf-8")).hexdigest(), dict(fragment))
+    if (chosen and chosen[0]) == (_organisation and _organisation[0]):
+        return
+    _organisation = chosen
+    for cached in (schema, validator, fast_check, normaliser):
+        cached.cache_clear()
 
 
 @functools.cache
@@ -184,3 +228,78 @@ def _dependency_order(pending: list[_Derived]) -> tuple[_Derived, ...]:
         ordered.extend(ready)
         pending = [rule for rule in pending if rule not in ready]
     return tuple(ordered)
+
+
+# --- an organisation's own facts -------------------------------------------------------------------------
+
+ORGANISATION_FILE = "organisation.schema.json"
+"""The file name of an organisation's schema fragment, beside its rules."""
+
+
+def read_organisation_schema(path: str) -> dict[str, Any]:
+    """Read and check an organisation schema fragment: a JSON Schema of an object whose properties (each
+    with a `description`) are the facts an organisation's rules read under `organisation.`; unknown
+    properties stay errors (`additionalProperties` is false, or absent and so made false). Raises
+    ManifestError (E424) at the problem's line and column."""
+    from gba_dataflow.manifests.document import SourceText
+    from gba_dataflow.manifests.json_parser import parse_json
+
+    try:
+        text = open(path, encoding="utf-8").read()  # noqa: SIM115 - read at once
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "it is not UTF-8 text"
+        raise ManifestError(
+            f"cannot read the organisation schema: {reason}", code="E424", span=_span(path)
+        ) from None
+    source = SourceText(path, text, yaml=False)
+    doc = parse_json(source)
+    problems = [d for d in doc.diagnostics if d.severity.value == "error"]
+    if problems:
+        raise ManifestError(diagnostics=[_as_e420(d) for d in problems])
+    fragment = doc.data
+
+    def fail(message: str, pointer: str, hint: str) -> ManifestError:
+        return source.error("E424", message, doc.key_position(pointer), json_path=pointer or None, hint=hint)
+
+    if not isinstance(fragment, dict) or fragment.get("type") != "object" or "properties" not in fragment:
+        raise fail(
+            "the organisation schema must describe an object with `properties`",
+            "",
+            'start with {"type": "object", "properties": {...}}',
+        )
+    if fragment.get("additionalProperties", False) is not False:
+        raise fail(
+            "the organisation schema must keep unknown properties errors",
+            "/additionalProperties",
+            "remove `additionalProperties` or set it to false",
+        )
+    for name, node in fragment["properties"].items():
+        if not isinstance(node, dict) or not isinstance(node.get("description"), str):
+            raise fail(
+                f"the organisation fact `{name}` has no description",
+                f"/properties/{name}",
+                'add "description": "what the fact means", as every field of the manifest has',
+            )
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    try:
+        Draft202012Validator.check_schema(fragment)
+    except SchemaError as error:
+        pointer = "".join(f"/{part}" for part in error.absolute_path)
+        raise fail(
+            f"the organisation schema is not a valid JSON Schema: {error.message}",
+            pointer,
+            "see json-schema.org",
+        ) from None
+    return {"additionalProperties": False, **fragment}
+
+
+def _span(path: str) -> Span:
+    return Span(path, 1, 1)
+
+
+def _as_e420(diagnostic: Diagnostic) -> Diagnostic:
+    return replace(
+        diagnostic, code="E424", message=f"the organisation schema is not valid JSON: {diagnostic.message}"
+    )

@@ -83,9 +83,27 @@ def _mainland(region: str) -> bool:
     return region == "CN" or (region.startswith("CN-") and region not in ("CN-HK", "CN-MO", "CN-TW"))
 
 
+_REGION_ALIASES = {"gd": "CN-GD", "guangdong": "CN-GD", "hk": "HK", "mo": "MO", "macau": "MO", "macao": "MO"}
+"""How a lower-case route's ends are suggested in capitals: Guangdong is CN-GD, not GD (Grenada)."""
+
+
 def parse_route(text: str) -> Route:
-    """`CN-GD:HK` -> Route("CN-GD", "HK"); any two different ISO 3166 codes. Raises UsageError (E501)."""
-    origin, colon, destination = text.strip().upper().partition(":")
+    """`CN-GD:HK` -> Route("CN-GD", "HK"); any two different ISO 3166 codes. Raises UsageError (E501).
+
+    Codes are written as ISO 3166 writes them, in capitals: a lower-case route is refused with the
+    capitalised one as a hint, never silently capitalised, since `gd:hk` would read as Grenada (GD) to
+    Hong Kong where Guangdong (CN-GD) was surely meant."""
+    stripped = text.strip()
+    if stripped != stripped.upper():
+        ends = [_REGION_ALIASES.get(part.lower(), part.upper()) for part in stripped.split(":")]
+        if len(ends) == 2 and all(_REGION.match(end) for end in ends) and ends[0] != ends[1]:
+            grenada = "; Guangdong is CN-GD (GD is Grenada)" if "gd" in stripped.lower().split(":") else ""
+            raise UsageError(
+                f"--route `{text}` is not ORIGIN:DESTINATION in ISO 3166 region codes, which are capitals",
+                code="E501",
+                hint=f"write --route {':'.join(ends)}{grenada}",
+            )
+    origin, colon, destination = stripped.partition(":")
     if not colon or not _REGION.match(origin) or not _REGION.match(destination) or origin == destination:
         raise UsageError(
             f"--route `{text}` is not ORIGIN:DESTINATION with two different ISO 3166 region codes",

@@ -93,14 +93,17 @@ def headline(result: ManifestResult) -> str:
     return ""
 
 
-def summary_line(counts: Mapping[str, int]) -> str:
-    """`3 manifests: 1 allowed, 1 denied, 1 error`."""
-    total = sum(counts.get(verdict.value, 0) for verdict in Verdict)
+def summary_line(counts: Mapping[str, int], missing: int = 0) -> str:
+    """`3 manifests: 1 allowed, 1 denied, 1 error`. `missing` inputs (paths that do not exist, directories
+    without a manifest) are errors, not manifests: `0 manifests: 0 allowed, 0 denied, 1 error (1 path
+    without a manifest)`."""
+    total = sum(counts.get(verdict.value, 0) for verdict in Verdict) - missing
     errors = counts.get(Verdict.ERROR.value, 0)
-    return (
+    line = (
         f"{total} {_plural(total, 'manifest')}: {counts.get(Verdict.ALLOW.value, 0)} allowed, "
         f"{counts.get(Verdict.DENY.value, 0)} denied, {errors} {_plural(errors, 'error')}"
     )
+    return line + (f" ({missing} {_plural(missing, 'path')} without a manifest)" if missing else "")
 
 
 def _plural(count: int, noun: str) -> str:

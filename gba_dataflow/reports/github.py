@@ -23,7 +23,7 @@ def render_github(run: RunResult, *, root: Path | None = None) -> str:
     lines: list[str] = []
     for result in run.results:
         lines.extend(_result_commands(result, root))
-    lines.append(summary_line(run.counts()))
+    lines.append(summary_line(run.counts(), run.missing_inputs()))
     return "\n".join(lines) + "\n"
 
 
@@ -50,7 +50,12 @@ def _result_commands(result: ManifestResult, root: Path | None) -> list[str]:
     path = file_ref(result.manifest, root).path
     lines = [_diagnostic(error, result, root) for error in result.errors]
     if result.decision is Verdict.DENY:
-        lines += [_reason(reason, result, path) for reason in result.reasons if reason.effect == "deny"]
+        lines += [
+            _reason(reason, result, path)
+            for reason in result.reasons
+            if reason.effect == "deny" and not reason.waived_by
+        ]
+    lines += [_waived(reason, result, path) for reason in result.reasons if reason.waived_by]
     lines += [_warning(warning, path) for warning in result.warnings]
     return lines
 
@@ -62,6 +67,13 @@ def _reason(reason: Reason, result: ManifestResult, path: str) -> str:
         body.append("Cites: " + "; ".join(reason.citations))
     body += remedy_lines(result, reason.rule)
     return command("error", "\n".join(body), file=path, line=line, col=column, title=f"DENY {reason.rule}")
+
+
+def _waived(reason: Reason, result: ManifestResult, path: str) -> str:
+    """A waived deny: a notice, not an error (the waiver accepted it), naming the waiver."""
+    line, column = reason_position(result, reason.rule, reason.facts)
+    body = f"Waived by {reason.waived_by}: {reason.message}"
+    return command("notice", body, file=path, line=line, col=column, title=f"WAIVED {reason.rule}")
 
 
 def _warning(warning: Warning, path: str) -> str:

@@ -76,10 +76,11 @@ def result_line(result: ManifestResult) -> str:
     return _dumps(result_to_dict(result))
 
 
-def stream_entry(result: ManifestResult) -> tuple[str, bool, str]:
-    """(decision, whether a warn rule fired, JSON line) of a result: what a streamed run keeps of it."""
+def stream_entry(result: ManifestResult) -> tuple[str, bool, str, str | None, str]:
+    """(decision, whether a warning fails --fail-on-warn, JSON line, id, manifest) of a result: what a
+    streamed run keeps of it."""
     warned = any(fails_on_warn(warning) for warning in result.warnings)
-    return result.decision.value, warned, result_line(result)
+    return result.decision.value, warned, result_line(result), result.id, result.manifest
 
 
 def _dumps(value: Any) -> str:
@@ -117,6 +118,7 @@ def result_to_dict(result: ManifestResult) -> dict[str, Any]:
         "remedies": [_remedy(remedy) for remedy in result.remedies],
         "rulesets": [_ruleset(outcome) for outcome in result.rulesets],
         "errors": [diagnostic.to_dict() for diagnostic in result.errors],
+        "waivers": list(result.waivers),
     }
 
 
@@ -155,6 +157,7 @@ def _reason(reason: Reason) -> dict[str, Any]:
         "citations": list(reason.citations),
         "facts": _facts(reason.facts),
         "source": reason.source,
+        "waived_by": reason.waived_by,
     }
 
 

@@ -35,7 +35,7 @@ def render_junit(run: RunResult, *, fail_on_warn: bool = False) -> str:
     ):
         ET.SubElement(properties, "property", {"name": name, "value": _clean(value)})
     suite.extend(cases)
-    ET.SubElement(suite, "system-out").text = _clean(summary_line(run.counts()))
+    ET.SubElement(suite, "system-out").text = _clean(summary_line(run.counts(), run.missing_inputs()))
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -57,6 +57,12 @@ def _testcase(result: ManifestResult, fail_on_warn: bool) -> ET.Element:
         warning = warned[0]
         _problem(case, "failure", f"{warning.rule}: {warning.message}", "warn", _warnings_text(result))
     out = _allow_text(result) if result.decision is Verdict.ALLOW else _warnings_text(result)
+    if result.waivers:  # a governed waiver made this pass: say which, and what it waived
+        waived = [f"~ {r.rule}: waived by {r.waived_by}: {r.message}" for r in result.reasons if r.waived_by]
+        out = "\n".join([f"Waived: {', '.join(result.waivers)}", *waived]) + (f"\n\n{out}" if out else "")
+        ET.SubElement(case, "properties").append(
+            ET.Element("property", {"name": "waivers", "value": _clean(", ".join(result.waivers))})
+        )
     if out:
         ET.SubElement(case, "system-out").text = _clean(out)
     return case

@@ -236,7 +236,7 @@ def _first_sentence(text: str) -> str:
 def _results(result: ManifestResult, catalog: _Catalog, root: Path | None) -> Iterator[dict[str, Any]]:
     for error in result.errors:
         yield _diagnostic_result(error, result, catalog, root)
-    if result.decision is Verdict.DENY:
+    if result.decision is Verdict.DENY or result.waivers:
         for reason in result.reasons:
             if reason.effect == "deny":
                 yield _reason_result(reason, result, catalog, root)
@@ -249,7 +249,7 @@ def _reason_result(
 ) -> dict[str, Any]:
     line, column = reason_position(result, reason.rule, reason.facts)
     remedies = remedy_lines(result, reason.rule)
-    return _result(
+    found = _result(
         rule=reason.rule,
         index=catalog.index(reason.rule),
         level="error",
@@ -266,6 +266,11 @@ def _reason_result(
         },
         fingerprint=(reason.rule, result.manifest, *(fact.path for fact in reason.facts)),
     )
+    if reason.waived_by:  # a governed waiver: SARIF's own way to say "accepted, do not show as open"
+        found["suppressions"] = [
+            {"kind": "external", "status": "accepted", "justification": f"waived by {reason.waived_by}"}
+        ]
+    return found
 
 
 def _warning_result(

@@ -70,7 +70,7 @@ def closing_summary(run: RunResult, *, totals: bool = True) -> str:
     """
     counts = rule_counts(run.results)
     width = max((len(str(count.manifests)) for count in counts), default=1)
-    lines = [summary_line(run.counts())] if totals else []
+    lines = [summary_line(run.counts(), run.missing_inputs())] if totals else []
     lines += [f"  {count.manifests:>{width}} {_VERBS[count.outcome]} {count.subject}" for count in counts]
     return "".join(line + "\n" for line in lines)
 
@@ -88,7 +88,7 @@ def render_markdown_summary(run: RunResult, *, exit_code: int, title: str = "gba
     (for a run larger than MAX_ROWS, only the denied and failed ones, at most MAX_ROWS).
     """
     counts = run.counts()
-    lines = [f"### {markdown(title)}: {markdown(summary_line(counts))}", ""]
+    lines = [f"### {markdown(title)}: {markdown(summary_line(counts, run.missing_inputs()))}", ""]
     lines += ["| decision | manifests |", "|:--|--:|"]
     for verdict in Verdict:
         lines.append(f"| {markdown(VERDICT_LABELS[verdict])} | {counts[verdict.value]} |")

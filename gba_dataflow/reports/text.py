@@ -59,7 +59,7 @@ def render_text(run: RunResult, *, color: bool, width: int | None = None, quiet:
         else:
             _print_result(page, result, run.lang)
             page.add_blank_line()
-    page.add_unwrapped(Text(summary_line(run.counts()), "bold"))
+    page.add_unwrapped(Text(summary_line(run.counts(), run.missing_inputs()), "bold"))
     return page.text()
 
 
@@ -68,6 +68,8 @@ def render_text(run: RunResult, *, color: bool, width: int | None = None, quiet:
 
 def _print_quiet(page: Page, result: ManifestResult) -> None:
     line = Text.assemble(_verdict(result.decision), "  ", _text(result.manifest))
+    if result.waivers:
+        line.append(_text(f"  waived: {', '.join(result.waivers)}"))
     first = headline(result)
     if first:
         line.append(_text(f"  {first}"))
@@ -96,6 +98,8 @@ def _header(result: ManifestResult) -> Text:
     header = Text.assemble(_verdict(result.decision), "  ", _text(result.manifest, "bold"))
     if result.id:
         header.append(_text(f"  (id: {result.id})", "dim"))
+    if result.waivers:
+        header.append(_text(f"  waived: {', '.join(result.waivers)}", "yellow"))
     return header
 
 
@@ -143,6 +147,8 @@ def _reason(reason: Reason, manifest: str) -> Block:
     rows = [("cite", cite) for cite in reason.citations]
     rows += [("fact", format_fact(fact, manifest)) for fact in reason.facts]
     rows.append(("source", reason.source))
+    if reason.waived_by:
+        rows.append(("waived", f"by waiver {reason.waived_by}: this deny does not count"))
     title = Text.assemble(mark, " ", _text(reason.rule, "bold"))
     return _entry(title, [_text(reason.message), _details(rows)])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from authoring_helpers import FIXTURES
+from authoring_helpers import FIXTURES, run_cli
 
 from gba_dataflow.app.rule_tests import discover_case_files, read_cases, run_rule_tests
 from gba_dataflow.core.errors import GbaError
@@ -116,3 +116,32 @@ def test_runner_without_case_files_is_an_input_error(tmp_path: Path) -> None:
         run_rule_tests([tmp_path])
     assert caught.value.code == "E216"
     assert "no test case file" in caught.value.first.message
+
+
+def test_runner_goes_on_past_a_malformed_case(tmp_path: Path) -> None:
+    """A malformed case is reported (E216, located) and the cases around it still run (issue 22)."""
+    cases = write(
+        tmp_path,
+        "base: " + str(FIXTURES / "manifests" / "small.yaml") + "\ncases:\n"
+        "  - name: before\n    decision: allow\n"
+        "  - name: malformed\n    decison: deny\n"
+        "  - name: after\n    decision: deny\n",
+    )
+    run = run_rule_tests([RULES], [cases])
+    assert [result.case.name for result in run.results[6:]] == ["before", "after"]
+    assert [result.passed for result in run.results[6:]] == [True, False]
+    (problem,) = run.problems
+    assert (problem.code, problem.line, problem.path) == ("E216", 6, str(cases))
+    assert "decison" in problem.message
+
+
+def test_rules_test_reports_a_malformed_case_after_the_others_and_exits_2(tmp_path: Path) -> None:
+    cases = write(
+        tmp_path,
+        "base: " + str(FIXTURES / "manifests" / "small.yaml") + "\ncases:\n"
+        "  - name: malformed\n    decison: deny\n  - name: after it\n    decision: allow\n",
+    )
+    code, out, err = run_cli("rules", "test", str(RULES), "--cases", str(cases))
+    assert code == 2
+    assert "after it" in out
+    assert f"{cases}:4:5: error E216: unknown key `decison`" in err

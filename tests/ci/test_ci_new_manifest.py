@@ -145,8 +145,8 @@ def test_template_golden_and_deterministic() -> None:
     assert_golden("template-HK-CN-GD.yaml", manifest_template("HK:CN-GD"))
 
 
-def test_routes_are_case_insensitive_and_any_other_pair_is_generic() -> None:
-    assert parse_route("cn-gd:mo").destination == "MO"
+def test_any_other_pair_is_generic() -> None:
+    assert parse_route("CN-GD:MO").destination == "MO"
     text = manifest_template("SG:HK")
     assert "No shipped ruleset may cover this route" in text
     load_manifest_bytes(_filled(text).encode("utf-8"), "sg.yaml")
@@ -159,6 +159,29 @@ def test_a_bad_route_exits_2(route: str) -> None:
     assert "is not ORIGIN:DESTINATION" in err and "Traceback" not in err
     with pytest.raises(UsageError):
         parse_route(route)
+
+
+@pytest.mark.parametrize(
+    ("route", "hint"),
+    [
+        ("gd:hk", "write --route CN-GD:HK; Guangdong is CN-GD (GD is Grenada)"),
+        ("cn-gd:mo", "write --route CN-GD:MO"),
+        ("Guangdong:HK", "write --route CN-GD:HK"),
+        ("hk:Macao", "write --route HK:MO"),
+    ],
+)
+def test_a_lower_case_route_is_refused_with_the_codes_in_capitals(route: str, hint: str) -> None:
+    """Never silently capitalised: `gd:hk` would be Grenada to Hong Kong (issue 22)."""
+    code, out, err = run_cli("new", "manifest", "--route", route)
+    assert (code, out) == (2, "")
+    assert f"error E501: --route `{route}` is not ORIGIN:DESTINATION" in err
+    assert f"hint: {hint}\n" in err
+
+
+def test_grenada_is_written_as_asked_with_a_note_that_guangdong_is_cn_gd() -> None:
+    code, out, err = run_cli("new", "manifest", "--route", "GD:HK")
+    assert code == 0 and out.startswith("# gba-dataflow transfer manifest: GD → HK\n")
+    assert err == "note: GD is Grenada; Guangdong is CN-GD (e.g. --route CN-GD:HK)\n"
 
 
 def test_output_writes_a_file_and_never_overwrites_without_force(tmp_path: Path) -> None:

@@ -304,3 +304,18 @@ def test_every_grammar_rule_that_builds_a_node_has_a_builder() -> None:
     built = {name for name in built if not name.startswith("_")}
     assert "rule_decl" in built and "compare" in built
     assert built - {*_RULE_METHODS, "atom"} == set()
+
+
+@pytest.mark.parametrize(
+    ("line", "keyword"),
+    [
+        ("alow when dataset.core_data", "allow"),
+        ("deny wen dataset.core_data", "when"),
+        ('deny when dataset.core_data\n  becuase "x"', "because"),
+    ],
+)
+def test_a_misspelt_keyword_gets_a_did_you_mean(line: str, keyword: str) -> None:
+    with pytest.raises(DslSyntaxError) as caught:
+        parse_text(f'ruleset s\n\nrule r\n  {line}\n  cite "c"\n', "t.rules")
+    assert caught.value.first.code == "E100"
+    assert caught.value.first.hint == f"did you mean `{keyword}`?"

@@ -30,6 +30,12 @@ def test_the_readme_python_example_runs_and_prints_what_it_says(monkeypatch: pyt
 
 def test_the_public_names_are_the_documented_ones() -> None:
     assert sorted(gba_dataflow.__all__) == [
+        "CheckError",
+        "DslSyntaxError",
+        "EvalError",
+        "GbaError",
+        "ManifestError",
+        "UsageError",
         "__version__",
         "decide",
         "evaluate_manifest",

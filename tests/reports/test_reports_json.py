@@ -29,6 +29,7 @@ RESULT_KEYS = [
     "remedies",
     "rulesets",
     "errors",
+    "waivers",
 ]
 
 
@@ -64,7 +65,15 @@ def test_render_json_keeps_contract_key_order() -> None:
     result = document["results"][0]
     assert list(result) == RESULT_KEYS
     assert list(result["route"]) == ["origin", "destination", "origin_city", "destination_city"]
-    assert list(result["reasons"][0]) == ["rule", "effect", "message", "citations", "facts", "source"]
+    assert list(result["reasons"][0]) == [
+        "rule",
+        "effect",
+        "message",
+        "citations",
+        "facts",
+        "source",
+        "waived_by",
+    ]
     assert list(result["reasons"][0]["facts"][0]) == [
         "path",
         "pointer",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import select
@@ -10,7 +11,7 @@ import subprocess
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -34,6 +35,7 @@ class RunningServer:
     process: subprocess.Popen[str]
     port: int
     log: list[str]
+    decoder: codecs.IncrementalDecoder = field(default_factory=codecs.getincrementaldecoder("utf-8"))
 
     @property
     def url(self) -> str:
@@ -43,18 +45,22 @@ class RunningServer:
         return httpx.Client(base_url=self.url, timeout=30)
 
     def read_log(self, seconds: float = 0.2) -> str:
-        """Everything the server wrote to stderr so far (waiting up to `seconds` for more)."""
+        """Everything the server wrote to stderr so far (waiting up to `seconds` for more).
+
+        Reads the pipe's descriptor itself: `select` says nothing of what a buffered reader already holds,
+        so a `readline` after `select` could leave a line unseen until the server writes another."""
         assert self.process.stderr is not None
+        descriptor = self.process.stderr.fileno()
         deadline = time.monotonic() + seconds
         while True:
             left = deadline - time.monotonic()
-            ready, _, _ = select.select([self.process.stderr], [], [], max(left, 0))
+            ready, _, _ = select.select([descriptor], [], [], max(left, 0))
             if not ready:
                 break
-            line = self.process.stderr.readline()
-            if not line:
+            chunk = os.read(descriptor, 65536)
+            if not chunk:
                 break
-            self.log.append(line)
+            self.log.append(self.decoder.decode(chunk))
         return "".join(self.log)
 
     def signal(self, sig: int) -> None:

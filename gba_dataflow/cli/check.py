@@ -30,6 +30,15 @@ ReportOption = Annotated[
 CheckFormatOption = Annotated[
     str, typer.Option("--format", "-f", help="Output format: text, json, sarif, junit or github.")
 ]
+VerboseOption = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="Show every fact of every reason with its file and line, and each rule's source line "
+        "(default: each deciding fact once).",
+    ),
+]
 JobsOption = Annotated[
     int,
     typer.Option(
@@ -63,6 +72,7 @@ def check(
     no_color: NoColorOption = False,
     fail_on_warn: FailOnWarnOption = False,
     jobs: JobsOption = 1,
+    verbose: VerboseOption = False,
 ) -> None:
     """Check manifests: ALLOW or DENY each planned transfer, with reasons, citations and remedies.
 
@@ -81,5 +91,6 @@ def check(
         no_color=no_color,
         fail_on_warn=fail_on_warn,
         jobs=jobs,
+        verbose=verbose,
     )
     raise typer.Exit(execute_check(request))

@@ -8,12 +8,15 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from gba_dataflow.cli.console import print_error, use_color, write_output
+from gba_dataflow.cli.console import print_error, use_color
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.values import LANGUAGES, check_choice, parse_as_of
 from gba_dataflow.core.errors import GbaError, UsageError
-from gba_dataflow.engine.model import RunResult
+
+if TYPE_CHECKING:
+    from gba_dataflow.reports.streaming import ReportStream
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 
@@ -33,6 +36,7 @@ class CheckRequest:
     no_color: bool = False
     fail_on_warn: bool = False
     jobs: int = 1
+    verbose: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,8 +50,6 @@ class Report:
 def execute_check(request: CheckRequest) -> ExitCode:
     """Run a check and write its reports; the exit code (input errors are printed to stderr and give 2)."""
     from gba_dataflow.cli.formats import RENDERERS
-    from gba_dataflow.cli.progress import ProgressBar
-    from gba_dataflow.engine.batch import run_check
 
     try:
         reports = [Report(check_choice("--format", request.output_format, tuple(RENDERERS)), request.output)]
@@ -60,57 +62,74 @@ def execute_check(request: CheckRequest) -> ExitCode:
                 code="E501",
                 hint="use 1 (default), N, or 0 for one per CPU",
             )
-        if len(reports) == 1 and reports[0].format == "json":
-            return stream_json_report(request, day, language)
-        with ProgressBar(color=not request.no_color) as progress:
-            run = run_check(
-                request.paths,
-                rules_dirs=request.rules,
-                as_of=day,
-                lang=language,
-                jobs=request.jobs,
-                progress=progress.update,
-            )
-        warned = any(warning.rule for result in run.results for warning in result.warnings)
-        code = exit_code_for(run.counts(), warned, request.fail_on_warn)
-        write_reports(
-            run,
-            reports,
-            code,
-            quiet=request.quiet,
-            no_color=request.no_color,
-            fail_on_warn=request.fail_on_warn,
-        )
+        return stream_check(request, reports, day, language)
     except GbaError as error:
         print_error(error)
         return ExitCode.INPUT_ERROR
-    return code
 
 
-def stream_json_report(request: CheckRequest, day: dt.date | None, lang: str) -> ExitCode:
-    """The JSON report alone (to `request.output`, else stdout): written while manifests are decided,
-    so memory stays flat.
+def stream_check(request: CheckRequest, reports: list[Report], day: dt.date | None, lang: str) -> ExitCode:
+    """Decide the manifests and write every report as they are decided (memory stays flat in the number
+    of manifests, whatever the formats); then the job summary and, on a terminal, the closing summary."""
+    import contextlib
 
-    On a terminal, stderr gets the totals line (the counts by rule need every result, which a stream
-    does not keep)."""
     from gba_dataflow.cli.console import open_output
     from gba_dataflow.cli.progress import ProgressBar, stream_is_terminal
-    from gba_dataflow.reports.common import summary_line
-    from gba_dataflow.reports.stream import stream_json
+    from gba_dataflow.engine.batch import plan_inputs
+    from gba_dataflow.engine.rulebook import load_rulebook
+    from gba_dataflow.reports.streaming import ReportOptions, ReportStream
+    from gba_dataflow.reports.text import TextOptions
+    from gba_dataflow.reports.text_layout import console_width
 
-    with open_output(request.output) as write, ProgressBar(color=not request.no_color) as progress:
-        run = stream_json(
-            request.paths,
-            write,
-            rules_dirs=request.rules,
-            as_of=day,
-            lang=lang,
-            jobs=request.jobs,
-            progress=progress.update,
-        )
-    if not request.quiet and stream_is_terminal(sys.stderr):
-        sys.stderr.write(summary_line(run.counts) + "\n")
-    return exit_code_for(run.counts, run.warned, request.fail_on_warn)
+    rulebook = load_rulebook(request.rules)
+    plan = plan_inputs(request.paths)
+    root = Path.cwd()
+    on_terminal = stream_is_terminal(sys.stdout) and any(item.path is None for item in reports)
+    with contextlib.ExitStack() as stack:
+        outputs = []
+        for item in reports:
+            color = item.path is None and item.format == "text" and use_color(request.no_color)
+            text = TextOptions(
+                width=console_width(None, color=color),
+                color=color,
+                quiet=request.quiet,
+                verbose=request.verbose,
+                lang=lang,
+            )
+            options = ReportOptions(item.format, text, request.fail_on_warn, root)
+            outputs.append((options, stack.enter_context(open_output(item.path))))
+        stream = ReportStream(outputs)
+        stack.callback(stream.close)
+        github = any(item.format == "github" for item in reports)
+        if github and os.environ.get(STEP_SUMMARY):
+            stream.want_rows()
+        with ProgressBar(color=not request.no_color, force=False) as progress:
+            if on_terminal:
+                progress.enabled = False  # the report itself shows the progress on the terminal
+            tally = stream.run(
+                rulebook,
+                plan,
+                rules_dirs=request.rules,
+                as_of=day,
+                lang=lang,
+                jobs=request.jobs,
+                progress=progress.update,
+            )
+        code = exit_code_for(tally.counts, tally.warned > 0, request.fail_on_warn)
+        stream.finish(code)
+    if github:
+        append_step_summary(stream, code)
+    stdout = reports[0]
+    text_on_stdout = stdout.format == "text" and stdout.path is None
+    if not request.quiet and not text_on_stdout and stream_is_terminal(sys.stderr):
+        from gba_dataflow.reports.common import summary_line
+        from gba_dataflow.reports.summary import closing_lines, count_rules
+
+        sys.stderr.write(summary_line(tally.counts, tally.warned, lang) + "\n")
+        if tally.total > 1:
+            sys.stderr.write(closing_lines(count_rules(tally.fired), lang))
+        sys.stderr.flush()
+    return code
 
 
 def parse_reports(values: list[str], output: Path | None) -> list[Report]:
@@ -137,41 +156,25 @@ def parse_reports(values: list[str], output: Path | None) -> list[Report]:
     return reports
 
 
-def write_reports(
-    run: RunResult, reports: list[Report], code: int, *, quiet: bool, no_color: bool, fail_on_warn: bool
-) -> None:
-    """Render and write every report; the GitHub job summary; the closing summary on a terminal."""
-    from gba_dataflow.cli.formats import RENDERERS, RenderOptions
-    from gba_dataflow.cli.progress import stream_is_terminal
-
-    root = Path.cwd()
-    for item in reports:
-        color = item.path is None and item.format == "text" and use_color(no_color)
-        options = RenderOptions(
-            color=color, quiet=quiet, exit_code=code, fail_on_warn=fail_on_warn, root=root
-        )
-        write_output(RENDERERS[item.format](run, options), item.path)
-    if any(item.format == "github" for item in reports):
-        append_step_summary(run, code)
-    stdout = reports[0]
-    text_on_stdout = stdout.format == "text" and stdout.path is None
-    if not quiet and not text_on_stdout and stream_is_terminal(sys.stderr):
-        from gba_dataflow.reports.summary import closing_summary
-
-        sys.stderr.write(closing_summary(run))
-        sys.stderr.flush()
-
-
-def append_step_summary(run: RunResult, code: int) -> None:
+def append_step_summary(stream: ReportStream, code: int) -> None:
     """Append the Markdown job summary to $GITHUB_STEP_SUMMARY when GitHub Actions set it."""
     target = os.environ.get(STEP_SUMMARY)
-    if not target:
+    tally, info = stream.tally, stream.info
+    if not target or tally.rows is None or info is None:
         return
-    from gba_dataflow.reports.summary import render_markdown_summary
+    from gba_dataflow.reports.summary import MarkdownFacts, count_rules, markdown_summary
 
+    facts = MarkdownFacts(
+        counts=tally.counts,
+        warned=tally.warned,
+        by_rule=count_rules(tally.fired),
+        rows=tally.rows,
+        digest=info.rules.digest,
+        as_of=info.as_of,
+    )
     try:
         with open(target, "a", encoding="utf-8") as handle:
-            handle.write(render_markdown_summary(run, exit_code=code) + "\n")
+            handle.write(markdown_summary(facts, exit_code=code) + "\n")
     except OSError as error:  # a side output: say so, but let the decision decide the exit code
         sys.stderr.write(
             f"warning E501: cannot append the job summary to ${STEP_SUMMARY} `{target}`: {error.strerror}\n"

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from gba_dataflow.engine.model import Fact, ManifestResult, Route, Verdict
+from gba_dataflow.reports.labels import label
 
 VERDICT_LABELS: Mapping[Verdict, str] = {
     Verdict.ALLOW: "✔ ALLOW",
@@ -82,18 +83,26 @@ def headline(result: ManifestResult) -> str:
     return ""
 
 
-def summary_line(counts: Mapping[str, int]) -> str:
-    """`3 manifests: 1 allowed, 1 denied, 1 error`."""
+def summary_line(counts: Mapping[str, int], warned: int = 0, lang: str = "en") -> str:
+    """`3 manifests: 1 allowed, 1 denied, 1 with input errors, 0 with warnings`, in `lang`.
+
+    `warned` counts the manifests where a warn rule fired (what `--fail-on-warn` fails on)."""
     total = sum(counts.get(verdict.value, 0) for verdict in Verdict)
-    errors = counts.get(Verdict.ERROR.value, 0)
-    return (
-        f"{total} {_plural(total, 'manifest')}: {counts.get(Verdict.ALLOW.value, 0)} allowed, "
-        f"{counts.get(Verdict.DENY.value, 0)} denied, {errors} {_plural(errors, 'error')}"
+    return label(
+        lang,
+        "summary",
+        total=total,
+        manifests=label(lang, "manifest" if total == 1 else "manifests"),
+        allow=counts.get(Verdict.ALLOW.value, 0),
+        deny=counts.get(Verdict.DENY.value, 0),
+        error=counts.get(Verdict.ERROR.value, 0),
+        warned=warned,
     )
 
 
-def _plural(count: int, noun: str) -> str:
-    return noun if count == 1 else f"{noun}s"
+def warned(result: ManifestResult) -> bool:
+    """Whether a warn rule fired for `result` (what `--fail-on-warn` fails on)."""
+    return any(warning.rule for warning in result.warnings)
 
 
 def iso_date(day: dt.date | None) -> str | None:
@@ -101,32 +110,11 @@ def iso_date(day: dt.date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-# Section headings of the text report in each --lang (rule texts carry their own translations).
-HEADINGS: Mapping[str, Mapping[str, str]] = {
-    "en": {
-        "reasons": "Reasons:",
-        "obligations": "Must still be done:",
-        "warnings": "Warnings:",
-        "remedies": "To fix:",
-        "errors": "Errors:",
-    },
-    "zh-Hans": {
-        "reasons": "理由：",
-        "obligations": "仍须完成：",
-        "warnings": "警告：",
-        "remedies": "如何纠正：",
-        "errors": "错误：",
-    },
-    "zh-Hant": {
-        "reasons": "理由：",
-        "obligations": "仍須完成：",
-        "warnings": "警告：",
-        "remedies": "如何糾正：",
-        "errors": "錯誤：",
-    },
-}
-
-
 def heading(lang: str, key: str) -> str:
-    """A section heading in `lang`, falling back to English."""
-    return HEADINGS.get(lang, HEADINGS["en"]).get(key) or HEADINGS["en"][key]
+    """A section heading of the text report in `lang` (`reasons`, `obligations`, ...), else English."""
+    return label(lang, key)
+
+
+def verdict_label(verdict: Verdict, lang: str = "en") -> str:
+    """`✔ ALLOW`, `✘ DENY` or `! ERROR` in `lang`."""
+    return label(lang, verdict.value)

@@ -121,7 +121,11 @@ def text_tail(
 ) -> str:
     """The summary after the manifests: the totals line, then (for a batch) the manifests per rule."""
     target = (page or _new_page)(options.width, options.color)
-    target.add_unwrapped(Text(summary_line(counts, warned_count, options.lang), "bold"))
+    summary = Text(summary_line(counts, warned_count, options.lang), "bold")
+    if options.quiet:  # one line, as each manifest's
+        target.add_unwrapped(summary)
+    else:
+        target.add(summary)
     text = target.text()
     if sum(counts.values()) > 1:
         text += closing_lines(by_rule, options.lang)
@@ -216,10 +220,9 @@ def _print_errors(page: PageLike, errors: Sequence[Diagnostic], lang: str = "en"
 
 
 class _FactLines:
-    """The `fact` rows of one manifest's entries. By default each fact is shown once, the first time a
-    reason (or warning, or failed condition) names it, located by its line (the manifest is named above);
-    a later entry says how many of its facts were listed above. `verbose`: every fact of every entry,
-    with its file and line."""
+    """The `fact` rows of one manifest's entries, located by line (the manifest is named above). By default
+    a reason shows each fact once: a later reason leaves out the facts an earlier one listed and says how
+    many. `verbose`: every fact of every entry, with its file and line."""
 
     def __init__(self, manifest: str, options: TextOptions) -> None:
         self.manifest = manifest
@@ -227,7 +230,8 @@ class _FactLines:
         self.lang = options.lang
         self.shown: set[tuple[str, str]] = set()
 
-    def rows(self, facts: Sequence[Fact]) -> list[tuple[str, str]]:
+    def rows(self, facts: Sequence[Fact], *, once: bool = True) -> list[tuple[str, str]]:
+        """The rows of `facts`; `once`: leaving out those already shown (a reason's facts)."""
         fact_label = label(self.lang, "fact")
         if self.verbose:
             return [(fact_label, format_fact(fact, self.manifest)) for fact in facts]
@@ -235,11 +239,12 @@ class _FactLines:
         above = 0
         for fact in facts:
             key = (fact.path, format_value(fact.value))
-            if key in self.shown:
+            if once and key in self.shown:
                 above += 1
                 continue
-            self.shown.add(key)
-            where = " " + label(self.lang, "line", line=fact.line) if fact.line is not None else ""
+            if once:
+                self.shown.add(key)
+            where = label(self.lang, "line", line=fact.line) if fact.line is not None else ""
             rows.append((fact_label, f"{fact.path} = {key[1]}{where}"))
         if above:
             rows.append(
@@ -272,7 +277,7 @@ def _warning(warning: Warning, facts: _FactLines) -> Block:
     lang = facts.lang
     title = " ".join(part for part in (warning.code, warning.rule) if part) or label(lang, "warning")
     rows = [(label(lang, "cite"), cite) for cite in warning.citations]
-    rows += facts.rows(warning.facts)
+    rows += facts.rows(warning.facts, once=False)
     if warning.json_path:
         rows.append((label(lang, "at"), warning.json_path))
     if warning.source and (facts.verbose or not warning.rule):
@@ -292,7 +297,7 @@ def _remedy(remedy: Remedy, facts: _FactLines) -> Block:
 
 
 def _failed_condition(failed: FailedCondition, facts: _FactLines) -> Block:
-    rows = facts.rows(failed.facts)
+    rows = facts.rows(failed.facts, once=False)
     title = Text.assemble(("✗", "red"), " ", _text(failed.condition))
     return _entry(title, [_text(failed.suggestion), _details(rows)])
 

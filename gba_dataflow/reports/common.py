@@ -24,6 +24,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def printable(text: str) -> str:
     """`text` with control characters (escape sequences included) shown as `\\xNN`, safe for a terminal."""
+    if text.isprintable():  # most text: nothing to show differently
+        return text
     return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 

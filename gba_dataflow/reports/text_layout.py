@@ -14,7 +14,8 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from itertools import pairwise
 from operator import itemgetter
 from typing import NamedTuple, Protocol
@@ -45,6 +46,30 @@ class Block(Protocol):
     def lines(self, width: int) -> list[Line]:
         """The lines of this block, `width` cells wide at most (a grid's labels may overflow)."""
         ...
+
+    def key(self) -> tuple[object, ...]:
+        """What the block's layout depends on, as a value (two blocks with equal keys have equal lines)."""
+        ...
+
+
+CACHE_SIZE = 4096
+"""Most laid-out blocks remembered. A batch report repeats the same rule texts, citations and obligations
+for manifest after manifest; laying each out once makes the report several times faster, and the bound
+keeps memory flat."""
+_LAYOUTS: OrderedDict[tuple[tuple[object, ...], int], list[Line]] = OrderedDict()
+
+
+def _cached(key: tuple[object, ...], width: int, layout: Callable[[int], list[Line]]) -> list[Line]:
+    """`layout(width)`, remembered by `key` (the lines returned are shared: never changed in place)."""
+    entry = (key, width)
+    lines = _LAYOUTS.get(entry)
+    if lines is not None:
+        _LAYOUTS.move_to_end(entry)
+        return lines
+    lines = _LAYOUTS[entry] = layout(width)
+    if len(_LAYOUTS) > CACHE_SIZE:
+        _LAYOUTS.popitem(last=False)
+    return lines
 
 
 class Span(NamedTuple):
@@ -98,6 +123,13 @@ class Text:
 
     def lines(self, width: int) -> list[Line]:
         """Word-wrapped to `width` cells (see `wrap`)."""
+        return _cached(self.key(), width, self._lines)
+
+    def key(self) -> tuple[object, ...]:
+        """What this text's layout depends on: its characters and its styles."""
+        return ("text", self.plain, tuple(self.spans))
+
+    def _lines(self, width: int) -> list[Line]:
         return [line.segments() for line in self.wrap(width)]
 
     def wrap(self, width: int) -> list[Text]:
@@ -243,6 +275,9 @@ class Group:
         """The lines of each block in turn."""
         return [line for block in self.blocks for line in block.lines(width)]
 
+    def key(self) -> tuple[object, ...]:
+        return ("group", *(block.key() for block in self.blocks))
+
 
 class Indent:
     """A block `left` cells in from the left (narrower by as much); its lines are cut to fit."""
@@ -253,11 +288,17 @@ class Indent:
 
     def lines(self, width: int) -> list[Line]:
         """The block's lines, padded to `width` cells; none when nothing fits."""
+        return _cached(self.key(), width, self._lines)
+
+    def key(self) -> tuple[object, ...]:
+        return ("indent", self.left, self.block.key())
+
+    def _lines(self, width: int) -> list[Line]:
         inner = width - self.left
         if inner < 1:
             return []
         margin = [(" " * self.left, "")] if self.left else []
-        return [[*margin, *_fit(line, inner, pad=True)] for line in self.block.lines(inner)]
+        return [[*margin, *_fit(line, inner, pad=False)] for line in self.block.lines(inner)]
 
 
 class Grid:
@@ -275,22 +316,37 @@ class Grid:
 
     def lines(self, width: int) -> list[Line]:
         """One line per line of each value, the label on its first."""
-        style = self.label_style
+        return _cached(self.key(), width, self._lines)
+
+    def key(self) -> tuple[object, ...]:
+        rows = tuple((label, cell.key()) for label, cell in self.rows)
+        return ("grid", self.right, self.label_style, rows)
+
+    def _lines(self, width: int) -> list[Line]:
         label_width = max(_cells(label) for label, _ in self.rows)
         value_width = max(1, width - label_width - 1)
+        lines: list[Line] = []
+        for label, cell in self.rows:  # each row on its own: rows recur (citations) where grids do not
+            key = ("row", self.right, self.label_style, label_width, label, cell.key())
+            lines += _cached(key, value_width, lambda width: self._row(label, cell, label_width, width))
+        return lines
+
+    def _row(self, label: str, cell: Text, label_width: int, value_width: int) -> list[Line]:
+        style = self.label_style
+        pad = " " * (label_width - _cells(label))
+        head = Text.assemble((pad + label if self.right else label + pad, style), (" ", style))
+        value = cell
+        if "\t" in value.plain:  # tabs stop within the column, as in a table's cell
+            value = cell.copy()
+            value.expand_tabs()
+        simple = _cells(value.plain) <= value_width and "\n" not in value.plain
+        if simple and "\n" not in head.plain:
+            return [Text.assemble(head, value).segments()]
         blank = Text(" " * (label_width + 1), style)
         lines = []
-        for label, cell in self.rows:
-            pad = " " * (label_width - _cells(label))
-            head = Text.assemble((pad + label if self.right else label + pad, style), (" ", style))
-            value = cell
-            if "\t" in value.plain:  # tabs stop within the column, as in a table's cell
-                value = cell.copy()
-                value.expand_tabs()
-            simple = _cells(value.plain) <= value_width and "\n" not in value.plain
-            for index, line in enumerate([value] if simple else value.wrap(value_width)):
-                row = Text.assemble(head if index == 0 else blank, line)
-                lines += [part.segments() for part in row.unwrapped()]
+        for index, line in enumerate([value] if simple else value.wrap(value_width)):
+            row = Text.assemble(head if index == 0 else blank, line)
+            lines += [part.segments() for part in row.unwrapped()]
         return lines
 
 
@@ -304,7 +360,11 @@ class Page:
 
     def add(self, block: Block) -> None:
         """Add a block, its lines cut at the page's width."""
-        if self.width >= 1:
+        if self.width < 1:
+            return
+        if isinstance(block, Text | Indent):  # their lines fit already
+            self._lines += block.lines(self.width)
+        else:
             self._lines += [_fit(line, self.width, pad=False) for line in block.lines(self.width)]
 
     def add_unwrapped(self, text: Text) -> None:
@@ -352,9 +412,17 @@ def console_width(width: int | None, *, color: bool, environ: Mapping[str, str] 
 def tidy(text: str) -> str:
     """Drop the blanks that pad lines (keeping any closing colour codes); end with one newline."""
     lines = [
-        _TRAILING_BLANKS.sub(lambda m: "".join(_ESCAPE.findall(m.group())), line) for line in text.split("\n")
+        _TRAILING_BLANKS.sub(_closing_codes, line) if line[-1:] in _MAY_TRAIL else line
+        for line in text.split("\n")
     ]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+_MAY_TRAIL = (" ", "\t", "m")  # how a line with trailing blanks or colour codes ends
+
+
+def _closing_codes(match: re.Match[str]) -> str:
+    return "".join(_ESCAPE.findall(match.group()))
 
 
 def _paint(text: str, sgr: str) -> str:
@@ -381,7 +449,8 @@ def _sgr(styles: tuple[str, ...]) -> str:
 
 def _fit(line: Line, width: int, *, pad: bool) -> Line:
     """`line` cut to `width` cells, or (`pad`) filled out to it with spaces."""
-    length = sum(_cells(text) for text, _ in line)
+    plain = "".join(text for text, _ in line)
+    length = len(plain) if _narrow(plain) else sum(_cells(text) for text, _ in line)
     if length < width:
         return [*line, (" " * (width - length), "")] if pad else line
     if length == width:

@@ -97,9 +97,7 @@ def test_render_text_quiet_writes_one_line_per_manifest_and_the_summary() -> Non
 def test_render_text_ends_with_the_summary_line() -> None:
     summary = "\n\n4 manifests: 1 allowed, 2 denied, 1 with input errors, 1 with warnings\n"
     assert summary + "  manifests per rule that fired:\n" in render_text(mixed_run(), color=False)
-    assert render_text(zh_run(), color=False).endswith(
-        "\n1 份清单：允许 0，拒绝 1，输入错误 0，有警告 0\n"
-    )
+    assert render_text(zh_run(), color=False).endswith("\n1 份清单：允许 0，拒绝 1，输入错误 0，有警告 0\n")
 
 
 def test_summary_line_counts_every_verdict() -> None:
@@ -107,9 +105,7 @@ def test_summary_line_counts_every_verdict() -> None:
         "3 manifests: 1 allowed, 1 denied, 1 with input errors, 1 with warnings"
     )
     assert summary_line({}) == "0 manifests: 0 allowed, 0 denied, 0 with input errors, 0 with warnings"
-    assert (
-        summary_line({"allow": 1}, 0, "zh-Hant") == "1 份清單：允許 1，拒絕 0，輸入錯誤 0，有警告 0"
-    )
+    assert summary_line({"allow": 1}, 0, "zh-Hant") == "1 份清單：允許 1，拒絕 0，輸入錯誤 0，有警告 0"
 
 
 def test_render_text_without_color_has_no_escape_codes_or_trailing_blanks() -> None:

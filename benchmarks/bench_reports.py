@@ -110,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {name}: {args.n:,} manifests in {kept.wall:.2f} s; peak RSS {kept.largest_mib:.0f} MiB "
                 f"(largest process), {kept.tree_mib:.0f} MiB (process tree); exit {kept.exit_code}"
             )
-        text_lines = sum(1 for _ in open(f"{out}.txt", encoding="utf-8"))
+        with open(f"{out}.txt", encoding="utf-8") as report:
+            text_lines = sum(1 for _ in report)
         print(f"  the text report has {text_lines:,} lines")
 
     json_run, text, text2, gitlab = (

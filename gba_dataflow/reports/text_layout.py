@@ -16,6 +16,7 @@ import re
 import sys
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from itertools import pairwise
 from operator import itemgetter
 from typing import NamedTuple, Protocol
@@ -328,7 +329,7 @@ class Grid:
         lines: list[Line] = []
         for label, cell in self.rows:  # each row on its own: rows recur (citations) where grids do not
             key = ("row", self.right, self.label_style, label_width, label, cell.key())
-            lines += _cached(key, value_width, lambda width: self._row(label, cell, label_width, width))
+            lines += _cached(key, value_width, partial(self._row, label, cell, label_width))
         return lines
 
     def _row(self, label: str, cell: Text, label_width: int, value_width: int) -> list[Line]:

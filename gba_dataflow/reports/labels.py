@@ -71,13 +71,21 @@ _EN: Mapping[str, str] = {
     "error_not_holds": "error: counts as not holding",
     "not_evaluated_mark": "(not evaluated)",
     "fact_line": "(line {line})",
+    "effect_allow": "allow",
+    "effect_deny": "deny",
+    "effect_warn": "warn",
+    "note_let": "let {name}",
+    "note_none_matched": "no element matched ({count} elements)",
+    "note_all_matched": "every element matched ({count} elements)",
+    "note_matched": "{var} = {name}: matched",
+    "note_failed": "{var} = {name}: failed",
     "fact_not_in_file": "(not in the file)",
     "hidden_rules": "{count} more rules did not fire (--full shows them)",
     "hidden_rule": "1 more rule did not fire (--full shows it)",
     "hidden_rulesets": "{count} rulesets do not apply: {ids}",
     "hidden_ruleset": "1 ruleset does not apply: {ids}",
     "closest_allows": "closest allows (what would have allowed it):",
-    "deeper": "… {count} deeper conditions (--depth or --full shows them)",
+    "deeper": "(+{count} deeper: --depth or --full)",
 }
 
 _HANS: Mapping[str, str] = {
@@ -136,13 +144,21 @@ _HANS: Mapping[str, str] = {
     "error_not_holds": "错误：视为不成立",
     "not_evaluated_mark": "（未求值）",
     "fact_line": "（第 {line} 行）",
+    "effect_allow": "允许",
+    "effect_deny": "拒绝",
+    "effect_warn": "警告",
+    "note_let": "定义 {name}",
+    "note_none_matched": "无元素匹配（{count} 个元素）",
+    "note_all_matched": "所有元素均匹配（{count} 个元素）",
+    "note_matched": "{var} = {name}：匹配",
+    "note_failed": "{var} = {name}：不匹配",
     "fact_not_in_file": "（不在文件中）",
     "hidden_rules": "另有 {count} 条规则未触发（--full 可显示）",
     "hidden_rule": "另有 1 条规则未触发（--full 可显示）",
     "hidden_rulesets": "{count} 个规则集不适用：{ids}",
     "hidden_ruleset": "1 个规则集不适用：{ids}",
     "closest_allows": "最接近的允许规则（满足即可允许）：",
-    "deeper": "… 另有 {count} 个更深层条件（--depth 或 --full 可显示）",
+    "deeper": "（另有 {count} 个更深层条件：--depth 或 --full）",
 }
 
 _HANT: Mapping[str, str] = {
@@ -190,7 +206,11 @@ _HANT: Mapping[str, str] = {
     "hidden_rulesets": "{count} 個規則集不適用：{ids}",
     "hidden_ruleset": "1 個規則集不適用：{ids}",
     "closest_allows": "最接近的允許規則（滿足即可允許）：",
-    "deeper": "… 另有 {count} 個更深層條件（--depth 或 --full 可顯示）",
+    "deeper": "（另有 {count} 個更深層條件：--depth 或 --full）",
+    "effect_allow": "允許",
+    "effect_deny": "拒絕",
+    "note_all_matched": "所有元素均匹配（{count} 個元素）",
+    "note_none_matched": "無元素匹配（{count} 個元素）",
 }
 
 LABELS: Mapping[str, Mapping[str, str]] = {"en": _EN, "zh-Hans": _HANS, "zh-Hant": _HANT}

@@ -299,6 +299,8 @@ class Indent:
         if inner < 1:
             return []
         margin = [(" " * self.left, "")] if self.left else []
+        if _fits(self.block):
+            return [[*margin, *line] for line in self.block.lines(inner)]
         return [[*margin, *_fit(line, inner, pad=False)] for line in self.block.lines(inner)]
 
 
@@ -341,8 +343,8 @@ class Grid:
             value = cell.copy()
             value.expand_tabs()
         simple = _cells(value.plain) <= value_width and "\n" not in value.plain
-        if simple and "\n" not in head.plain:
-            return [Text.assemble(head, value).segments()]
+        if simple and "\n" not in label:  # one line: the label's cell, then the value's pieces
+            return [[*head.segments(), *value.segments()]]
         blank = Text(" " * (label_width + 1), style)
         lines = []
         for index, line in enumerate([value] if simple else value.wrap(value_width)):
@@ -363,7 +365,7 @@ class Page:
         """Add a block, its lines cut at the page's width."""
         if self.width < 1:
             return
-        if isinstance(block, Text | Indent):  # their lines fit already
+        if _fits(block):
             self._lines += block.lines(self.width)
         else:
             self._lines += [_fit(line, self.width, pad=False) for line in block.lines(self.width)]
@@ -382,9 +384,20 @@ class Page:
         """The page as text, with ANSI colour codes when `color`, lines `tidy`."""
         if self.color:
             lines = ["".join(_paint(text, sgr) for text, sgr in line) for line in self._lines]
-        else:
-            lines = ["".join(text for text, _ in line) for line in self._lines]
-        return tidy("".join(line + "\n" for line in lines))
+            return tidy("".join(line + "\n" for line in lines))
+        # plain text holds no escape codes (user text is made `printable`): tidy is stripping blanks
+        lines = ["".join(text for text, _ in line).rstrip(" \t") for line in self._lines]
+        return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _fits(block: Block) -> bool:
+    """Whether every line of `block` is as wide as its width at most: text is wrapped to it, an indent cut
+    to it; only a grid's label may overflow."""
+    if isinstance(block, Text | Indent):
+        return True
+    if isinstance(block, Group):
+        return all(_fits(inner) for inner in block.blocks)
+    return False
 
 
 def console_width(width: int | None, *, color: bool, environ: Mapping[str, str] = os.environ) -> int:

@@ -85,6 +85,7 @@ _EN: Mapping[str, str] = {
     "hidden_rulesets": "{count} rulesets do not apply: {ids}",
     "hidden_ruleset": "1 ruleset does not apply: {ids}",
     "closest_allows": "closest allows (what would have allowed it):",
+    "default_deny": "no allow rule holds: denied by default ({id})",
     "deeper": "(+{count} deeper: --depth or --full)",
 }
 
@@ -158,6 +159,7 @@ _HANS: Mapping[str, str] = {
     "hidden_rulesets": "{count} 个规则集不适用：{ids}",
     "hidden_ruleset": "1 个规则集不适用：{ids}",
     "closest_allows": "最接近的允许规则（满足即可允许）：",
+    "default_deny": "没有允许规则成立：默认拒绝（{id}）",
     "deeper": "（另有 {count} 个更深层条件：--depth 或 --full）",
 }
 
@@ -206,6 +208,7 @@ _HANT: Mapping[str, str] = {
     "hidden_rulesets": "{count} 個規則集不適用：{ids}",
     "hidden_ruleset": "1 個規則集不適用：{ids}",
     "closest_allows": "最接近的允許規則（滿足即可允許）：",
+    "default_deny": "沒有允許規則成立：默認拒絕（{id}）",
     "deeper": "（另有 {count} 個更深層條件：--depth 或 --full）",
     "effect_allow": "允許",
     "effect_deny": "拒絕",

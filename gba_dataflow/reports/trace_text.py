@@ -152,6 +152,10 @@ def _ruleset(branch: Tree, ruleset: RulesetTrace, trace: ExplainTrace, view: Tra
     closest = _closest(ruleset, trace, view)
     for rule in shown:
         _rule(branch, rule, lang, levels)
+    if ruleset.decision == "deny" and not any(
+        rule.outcome in ("fires", "error") and rule.effect == "deny" for rule in ruleset.rules
+    ):
+        branch.add(Text("✘ " + label(lang, "default_deny", id=f"{ruleset.id}/default"), style="red"))
     if closest:
         group = branch.add(Text(label(lang, "closest_allows"), style="bold"))
         for rule in closest:

@@ -19,6 +19,7 @@ VERDICT_LABELS: Mapping[Verdict, str] = {
     Verdict.ERROR: "! ERROR",
 }
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -54,9 +55,13 @@ def to_jsonable(value: Any) -> Any:
 
 def format_value(value: Any) -> str:
     """A fact value as a person reads it: strings quoted, dates bare ISO, booleans and null lower-case."""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, str | int):
+        return _ENCODE(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    return json.dumps(to_jsonable(value), ensure_ascii=False)
+    return _ENCODE(to_jsonable(value))
 
 
 def format_fact(fact: Fact, manifest: str) -> str:

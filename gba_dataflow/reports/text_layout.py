@@ -131,6 +131,9 @@ class Text:
         return ("text", self.plain, tuple(self.spans))
 
     def _lines(self, width: int) -> list[Line]:
+        plain = self.plain
+        if not self.spans and "\n" not in plain and "\t" not in plain and _narrow(plain):
+            return _wrap_narrow(plain, width)
         return [line.segments() for line in self.wrap(width)]
 
     def wrap(self, width: int) -> list[Text]:
@@ -514,6 +517,20 @@ def _break_offsets(text: str, width: int) -> list[int]:
 ONE_CELL_MARKS = "✔✘✗→·"
 """The marks the reports write besides ASCII, each one cell wide in rich (a test holds them to it)."""
 _MARKS_AS_ASCII = str.maketrans(dict.fromkeys(ONE_CELL_MARKS, "x"))
+
+
+def _wrap_narrow(text: str, width: int) -> list[Line]:
+    """`Text(text).lines(width)` for unstyled text of one-cell characters on one line, without building a
+    `Text` per line: the same breaks, the same blanks dropped, the same cut."""
+    lines: list[Line] = []
+    for low, high in pairwise([0, *_break_offsets(text, width), len(text)]):
+        piece = text[low:high]
+        excess = len(piece) - width
+        if excess > 0:
+            blanks = len(piece) - len(piece.rstrip())
+            piece = piece[: len(piece) - min(blanks, excess)][:width]
+        lines.append([(piece, "")] if piece else [])
+    return lines
 
 
 def _narrow(text: str) -> bool:

@@ -219,7 +219,9 @@ def test_cli_explain_depth_limits_the_condition_trees() -> None:
 
 
 def test_cli_explain_rule_shows_that_rule_whatever_it_did() -> None:
-    code, out, _ = run_cli("explain", "manifests/medium.yaml", "--rules", "rules", "--rule", "demo/small_volume")
+    code, out, _ = run_cli(
+        "explain", "manifests/medium.yaml", "--rules", "rules", "--rule", "demo/small_volume"
+    )
     assert code == 1
     assert "demo/small_volume" in out and "more rules did not fire" not in out
 

@@ -274,13 +274,16 @@ class Group:
 
     def __init__(self, *blocks: Block) -> None:
         self.blocks = blocks
+        self._key: tuple[object, ...] | None = None
 
     def lines(self, width: int) -> list[Line]:
         """The lines of each block in turn."""
         return [line for block in self.blocks for line in block.lines(width)]
 
     def key(self) -> tuple[object, ...]:
-        return ("group", *(block.key() for block in self.blocks))
+        if self._key is None:  # a group does not change once made
+            self._key = ("group", *(block.key() for block in self.blocks))
+        return self._key
 
 
 class Indent:
@@ -289,20 +292,23 @@ class Indent:
     def __init__(self, block: Block, left: int) -> None:
         self.block = block
         self.left = left
+        self._key: tuple[object, ...] | None = None
 
     def lines(self, width: int) -> list[Line]:
-        """The block's lines, padded to `width` cells; none when nothing fits."""
-        return _cached(self.key(), width, self._lines)
+        """The block's lines, cut to `width` cells; none when nothing fits."""
+        return self._lines(width)
 
     def key(self) -> tuple[object, ...]:
-        return ("indent", self.left, self.block.key())
+        if self._key is None:
+            self._key = ("indent", self.left, self.block.key())
+        return self._key
 
     def _lines(self, width: int) -> list[Line]:
         inner = width - self.left
         if inner < 1:
             return []
         margin = [(" " * self.left, "")] if self.left else []
-        if _fits(self.block):
+        if _fits(self.block, inner):
             return [[*margin, *line] for line in self.block.lines(inner)]
         return [[*margin, *_fit(line, inner, pad=False)] for line in self.block.lines(inner)]
 
@@ -319,17 +325,27 @@ class Grid:
         self.rows = rows
         self.right = right
         self.label_style = label_style
+        self._key: tuple[object, ...] | None = None
+        self._label_width: int | None = None
 
     def lines(self, width: int) -> list[Line]:
-        """One line per line of each value, the label on its first."""
-        return _cached(self.key(), width, self._lines)
+        """One line per line of each value, the label on its first (each row remembered)."""
+        return self._lines(width)
 
     def key(self) -> tuple[object, ...]:
-        rows = tuple((label, cell.key()) for label, cell in self.rows)
-        return ("grid", self.right, self.label_style, rows)
+        if self._key is None:
+            rows = tuple((label, cell.key()) for label, cell in self.rows)
+            self._key = ("grid", self.right, self.label_style, rows)
+        return self._key
+
+    def label_width(self) -> int:
+        """The width of the labels' column: its widest label."""
+        if self._label_width is None:
+            self._label_width = max(_cells(label) for label, _ in self.rows)
+        return self._label_width
 
     def _lines(self, width: int) -> list[Line]:
-        label_width = max(_cells(label) for label, _ in self.rows)
+        label_width = self.label_width()
         value_width = max(1, width - label_width - 1)
         lines: list[Line] = []
         for label, cell in self.rows:  # each row on its own: rows recur (citations) where grids do not
@@ -368,7 +384,7 @@ class Page:
         """Add a block, its lines cut at the page's width."""
         if self.width < 1:
             return
-        if _fits(block):
+        if _fits(block, self.width):
             self._lines += block.lines(self.width)
         else:
             self._lines += [_fit(line, self.width, pad=False) for line in block.lines(self.width)]
@@ -393,13 +409,15 @@ class Page:
         return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _fits(block: Block) -> bool:
-    """Whether every line of `block` is as wide as its width at most: text is wrapped to it, an indent cut
-    to it; only a grid's label may overflow."""
+def _fits(block: Block, width: int) -> bool:
+    """Whether every line of `block` laid out `width` cells wide is that wide at most: text is wrapped to
+    it, an indent cut to it, a grid's values wrapped to what its labels leave (a label may overflow)."""
     if isinstance(block, Text | Indent):
         return True
     if isinstance(block, Group):
-        return all(_fits(inner) for inner in block.blocks)
+        return all(_fits(inner, width) for inner in block.blocks)
+    if isinstance(block, Grid):
+        return block.label_width() + 2 <= width
     return False
 
 

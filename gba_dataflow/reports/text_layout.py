@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from itertools import pairwise
@@ -27,6 +26,7 @@ Line = list[Segment]
 
 TAB_SIZE = 8
 _WORD = re.compile(r"\s*\S+\s*")
+_WORD_PARTS = re.compile(r"(\s*\S+)(\s*)")
 _TRAILING_SPACE = re.compile(r"\s+$")
 _TRAILING_BLANKS = re.compile(r"(?:[ \t]|\x1b\[[0-9;]*m)+$")
 _ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
@@ -54,22 +54,20 @@ class Block(Protocol):
 
 
 CACHE_SIZE = 4096
-"""Most laid-out blocks remembered. A batch report repeats the same rule texts, citations and obligations
-for manifest after manifest; laying each out once makes the report several times faster, and the bound
-keeps memory flat."""
-_LAYOUTS: OrderedDict[tuple[tuple[object, ...], int], list[Line]] = OrderedDict()
+"""Most laid-out texts and grid rows remembered. A batch report repeats the same rule texts, citations and
+obligations for manifest after manifest; laying each out once makes the report several times faster. When
+full, the memory is emptied and fills again with what recurs: memory stays flat."""
+_LAYOUTS: dict[tuple[tuple[object, ...], int], list[Line]] = {}
 
 
 def _cached(key: tuple[object, ...], width: int, layout: Callable[[int], list[Line]]) -> list[Line]:
     """`layout(width)`, remembered by `key` (the lines returned are shared: never changed in place)."""
     entry = (key, width)
     lines = _LAYOUTS.get(entry)
-    if lines is not None:
-        _LAYOUTS.move_to_end(entry)
-        return lines
-    lines = _LAYOUTS[entry] = layout(width)
-    if len(_LAYOUTS) > CACHE_SIZE:
-        _LAYOUTS.popitem(last=False)
+    if lines is None:
+        if len(_LAYOUTS) >= CACHE_SIZE:
+            _LAYOUTS.clear()
+        lines = _LAYOUTS[entry] = layout(width)
     return lines
 
 
@@ -355,21 +353,37 @@ class Grid:
 
     def _row(self, label: str, cell: Text, label_width: int, value_width: int) -> list[Line]:
         style = self.label_style
-        pad = " " * (label_width - _cells(label))
-        head = Text.assemble((pad + label if self.right else label + pad, style), (" ", style))
+        head, head_line = _grid_head(label, label_width, style, self.right)
         value = cell
         if "\t" in value.plain:  # tabs stop within the column, as in a table's cell
             value = cell.copy()
             value.expand_tabs()
         simple = _cells(value.plain) <= value_width and "\n" not in value.plain
         if simple and "\n" not in label:  # one line: the label's cell, then the value's pieces
-            return [[*head.segments(), *value.segments()]]
+            return [[*head_line, *value.segments()]]
         blank = Text(" " * (label_width + 1), style)
         lines = []
         for index, line in enumerate([value] if simple else value.wrap(value_width)):
             row = Text.assemble(head if index == 0 else blank, line)
             lines += [part.segments() for part in row.unwrapped()]
         return lines
+
+
+_HEADS: dict[tuple[str, int, str, bool], tuple[Text, Line]] = {}
+
+
+def _grid_head(label: str, label_width: int, style: str, right: bool) -> tuple[Text, Line]:
+    """A grid row's label cell (the label justified in its column, then the one-space gap) and its pieces,
+    made once per label and column (never changed once made)."""
+    key = (label, label_width, style, right)
+    head = _HEADS.get(key)
+    if head is None:
+        pad = " " * (label_width - _cells(label))
+        text = Text.assemble((pad + label if right else label + pad, style), (" ", style))
+        head = (text, text.segments())
+        if len(_HEADS) < CACHE_SIZE:
+            _HEADS[key] = head
+    return head
 
 
 class Page:
@@ -509,7 +523,9 @@ def _fit(line: Line, width: int, *, pad: bool) -> Line:
 def _break_offsets(text: str, width: int) -> list[int]:
     """Where to break one line of `text` to fit `width` cells: before a word that does not fit, and within a
     word wider than a whole line. A word keeps the blanks after it."""
-    measure = len if _narrow(text) else _cells
+    if _narrow(text):
+        return _break_offsets_narrow(text, width)
+    measure = _cells
     breaks = []
     offset = 0  # cells used on the current line
     for word in _WORD.finditer(text):
@@ -529,6 +545,30 @@ def _break_offsets(text: str, width: int) -> list[int]:
         elif offset and start:
             breaks.append(start)
             offset = measure(word.group())
+    return breaks
+
+
+def _break_offsets_narrow(text: str, width: int) -> list[int]:
+    """`_break_offsets` for text whose every character is one cell wide: lengths are widths, so no word
+    is cut out of the text to be measured."""
+    breaks = []
+    offset = 0
+    for word in _WORD_PARTS.finditer(text):
+        start = word.start()
+        cells = word.end(1) - start  # the word and the blanks before it
+        if width - offset >= cells:
+            offset += word.end() - start
+        elif cells > width:  # folded: whole lines of it, then what is left
+            length = word.end() - start
+            pieces = range(start, word.end(), width)
+            for index, piece_start in enumerate(pieces):
+                if piece_start:
+                    breaks.append(piece_start)
+                if index == len(pieces) - 1:
+                    offset = length - index * width
+        elif offset and start:
+            breaks.append(start)
+            offset = word.end() - start
     return breaks
 
 

@@ -243,3 +243,16 @@ def test_chunks_keep_input_order_and_shrink_towards_the_end() -> None:
     sizes = [len(chunk) for chunk in chunks if isinstance(chunk[0], str)]
     assert max(sizes) <= batch.MAX_CHUNK
     assert sizes[-1] == 1 and sizes[-5:] == sorted(sizes[-5:], reverse=True)
+
+
+def test_quiet_fail_on_warn_shows_the_warning_it_fails_on() -> None:
+    """Exit 1 under --fail-on-warn never comes with lines that all read as clean allows."""
+    code, out, _ = run_cli(
+        "check", "manifests/allowed-warned.yaml", "manifests/allowed.yaml", "--rules", "rules", *AS_OF,
+        "--quiet", "--fail-on-warn",
+    )  # fmt: skip
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].startswith("✔ ALLOW ! 1 warning  manifests/allowed-warned.yaml")
+    assert lines[1].startswith("✔ ALLOW  manifests/allowed.yaml")
+    assert lines[2] == "2 manifests: 2 allowed, 0 denied, 0 with input errors, 1 with warnings"

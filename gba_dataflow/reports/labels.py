@@ -165,6 +165,9 @@ _HANS: Mapping[str, str] = {
 
 _HANT: Mapping[str, str] = {
     **_HANS,
+    "cite": "依據",
+    "diag_hint": "建議",
+    "note_let": "定義 {name}",
     "allow": "✔ 允許",
     "deny": "✘ 拒絕",
     "error": "! 錯誤",

@@ -7,6 +7,10 @@ tabs expand, where a line is cut and which styles each piece carries. The tests 
 Widths are measured by `rich.cells.cell_len`, the one part of rich used here, so that CJK text takes the same
 two cells as in rich; it is imported for the first text with a character that may not be one cell wide
 (`_cells`), since an English report never needs it.
+
+Laid-out texts and grid rows are remembered (`_cached`), since a batch report repeats rule texts, citations and
+obligations; an indented line is not padded out to the width, as rich pads it, since the page drops the
+blanks that end its lines anyway.
 """
 
 from __future__ import annotations
@@ -46,10 +50,6 @@ class Block(Protocol):
 
     def lines(self, width: int) -> list[Line]:
         """The lines of this block, `width` cells wide at most (a grid's labels may overflow)."""
-        ...
-
-    def key(self) -> tuple[object, ...]:
-        """What the block's layout depends on, as a value (two blocks with equal keys have equal lines)."""
         ...
 
 
@@ -125,7 +125,7 @@ class Text:
         return _cached(self.key(), width, self._lines)
 
     def key(self) -> tuple[object, ...]:
-        """What this text's layout depends on: its characters and its styles."""
+        """What this text's layout depends on: its characters and its styles (equal keys, equal lines)."""
         return ("text", self.plain, tuple(self.spans))
 
     def _lines(self, width: int) -> list[Line]:
@@ -272,16 +272,10 @@ class Group:
 
     def __init__(self, *blocks: Block) -> None:
         self.blocks = blocks
-        self._key: tuple[object, ...] | None = None
 
     def lines(self, width: int) -> list[Line]:
         """The lines of each block in turn."""
         return [line for block in self.blocks for line in block.lines(width)]
-
-    def key(self) -> tuple[object, ...]:
-        if self._key is None:  # a group does not change once made
-            self._key = ("group", *(block.key() for block in self.blocks))
-        return self._key
 
 
 class Indent:
@@ -290,16 +284,10 @@ class Indent:
     def __init__(self, block: Block, left: int) -> None:
         self.block = block
         self.left = left
-        self._key: tuple[object, ...] | None = None
 
     def lines(self, width: int) -> list[Line]:
         """The block's lines, cut to `width` cells; none when nothing fits."""
         return self._lines(width)
-
-    def key(self) -> tuple[object, ...]:
-        if self._key is None:
-            self._key = ("indent", self.left, self.block.key())
-        return self._key
 
     def _lines(self, width: int) -> list[Line]:
         inner = width - self.left
@@ -323,18 +311,11 @@ class Grid:
         self.rows = rows
         self.right = right
         self.label_style = label_style
-        self._key: tuple[object, ...] | None = None
         self._label_width: int | None = None
 
     def lines(self, width: int) -> list[Line]:
         """One line per line of each value, the label on its first (each row remembered)."""
         return self._lines(width)
-
-    def key(self) -> tuple[object, ...]:
-        if self._key is None:
-            rows = tuple((label, cell.key()) for label, cell in self.rows)
-            self._key = ("grid", self.right, self.label_style, rows)
-        return self._key
 
     def label_width(self) -> int:
         """The width of the labels' column: its widest label."""

@@ -8,8 +8,8 @@ Widths are measured by `rich.cells.cell_len`, the one part of rich used here, so
 two cells as in rich; it is imported for the first text with a character that may not be one cell wide
 (`_cells`), since an English report never needs it.
 
-Laid-out texts and grid rows are remembered (`_cached`), since a batch report repeats rule texts, citations and
-obligations; an indented line is not padded out to the width, as rich pads it, since the page drops the
+Laid-out texts and grid rows are remembered (`_cached`), since a batch report repeats rule texts, citations
+and obligations; an indented line is not padded out to the width, as rich pads it, since the page drops the
 blanks that end its lines anyway.
 """
 

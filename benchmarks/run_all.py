@@ -24,6 +24,7 @@ import common
 SCRIPTS = (
     "bench_engines.py",
     "bench_batch.py",
+    "bench_reports.py",
     "bench_startup.py",
     "bench_rules_check.py",
     "bench_ledger.py",
@@ -45,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         extra["bench_engines.py"] += ["--n", "2000", "--rounds", "2"]
         extra["bench_batch.py"] += ["--n", "2000"]
+        extra["bench_reports.py"] += ["--n", "2000"]
         extra["bench_startup.py"] += ["--runs", "5", "--repeat", "5"]
         extra["bench_service.py"] += ["--seconds", "1"]
         extra["bench_rules_check.py"] += ["--repeat", "1"]

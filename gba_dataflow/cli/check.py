@@ -53,6 +53,15 @@ CheckFailOnWarnOption = Annotated[
         show_default=False,
     ),
 ]
+VerboseOption = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="Show every fact of every reason with its file and line, and each rule's source line "
+        "(default: each deciding fact once).",
+    ),
+]
 JobsOption = Annotated[
     int,
     typer.Option(
@@ -138,6 +147,7 @@ def check(
     subjects: SubjectsOption = None,
     subjects_key_file: SubjectsKeyOption = None,
     waivers: WaiversOption = None,
+    verbose: VerboseOption = False,
 ) -> None:
     """Check manifests: ALLOW or DENY each planned transfer, with reasons, citations and remedies.
 
@@ -161,5 +171,6 @@ def check(
         subjects=subjects,
         subjects_key_file=subjects_key_file,
         waivers=waivers,
+        verbose=verbose,
     )
     raise typer.Exit(execute_check(request))

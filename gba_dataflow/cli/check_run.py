@@ -11,17 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gba_dataflow.app.duplicates import DuplicateIds
 from gba_dataflow.cli.console import print_diagnostics, print_error, use_color, write_output
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.values import LANGUAGES, check_choice, parse_as_of
 from gba_dataflow.core.errors import GbaError, UsageError
-from gba_dataflow.engine.decisive import fails_on_warn
 from gba_dataflow.engine.model import RunResult
+from gba_dataflow.manifests.files import Selection
 
 if TYPE_CHECKING:
     from gba_dataflow.engine.batch import Amend
-from gba_dataflow.manifests.files import Selection
+    from gba_dataflow.reports.streaming import ReportStream
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 
@@ -46,6 +45,7 @@ class CheckRequest:
     subjects: Path | None = None
     subjects_key_file: Path | None = None
     waivers: Path | None = None  # None: the configuration file's, else no waivers
+    verbose: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,6 @@ def execute_check(request: CheckRequest) -> ExitCode:
 
 def _execute_check(request: CheckRequest, selection: Selection) -> ExitCode:
     from gba_dataflow.cli.formats import RENDERERS
-    from gba_dataflow.cli.progress import ProgressBar
-    from gba_dataflow.engine.batch import run_check
 
     try:
         reports = [
@@ -107,39 +105,17 @@ def _execute_check(request: CheckRequest, selection: Selection) -> ExitCode:
                     hint="check with --ledger without --waivers (a waived deny would be recorded as allowed "
                     "without the ledger knowing of the waiver), or apply the waivers without a ledger",
                 )
+            from gba_dataflow.reports.common import warned as report_warned
+
             run = ledger_run(request, day, language)
-        elif len(reports) == 1 and reports[0].format == "json":
-            return stream_json_report(request, day, language, selection, amend)
-        else:
-            with ProgressBar(color=not request.no_color) as progress:
-                run = run_check(
-                    request.paths,
-                    rules_dirs=request.rules,
-                    as_of=day,
-                    lang=language,
-                    jobs=request.jobs,
-                    progress=progress.update,
-                    selection=selection,
-                    amend=amend,
-                )
-        duplicates = DuplicateIds()
-        for result in run.results:
-            duplicates.see(result.id, result.manifest)
-        warned = any(fails_on_warn(warning) for result in run.results for warning in result.warnings)
-        code = exit_code_for(run.counts(), warned, bool(request.fail_on_warn))
-        write_reports(
-            run,
-            reports,
-            code,
-            quiet=request.quiet,
-            no_color=request.no_color,
-            fail_on_warn=bool(request.fail_on_warn),
-        )
-        print_diagnostics(duplicates.diagnostics())
+            warned = any(report_warned(result) for result in run.results)
+            code = exit_code_for(run.counts(), warned, bool(request.fail_on_warn))
+            write_reports(run, reports, code, request)
+            return code
+        return stream_check(request, reports, day, language, selection, amend)
     except GbaError as error:
         print_error(error)
         return ExitCode.INPUT_ERROR
-    return code
 
 
 def ledger_run(request: CheckRequest, day: dt.date | None, lang: str) -> RunResult:
@@ -223,39 +199,78 @@ def waivers_amendment(request: CheckRequest, lang: str) -> Amend | None:
     return functools.partial(amend_with_waivers, waivers, lang)
 
 
-def stream_json_report(
+def stream_check(
     request: CheckRequest,
+    reports: list[Report],
     day: dt.date | None,
     lang: str,
     selection: Selection | None = None,
     amend: Amend | None = None,
 ) -> ExitCode:
-    """The JSON report alone (to `request.output`, else stdout): written while manifests are decided,
-    so memory stays flat.
+    """Decide the manifests and write every report as they are decided (memory stays flat in the number
+    of manifests, whatever the formats); then the job summary and, on a terminal, the closing summary."""
+    import contextlib
 
-    On a terminal, stderr gets the totals line (the counts by rule need every result, which a stream
-    does not keep)."""
     from gba_dataflow.cli.console import open_output
     from gba_dataflow.cli.progress import ProgressBar, stream_is_terminal
-    from gba_dataflow.reports.common import summary_line
-    from gba_dataflow.reports.stream import stream_json
+    from gba_dataflow.engine.batch import plan_inputs
+    from gba_dataflow.engine.rulebook import load_rulebook
+    from gba_dataflow.reports.streaming import ReportOptions, ReportStream
+    from gba_dataflow.reports.text import TextOptions
+    from gba_dataflow.reports.text_layout import console_width
 
-    with open_output(request.output) as write, ProgressBar(color=not request.no_color) as progress:
-        run = stream_json(
-            request.paths,
-            write,
-            rules_dirs=request.rules,
-            as_of=day,
-            lang=lang,
-            jobs=request.jobs,
-            progress=progress.update,
-            selection=selection,
-            amend=amend,
-        )
-    print_diagnostics(run.duplicates.diagnostics())
-    if not request.quiet and stream_is_terminal(sys.stderr):
-        sys.stderr.write(summary_line(run.counts, run.missing) + "\n")
-    return exit_code_for(run.counts, run.warned, bool(request.fail_on_warn))
+    rulebook = load_rulebook(request.rules)
+    plan = plan_inputs(request.paths, selection)
+    root = Path.cwd()
+    on_terminal = stream_is_terminal(sys.stdout) and any(item.path is None for item in reports)
+    with contextlib.ExitStack() as stack:
+        outputs = []
+        for index, item in enumerate(reports):
+            color = item.path is None and item.format == "text" and use_color(request.no_color)
+            text = TextOptions(
+                width=console_width(None, color=color),
+                color=color,
+                quiet=request.quiet,
+                verbose=request.verbose,
+                lang=lang,
+            )
+            options = ReportOptions(item.format, text, bool(request.fail_on_warn), root)
+            option = "--output" if index == 0 else "--report"  # the first report is --format's
+            outputs.append((options, stack.enter_context(open_output(item.path, option))))
+        stream = ReportStream(outputs)
+        stack.callback(stream.close)
+        github = any(item.format == "github" for item in reports)
+        if github and os.environ.get(STEP_SUMMARY):
+            stream.want_rows()
+        with ProgressBar(color=not request.no_color, force=False) as progress:
+            if on_terminal:
+                progress.enabled = False  # the report itself shows the progress on the terminal
+            tally = stream.run(
+                rulebook,
+                plan,
+                rules_dirs=request.rules,
+                as_of=day,
+                lang=lang,
+                jobs=request.jobs,
+                progress=progress.update,
+                amend=amend,
+            )
+        code = exit_code_for(tally.counts, tally.warned > 0, bool(request.fail_on_warn))
+        stream.finish(code)
+    print_diagnostics(tally.duplicates.diagnostics())
+    if github:
+        append_step_summary(stream, code)
+    stdout = reports[0]
+    text_on_stdout = stdout.format == "text" and stdout.path is None
+    if not request.quiet and not text_on_stdout and stream_is_terminal(sys.stderr):
+        from gba_dataflow.reports.common import summary_line
+        from gba_dataflow.reports.summary import closing_lines, count_rules
+
+        sys.stderr.write(summary_line(tally.counts, tally.warned, lang, tally.missing) + "\n")
+        if tally.total > 1:
+            sys.stderr.write(closing_lines(count_rules(tally.fired), lang))
+        sys.stderr.flush()
+    return code
 
 
 def parse_reports(values: list[str], output: Path | None) -> list[Report]:
@@ -282,42 +297,53 @@ def parse_reports(values: list[str], output: Path | None) -> list[Report]:
     return reports
 
 
-def write_reports(
-    run: RunResult, reports: list[Report], code: int, *, quiet: bool, no_color: bool, fail_on_warn: bool
-) -> None:
-    """Render and write every report; the GitHub job summary; the closing summary on a terminal."""
+def write_reports(run: RunResult, reports: list[Report], code: int, request: CheckRequest) -> None:
+    """Render and write every report of a run decided as a whole (a check with a ledger, which decides
+    each manifest in a transaction of its own), and the closing summary on a terminal."""
     from gba_dataflow.cli.formats import RENDERERS, RenderOptions
     from gba_dataflow.cli.progress import stream_is_terminal
 
     root = Path.cwd()
     for index, item in enumerate(reports):
-        color = item.path is None and item.format == "text" and use_color(no_color)
+        color = item.path is None and item.format == "text" and use_color(request.no_color)
         options = RenderOptions(
-            color=color, quiet=quiet, exit_code=code, fail_on_warn=fail_on_warn, root=root
+            color=color,
+            quiet=request.quiet,
+            verbose=request.verbose,
+            exit_code=code,
+            fail_on_warn=bool(request.fail_on_warn),
+            root=root,
         )
         option = "--output" if index == 0 else "--report"  # the first report is --format's
         write_output(RENDERERS[item.format](run, options), item.path, option=option)
-    if any(item.format == "github" for item in reports):
-        append_step_summary(run, code)
     stdout = reports[0]
     text_on_stdout = stdout.format == "text" and stdout.path is None
-    if not quiet and not text_on_stdout and stream_is_terminal(sys.stderr):
+    if not request.quiet and not text_on_stdout and stream_is_terminal(sys.stderr):
         from gba_dataflow.reports.summary import closing_summary
 
         sys.stderr.write(closing_summary(run))
         sys.stderr.flush()
 
 
-def append_step_summary(run: RunResult, code: int) -> None:
+def append_step_summary(stream: ReportStream, code: int) -> None:
     """Append the Markdown job summary to $GITHUB_STEP_SUMMARY when GitHub Actions set it."""
     target = os.environ.get(STEP_SUMMARY)
-    if not target:
+    tally, info = stream.tally, stream.info
+    if not target or tally.rows is None or info is None:
         return
-    from gba_dataflow.reports.summary import render_markdown_summary
+    from gba_dataflow.reports.summary import MarkdownFacts, count_rules, markdown_summary
 
+    facts = MarkdownFacts(
+        counts=tally.counts,
+        warned=tally.warned,
+        by_rule=count_rules(tally.fired),
+        rows=tally.rows,
+        digest=info.rules.digest,
+        as_of=info.as_of,
+    )
     try:
         with open(target, "a", encoding="utf-8") as handle:
-            handle.write(render_markdown_summary(run, exit_code=code) + "\n")
+            handle.write(markdown_summary(facts, exit_code=code) + "\n")
     except OSError as error:  # a side output: say so, but let the decision decide the exit code
         sys.stderr.write(
             f"warning E501: cannot append the job summary to ${STEP_SUMMARY} `{target}`: {error.strerror}\n"

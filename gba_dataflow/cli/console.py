@@ -41,9 +41,9 @@ def write_output(text: str, output: Path | None, *, option: str = "--output") ->
 
 
 @contextlib.contextmanager
-def open_output(output: Path | None) -> Iterator[Callable[[str], object]]:
-    """A `write` function for a document written in pieces: to stdout, or atomically to --output
-    (the file appears, complete, only if the whole run succeeded)."""
+def open_output(output: Path | None, option: str = "--output") -> Iterator[Callable[[str], object]]:
+    """A `write` function for a document written in pieces: to stdout, or atomically to the file of
+    `option` (the file appears, complete, only if the whole run succeeded)."""
     if output is None:
         yield sys.stdout.write
         sys.stdout.flush()
@@ -53,7 +53,7 @@ def open_output(output: Path | None) -> Iterator[Callable[[str], object]]:
         output.parent.mkdir(parents=True, exist_ok=True)
         handle = temporary.open("w", encoding="utf-8")
     except OSError as error:
-        raise UsageError(f"cannot write --output `{output}`: {error.strerror}", code="E501") from None
+        raise UsageError(f"cannot write {option} `{output}`: {error.strerror}", code="E501") from None
     try:
         with handle:
             yield handle.write

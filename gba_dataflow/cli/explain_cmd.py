@@ -40,9 +40,23 @@ def explain(
     lang: LangOption = "en",
     output: OutputOption = None,
     no_color: NoColorOption = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Show every ruleset, rule and sub-condition (text format).")
+    ] = False,
+    depth: Annotated[
+        int | None,
+        typer.Option(
+            "--depth",
+            help="Show conditions N levels deep (default 2; all with --full).",
+            metavar="N",
+            min=1,
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Show how a manifest is decided: each ruleset (applies or not, and why), each rule (active or not,
-    holds or not) and the value of every sub-condition with the facts it read.
+    """Show how a manifest is decided: by default what decided and why (the rulesets that apply, the rules
+    that fired, for a default deny the closest allow rules, each condition two levels deep, with the facts
+    it read); --full shows every ruleset and rule, active or not, and every sub-condition.
 
     Exit codes: 0 allowed; 1 denied; 2 an input error.
     """
@@ -68,9 +82,10 @@ def explain(
 
         text = render_trace_json(trace)
     else:
-        from gba_dataflow.reports.trace_text import render_trace_text
+        from gba_dataflow.reports.trace_text import TraceView, render_trace_text
 
-        text = render_trace_text(trace, color=use_color(no_color) and output is None)
+        view = TraceView(full=full, depth=depth, lang=language)
+        text = render_trace_text(trace, color=use_color(no_color) and output is None, view=view)
     try:
         write_output(text, output)
     except GbaError as error:

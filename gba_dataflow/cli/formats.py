@@ -1,6 +1,7 @@
-"""The output formats of `check`, each a function from a run to text.
+"""The output formats of `check`, each a function from a whole run to text (`check` itself writes them
+as manifests are decided: `reports.streaming`; these give the same bytes for a run already decided).
 
-Renderers are imported on first use, so a run writing JSON never pays for importing rich.
+Renderers are imported on first use, so a run writing JSON never pays for importing the others.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ class RenderOptions:
 
     color: bool = False
     quiet: bool = False
+    verbose: bool = False
     exit_code: int = 0
     fail_on_warn: bool = False
     root: Path | None = None
@@ -30,12 +32,7 @@ Renderer = Callable[[RunResult, RenderOptions], str]
 def _text(run: RunResult, options: RenderOptions) -> str:
     from gba_dataflow.reports.text import render_text
 
-    text = render_text(run, color=options.color, quiet=options.quiet)
-    if len(run.results) > 1:  # a batch: add the counts by rule under the totals line
-        from gba_dataflow.reports.summary import closing_summary
-
-        text += closing_summary(run, totals=False)
-    return text
+    return render_text(run, color=options.color, quiet=options.quiet, verbose=options.verbose)
 
 
 def _json(run: RunResult, options: RenderOptions) -> str:

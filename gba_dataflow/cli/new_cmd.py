@@ -10,7 +10,8 @@ import typer
 
 from gba_dataflow.cli.console import print_error, write_output
 from gba_dataflow.cli.exit_codes import ExitCode
-from gba_dataflow.cli.options import HELP_OPTIONS
+from gba_dataflow.cli.options import HELP_OPTIONS, LangOption
+from gba_dataflow.cli.values import LANGUAGES, check_choice
 from gba_dataflow.core.errors import GbaError, UsageError
 
 new_app = typer.Typer(
@@ -49,6 +50,7 @@ def manifest(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
+    lang: LangOption = "en",
 ) -> None:
     """Write a commented manifest template for a route: every field with its meaning, type, allowed values
     and default, and hints for the route. Fill it in, then run `gba-dataflow check`.
@@ -56,7 +58,7 @@ def manifest(
     from gba_dataflow.manifests.template import manifest_template
 
     try:
-        text = manifest_template(route)
+        text = manifest_template(route, check_choice("--lang", lang, LANGUAGES))
         if "GD" in route.strip().split(":"):  # a real code (Grenada), but surely Guangdong was meant
             sys.stderr.write("note: GD is Grenada; Guangdong is CN-GD (e.g. --route CN-GD:HK)\n")
         if output is not None and output.exists() and not force:

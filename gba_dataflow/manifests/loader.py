@@ -21,7 +21,7 @@ from gba_dataflow.manifests.document import ParsedDocument, SourceText
 from gba_dataflow.manifests.json_parser import parse_json
 from gba_dataflow.manifests.placeholders import placeholder_diagnostics
 from gba_dataflow.manifests.places import canonical_places
-from gba_dataflow.manifests.provenance import DEFAULT, Origin, Provenance
+from gba_dataflow.manifests.provenance import COPIED_FROM, DEFAULT, Origin, Provenance
 from gba_dataflow.manifests.schema import normaliser
 from gba_dataflow.manifests.validate import describe, schema_diagnostics
 from gba_dataflow.manifests.yaml_parser import DEFAULT_ALIAS_BUDGET, parse_yaml
@@ -74,7 +74,7 @@ class LoadedManifest:
         if position is not None:
             return Provenance(Origin.STATED, None, position[0], position[1])
         source = normaliser().copied_from(pointer)
-        return Provenance(Origin.DEFAULT, f"copied from {source}") if source is not None else DEFAULT
+        return Provenance(Origin.DEFAULT, COPIED_FROM + source) if source is not None else DEFAULT
 
 
 def load_manifest(

@@ -32,5 +32,8 @@ class Provenance:
     column: int | None = None
 
 
+COPIED_FROM = "copied from "
+"""How the note of a copied default begins (`copied from transfer.origin.region`)."""
+
 STATED = Provenance(Origin.STATED)
 DEFAULT = Provenance(Origin.DEFAULT)

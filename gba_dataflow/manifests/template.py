@@ -17,6 +17,7 @@ import textwrap
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+from unicodedata import east_asian_width
 
 from gba_dataflow.core.errors import UsageError
 from gba_dataflow.manifests.pointers import dotted
@@ -113,19 +114,60 @@ def parse_route(text: str) -> Route:
     return Route(origin, destination)
 
 
-def manifest_template(route: str | Route = DEFAULT_ROUTE) -> str:
-    """The commented YAML template of a manifest for `route` (`ORIGIN:DESTINATION`)."""
+def manifest_template(route: str | Route = DEFAULT_ROUTE, lang: str = "en") -> str:
+    """The commented YAML template of a manifest for `route` (`ORIGIN:DESTINATION`), its comments in `lang`
+    (`en`, `zh-Hans` or `zh-Hant`; field names, codes and values stay as the schema spells them)."""
     chosen = route if isinstance(route, Route) else parse_route(route)
-    writer = _Writer(chosen)
-    lines = [*_header(chosen), ""]
+    words = _Words(lang)
+    writer = _Writer(chosen, words)
+    lines = [*_header(chosen, words), ""]
     lines += writer.properties(schema(), "", 0)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+class _Words:
+    """The template's words in one language: English as written in this module, else `template_zh`."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.texts: Mapping[str, Any] | None = None
+        if lang != "en":
+            from gba_dataflow.manifests.template_zh import TEXTS
+
+            self.texts = TEXTS.get(lang)
+
+    def get(self, name: str, english: str, **values: object) -> str:
+        """The word `name` in this language (`english` when English), with `values` filled in."""
+        if self.texts is None:
+            return english
+        return str(self.texts["words"][name]).format(**values)
+
+    def description(self, pointer: str, english: str) -> str:
+        if self.texts is None:
+            return english
+        return str(self.texts["descriptions"].get(pointer, english))
+
+    def default(self, english: str) -> str:
+        """A default as `_split_default` reads it (code spans unquoted), in this language."""
+        if self.texts is None:
+            return english
+        defaults = {key.replace("`", ""): text for key, text in self.texts["defaults"].items()}
+        return str(defaults.get(english, english)).replace("`", "")
+
+    def comment(self, text: str, indent: int, *, bullet: bool = False) -> list[str]:
+        return _comment(text, indent, bullet=bullet) if self.texts is None else _comment_cjk(text, indent)
 
 
 # ---- the header ------------------------------------------------------------------------------------
 
 
-def _header(route: Route) -> list[str]:
+def _header(route: Route, words: _Words) -> list[str]:
+    if words.texts is not None:
+        lines = ["# " + words.get("title", "", route=route), "#"]
+        lines += [f"# {line}" for line in words.texts["words"]["intro"]]
+        lines += ["#", "# " + words.get("for_route", "", route=route)]
+        lines += [line for hint in _route_hints(route, words) for line in words.comment("- " + hint, 0)]
+        return lines
     lines = [
         f"# gba-dataflow transfer manifest: {route}",
         "#",
@@ -138,49 +180,76 @@ def _header(route: Route) -> list[str]:
         "#",
         f"# For this route ({route}):",
     ]
-    lines += [line for hint in _route_hints(route) for line in _comment(hint, 0, bullet=True)]
+    lines += [line for hint in _route_hints(route, words) for line in _comment(hint, 0, bullet=True)]
     return lines
 
 
-def _route_hints(route: Route) -> list[str]:
+def _route_hints(route: Route, words: _Words) -> list[str]:
     hints: list[str] = []
+    w = words.get
     if route.mainland_origin:
         hints.append(
-            "The Mainland export rules apply (PIPL and the 2024 Provisions): the transfer needs an "
-            "exemption, a GBA Standard Contract, a filed national standard contract, certification or a "
-            "security assessment. Fill in `volume` and `mechanisms`."
+            w(
+                "route_mainland",
+                "The Mainland export rules apply (PIPL and the 2024 Provisions): the transfer needs an "
+                "exemption, a GBA Standard Contract, a filed national standard contract, certification or a "
+                "security assessment. Fill in `volume` and `mechanisms`.",
+            )
         )
     if route.origin == "CN-GD" and route.gba_contract:
-        other = "Hong Kong" if route.destination == "HK" else "Macao"
-        since = "13 December 2023" if route.destination == "HK" else "10 September 2024"
+        hk = route.destination == "HK"
+        other = w("hk" if hk else "mo", "Hong Kong" if hk else "Macao")
+        since = w("since_hk" if hk else "since_mo", "13 December 2023" if hk else "10 September 2024")
         hints.append(
-            f"GBA Standard Contract (Mainland–{other}, from {since}): exporter and recipient must be in the "
-            f"nine Mainland GBA cities (exporter.city) or {other}; file it with the Guangdong CAC "
-            "(filed_with: guangdong_cac) within 10 working days after it takes effect."
+            w(
+                "route_gba",
+                f"GBA Standard Contract (Mainland–{other}, from {since}): exporter and recipient must be in "
+                f"the nine Mainland GBA cities (exporter.city) or {other}; file it with the Guangdong CAC "
+                "(filed_with: guangdong_cac) within 10 working days after it takes effect.",
+                other=other,
+                since=since,
+            )
         )
     if route.origin == "HK":
         hints.append(
-            "Hong Kong's PDPO applies: fill in the `hong_kong` block (notice of the transferee class, "
-            "purpose, prescribed consent for a new purpose, processor contract)."
+            w(
+                "route_hk",
+                "Hong Kong's PDPO applies: fill in the `hong_kong` block (notice of the transferee class, "
+                "purpose, prescribed consent for a new purpose, processor contract).",
+            )
         )
     if route.origin == "MO":
         hints.append(
-            "Macao's PDPA applies: fill in the `macao` block (an Art. 20(1) ground notified to the DSPDP, or "
-            "a DSPDP authorisation; a basis for sensitive data)."
+            w(
+                "route_mo",
+                "Macao's PDPA applies: fill in the `macao` block (an Art. 20(1) ground notified to the "
+                "DSPDP, or a DSPDP authorisation; a basis for sensitive data).",
+            )
         )
     if route.origin in ("HK", "MO") and route.destination == "CN-GD":
         hints.append(
-            "The GBA Standard Contract (mechanisms.gba_standard_contract, "
-            f"filed_with: {route.filed_with}) is open to recipients in the nine Mainland GBA cities "
-            "(recipient.city)."
+            w(
+                "route_to_gd",
+                "The GBA Standard Contract (mechanisms.gba_standard_contract, "
+                f"filed_with: {route.filed_with}) is open to recipients in the nine Mainland GBA cities "
+                "(recipient.city).",
+                filed_with=route.filed_with,
+            )
         )
     if {route.origin, route.destination} == {"HK", "MO"}:
         hints.append(
-            "No GBA Standard Contract exists between Hong Kong and Macao, so `mechanisms` is left out."
+            w(
+                "route_hk_mo",
+                "No GBA Standard Contract exists between Hong Kong and Macao, so `mechanisms` is left out.",
+            )
         )
     if not route.mainland_origin and route.origin not in ("HK", "MO"):
         hints.append(
-            "No shipped ruleset may cover this route: a transfer no ruleset covers is denied (fail closed)."
+            w(
+                "route_other",
+                "No shipped ruleset may cover this route: a transfer no ruleset covers is denied "
+                "(fail closed).",
+            )
         )
     return hints
 
@@ -191,8 +260,9 @@ def _route_hints(route: Route) -> list[str]:
 class _Writer:
     """Writes the fields of the schema as commented YAML, choosing values and sections for a route."""
 
-    def __init__(self, route: Route) -> None:
+    def __init__(self, route: Route, words: _Words) -> None:
         self.route = route
+        self.words = words
 
     def properties(self, node: Mapping[str, Any], pointer: str, indent: int) -> list[str]:
         required = set(node.get("required", ()))
@@ -205,15 +275,19 @@ class _Writer:
         self, key: str, node: Mapping[str, Any], pointer: str, indent: int, required: bool
     ) -> list[str]:
         pad = " " * indent
+        words = self.words
         skipped = self.skipped(pointer)
         if skipped:
-            return [f"{pad}# {key}: left out: {skipped}"]
+            return [f"{pad}# " + words.get("left_out", f"{key}: left out: {skipped}", key=key, why=skipped)]
         description, default = _split_default(node.get("description", ""))
-        lines = _comment(description, indent)
-        lines += _comment(f"({_spec(node, required, default)})", indent)
+        lines = words.comment(words.description(pointer, description), indent)
+        spec = _spec(node, required, None if default is None else words.default(default), words)
+        lines += words.comment(f"({spec})" if words.texts is None else f"（{spec}）", indent)
         hint = self.hint(pointer)
         if hint:
-            lines += _comment(f"For {self.route}: {hint}", indent)
+            lines += words.comment(
+                words.get("for_field", f"For {self.route}: {hint}", route=self.route, hint=hint), indent
+            )
         if node.get("type") == "object" and "properties" in node:
             return [*lines, f"{pad}{key}:", *self.properties(node, pointer, indent + 2)]
         if node.get("type") == "array":
@@ -224,13 +298,15 @@ class _Writer:
 
     def items(self, node: Mapping[str, Any], pointer: str, indent: int) -> list[str]:
         pad = " " * indent
-        lines = _comment(node.get("description", ""), indent)
-        lines += _comment(
+        words = self.words
+        lines = words.comment(words.description(pointer + "/0", node.get("description", "")), indent)
+        more = (
             "More entries look like: `- {name: full_name, category: personal}` or "
             "`- {name: account_balance, category: sensitive_personal, sensitive_type: financial_account}`; "
-            "count their individuals in dataset.subjects and dataset.sensitive_subjects.",
-            indent,
+            "count their individuals in dataset.subjects and dataset.sensitive_subjects."
         )
+        more = more if words.texts is None else str(words.texts["words"]["more_entries"])
+        lines += words.comment(more, indent)
         body = self.properties(node, f"{pointer}/0", indent + 2)
         first = next(index for index, line in enumerate(body) if not line.lstrip().startswith("#"))
         body[first] = f"{pad}- {body[first].lstrip()}"
@@ -240,18 +316,20 @@ class _Writer:
         """Why a block is left out for this route, or None to write it."""
         route = self.route
         if pointer == "/hong_kong" and route.origin != "HK":
-            return "Hong Kong PDPO facts, read only when the origin is HK"
+            return self.words.get("skip_hk", "Hong Kong PDPO facts, read only when the origin is HK")
         if pointer == "/macao" and route.origin != "MO":
-            return "Macao PDPA facts, read only when the origin is MO"
+            return self.words.get("skip_mo", "Macao PDPA facts, read only when the origin is MO")
         if pointer == "/volume" and not route.mainland_origin:
-            return "cumulative volumes count only for Mainland exports"
+            return self.words.get("skip_volume", "cumulative volumes count only for Mainland exports")
         if pointer == "/mechanisms" and not (route.mainland_origin or route.gba_contract):
-            return "no transfer mechanism is read for this route"
+            return self.words.get("skip_mechanisms", "no transfer mechanism is read for this route")
         if pointer in _MAINLAND_FACTS and not route.mainland_origin:
-            return "a Mainland export fact, not read for this route"
+            return self.words.get("skip_mainland_fact", "a Mainland export fact, not read for this route")
         mechanism = pointer.removeprefix("/mechanisms/")
         if mechanism in _MAINLAND_MECHANISMS and not route.mainland_origin:
-            return "a Mainland export mechanism, not read for this route"
+            return self.words.get(
+                "skip_mainland_mechanism", "a Mainland export mechanism, not read for this route"
+            )
         return None
 
     def hint(self, pointer: str) -> str | None:
@@ -261,30 +339,43 @@ class _Writer:
             "/transfer/destination/city" if route.destination == "CN-GD" else None
         )
         if route.gba_contract and pointer == gd_end:
-            return f"the GBA Standard Contract needs one of the nine Mainland GBA cities: {_GD9}."
+            return self.words.get(
+                "hint_gd9",
+                f"the GBA Standard Contract needs one of the nine Mainland GBA cities: {_GD9}.",
+                cities=_GD9,
+            )
         if route.gba_contract and pointer == "/mechanisms/gba_standard_contract/filed_with":
-            return f"the {route.origin} party files with `{route.filed_with}`."
+            return self.words.get(
+                "hint_filed_with",
+                f"the {route.origin} party files with `{route.filed_with}`.",
+                origin=route.origin,
+                filed_with=route.filed_with,
+            )
         if route.origin == "CN-GD" and route.destination == "HK" and pointer == "/exporter/sector":
-            return "until 31 October 2024 the GBA Standard Contract was open only to the pilot sectors."
+            return self.words.get(
+                "hint_pilot",
+                "until 31 October 2024 the GBA Standard Contract was open only to the pilot sectors.",
+            )
         return None
 
     def value(self, pointer: str, node: Mapping[str, Any]) -> Any:
         route = self.route
+        w = self.words.get
         values: dict[str, Any] = {
             "/id": f"{route.origin}-to-{route.destination}-transfer".lower(),
-            "/title": "TODO: what is transferred, to whom",
+            "/title": w("todo_title", "TODO: what is transferred, to whom"),
             "/transfer/origin/region": route.origin,
             "/transfer/origin/city": _CITIES.get(route.origin),
             "/transfer/destination/region": route.destination,
             "/transfer/destination/city": _CITIES.get(route.destination),
-            "/transfer/purpose": "TODO: why the data is transferred, in plain words",
-            "/exporter/name": "TODO: legal name of the exporter",
+            "/transfer/purpose": w("todo_purpose", "TODO: why the data is transferred, in plain words"),
+            "/exporter/name": w("todo_exporter", "TODO: legal name of the exporter"),
             "/exporter/region": route.origin,
             "/exporter/city": _CITIES.get(route.origin),
-            "/recipient/name": "TODO: legal name of the recipient",
+            "/recipient/name": w("todo_recipient", "TODO: legal name of the recipient"),
             "/recipient/region": route.destination,
             "/recipient/city": _CITIES.get(route.destination),
-            "/dataset/name": "TODO: name of the dataset",
+            "/dataset/name": w("todo_dataset", "TODO: name of the dataset"),
             "/dataset/fields/0/name": "TODO_field_name",
             "/dataset/fields/0/category": "TODO",
             "/volume/personal_subjects_ytd": 0,
@@ -312,38 +403,44 @@ def _split_default(description: str) -> tuple[str, str | None]:
     return description[: match.start()], match.group(1).replace("`", "")
 
 
-def _spec(node: Mapping[str, Any], required: bool, default: str | None = None) -> str:
-    parts = ["required" if required else "optional", _type(node)]
+def _spec(
+    node: Mapping[str, Any], required: bool, default: str | None = None, words: _Words | None = None
+) -> str:
+    w = (words or _Words("en")).get
+    parts = [w("required", "required") if required else w("optional", "optional"), _type(node, words)]
     if "enum" in node:
-        parts.append("one of: " + " | ".join(_scalar(item) for item in node["enum"]))
+        parts.append(w("one_of", "one of: ") + " | ".join(_scalar(item) for item in node["enum"]))
     elif "const" in node:
-        parts.append(f"exactly {node['const']}")
+        parts.append(w("exactly", "exactly ") + str(node["const"]))
     elif "examples" in node:
-        parts.append("e.g. " + ", ".join(str(item) for item in node["examples"]))
+        parts.append(w("eg", "e.g. ") + ", ".join(str(item) for item in node["examples"]))
     if "pattern" in node:
-        parts.append(f"matching {node['pattern']}")
+        parts.append(w("matching", "matching ") + node["pattern"])
     if default is not None:
-        parts.append(f"default: {default}")
+        parts.append(w("default", "default: ") + default)
     elif "x-gba-default-from" in node:
-        parts.append(f"default: {dotted(node['x-gba-default-from'])}")
+        parts.append(w("default", "default: ") + dotted(node["x-gba-default-from"]))
     elif "default" in node and not isinstance(node["default"], dict):
-        parts.append(f"default: {_scalar(node['default'])}")
+        parts.append(w("default", "default: ") + _scalar(node["default"]))
     return " · ".join(parts)
 
 
-def _type(node: Mapping[str, Any]) -> str:
+def _type(node: Mapping[str, Any], words: _Words | None = None) -> str:
+    w = (words or _Words("en")).get
     kinds = node.get("type", "any")
     names = [kinds] if isinstance(kinds, str) else list(kinds)
-    words = {
-        "string": "date YYYY-MM-DD" if node.get("format") == "date" else "text",
-        "integer": "whole number" + (f" >= {node['minimum']}" if "minimum" in node else ""),
-        "number": "number",
-        "boolean": "true or false",
-        "object": "mapping",
-        "array": "list" + (f" of at least {node['minItems']}" if "minItems" in node else ""),
+    minimum = f" >= {node['minimum']}" if "minimum" in node else ""
+    at_least = w("at_least", f" of at least {node.get('minItems')}", count=node.get("minItems"))
+    names_in = {
+        "string": w("date", "date YYYY-MM-DD") if node.get("format") == "date" else w("text", "text"),
+        "integer": w("integer", "whole number") + minimum,
+        "number": w("number", "number"),
+        "boolean": w("boolean", "true or false"),
+        "object": w("object", "mapping"),
+        "array": w("array", "list") + (at_least if "minItems" in node else ""),
         "null": "null",
     }
-    return " or ".join(words.get(name, name) for name in names)
+    return w("or", " or ").join(names_in.get(name, name) for name in names)
 
 
 def _scalar(value: Any) -> str:
@@ -373,6 +470,31 @@ def _comment(text: str, indent: int, *, bullet: bool = False) -> list[str]:
         break_long_words=False,
         break_on_hyphens=False,
     )
+
+
+_CJK_TOKEN = re.compile(r"`[^`]*`|[A-Za-z0-9_.@/:<>=|{}\[\],+-]+|\s+|.")
+
+
+def _comment_cjk(text: str, indent: int) -> list[str]:
+    """A comment in Chinese wrapped by display width (ideographs take two cells), never inside a code span
+    or a word in Latin letters; a `- ` bullet's next lines are indented under its text."""
+    if not text:
+        return []
+    first = " " * indent + "# "
+    rest = first + ("  " if text.startswith("- ") else "")
+    lines: list[str] = []
+    line, cells = first, len(first)
+    for token in _CJK_TOKEN.findall(text):
+        width = sum(2 if east_asian_width(char) in "WF" else 1 for char in token)
+        if cells + width > WIDTH and line not in (first, rest):
+            lines.append(line.rstrip())
+            line, cells = rest, len(rest)
+            if token.isspace():
+                continue
+        line += token
+        cells += width
+    lines.append(line.rstrip())
+    return lines
 
 
 def template_routes() -> Iterator[Route]:

@@ -10,7 +10,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from gba_dataflow.engine.decisive import fails_on_warn
 from gba_dataflow.engine.model import Fact, ManifestResult, Route, Verdict
+from gba_dataflow.manifests.provenance import COPIED_FROM
+from gba_dataflow.reports.labels import label
 
 VERDICT_LABELS: Mapping[Verdict, str] = {
     Verdict.ALLOW: "✔ ALLOW",
@@ -18,11 +21,14 @@ VERDICT_LABELS: Mapping[Verdict, str] = {
     Verdict.ERROR: "! ERROR",
 }
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def printable(text: str) -> str:
     """`text` with control characters (escape sequences included) shown as `\\xNN`, safe for a terminal."""
+    if text.isprintable():  # most text: nothing to show differently
+        return text
     return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
@@ -51,26 +57,40 @@ def to_jsonable(value: Any) -> Any:
 
 def format_value(value: Any) -> str:
     """A fact value as a person reads it: strings quoted, dates bare ISO, booleans and null lower-case."""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, str | int):
+        return _ENCODE(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    return json.dumps(to_jsonable(value), ensure_ascii=False)
+    return _ENCODE(to_jsonable(value))
 
 
-def format_fact(fact: Fact, manifest: str) -> str:
+def format_fact(fact: Fact, manifest: str, lang: str = "en") -> str:
     """`path = value (file:line)` for a stated value; `(default)`, `(derived: ...)` or `(ledger: ...)` for
     the others (design §3.10), so that a decision resting on a default is visible."""
-    return f"{fact.path} = {format_value(fact.value)}{fact_origin(fact, manifest)}"
-
-
-def fact_origin(fact: Fact, manifest: str | None) -> str:
-    """Where a fact's value came from, as the suffix of its line in a report."""
     if fact.provenance == "stated":
-        if fact.line is None:
-            return ""
-        return f" ({manifest}:{fact.line})" if manifest is not None else f"  (line {fact.line})"
-    if fact.provenance_note:
-        return f" ({fact.provenance}: {fact.provenance_note})"
-    return f" ({fact.provenance})"
+        where = f" ({manifest}:{fact.line})" if fact.line is not None else ""
+    else:
+        where = fact_origin(fact, lang)
+    return f"{fact.path} = {format_value(fact.value)}{where}"
+
+
+def fact_origin(fact: Fact, lang: str = "en") -> str:
+    """Where a value that was not stated in the manifest came from, as the suffix of its fact in a report:
+    ` (default)`, ` (default: copied from transfer.origin.region)`, ` (ledger: ...)`; "" for a stated one.
+    The notes gba-dataflow writes itself are said in `lang`; others (a ledger's, the gazetteer's) as made."""
+    if fact.provenance == "stated":
+        return ""
+    kind = label(lang, f"provenance_{fact.provenance}")
+    note = fact.provenance_note
+    if note is None:
+        return f" ({kind})"
+    if fact.pointer == "":  # as_of
+        note = label(lang, "as_of_note")
+    elif note.startswith(COPIED_FROM):
+        note = label(lang, "copied_from", path=note.removeprefix(COPIED_FROM))
+    return f" ({kind}: {note})"
 
 
 def format_route(route: Route) -> str:
@@ -93,21 +113,32 @@ def headline(result: ManifestResult) -> str:
     return ""
 
 
-def summary_line(counts: Mapping[str, int], missing: int = 0) -> str:
-    """`3 manifests: 1 allowed, 1 denied, 1 error`. `missing` inputs (paths that do not exist, directories
-    without a manifest) are errors, not manifests: `0 manifests: 0 allowed, 0 denied, 1 error (1 path
-    without a manifest)`."""
+def summary_line(counts: Mapping[str, int], warned: int = 0, lang: str = "en", missing: int = 0) -> str:
+    """`3 manifests: 1 allowed, 1 denied, 1 with input errors, 0 with warnings`, in `lang`.
+
+    `warned` counts the manifests with a warning that `--fail-on-warn` fails on. `missing` inputs (paths
+    that do not exist, directories without a manifest) are among the errors but are not manifests:
+    `0 manifests: ..., 1 with input errors, ... (1 path without a manifest)`."""
     total = sum(counts.get(verdict.value, 0) for verdict in Verdict) - missing
-    errors = counts.get(Verdict.ERROR.value, 0)
-    line = (
-        f"{total} {_plural(total, 'manifest')}: {counts.get(Verdict.ALLOW.value, 0)} allowed, "
-        f"{counts.get(Verdict.DENY.value, 0)} denied, {errors} {_plural(errors, 'error')}"
+    line = label(
+        lang,
+        "summary",
+        total=total,
+        manifests=label(lang, "manifest" if total == 1 else "manifests"),
+        allow=counts.get(Verdict.ALLOW.value, 0),
+        deny=counts.get(Verdict.DENY.value, 0),
+        error=counts.get(Verdict.ERROR.value, 0),
+        warned=warned,
     )
-    return line + (f" ({missing} {_plural(missing, 'path')} without a manifest)" if missing else "")
+    if missing:
+        line += label(lang, "missing_path" if missing == 1 else "missing_paths", count=missing)
+    return line
 
 
-def _plural(count: int, noun: str) -> str:
-    return noun if count == 1 else f"{noun}s"
+def warned(result: ManifestResult) -> bool:
+    """Whether `result` has a warning that `--fail-on-warn` fails on: a warn rule that fired, or an allow
+    resting on a decisive fact's default (W423)."""
+    return any(fails_on_warn(warning) for warning in result.warnings)
 
 
 def iso_date(day: dt.date | None) -> str | None:
@@ -115,32 +146,11 @@ def iso_date(day: dt.date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-# Section headings of the text report in each --lang (rule texts carry their own translations).
-HEADINGS: Mapping[str, Mapping[str, str]] = {
-    "en": {
-        "reasons": "Reasons:",
-        "obligations": "Must still be done:",
-        "warnings": "Warnings:",
-        "remedies": "To fix:",
-        "errors": "Errors:",
-    },
-    "zh-Hans": {
-        "reasons": "理由：",
-        "obligations": "仍须完成：",
-        "warnings": "警告：",
-        "remedies": "如何纠正：",
-        "errors": "错误：",
-    },
-    "zh-Hant": {
-        "reasons": "理由：",
-        "obligations": "仍須完成：",
-        "warnings": "警告：",
-        "remedies": "如何糾正：",
-        "errors": "錯誤：",
-    },
-}
-
-
 def heading(lang: str, key: str) -> str:
-    """A section heading in `lang`, falling back to English."""
-    return HEADINGS.get(lang, HEADINGS["en"]).get(key) or HEADINGS["en"][key]
+    """A section heading of the text report in `lang` (`reasons`, `obligations`, ...), else English."""
+    return label(lang, key)
+
+
+def verdict_label(verdict: Verdict, lang: str = "en") -> str:
+    """`✔ ALLOW`, `✘ DENY` or `! ERROR` in `lang`."""
+    return label(lang, verdict.value)

@@ -14,17 +14,23 @@ from pathlib import Path
 from gba_dataflow.core.codes import CODES
 from gba_dataflow.core.errors import Diagnostic, Severity
 from gba_dataflow.engine.model import ManifestResult, Reason, RunResult, Verdict, Warning
-from gba_dataflow.reports.common import printable, summary_line
+from gba_dataflow.reports.common import printable, summary_line, warned
 from gba_dataflow.reports.locations import file_ref, first_position, reason_position, remedy_lines
 
 
 def render_github(run: RunResult, *, root: Path | None = None) -> str:
     """Workflow commands for every finding of a run, then the totals line."""
-    lines: list[str] = []
-    for result in run.results:
-        lines.extend(_result_commands(result, root))
-    lines.append(summary_line(run.counts(), run.missing_inputs()))
-    return "\n".join(lines) + "\n"
+    pieces = [github_piece(result, root) for result in run.results]
+    return (
+        "".join(pieces)
+        + summary_line(run.counts(), sum(map(warned, run.results)), missing=run.missing_inputs())
+        + "\n"
+    )
+
+
+def github_piece(result: ManifestResult, root: Path | None = None) -> str:
+    """One manifest's workflow commands, a line each (empty when it has no finding)."""
+    return "".join(line + "\n" for line in _result_commands(result, root))
 
 
 def escape_data(text: str) -> str:

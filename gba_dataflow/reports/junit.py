@@ -8,11 +8,14 @@ warnings in `<system-out>` (with `--fail-on-warn`, a warned manifest fails). No 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-from gba_dataflow.engine.model import ManifestResult, RunResult, Verdict
-from gba_dataflow.reports.common import format_fact, headline, summary_line
+from gba_dataflow.engine.model import ManifestResult, RulesInfo, RunResult, Verdict
+from gba_dataflow.reports.common import format_fact, headline, summary_line, warned
 
 SUITE_NAME = "gba-dataflow check"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -20,24 +23,85 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 
 def render_junit(run: RunResult, *, fail_on_warn: bool = False) -> str:
     """The JUnit XML document of a run, UTF-8 text with an XML declaration and a trailing newline."""
-    cases = [_testcase(result, fail_on_warn) for result in run.results]
-    failures = sum(1 for case in cases if case.find("failure") is not None)
-    errors = sum(1 for case in cases if case.find("error") is not None)
-    counts = {"tests": str(len(cases)), "failures": str(failures), "errors": str(errors), "skipped": "0"}
+    cases = [junit_case(result, fail_on_warn) for result in run.results]
+    failures = sum(1 for result in run.results if case_outcome(result, fail_on_warn) == "failure")
+    errors = sum(1 for result in run.results if result.decision is Verdict.ERROR)
+    head, tail = junit_frame(
+        JunitTotals(
+            len(cases), failures, errors, run.counts(), sum(map(warned, run.results)), run.missing_inputs()
+        ),
+        run.rules,
+        run.as_of,
+        run.lang,
+    )
+    return head + junit_body(cases) + tail
+
+
+@dataclass(frozen=True, slots=True)
+class JunitTotals:
+    """The counts the document's head and tail carry: test cases, failures, errors, and the run's
+    counts by decision and of manifests where a warn rule fired."""
+
+    tests: int
+    failures: int
+    errors: int
+    counts: Mapping[str, int]
+    warned: int
+    missing: int = 0
+    """Inputs that named no manifest (among the errors)."""
+
+
+def case_outcome(result: ManifestResult, fail_on_warn: bool) -> str:
+    """`error`, `failure` or `pass`: what a manifest's test case says."""
+    if result.decision is Verdict.ERROR:
+        return "error"
+    if result.decision is Verdict.DENY or (fail_on_warn and warned(result)):
+        return "failure"
+    return "pass"
+
+
+def junit_case(result: ManifestResult, fail_on_warn: bool) -> str:
+    """One manifest's `<testcase>` element, indented as it sits in the document."""
+    case = _testcase(result, fail_on_warn)
+    ET.indent(case, space="  ", level=2)
+    return ET.tostring(case, encoding="unicode")
+
+
+def junit_body(cases: Iterable[str]) -> str:
+    """The test cases between `junit_frame`'s head and tail."""
+    return "".join(_CASE_SEPARATOR + case for case in cases)
+
+
+_CASE_SEPARATOR = "\n    "
+_PLACEHOLDER = "gba-dataflow-cases"
+
+
+def junit_frame(totals: JunitTotals, rules: RulesInfo, as_of: dt.date | None, lang: str) -> tuple[str, str]:
+    """The document before and after its test cases (which `junit_body` writes in between)."""
+    counts = {
+        "tests": str(totals.tests),
+        "failures": str(totals.failures),
+        "errors": str(totals.errors),
+        "skipped": "0",
+    }
     root = ET.Element("testsuites", {"name": "gba-dataflow", **counts})
     suite = ET.SubElement(root, "testsuite", {"name": SUITE_NAME, **counts})
     properties = ET.SubElement(suite, "properties")
     for name, value in (
-        ("as_of", run.as_of.isoformat() if run.as_of else "transfer.date"),
-        ("lang", run.lang),
-        ("rules.digest", run.rules.digest),
-        *(("rules.path", path) for path in run.rules.paths),
+        ("as_of", as_of.isoformat() if as_of else "transfer.date"),
+        ("lang", lang),
+        ("rules.digest", rules.digest),
+        *(("rules.path", path) for path in rules.paths),
     ):
         ET.SubElement(properties, "property", {"name": name, "value": _clean(value)})
-    suite.extend(cases)
-    ET.SubElement(suite, "system-out").text = _clean(summary_line(run.counts(), run.missing_inputs()))
+    ET.SubElement(suite, _PLACEHOLDER)
+    ET.SubElement(suite, "system-out").text = _clean(
+        summary_line(totals.counts, totals.warned, missing=totals.missing)
+    )
     ET.indent(root, space="  ")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    head, tail = text.split(_CASE_SEPARATOR + f"<{_PLACEHOLDER} />")
+    return head, tail
 
 
 def _testcase(result: ManifestResult, fail_on_warn: bool) -> ET.Element:

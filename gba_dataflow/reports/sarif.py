@@ -10,9 +10,11 @@ absolute paths for files under that directory, stable order: the same run gives 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from hashlib import sha256
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,16 @@ from typing import Any
 from gba_dataflow import __version__
 from gba_dataflow.core.codes import CODES
 from gba_dataflow.core.errors import Diagnostic, Severity
-from gba_dataflow.engine.model import Fact, ManifestResult, Reason, RuleDoc, RunResult, Verdict, Warning
+from gba_dataflow.engine.model import (
+    Fact,
+    ManifestResult,
+    Reason,
+    RuleDoc,
+    RulesInfo,
+    RunResult,
+    Verdict,
+    Warning,
+)
 from gba_dataflow.reports.common import format_value, to_jsonable
 from gba_dataflow.reports.locations import file_ref, first_position, reason_position, remedy_lines
 
@@ -38,17 +49,78 @@ _TEMPLATE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 def render_sarif(
     run: RunResult, *, exit_code: int, root: Path | None = None, tool_version: str = __version__
 ) -> str:
-    """The SARIF log of a run as indented JSON text with a trailing newline."""
-    log = sarif_log(run, exit_code=exit_code, root=root, tool_version=tool_version)
-    return json.dumps(log, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """The SARIF log of a run as indented JSON text with a trailing newline (the bytes of the streamed
+    report: `sarif_piece` per manifest, then `sarif_frame` around them)."""
+    catalog = Catalog(run.rule_docs)
+    pieces = []
+    for result in run.results:
+        catalog.note(result)
+        pieces.append(sarif_piece(result, root))
+    head, tail = sarif_frame(
+        catalog, run.rules, run.as_of, run.lang, run.counts(), exit_code=exit_code, tool_version=tool_version
+    )
+    body = "".join(resolve_indexes(piece, catalog) for piece in pieces if piece)
+    return head + sarif_results(body) + tail
 
 
 def sarif_log(
     run: RunResult, *, exit_code: int, root: Path | None = None, tool_version: str = __version__
 ) -> dict[str, Any]:
     """The SARIF log of a run as a dict. `root` is `%SRCROOT%` (default: the current directory)."""
-    catalog = _Catalog(run)
-    results = [item for result in run.results for item in _results(result, catalog, root)]
+    log: dict[str, Any] = json.loads(
+        render_sarif(run, exit_code=exit_code, root=root, tool_version=tool_version)
+    )
+    return log
+
+
+_RESULTS = "\x00results\x00"
+_INDEX = "\x00"
+_RESULT_INDENT = " " * 8
+_INDEX_LINE = re.compile(r'^( *"ruleIndex": )("(?:[^"\\]|\\.)*"),$')
+
+
+def sarif_piece(result: ManifestResult, root: Path | None) -> str:
+    """One manifest's SARIF results as they sit in the document, each preceded by `,\n` (the first one's
+    comma is dropped by `sarif_frame`'s caller); empty when it has none. Rule indexes are left as
+    placeholders for `resolve_indexes`, since the index of a diagnostic code is known only at the end."""
+    parts = []
+    for item in _results(result, root):
+        text = json.dumps(item, indent=2, ensure_ascii=False, allow_nan=False)
+        parts.append(",\n" + _RESULT_INDENT + text.replace("\n", "\n" + _RESULT_INDENT))
+    return "".join(parts)
+
+
+def resolve_indexes(piece: str, catalog: Catalog) -> str:
+    """`piece` with each rule-index placeholder replaced by the rule's index in `catalog`."""
+    return "\n".join(resolve_line(line, catalog) for line in piece.split("\n"))
+
+
+def resolve_line(line: str, catalog: Catalog) -> str:
+    """One line of a piece, its rule-index placeholder (if it holds one) replaced by the index. JSON text
+    holds no raw line break inside a string, so a line that starts with the `ruleIndex` key is one."""
+    if '"ruleIndex": "' not in line:
+        return line
+    match = _INDEX_LINE.match(line)
+    if match is None:
+        return line
+    rule = json.loads(match.group(2))
+    if not rule.startswith(_INDEX):
+        return line
+    return f"{match.group(1)}{catalog.index(rule[1:])},"
+
+
+def sarif_frame(
+    catalog: Catalog,
+    rules: RulesInfo,
+    as_of: dt.date | None,
+    lang: str,
+    counts: Mapping[str, int],
+    *,
+    exit_code: int,
+    tool_version: str = __version__,
+) -> tuple[str, str]:
+    """The document before and after its results. The body between them is the pieces (with their
+    indexes resolved) joined, as `sarif_results` writes them."""
     driver = {
         "name": TOOL_NAME,
         "fullName": f"{TOOL_NAME} {tool_version}",
@@ -57,8 +129,7 @@ def sarif_log(
         "informationUri": INFORMATION_URI,
         "rules": catalog.descriptors(),
     }
-    counts = run.counts()
-    return {
+    log = {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,
         "runs": [
@@ -69,53 +140,80 @@ def sarif_log(
                     SRCROOT: {"description": {"text": "The directory gba-dataflow ran in."}}
                 },
                 "columnKind": "unicodeCodePoints",
-                "results": results,
+                "results": _RESULTS,
                 "properties": {
-                    "asOf": run.as_of.isoformat() if run.as_of else None,
-                    "language": run.lang,
-                    "rules": {"paths": list(run.rules.paths), "digest": run.rules.digest},
-                    "summary": {verdict.value: counts[verdict.value] for verdict in Verdict},
+                    "asOf": as_of.isoformat() if as_of else None,
+                    "language": lang,
+                    "rules": {"paths": list(rules.paths), "digest": rules.digest},
+                    "summary": {verdict.value: counts.get(verdict.value, 0) for verdict in Verdict},
                 },
             }
         ],
     }
+    text = json.dumps(log, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    head, tail = text.split(json.dumps(_RESULTS))
+    return head, tail
+
+
+def sarif_results(body: str) -> str:
+    """The `results` array from the pieces (indexes resolved) joined."""
+    return f"[{body[1:]}\n      ]" if body else "[]"
 
 
 # ---- rules ---------------------------------------------------------------------------------------
 
 
-class _Catalog:
+@dataclass(frozen=True, slots=True)
+class CatalogRef:
+    """A rule id (with what describes it if the rulebook does not) or a diagnostic code a result uses."""
+
+    id: str
+    effect: str | None = None  # None: a diagnostic code
+    message: str = ""
+
+
+def catalog_refs(result: ManifestResult) -> tuple[CatalogRef, ...]:
+    """What the catalog needs to know of a result: the rule ids and diagnostic codes it uses."""
+    refs = [CatalogRef(error.code) for error in result.errors]
+    refs += [CatalogRef(reason.rule, reason.effect, reason.rule) for reason in result.reasons]
+    for warning in result.warnings:
+        if warning.code and not warning.rule:
+            refs.append(CatalogRef(warning.code))
+        else:
+            refs.append(CatalogRef(_warning_id(warning), "warn", warning.message))
+    return tuple(refs)
+
+
+class Catalog:
     """The reporting descriptors: every rule of the run (in rulebook order), any rule id a result uses
-    that the run did not describe, then the diagnostic codes the results use (sorted).
+    that the run did not describe, then the diagnostic codes the results use (sorted). Built as results
+    come (`note`, `add`); its size is bounded by the rules and codes, not by the manifests.
     """
 
-    def __init__(self, run: RunResult) -> None:
-        rules = {doc.id: doc for doc in run.rule_docs}
-        codes: set[str] = set()
-        for result in run.results:
-            codes.update(error.code for error in result.errors)
-            for reason in result.reasons:
-                rules.setdefault(
-                    reason.rule,
-                    RuleDoc(id=reason.rule, effect=reason.effect, ruleset="", message=reason.rule),
-                )
-            for warning in result.warnings:
-                if warning.code and not warning.rule:
-                    codes.add(warning.code)
-                else:
-                    rule = _warning_id(warning)
-                    rules.setdefault(
-                        rule, RuleDoc(id=rule, effect="warn", ruleset="", message=warning.message)
-                    )
-        self._descriptors = [_rule_descriptor(doc) for doc in rules.values()]
-        self._descriptors += [_code_descriptor(code) for code in sorted(codes - rules.keys())]
-        self._index = {descriptor["id"]: number for number, descriptor in enumerate(self._descriptors)}
+    def __init__(self, rule_docs: Iterable[RuleDoc]) -> None:
+        self._rules = {doc.id: doc for doc in rule_docs}
+        self._codes: set[str] = set()
+        self._index: dict[str, int] | None = None
+
+    def note(self, result: ManifestResult) -> None:
+        self.add(catalog_refs(result))
+
+    def add(self, refs: Iterable[CatalogRef]) -> None:
+        for ref in refs:
+            if ref.effect is None:
+                self._codes.add(ref.id)
+            elif ref.id not in self._rules:
+                self._rules[ref.id] = RuleDoc(id=ref.id, effect=ref.effect, ruleset="", message=ref.message)
 
     def index(self, rule_id: str) -> int:
+        if self._index is None:
+            self._index = {descriptor["id"]: number for number, descriptor in enumerate(self.descriptors())}
         return self._index[rule_id]
 
     def descriptors(self) -> list[dict[str, Any]]:
-        return self._descriptors
+        descriptors = [_rule_descriptor(doc) for doc in self._rules.values()]
+        descriptors += [_code_descriptor(code) for code in sorted(self._codes - self._rules.keys())]
+        return descriptors
 
 
 def _warning_id(warning: Warning) -> str:
@@ -233,25 +331,22 @@ def _first_sentence(text: str) -> str:
 # ---- results -------------------------------------------------------------------------------------
 
 
-def _results(result: ManifestResult, catalog: _Catalog, root: Path | None) -> Iterator[dict[str, Any]]:
+def _results(result: ManifestResult, root: Path | None) -> Iterator[dict[str, Any]]:
     for error in result.errors:
-        yield _diagnostic_result(error, result, catalog, root)
+        yield _diagnostic_result(error, result, root)
     if result.decision is Verdict.DENY or result.waivers:
         for reason in result.reasons:
             if reason.effect == "deny":
-                yield _reason_result(reason, result, catalog, root)
+                yield _reason_result(reason, result, root)
     for warning in result.warnings:
-        yield _warning_result(warning, result, catalog, root)
+        yield _warning_result(warning, result, root)
 
 
-def _reason_result(
-    reason: Reason, result: ManifestResult, catalog: _Catalog, root: Path | None
-) -> dict[str, Any]:
+def _reason_result(reason: Reason, result: ManifestResult, root: Path | None) -> dict[str, Any]:
     line, column = reason_position(result, reason.rule, reason.facts)
     remedies = remedy_lines(result, reason.rule)
     found = _result(
         rule=reason.rule,
-        index=catalog.index(reason.rule),
         level="error",
         message="\n".join([_message(reason.message, reason.citations), *remedies]),
         location=_location(result.manifest, line, column, root),
@@ -273,9 +368,7 @@ def _reason_result(
     return found
 
 
-def _warning_result(
-    warning: Warning, result: ManifestResult, catalog: _Catalog, root: Path | None
-) -> dict[str, Any]:
+def _warning_result(warning: Warning, result: ManifestResult, root: Path | None) -> dict[str, Any]:
     rule = _warning_id(warning)
     if warning.rule:
         line, column = first_position(warning.facts) or (1, 1)
@@ -288,7 +381,6 @@ def _warning_result(
         properties["jsonPath"] = warning.json_path
     return _result(
         rule=rule,
-        index=catalog.index(rule),
         level="warning",
         message=_message(warning.message, warning.citations),
         location=_location(result.manifest, line, column, root),
@@ -298,9 +390,7 @@ def _warning_result(
     )
 
 
-def _diagnostic_result(
-    error: Diagnostic, result: ManifestResult, catalog: _Catalog, root: Path | None
-) -> dict[str, Any]:
+def _diagnostic_result(error: Diagnostic, result: ManifestResult, root: Path | None) -> dict[str, Any]:
     text = error.message + (f" (hint: {error.hint})" if error.hint else "")
     properties: dict[str, Any] = {"decision": result.decision.value, "manifestId": result.id}
     if error.json_path is not None:
@@ -309,7 +399,6 @@ def _diagnostic_result(
         properties["notes"] = list(error.notes)
     return _result(
         rule=error.code,
-        index=catalog.index(error.code),
         level="warning" if error.severity is Severity.WARNING else "error",
         message=text,
         location=_location(error.path or result.manifest, error.line or 1, error.column or 1, root),
@@ -322,7 +411,6 @@ def _diagnostic_result(
 def _result(
     *,
     rule: str,
-    index: int,
     level: str,
     message: str,
     location: dict[str, Any],
@@ -332,7 +420,7 @@ def _result(
 ) -> dict[str, Any]:
     out: dict[str, Any] = {
         "ruleId": rule,
-        "ruleIndex": index,
+        "ruleIndex": _INDEX + rule,  # resolved by `resolve_indexes`
         "level": level,
         "message": {"text": _sarif_text(message)},
         "locations": [location],

@@ -4,75 +4,112 @@ after a batch) and as Markdown (the GitHub Actions job summary).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from unicodedata import east_asian_width
 
 from gba_dataflow.core.codes import CODES
 from gba_dataflow.engine.model import ManifestResult, RunResult, Verdict
-from gba_dataflow.reports.common import VERDICT_LABELS, format_route, headline, printable, summary_line
+from gba_dataflow.reports.common import (
+    VERDICT_LABELS,
+    format_route,
+    headline,
+    printable,
+    summary_line,
+    warned,
+)
+from gba_dataflow.reports.labels import label
 
 MAX_ROWS = 200
 """Most manifests listed one per row in a Markdown summary; a larger run lists only its denials and errors."""
 
-_OUTCOMES = ("denied", "warned", "failed", "allowed")
-_VERBS = {"denied": "denied by", "warned": "warned by", "failed": "failed with", "allowed": "allowed by"}
+KINDS = ("deny", "warn", "error", "allow")
+"""The kinds of count by rule, in the order they are listed: deny rules, warn rules, input errors (by code),
+allow rules."""
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&])")
 
 
 @dataclass(frozen=True, slots=True)
 class RuleCount:
-    """How many manifests one rule (or error code) decided: `12 denied by mainland_export/m1_core_data`."""
+    """In how many manifests one rule fired (or one error code was found): `12  deny rule  m/r`.
 
-    outcome: str  # "denied" | "warned" | "failed" | "allowed"
-    rule: str  # a rule id, or an error code for "failed"
+    A deny rule counts where it denied; an allow or warn rule wherever it fired (an allow rule that only
+    adds obligations counts with the allow rule that allowed the transfer: neither is said to have "allowed"
+    it alone)."""
+
+    kind: str  # "deny" | "warn" | "error" | "allow"
+    rule: str  # a rule id, or an error code for "error"
     manifests: int
 
     @property
     def subject(self) -> str:
-        if self.outcome != "failed":
+        if self.kind != "error":
             return self.rule
         code = CODES.get(self.rule)
         return f"{self.rule} ({code.name})" if code else self.rule
 
-    def __str__(self) -> str:
-        return f"{self.manifests} {_VERBS[self.outcome]} {self.subject}"
+
+def fired(result: ManifestResult) -> tuple[tuple[str, str], ...]:
+    """`(kind, rule or code)` for each rule that fired for `result` (each once), and each error code."""
+    if result.decision is Verdict.ERROR:
+        return tuple(("error", code) for code in dict.fromkeys(error.code for error in result.errors))
+    effect = "deny" if result.decision is Verdict.DENY else "allow"
+    pairs = [(effect, reason.rule) for reason in result.reasons if reason.effect == effect]
+    pairs += [("warn", warning.rule) for warning in result.warnings if warning.rule]
+    return tuple(dict.fromkeys(pairs))
 
 
-def rule_counts(results: Iterable[ManifestResult]) -> list[RuleCount]:
-    """Per rule, the manifests it denied, warned or allowed, and per error code the manifests that failed
-    with it. A manifest counts once per rule; order: denied, warned, failed, allowed, then most first.
-    """
-    counters: dict[str, Counter[str]] = {outcome: Counter() for outcome in _OUTCOMES}
-    for result in results:
-        if result.decision is Verdict.ERROR:
-            counters["failed"].update(_unique(error.code for error in result.errors))
-            continue
-        outcome = "denied" if result.decision is Verdict.DENY else "allowed"
-        effect = "deny" if result.decision is Verdict.DENY else "allow"
-        counters[outcome].update(_unique(r.rule for r in result.reasons if r.effect == effect))
-        counters["warned"].update(_unique(w.rule for w in result.warnings if w.rule))
+def count_rules(counter: Counter[tuple[str, str]]) -> list[RuleCount]:
+    """The counts by rule in listing order: by kind (`KINDS`), then most manifests first, then by id."""
     return [
-        RuleCount(outcome, rule, count)
-        for outcome in _OUTCOMES
-        for rule, count in sorted(counters[outcome].items(), key=lambda item: (-item[1], item[0]))
+        RuleCount(kind, rule, count)
+        for kind in KINDS
+        for (k, rule), count in sorted(counter.items(), key=lambda item: (-item[1], item[0][1]))
+        if k == kind
     ]
 
 
-def _unique(items: Iterable[str]) -> set[str]:
-    return set(items)
+def rule_counts(results: Iterable[ManifestResult]) -> list[RuleCount]:
+    """Per rule, the manifests where it fired; per error code, the manifests that failed with it."""
+    counter: Counter[tuple[str, str]] = Counter()
+    for result in results:
+        counter.update(fired(result))
+    return count_rules(counter)
+
+
+def closing_lines(counts: Sequence[RuleCount], lang: str = "en") -> str:
+    """The manifests per rule that fired, one indented line each, counts and kinds aligned (empty when
+    no rule fired)."""
+    if not counts:
+        return ""
+    width = max(len(str(count.manifests)) for count in counts)
+    kinds = {count.kind: label(lang, f"kind_{count.kind}") for count in counts}
+    kind_width = max(cell_width(kind) for kind in kinds.values())
+    lines = ["  " + label(lang, "by_rule")]
+    for count in counts:
+        kind = kinds[count.kind]
+        pad = " " * (kind_width - cell_width(kind))
+        lines.append(f"    {count.manifests:>{width}}  {kind}{pad}  {printable(count.subject)}")
+    return "".join(line + "\n" for line in lines)
 
 
 def closing_summary(run: RunResult, *, totals: bool = True) -> str:
-    """The plain-text summary after a batch: the totals line (unless `totals` is false), then one
-    indented line per rule, counts aligned. Ends with a newline; empty when there is nothing to say.
-    """
-    counts = rule_counts(run.results)
-    width = max((len(str(count.manifests)) for count in counts), default=1)
-    lines = [summary_line(run.counts(), run.missing_inputs())] if totals else []
-    lines += [f"  {count.manifests:>{width}} {_VERBS[count.outcome]} {count.subject}" for count in counts]
-    return "".join(line + "\n" for line in lines)
+    """The plain-text summary after a batch: the totals line (unless `totals` is false), then the
+    manifests per rule that fired. Ends with a newline."""
+    lines = (
+        summary_line(run.counts(), sum(map(warned, run.results)), run.lang, run.missing_inputs()) + "\n"
+        if totals
+        else ""
+    )
+    return lines + closing_lines(rule_counts(run.results), run.lang)
+
+
+def cell_width(text: str) -> int:
+    """Terminal cells of `text` (CJK characters take two)."""
+    return sum(2 if east_asian_width(char) in "WF" else 1 for char in text)
 
 
 # ---- Markdown ------------------------------------------------------------------------------------
@@ -83,35 +120,92 @@ def markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", printable(" ".join(text.split())))
 
 
+@dataclass
+class SummaryRows:
+    """The manifest rows a Markdown summary may list, kept as results come: every row while the run is
+    at most MAX_ROWS long, and the first MAX_ROWS denied or failed ones (memory stays bounded)."""
+
+    total: int = 0
+    rows: list[tuple[str, ...]] = field(default_factory=list)
+    failing: list[tuple[str, ...]] = field(default_factory=list)
+
+    def add(self, decision: str, row: tuple[str, ...]) -> None:
+        self.total += 1
+        if self.total <= MAX_ROWS:
+            self.rows.append(row)
+        elif self.rows:
+            self.rows = []
+        if decision != Verdict.ALLOW.value and len(self.failing) < MAX_ROWS:
+            self.failing.append(row)
+
+
+def markdown_row(result: ManifestResult) -> tuple[str, ...]:
+    """The cells of a manifest's row in the Markdown summary."""
+    route = format_route(result.route) if result.route.origin or result.route.destination else ""
+    return (VERDICT_LABELS[result.decision], result.manifest, result.id or "", route, headline(result))
+
+
 def render_markdown_summary(run: RunResult, *, exit_code: int, title: str = "gba-dataflow check") -> str:
     """A GitHub Actions job summary: the totals table, counts by rule, and one row per manifest
     (for a run larger than MAX_ROWS, only the denied and failed ones, at most MAX_ROWS).
     """
-    counts = run.counts()
-    lines = [f"### {markdown(title)}: {markdown(summary_line(counts, run.missing_inputs()))}", ""]
+    rows = SummaryRows()
+    for result in run.results:
+        rows.add(result.decision.value, markdown_row(result))
+    return markdown_summary(
+        MarkdownFacts(
+            counts=run.counts(),
+            warned=sum(map(warned, run.results)),
+            by_rule=rule_counts(run.results),
+            rows=rows,
+            digest=run.rules.digest,
+            as_of=run.as_of,
+        ),
+        exit_code=exit_code,
+        title=title,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MarkdownFacts:
+    """What a Markdown summary says of a run, gathered as it was decided."""
+
+    counts: Mapping[str, int]
+    warned: int
+    by_rule: Sequence[RuleCount]
+    rows: SummaryRows
+    digest: str
+    as_of: dt.date | None
+
+
+def markdown_summary(facts: MarkdownFacts, *, exit_code: int, title: str = "gba-dataflow check") -> str:
+    """The job summary of `render_markdown_summary` from what a streamed run kept."""
+    counts = facts.counts
+    lines = [f"### {markdown(title)}: {markdown(summary_line(counts, facts.warned))}", ""]
     lines += ["| decision | manifests |", "|:--|--:|"]
     for verdict in Verdict:
-        lines.append(f"| {markdown(VERDICT_LABELS[verdict])} | {counts[verdict.value]} |")
-    lines += [f"| **total** | **{len(run.results)}** |", ""]
-    by_rule = rule_counts(run.results)
-    if by_rule:
-        lines += ["| manifests | outcome | rule |", "|--:|:--|:--|"]
-        lines += [f"| {c.manifests} | {_VERBS[c.outcome]} | {markdown(c.subject)} |" for c in by_rule]
+        lines.append(f"| {markdown(VERDICT_LABELS[verdict])} | {counts.get(verdict.value, 0)} |")
+    lines += [f"| **total** | **{facts.rows.total}** |", ""]
+    if facts.by_rule:
+        lines += ["| manifests | where this fired | rule |", "|--:|:--|:--|"]
+        lines += [
+            f"| {c.manifests} | {label('en', 'kind_' + c.kind)} | {markdown(c.subject)} |"
+            for c in facts.by_rule
+        ]
         lines.append("")
-    lines += _manifest_rows(run.results)
-    lines.append(_footer(run, exit_code))
+    lines += _manifest_rows(facts.rows)
+    as_of = facts.as_of.isoformat() if facts.as_of else "each manifest's transfer date"
+    lines.append(f"Exit code {exit_code} · rules {markdown(facts.digest)} · as of {markdown(as_of)}")
     return "\n".join(lines) + "\n"
 
 
-def _manifest_rows(results: tuple[ManifestResult, ...]) -> list[str]:
-    if not results:
+def _manifest_rows(rows: SummaryRows) -> list[str]:
+    if not rows.total:
         return []
-    shown = list(results)
+    shown = rows.rows if rows.total <= MAX_ROWS else rows.failing
     note = ""
-    if len(shown) > MAX_ROWS:
-        failing = [result for result in shown if result.decision is not Verdict.ALLOW]
-        shown = failing[:MAX_ROWS]
-        left = len(results) - len(shown)
+    if rows.total > MAX_ROWS:
+        left = rows.total - len(shown)
         note = (
             f"{left} more {'manifest' if left == 1 else 'manifests'} not listed: a run of more than "
             f"{MAX_ROWS} manifests lists only denials and errors, at most {MAX_ROWS}"
@@ -119,15 +213,7 @@ def _manifest_rows(results: tuple[ManifestResult, ...]) -> list[str]:
     if not shown:
         return [f"_{note}_", ""]
     lines = ["| decision | manifest | id | route | first reason |", "|:--|:--|:--|:--|:--|"]
-    for result in shown:
-        route = format_route(result.route) if result.route.origin or result.route.destination else ""
-        cells = (VERDICT_LABELS[result.decision], result.manifest, result.id or "", route, headline(result))
-        lines.append("| " + " | ".join(markdown(cell) for cell in cells) + " |")
+    lines += ["| " + " | ".join(markdown(cell) for cell in cells) + " |" for cells in shown]
     if note:
         lines += ["", f"_{note}_"]
     return [*lines, ""]
-
-
-def _footer(run: RunResult, exit_code: int) -> str:
-    as_of = run.as_of.isoformat() if run.as_of else "each manifest's transfer date"
-    return f"Exit code {exit_code} · rules {markdown(run.rules.digest)} · as of {markdown(as_of)}"

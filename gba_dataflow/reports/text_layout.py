@@ -7,6 +7,10 @@ tabs expand, where a line is cut and which styles each piece carries. The tests 
 Widths are measured by `rich.cells.cell_len`, the one part of rich used here, so that CJK text takes the same
 two cells as in rich; it is imported for the first text with a character that may not be one cell wide
 (`_cells`), since an English report never needs it.
+
+Laid-out texts and grid rows are remembered (`_cached`), since a batch report repeats rule texts, citations
+and obligations; an indented line is not padded out to the width, as rich pads it, since the page drops the
+blanks that end its lines anyway.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from itertools import pairwise
 from operator import itemgetter
 from typing import NamedTuple, Protocol
@@ -25,6 +30,7 @@ Line = list[Segment]
 
 TAB_SIZE = 8
 _WORD = re.compile(r"\s*\S+\s*")
+_WORD_PARTS = re.compile(r"(\s*\S+)(\s*)")
 _TRAILING_SPACE = re.compile(r"\s+$")
 _TRAILING_BLANKS = re.compile(r"(?:[ \t]|\x1b\[[0-9;]*m)+$")
 _ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
@@ -45,6 +51,24 @@ class Block(Protocol):
     def lines(self, width: int) -> list[Line]:
         """The lines of this block, `width` cells wide at most (a grid's labels may overflow)."""
         ...
+
+
+CACHE_SIZE = 4096
+"""Most laid-out texts and grid rows remembered. A batch report repeats the same rule texts, citations and
+obligations for manifest after manifest; laying each out once makes the report several times faster. When
+full, the memory is emptied and fills again with what recurs: memory stays flat."""
+_LAYOUTS: dict[tuple[tuple[object, ...], int], list[Line]] = {}
+
+
+def _cached(key: tuple[object, ...], width: int, layout: Callable[[int], list[Line]]) -> list[Line]:
+    """`layout(width)`, remembered by `key` (the lines returned are shared: never changed in place)."""
+    entry = (key, width)
+    lines = _LAYOUTS.get(entry)
+    if lines is None:
+        if len(_LAYOUTS) >= CACHE_SIZE:
+            _LAYOUTS.clear()
+        lines = _LAYOUTS[entry] = layout(width)
+    return lines
 
 
 class Span(NamedTuple):
@@ -98,6 +122,16 @@ class Text:
 
     def lines(self, width: int) -> list[Line]:
         """Word-wrapped to `width` cells (see `wrap`)."""
+        return _cached(self.key(), width, self._lines)
+
+    def key(self) -> tuple[object, ...]:
+        """What this text's layout depends on: its characters and its styles (equal keys, equal lines)."""
+        return ("text", self.plain, tuple(self.spans))
+
+    def _lines(self, width: int) -> list[Line]:
+        plain = self.plain
+        if not self.spans and "\n" not in plain and "\t" not in plain and _narrow(plain):
+            return _wrap_narrow(plain, width)
         return [line.segments() for line in self.wrap(width)]
 
     def wrap(self, width: int) -> list[Text]:
@@ -252,12 +286,17 @@ class Indent:
         self.left = left
 
     def lines(self, width: int) -> list[Line]:
-        """The block's lines, padded to `width` cells; none when nothing fits."""
+        """The block's lines, cut to `width` cells; none when nothing fits."""
+        return self._lines(width)
+
+    def _lines(self, width: int) -> list[Line]:
         inner = width - self.left
         if inner < 1:
             return []
         margin = [(" " * self.left, "")] if self.left else []
-        return [[*margin, *_fit(line, inner, pad=True)] for line in self.block.lines(inner)]
+        if _fits(self.block, inner):
+            return [[*margin, *line] for line in self.block.lines(inner)]
+        return [[*margin, *_fit(line, inner, pad=False)] for line in self.block.lines(inner)]
 
 
 class Grid:
@@ -272,26 +311,60 @@ class Grid:
         self.rows = rows
         self.right = right
         self.label_style = label_style
+        self._label_width: int | None = None
 
     def lines(self, width: int) -> list[Line]:
-        """One line per line of each value, the label on its first."""
-        style = self.label_style
-        label_width = max(_cells(label) for label, _ in self.rows)
+        """One line per line of each value, the label on its first (each row remembered)."""
+        return self._lines(width)
+
+    def label_width(self) -> int:
+        """The width of the labels' column: its widest label."""
+        if self._label_width is None:
+            self._label_width = max(_cells(label) for label, _ in self.rows)
+        return self._label_width
+
+    def _lines(self, width: int) -> list[Line]:
+        label_width = self.label_width()
         value_width = max(1, width - label_width - 1)
+        lines: list[Line] = []
+        for label, cell in self.rows:  # each row on its own: rows recur (citations) where grids do not
+            key = ("row", self.right, self.label_style, label_width, label, cell.key())
+            lines += _cached(key, value_width, partial(self._row, label, cell, label_width))
+        return lines
+
+    def _row(self, label: str, cell: Text, label_width: int, value_width: int) -> list[Line]:
+        style = self.label_style
+        head, head_line = _grid_head(label, label_width, style, self.right)
+        value = cell
+        if "\t" in value.plain:  # tabs stop within the column, as in a table's cell
+            value = cell.copy()
+            value.expand_tabs()
+        simple = _cells(value.plain) <= value_width and "\n" not in value.plain
+        if simple and "\n" not in label:  # one line: the label's cell, then the value's pieces
+            return [[*head_line, *value.segments()]]
         blank = Text(" " * (label_width + 1), style)
         lines = []
-        for label, cell in self.rows:
-            pad = " " * (label_width - _cells(label))
-            head = Text.assemble((pad + label if self.right else label + pad, style), (" ", style))
-            value = cell
-            if "\t" in value.plain:  # tabs stop within the column, as in a table's cell
-                value = cell.copy()
-                value.expand_tabs()
-            simple = _cells(value.plain) <= value_width and "\n" not in value.plain
-            for index, line in enumerate([value] if simple else value.wrap(value_width)):
-                row = Text.assemble(head if index == 0 else blank, line)
-                lines += [part.segments() for part in row.unwrapped()]
+        for index, line in enumerate([value] if simple else value.wrap(value_width)):
+            row = Text.assemble(head if index == 0 else blank, line)
+            lines += [part.segments() for part in row.unwrapped()]
         return lines
+
+
+_HEADS: dict[tuple[str, int, str, bool], tuple[Text, Line]] = {}
+
+
+def _grid_head(label: str, label_width: int, style: str, right: bool) -> tuple[Text, Line]:
+    """A grid row's label cell (the label justified in its column, then the one-space gap) and its pieces,
+    made once per label and column (never changed once made)."""
+    key = (label, label_width, style, right)
+    head = _HEADS.get(key)
+    if head is None:
+        pad = " " * (label_width - _cells(label))
+        text = Text.assemble((pad + label if right else label + pad, style), (" ", style))
+        head = (text, text.segments())
+        if len(_HEADS) < CACHE_SIZE:
+            _HEADS[key] = head
+    return head
 
 
 class Page:
@@ -304,7 +377,11 @@ class Page:
 
     def add(self, block: Block) -> None:
         """Add a block, its lines cut at the page's width."""
-        if self.width >= 1:
+        if self.width < 1:
+            return
+        if _fits(block, self.width):
+            self._lines += block.lines(self.width)
+        else:
             self._lines += [_fit(line, self.width, pad=False) for line in block.lines(self.width)]
 
     def add_unwrapped(self, text: Text) -> None:
@@ -321,9 +398,22 @@ class Page:
         """The page as text, with ANSI colour codes when `color`, lines `tidy`."""
         if self.color:
             lines = ["".join(_paint(text, sgr) for text, sgr in line) for line in self._lines]
-        else:
-            lines = ["".join(text for text, _ in line) for line in self._lines]
-        return tidy("".join(line + "\n" for line in lines))
+            return tidy("".join(line + "\n" for line in lines))
+        # plain text holds no escape codes (user text is made `printable`): tidy is stripping blanks
+        lines = ["".join(text for text, _ in line).rstrip(" \t") for line in self._lines]
+        return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _fits(block: Block, width: int) -> bool:
+    """Whether every line of `block` laid out `width` cells wide is that wide at most: text is wrapped to
+    it, an indent cut to it, a grid's values wrapped to what its labels leave (a label may overflow)."""
+    if isinstance(block, Text | Indent):
+        return True
+    if isinstance(block, Group):
+        return all(_fits(inner, width) for inner in block.blocks)
+    if isinstance(block, Grid):
+        return block.label_width() + 2 <= width
+    return False
 
 
 def console_width(width: int | None, *, color: bool, environ: Mapping[str, str] = os.environ) -> int:
@@ -352,9 +442,17 @@ def console_width(width: int | None, *, color: bool, environ: Mapping[str, str] 
 def tidy(text: str) -> str:
     """Drop the blanks that pad lines (keeping any closing colour codes); end with one newline."""
     lines = [
-        _TRAILING_BLANKS.sub(lambda m: "".join(_ESCAPE.findall(m.group())), line) for line in text.split("\n")
+        _TRAILING_BLANKS.sub(_closing_codes, line) if line[-1:] in _MAY_TRAIL else line
+        for line in text.split("\n")
     ]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+_MAY_TRAIL = (" ", "\t", "m")  # how a line with trailing blanks or colour codes ends
+
+
+def _closing_codes(match: re.Match[str]) -> str:
+    return "".join(_ESCAPE.findall(match.group()))
 
 
 def _paint(text: str, sgr: str) -> str:
@@ -381,7 +479,8 @@ def _sgr(styles: tuple[str, ...]) -> str:
 
 def _fit(line: Line, width: int, *, pad: bool) -> Line:
     """`line` cut to `width` cells, or (`pad`) filled out to it with spaces."""
-    length = sum(_cells(text) for text, _ in line)
+    plain = "".join(text for text, _ in line)
+    length = len(plain) if _narrow(plain) else sum(_cells(text) for text, _ in line)
     if length < width:
         return [*line, (" " * (width - length), "")] if pad else line
     if length == width:
@@ -405,7 +504,9 @@ def _fit(line: Line, width: int, *, pad: bool) -> Line:
 def _break_offsets(text: str, width: int) -> list[int]:
     """Where to break one line of `text` to fit `width` cells: before a word that does not fit, and within a
     word wider than a whole line. A word keeps the blanks after it."""
-    measure = len if _narrow(text) else _cells
+    if _narrow(text):
+        return _break_offsets_narrow(text, width)
+    measure = _cells
     breaks = []
     offset = 0  # cells used on the current line
     for word in _WORD.finditer(text):
@@ -428,9 +529,47 @@ def _break_offsets(text: str, width: int) -> list[int]:
     return breaks
 
 
+def _break_offsets_narrow(text: str, width: int) -> list[int]:
+    """`_break_offsets` for text whose every character is one cell wide: lengths are widths, so no word
+    is cut out of the text to be measured."""
+    breaks = []
+    offset = 0
+    for word in _WORD_PARTS.finditer(text):
+        start = word.start()
+        cells = word.end(1) - start  # the word and the blanks before it
+        if width - offset >= cells:
+            offset += word.end() - start
+        elif cells > width:  # folded: whole lines of it, then what is left
+            length = word.end() - start
+            pieces = range(start, word.end(), width)
+            for index, piece_start in enumerate(pieces):
+                if piece_start:
+                    breaks.append(piece_start)
+                if index == len(pieces) - 1:
+                    offset = length - index * width
+        elif offset and start:
+            breaks.append(start)
+            offset = word.end() - start
+    return breaks
+
+
 ONE_CELL_MARKS = "✔✘✗→·"
 """The marks the reports write besides ASCII, each one cell wide in rich (a test holds them to it)."""
 _MARKS_AS_ASCII = str.maketrans(dict.fromkeys(ONE_CELL_MARKS, "x"))
+
+
+def _wrap_narrow(text: str, width: int) -> list[Line]:
+    """`Text(text).lines(width)` for unstyled text of one-cell characters on one line, without building a
+    `Text` per line: the same breaks, the same blanks dropped, the same cut."""
+    lines: list[Line] = []
+    for low, high in pairwise([0, *_break_offsets(text, width), len(text)]):
+        piece = text[low:high]
+        excess = len(piece) - width
+        if excess > 0:
+            blanks = len(piece) - len(piece.rstrip())
+            piece = piece[: len(piece) - min(blanks, excess)][:width]
+        lines.append([(piece, "")] if piece else [])
+    return lines
 
 
 def _narrow(text: str) -> bool:

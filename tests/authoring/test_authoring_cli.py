@@ -201,6 +201,31 @@ def test_cli_explain_prints_the_trace_tree_and_exits_like_check() -> None:
     assert run_cli("explain", "manifests/small.yaml", "--rules", "rules")[0] == 0
 
 
+def test_cli_explain_full_shows_every_rule_and_reads_not_evaluated() -> None:
+    code, full, _ = run_cli("explain", "manifests/medium.yaml", "--rules", "rules", "--full")
+    assert code == 1
+    assert_golden("explain_medium.full.txt", full)
+    concise = run_cli("explain", "manifests/medium.yaml", "--rules", "rules")[1]
+    assert len(concise.splitlines()) < len(full.splitlines())
+    assert "(skipped)" not in full and "E301" not in full
+
+
+def test_cli_explain_depth_limits_the_condition_trees() -> None:
+    shallow = run_cli("explain", "manifests/medium.yaml", "--rules", "rules", "--full", "--depth", "1")[1]
+    full = run_cli("explain", "manifests/medium.yaml", "--rules", "rules", "--full")[1]
+    assert len(shallow.splitlines()) < len(full.splitlines())
+    assert "deeper: --depth or --full)" in shallow
+    assert run_cli("explain", "manifests/medium.yaml", "--rules", "rules", "--depth", "0")[0] == 2
+
+
+def test_cli_explain_rule_shows_that_rule_whatever_it_did() -> None:
+    code, out, _ = run_cli(
+        "explain", "manifests/medium.yaml", "--rules", "rules", "--rule", "demo/small_volume"
+    )
+    assert code == 1
+    assert "demo/small_volume" in out and "more rules did not fire" not in out
+
+
 def test_cli_explain_json_one_rule_in_chinese() -> None:
     code, out, _ = run_cli(
         "explain",
@@ -222,9 +247,11 @@ def test_cli_explain_json_one_rule_in_chinese() -> None:
 
 
 def test_cli_explain_as_of_before_a_window() -> None:
-    code, out, _ = run_cli("explain", "manifests/small.yaml", "--rules", "rules", "--as-of", "2024-03-21")
+    args = ("explain", "manifests/small.yaml", "--rules", "rules", "--as-of", "2024-03-21")
+    code, out, _ = run_cli(*args, "--full")
     assert code == 1
     assert "inactive on this date (effective from 2024-03-22), would hold" in out
+    assert "inactive on this date" not in run_cli(*args)[1]  # by default: what decided only
 
 
 @pytest.mark.parametrize(

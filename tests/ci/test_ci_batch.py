@@ -177,17 +177,18 @@ def test_progress_bar_draws_only_for_a_large_batch_on_a_terminal() -> None:
 def test_closing_summary_counts_by_decision_and_rule() -> None:
     run = run_check([str(FIXTURES / "manifests")], rules_dirs=[FIXTURES / "rules"])
     assert closing_summary(run).splitlines() == [
-        "7 manifests: 2 allowed, 4 denied, 1 error",
-        "  2 denied by ci/important_data",
-        "  1 denied by ci/core_data",
-        "  1 denied by ci/default",
-        "  1 denied by gba-dataflow/no-ruleset",
-        "  1 warned by ci/sensitive_field",
-        "  1 failed with E410 (schema-violation)",
-        "  2 allowed by ci/small_volume",
+        "7 manifests: 2 allowed, 4 denied, 1 with input errors, 1 with warnings",
+        "  manifests per rule that fired:",
+        "    2  deny rule    ci/important_data",
+        "    1  deny rule    ci/core_data",
+        "    1  deny rule    ci/default",
+        "    1  deny rule    gba-dataflow/no-ruleset",
+        "    1  warn rule    ci/sensitive_field",
+        "    1  input error  E410 (schema-violation)",
+        "    2  allow rule   ci/small_volume",
     ]
-    counts = {(count.outcome, count.rule): count.manifests for count in rule_counts(run.results)}
-    assert counts[("denied", "ci/important_data")] == 2
+    counts = {(count.kind, count.rule): count.manifests for count in rule_counts(run.results)}
+    assert counts[("deny", "ci/important_data")] == 2
 
 
 def test_text_output_of_a_batch_ends_with_the_closing_summary() -> None:
@@ -195,9 +196,9 @@ def test_text_output_of_a_batch_ends_with_the_closing_summary() -> None:
     assert code == 2
     expected = closing_summary(run_check([str(FIXTURES / "manifests")], rules_dirs=[FIXTURES / "rules"]))
     assert out.endswith("\n" + expected)
-    assert expected.count("\n") == 8
+    assert expected.count("\n") == 9
     single = run_cli("check", "manifests/denied.yaml", "--rules", "rules", *AS_OF)[1]
-    assert single.endswith("1 manifest: 0 allowed, 1 denied, 0 errors\n")  # no breakdown for one manifest
+    assert single.endswith("1 manifest: 0 allowed, 1 denied, 0 with input errors, 0 with warnings\n")
 
 
 def test_closing_summary_goes_to_a_terminal_stderr_for_machine_formats(
@@ -209,9 +210,10 @@ def test_closing_summary_goes_to_a_terminal_stderr_for_machine_formats(
     code, out, err = run_cli("check", "manifests", "--rules", "rules", *AS_OF, "--format", "sarif")
     assert code == 2
     json.loads(out)
-    assert "7 manifests: 2 allowed, 4 denied, 1 error" in err and "1 denied by ci/core_data" in err
+    assert "7 manifests: 2 allowed, 4 denied, 1 with input errors, 1 with warnings" in err
+    assert "1  deny rule    ci/core_data" in err
     code, out, err = run_cli("check", "manifests", "--rules", "rules", *AS_OF, "--format", "sarif", "--quiet")
-    assert "denied by" not in err
+    assert "deny rule" not in err
 
 
 @pytest.mark.e2e
@@ -244,3 +246,16 @@ def test_chunks_keep_input_order_and_shrink_towards_the_end() -> None:
     sizes = [len(chunk) for chunk in chunks if isinstance(chunk[0], str)]
     assert max(sizes) <= batch.MAX_CHUNK
     assert sizes[-1] == 1 and sizes[-5:] == sorted(sizes[-5:], reverse=True)
+
+
+def test_quiet_fail_on_warn_shows_the_warning_it_fails_on() -> None:
+    """Exit 1 under --fail-on-warn never comes with lines that all read as clean allows."""
+    code, out, _ = run_cli(
+        "check", "manifests/allowed-warned.yaml", "manifests/allowed.yaml", "--rules", "rules", *AS_OF,
+        "--quiet", "--fail-on-warn",
+    )  # fmt: skip
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].startswith("✔ ALLOW ! 1 warning  manifests/allowed-warned.yaml")
+    assert lines[1].startswith("✔ ALLOW  manifests/allowed.yaml")
+    assert lines[2] == "2 manifests: 2 allowed, 0 denied, 0 with input errors, 1 with warnings"

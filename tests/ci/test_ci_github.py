@@ -44,7 +44,7 @@ def test_github_output_of_the_fixture_batch_is_golden() -> None:
 def test_one_error_per_deny_reason_and_manifest_error_one_warning_per_warn_rule() -> None:
     _, out = _github("manifests")
     *commands, last = out.splitlines()
-    assert last == "7 manifests: 2 allowed, 4 denied, 1 error"
+    assert last == "7 manifests: 2 allowed, 4 denied, 1 with input errors, 1 with warnings"
     parsed = [_parse(line) for line in commands]
     titles = [(kind, props["title"]) for kind, props, _ in parsed]
     assert titles == [
@@ -103,9 +103,11 @@ def test_job_summary_is_appended_when_github_sets_the_variable(tmp_path: Path) -
     code, _ = _github("manifests", env={"GITHUB_STEP_SUMMARY": str(summary)})
     assert code == 2
     text = summary.read_text(encoding="utf-8")
-    assert text.startswith("earlier step\n### gba-dataflow check: 7 manifests: 2 allowed, 4 denied, 1 error")
+    assert text.startswith(
+        "earlier step\n### gba-dataflow check: 7 manifests: 2 allowed, 4 denied, 1 with input errors, "
+    )
     assert "| ✘ DENY | 4 |" in text and "| **total** | **7** |" in text
-    assert "| 2 | denied by | ci/important\\_data |" in text
+    assert "| 2 | deny rule | ci/important\\_data |" in text
     assert "| ✘ DENY | manifests/denied.yaml | grid-telemetry | CN-GD Guangzhou → HK Hong Kong |" in text
     assert "Exit code 2" in text
     assert_golden("batch.summary.md", text.removeprefix("earlier step\n"))
@@ -135,7 +137,7 @@ def test_an_unwritable_job_summary_warns_but_keeps_the_exit_code(tmp_path: Path)
         env={"GITHUB_STEP_SUMMARY": str(tmp_path / "missing" / "summary.md")},
     )  # fmt: skip
     assert code == 0
-    assert out.endswith("1 manifest: 1 allowed, 0 denied, 0 errors\n")
+    assert out.endswith("1 manifest: 1 allowed, 0 denied, 0 with input errors, 0 with warnings\n")
     assert "cannot append the job summary" in err and "Traceback" not in err
 
 

@@ -209,3 +209,60 @@ def test_new_without_a_subcommand_shows_help() -> None:
     code, out, err = run_cli("new")
     assert "manifest" in out + err
     assert code in (0, 2)
+
+
+# ---- --lang --------------------------------------------------------------------------------------
+
+ZH = ("zh-Hans", "zh-Hant")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("lang", ZH)
+@pytest.mark.parametrize("route", GBA_ROUTES)
+def test_a_chinese_template_holds_the_same_manifest_as_the_english_one(route: str, lang: str) -> None:
+    code, out, err = run_cli("new", "manifest", "--route", route, "--lang", lang)
+    assert code == 0 and err == ""
+    with pytest.raises(ManifestError) as caught:  # valid but for its placeholders, as the English one
+        load_manifest_bytes(out.encode("utf-8"), f"template-{route}.yaml")
+    assert {d.code for d in caught.value.diagnostics} == {"E420"}
+    with pytest.raises(ManifestError) as english_caught:
+        load_manifest_bytes(manifest_template(route).encode("utf-8"), f"template-{route}.yaml")
+    assert [d.json_path for d in caught.value.diagnostics] == [
+        d.json_path for d in english_caught.value.diagnostics
+    ]
+    english = yaml.safe_load(manifest_template(route))
+    chinese = yaml.safe_load(out)
+    assert set(chinese) == set(english)
+    assert chinese["transfer"]["origin"] == english["transfer"]["origin"]
+    assert chinese["transfer"]["destination"] == english["transfer"]["destination"]
+    comments = [line for line in out.splitlines() if line.lstrip().startswith("#") and line.strip() != "#"]
+    assert comments and all(CJK.search(line) or _code_only(line) for line in comments), [
+        line for line in comments if not CJK.search(line) and not _code_only(line)
+    ]
+
+
+def _code_only(line: str) -> bool:
+    """A comment line with no English prose: a command, a commented-out field, names or codes."""
+    text = line.strip().lstrip("#").strip()
+    return text.startswith("gba-dataflow ") or not re.search(r"[A-Za-z]{3,} [a-z]{3,}", text)
+
+
+@pytest.mark.parametrize("lang", ZH)
+def test_every_description_of_the_schema_has_a_chinese_text(lang: str) -> None:
+    from gba_dataflow.manifests.template_zh import TEXTS
+
+    def pointers(node: dict[str, Any], pointer: str) -> list[str]:
+        found = [pointer] if "description" in node else []
+        for key, child in node.get("properties", {}).items():
+            found += pointers(child, f"{pointer}/{key}")
+        if "items" in node:
+            found += pointers(node["items"], f"{pointer}/0")
+        return found
+
+    assert set(pointers(schema(), "")) <= set(TEXTS[lang]["descriptions"])
+    assert set(TEXTS[lang]["words"]) == set(TEXTS["zh-Hans"]["words"])
+
+
+def test_the_english_template_is_unchanged_by_lang() -> None:
+    assert manifest_template("CN-GD:HK") == manifest_template("CN-GD:HK", "en")
+    assert run_cli("new", "manifest", "--lang", "fr")[0] == 2

@@ -46,7 +46,7 @@ def test_a_machine_format_on_stdout_stays_clean(tmp_path: Path) -> None:
     json.loads(out)
     assert err == ""  # no closing summary on stderr when stderr is not a terminal
     text = (tmp_path / "r.txt").read_text(encoding="utf-8")
-    assert "\x1b[" not in text and "  2 denied by ci/important_data" in text
+    assert "\x1b[" not in text and "    2  deny rule    ci/important_data" in text
 
 
 @pytest.mark.parametrize(

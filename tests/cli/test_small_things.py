@@ -29,13 +29,15 @@ def run(
 
 
 def test_the_summary_does_not_count_a_missing_path_as_a_manifest() -> None:
-    assert summary_line({"allow": 0, "deny": 0, "error": 1}, 1) == (
-        "0 manifests: 0 allowed, 0 denied, 1 error (1 path without a manifest)"
+    assert summary_line({"allow": 0, "deny": 0, "error": 1}, missing=1) == (
+        "0 manifests: 0 allowed, 0 denied, 1 with input errors, 0 with warnings (1 path without a manifest)"
     )
-    assert summary_line({"allow": 1, "deny": 1, "error": 3}, 2) == (
-        "3 manifests: 1 allowed, 1 denied, 3 errors (2 paths without a manifest)"
+    assert summary_line({"allow": 1, "deny": 1, "error": 3}, missing=2) == (
+        "3 manifests: 1 allowed, 1 denied, 3 with input errors, 0 with warnings (2 paths without a manifest)"
     )
-    assert summary_line({"allow": 1, "deny": 0, "error": 0}) == "1 manifest: 1 allowed, 0 denied, 0 errors"
+    assert summary_line({"allow": 1, "deny": 0, "error": 0}) == (
+        "1 manifest: 1 allowed, 0 denied, 0 with input errors, 0 with warnings"
+    )
 
 
 @pytest.mark.parametrize("quiet", [[], ["-q"]])
@@ -46,7 +48,10 @@ def test_check_of_a_missing_path_says_so(
     (tmp_path / "empty").mkdir()
     code, out, _ = run(["check", *quiet, "missing.yaml", str(tmp_path / "empty")], monkeypatch, capsys)
     assert code == 2
-    assert "0 manifests: 0 allowed, 0 denied, 2 errors (2 paths without a manifest)" in str(out)
+    assert "0 manifests: 0 allowed, 0 denied, 2 with input errors, 0 with warnings" in " ".join(
+        str(out).split()
+    )
+    assert "(2 paths without a manifest)" in " ".join(str(out).split())
 
 
 def test_duplicate_ids_are_flagged_at_the_later_manifest(

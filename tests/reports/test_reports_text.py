@@ -19,11 +19,12 @@ from rich_oracle import recording_console, tidy
 from gba_dataflow.engine.model import RunResult
 from gba_dataflow.reports import render_text
 from gba_dataflow.reports.common import summary_line
+from gba_dataflow.reports.summary import rule_counts
 from gba_dataflow.reports.text_layout import Grid, Page
 from gba_dataflow.reports.text_layout import Text as LayoutText
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-VERDICT_LINE = re.compile(r"^(✔ ALLOW|✘ DENY|! ERROR)  ")
+VERDICT_LINE = re.compile(r"^(✔ ALLOW|✘ DENY|! ERROR)( ! \d+ warnings?)?  ")
 
 
 @pytest.mark.parametrize("name", sorted(RUNS))
@@ -55,11 +56,10 @@ def test_render_text_puts_the_verdict_first_for_each_manifest() -> None:
 def test_render_text_shows_route_reasons_facts_obligations_remedies_and_errors() -> None:
     text = render_text(mixed_run(), color=False, width=200)
     assert "  CN-GD Shenzhen → HK Hong Kong · as of 2024-06-01\n" in text
-    assert "cite   Data Security Law, Art. 31" in text
-    assert (
-        "fact   exporter.ciio = false (examples/manifests/shenzhen-bank-gba-contract-to-hk.yaml:14)" in text
-    )
-    assert "fact   dataset.important_data = false\n" in text
+    assert "cite Data Security Law, Art. 31" in text
+    assert "fact exporter.ciio = false (line 14)\n" in text  # the manifest is named in the header
+    assert "fact dataset.important_data = false\n" in text
+    assert "source rules/" not in text  # only with --verbose
     assert "  Must still be done:\n    1. Give notice" in text
     assert "  To fix:\n" in text
     assert "→ closest allow: gba_standard_contract/filed_contract" in text
@@ -81,8 +81,8 @@ def test_render_text_renders_errors_like_diagnostic_render() -> None:
 def test_render_text_quiet_writes_one_line_per_manifest_and_the_summary() -> None:
     run = mixed_run()
     lines = render_text(run, color=False, width=40, quiet=True).splitlines()
-    assert len(lines) == len(run.results) + 1
-    assert all(VERDICT_LINE.match(line) for line in lines[:-1])
+    assert len(lines) == len(run.results) + 1 + 1 + len(rule_counts(run.results))  # summary, by rule
+    assert all(VERDICT_LINE.match(line) for line in lines[: len(run.results)])
     assert lines[1] == (
         "✘ DENY  examples/manifests/important-data-refused.yaml  "
         "mainland_export/important_data_needs_assessment: "
@@ -90,17 +90,22 @@ def test_render_text_quiet_writes_one_line_per_manifest_and_the_summary() -> Non
         "(reservoir_levels) is important data."
     )
     assert lines[3].startswith("! ERROR  manifests/broken.yaml  E410: ")
-    assert lines[-1] == "4 manifests: 1 allowed, 2 denied, 1 error"
+    assert lines[0].startswith("✔ ALLOW ! 1 warning  examples/")  # the warn rule that fired shows
+    assert lines[4] == "4 manifests: 1 allowed, 2 denied, 1 with input errors, 1 with warnings"
 
 
 def test_render_text_ends_with_the_summary_line() -> None:
-    assert render_text(mixed_run(), color=False).endswith("\n\n4 manifests: 1 allowed, 2 denied, 1 error\n")
-    assert render_text(zh_run(), color=False).endswith("\n1 manifest: 0 allowed, 1 denied, 0 errors\n")
+    summary = "\n\n4 manifests: 1 allowed, 2 denied, 1 with input errors, 1 with warnings\n"
+    assert summary + "  manifests per rule that fired:\n" in render_text(mixed_run(), color=False)
+    assert render_text(zh_run(), color=False).endswith("\n1 份清单：允许 0，拒绝 1，输入错误 0，有警告 0\n")
 
 
 def test_summary_line_counts_every_verdict() -> None:
-    assert summary_line({"allow": 1, "deny": 1, "error": 1}) == "3 manifests: 1 allowed, 1 denied, 1 error"
-    assert summary_line({}) == "0 manifests: 0 allowed, 0 denied, 0 errors"
+    assert summary_line({"allow": 1, "deny": 1, "error": 1}, 1) == (
+        "3 manifests: 1 allowed, 1 denied, 1 with input errors, 1 with warnings"
+    )
+    assert summary_line({}) == "0 manifests: 0 allowed, 0 denied, 0 with input errors, 0 with warnings"
+    assert summary_line({"allow": 1}, 0, "zh-Hant") == "1 份清單：允許 1，拒絕 0，輸入錯誤 0，有警告 0"
 
 
 def test_render_text_without_color_has_no_escape_codes_or_trailing_blanks() -> None:
@@ -138,7 +143,9 @@ def test_render_text_default_width_follows_the_environment(monkeypatch: pytest.M
 
 def test_render_text_of_an_empty_run_is_just_the_summary() -> None:
     empty = RunResult(rules=mixed_run().rules, results=())
-    assert render_text(empty, color=False) == "0 manifests: 0 allowed, 0 denied, 0 errors\n"
+    assert render_text(empty, color=False) == (
+        "0 manifests: 0 allowed, 0 denied, 0 with input errors, 0 with warnings\n"
+    )
 
 
 # ---- CJK ---------------------------------------------------------------------------------------
@@ -166,12 +173,12 @@ def test_render_text_wraps_cjk_by_display_width_not_characters() -> None:
 
 def test_render_text_aligns_detail_values_after_cjk() -> None:
     lines = _zh_lines()
-    labelled = [re.match(r"^( {6}(?:cite|fact|source) +)\S", line) for line in lines]
+    labelled = [re.match(r"^( {6}(?:依据|事实|来源) +)\S", line) for line in lines]
     starts = {cell_len(match.group(1)) for match in labelled if match}
-    assert starts == {13}  # every value starts in the same display column
+    assert starts == {11}  # every value starts in the same display column
     cite = next(index for index, match in enumerate(labelled) if match and "《" in lines[index])
     continuation = lines[cite + 1]
-    assert continuation.startswith(" " * 13) and not continuation[13].isspace()  # wrapped CJK stays aligned
+    assert continuation.startswith(" " * 11) and not continuation[11].isspace()  # wrapped CJK stays aligned
 
 
 def test_render_text_shows_control_characters_from_manifests_instead_of_sending_them() -> None:

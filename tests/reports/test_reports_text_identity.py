@@ -1,5 +1,6 @@
-"""The `text` report lays itself out exactly as rich did: random runs rendered by the report and by the
-rich-based renderer it replaced (`rich_oracle`) give the same bytes, colour codes included, at any width."""
+"""The `text` report lays itself out exactly as rich would: random runs rendered by the report and by rich
+(`rich_oracle`: the same blocks handed to a rich console) give the same bytes, colour codes included, at
+any width."""
 
 from __future__ import annotations
 
@@ -176,11 +177,13 @@ widths = st.one_of(st.integers(10, 120), st.integers(10, 40))
 
 
 @settings(SETTINGS, max_examples=300)
-@given(run=runs, width=widths, color=st.booleans())
-def test_the_report_is_laid_out_as_rich_laid_it_out(run: RunResult, width: int, color: bool) -> None:
-    """In full and quiet, plain and in colour."""
-    expected = rich_oracle.render_text(run, color=color, width=width)
-    assert render_text(run, color=color, width=width) == expected
+@given(run=runs, width=widths, color=st.booleans(), verbose=st.booleans())
+def test_the_report_is_laid_out_as_rich_laid_it_out(
+    run: RunResult, width: int, color: bool, verbose: bool
+) -> None:
+    """Concise, verbose and quiet, plain and in colour."""
+    expected = rich_oracle.render_text(run, color=color, width=width, verbose=verbose)
+    assert render_text(run, color=color, width=width, verbose=verbose) == expected
     expected = rich_oracle.render_text(run, color=color, width=width, quiet=True)
     assert render_text(run, color=color, width=width, quiet=True) == expected
 

@@ -60,6 +60,7 @@ def execute_check(request: CheckRequest) -> ExitCode:
                 code="E501",
                 hint="use 1 (default), N, or 0 for one per CPU",
             )
+        note_jobs(request.jobs)
         if len(reports) == 1 and reports[0].format == "json":
             return stream_json_report(request, day, language)
         with ProgressBar(color=not request.no_color) as progress:
@@ -85,6 +86,15 @@ def execute_check(request: CheckRequest) -> ExitCode:
         print_error(error)
         return ExitCode.INPUT_ERROR
     return code
+
+
+def note_jobs(jobs: int) -> None:
+    """Say so on stderr when --jobs asks for more processes than there are CPUs (they are capped)."""
+    from gba_dataflow.engine.batch import cpu_count
+
+    available = cpu_count()
+    if jobs > available:
+        sys.stderr.write(f"note: --jobs {jobs} is more than the {available} CPUs here; using {available}\n")
 
 
 def stream_json_report(request: CheckRequest, day: dt.date | None, lang: str) -> ExitCode:

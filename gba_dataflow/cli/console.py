@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from gba_dataflow.core.errors import Diagnostic, GbaError, UsageError
+from gba_dataflow.core.errors import Diagnostic, GbaError, OutputError
+from gba_dataflow.core.safe_write import replace_file
+from gba_dataflow.core.source import STDIN, Span
 
 
 def use_color(no_color: bool, stream: object = None) -> bool:
@@ -21,40 +24,69 @@ def use_color(no_color: bool, stream: object = None) -> bool:
 
 
 def write_output(text: str, output: Path | None) -> None:
-    """Write a rendered document to --output (atomically) or to stdout."""
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    """Write a rendered document to --output (atomically, see `core.safe_write`) or to stdout (also for
+    `-o -`). Any failure to write raises an OutputError (E504) that names the file."""
+    if output is None or str(output) == STDIN:
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise _output_error("stdout", error) from None
         return
+    data = text.encode("utf-8")
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        temporary = output.with_name(f".{output.name}.tmp")
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(output)
+        with replace_file(str(output)) as handle:
+            handle.write(data)
     except OSError as error:
-        raise UsageError(f"cannot write --output `{output}`: {error.strerror}", code="E501") from None
+        raise _output_error(str(output), error) from None
 
 
 @contextlib.contextmanager
 def open_output(output: Path | None) -> Iterator[Callable[[str], object]]:
     """A `write` function for a document written in pieces: to stdout, or atomically to --output
-    (the file appears, complete, only if the whole run succeeded)."""
-    if output is None:
-        yield sys.stdout.write
-        sys.stdout.flush()
+    (the file appears, complete, only if the whole run succeeded; no temporary file is left behind on
+    an error, Ctrl-C or SIGTERM). A failure to write raises an OutputError (E504) that names the file."""
+    if output is None or str(output) == STDIN:
+        yield _checked_write(sys.stdout.write, "stdout")
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise _output_error("stdout", error) from None
         return
-    temporary = output.with_name(f".{output.name}.tmp")
+    name = str(output)
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        handle = temporary.open("w", encoding="utf-8")
+        with replace_file(name) as handle:
+            text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=False)
+            yield _checked_write(text.write, name)
+            text.flush()
+            text.detach()
     except OSError as error:
-        raise UsageError(f"cannot write --output `{output}`: {error.strerror}", code="E501") from None
-    try:
-        with handle:
-            yield handle.write
-        temporary.replace(output)
-    finally:
-        temporary.unlink(missing_ok=True)
+        raise _output_error(name, error) from None
+
+
+def _checked_write(write: Callable[[str], object], name: str) -> Callable[[str], object]:
+    def checked(text: str) -> object:
+        try:
+            return write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise _output_error(name, error) from None
+
+    return checked
+
+
+def _output_error(name: str, error: OSError) -> OutputError:
+    problem = error.strerror or str(error)
+    return OutputError(
+        f"cannot write `{name}`: {problem}",
+        span=Span(name, 1, 1),
+        hint="check the path, the permissions and the free space",
+    )
 
 
 def print_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:

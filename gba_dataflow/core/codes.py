@@ -390,6 +390,49 @@ _CODES: tuple[Code, ...] = (
         "",
         "",
     ),
+    # --- issue 19: limits and inputs no manifest may exceed or smuggle in (docs/security.md) -----
+    Code(
+        "E414",
+        "too-many-nodes",
+        _E,
+        "a manifest holds more values than the node limit",
+        "A manifest is a small document (the schema's fields, a few lists). One with more values (mappings, "
+        "lists and scalars counted together) than the limit, 10,000 by default, is refused before it is "
+        "built, so that a 1 MB file of tiny values cannot cost seconds and gigabytes. Raise the limit with "
+        "GBA_DATAFLOW_MAX_NODES if a real manifest needs more.",
+        "data_categories: [a, b, c, ... 20,000 more]",
+        "data_categories: [contact, identity]",
+    ),
+    Code(
+        "E415",
+        "too-many-diagnostics",
+        _E,
+        "a manifest has more problems than are shown",
+        "Only the first problems of a manifest are reported (100 by default, GBA_DATAFLOW_MAX_DIAGNOSTICS); "
+        "this last diagnostic counts the others. Fix the first ones and check again.",
+        "k1: 1\nk2: 1\n... 500 unknown keys",
+        "apiVersion: gba-dataflow/v1\nkind: TransferManifest",
+    ),
+    Code(
+        "E416",
+        "invalid-unicode",
+        _E,
+        "a manifest string holds a lone surrogate (text that is not Unicode)",
+        "JSON escapes such as \\ud800 that do not pair into one character cannot be written as UTF-8: "
+        "every report would fail. The manifest is refused at load, at the string that holds it.",
+        '{"kind": "T\\ud800itle"}',
+        '{"kind": "TransferManifest"}',
+    ),
+    Code(
+        "E417",
+        "not-a-regular-file",
+        _E,
+        "a directory search found a manifest name that is not a regular file",
+        "A FIFO, socket or device named like a manifest (`x.yaml`) inside a directory is reported, never "
+        "opened: reading it could block forever. Name it on the command line to read it as a stream.",
+        "mkfifo manifests/x.yaml",
+        "check <(cat x.yaml)",
+    ),
     # --- E5xx: usage -------------------------------------------------------------------------
     Code("E501", "bad-option", _E, "a command-line option has a bad value", "", "", ""),
     Code(
@@ -402,6 +445,17 @@ _CODES: tuple[Code, ...] = (
         "",
     ),
     Code("E503", "no-rules", _E, "no ruleset was found to evaluate with", "", "", ""),
+    Code(
+        "E504",
+        "cannot-write-output",
+        _E,
+        "an output file (or stdout) cannot be written",
+        "The message names the file and the system's reason (no space left, permission denied, a missing "
+        "directory). A file given with --output or --report appears whole or not at all: it is written to "
+        "a temporary file beside it and renamed; devices and FIFOs are written directly.",
+        "gba-dataflow check m.yaml -o /dev/full",
+        "gba-dataflow check m.yaml -o report.txt",
+    ),
     # --- E9xx: internal ----------------------------------------------------------------------
     Code("E900", "internal-error", _E, "a bug in gba-dataflow; please report it", "", "", ""),
 )

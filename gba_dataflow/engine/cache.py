@@ -19,7 +19,6 @@ is refused as a miss, and the rules are parsed again.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import enum
 import os
@@ -102,7 +101,8 @@ def store(key: str, value: Any) -> None:
 
 def _field_names(cls: type) -> tuple[str, ...] | None:
     """The fields of a dataclass or record class, in order; None for any other class."""
-    if dataclasses.is_dataclass(cls):
+    dataclasses = sys.modules.get("dataclasses")  # not imported: no class is a dataclass (a start skips it)
+    if dataclasses is not None and dataclasses.is_dataclass(cls):
         return tuple(each.name for each in dataclasses.fields(cls))
     fields = cls.__dict__.get("__record_fields__") or getattr(cls, "__record_fields__", None)
     return tuple(fields) if isinstance(fields, dict) else None

@@ -1,0 +1,69 @@
+"""Helpers of the attack tests: run the installed command in a subprocess, bounded in time and memory."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples" / "manifests"
+ALLOWED = EXAMPLES / "shenzhen-bank-gba-contract-to-hk.yaml"
+DENIED = EXAMPLES / "important-data-refused.yaml"
+MEMORY_LIMIT = 1024 * 1024 * 1024
+"""Address space of a command under test: a run that needs more fails instead of swapping the machine."""
+
+
+@dataclass(frozen=True, slots=True)
+class Ran:
+    """What a command did."""
+
+    code: int
+    out: bytes
+    err: str
+    seconds: float
+    peak_kib: int
+
+
+def command() -> list[str]:
+    script = Path(sys.executable).with_name("gba-dataflow")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "gba_dataflow"]
+
+
+def environment(**extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key != "GITHUB_STEP_SUMMARY"}
+    env.update({"NO_COLOR": "1", "COLUMNS": "100", **extra})
+    return env
+
+
+def _limit() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def run_command(
+    *args: str | Path,
+    cwd: Path | None = None,
+    timeout: float = 60,
+    env: dict[str, str] | None = None,
+    stdin: bytes | None = None,
+) -> Ran:
+    """Run `gba-dataflow ARGS` with a memory limit and a timeout; its exit code, output and peak memory
+    (the largest resident size of any child so far: meaningful as an upper bound)."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [*command(), *map(str, args)],
+        cwd=cwd,
+        env=env or environment(),
+        input=stdin if stdin is not None else b"",
+        capture_output=True,
+        timeout=timeout,
+        preexec_fn=_limit,
+        check=False,
+    )
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return Ran(done.returncode, done.stdout, done.stderr.decode("utf-8", "replace"), seconds, peak)

@@ -92,7 +92,9 @@ def plan_inputs(paths: Sequence[str]) -> Plan:
         except ManifestError as error:
             plan.append(error_result(item, error.diagnostics))
             continue
-        plan.append(files if files else error_result(item, [_empty_directory(item)]))
+        if files or not files.problems:
+            plan.append(files if files else error_result(item, [_empty_directory(item)]))
+        plan.extend(error_result(problem.path or item, [problem]) for problem in files.problems)
     return plan
 
 

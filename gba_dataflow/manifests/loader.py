@@ -19,6 +19,7 @@ from gba_dataflow.core.source import Span, caret_excerpt
 from gba_dataflow.manifests.crosscheck import cross_check
 from gba_dataflow.manifests.document import ParsedDocument, SourceText
 from gba_dataflow.manifests.json_parser import parse_json
+from gba_dataflow.manifests.limits import MAX_TEXT, cap_diagnostics
 from gba_dataflow.manifests.provenance import DEFAULT, Origin, Provenance
 from gba_dataflow.manifests.schema import normaliser
 from gba_dataflow.manifests.validate import describe, schema_diagnostics
@@ -82,12 +83,14 @@ def load_manifest_bytes(
     """Load a manifest from its bytes; `display_path` names it in diagnostics and picks YAML or JSON."""
     try:
         return _load(raw, display_path, max_bytes, alias_budget, syntax)
-    except ManifestError:
-        raise
+    except ManifestError as error:  # at most the first N diagnostics, and a count of the others
+        if len(error.diagnostics) <= 1 and len(error.diagnostics[0].message) <= MAX_TEXT:
+            raise
+        raise ManifestError(diagnostics=cap_diagnostics(error.diagnostics, display_path)) from None
     except Exception as exc:  # a bug must still fail closed, as a ManifestError
         message = f"internal error while loading the manifest: {type(exc).__name__}: {exc}"
         diagnostic = Diagnostic("E900", message, Span(display_path, 1, 1), "please report this as a bug")
-        raise ManifestError(diagnostics=[diagnostic]) from exc
+        raise ManifestError(diagnostics=cap_diagnostics([diagnostic], display_path)) from exc
 
 
 def _load(
@@ -126,8 +129,12 @@ def _validate(doc: ParsedDocument, source: SourceText) -> list[Diagnostic]:
 
 def _read(display: str, max_bytes: int) -> bytes:
     try:
-        descriptor = os.open(display, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        # O_NONBLOCK: opening a FIFO never waits for a writer (a FIFO put where a directory search found
+        # a file); what is read is then read as a stream, blocking again (`check <(cat m.yaml)`).
+        descriptor = os.open(display, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
         try:
+            if hasattr(os, "set_blocking"):
+                os.set_blocking(descriptor, True)
             return _read_at_most(descriptor, max_bytes + 1)
         finally:
             os.close(descriptor)

@@ -25,7 +25,7 @@ def use_color(no_color: bool, stream: object = None) -> bool:
 
 def write_output(text: str, output: Path | None) -> None:
     """Write a rendered document to --output (atomically, see `core.safe_write`) or to stdout (also for
-    `-o -`). Any failure to write raises an OutputError (E504) that names the file."""
+    `-o -`). Any failure to write raises an OutputError (E550) that names the file."""
     if output is None or str(output) == STDIN:
         try:
             sys.stdout.write(text)
@@ -47,7 +47,7 @@ def write_output(text: str, output: Path | None) -> None:
 def open_output(output: Path | None) -> Iterator[Callable[[str], object]]:
     """A `write` function for a document written in pieces: to stdout, or atomically to --output
     (the file appears, complete, only if the whole run succeeded; no temporary file is left behind on
-    an error, Ctrl-C or SIGTERM). A failure to write raises an OutputError (E504) that names the file."""
+    an error, Ctrl-C or SIGTERM). A failure to write raises an OutputError (E550) that names the file."""
     if output is None or str(output) == STDIN:
         yield _checked_write(sys.stdout.write, "stdout")
         try:

@@ -110,6 +110,37 @@ _CODES: tuple[Code, ...] = (
         "$ gba-dataflow rules check rulez/\nerror E108: rules directory `rulez/` does not exist",
         "$ gba-dataflow rules check rules/\n0 errors, 0 warnings in 3 files",
     ),
+    # --- E15x: limits of a rule file (dsl/limits.py, docs/security.md) ------------------------
+    Code(
+        "E150",
+        "nesting-too-deep",
+        _E,
+        "an expression nests more levels than the limit (64)",
+        "Each `not`, each operand of `+`/`-` chained to the left, each function call or quantifier adds a "
+        "level. Deeper expressions would exhaust the recursion of the passes that check and compile them.",
+        'rule r\n  deny when not not not ... not dataset.core_data\n  because "x"',
+        'rule r\n  deny when dataset.core_data\n  because "x"',
+    ),
+    Code(
+        "E151",
+        "rules-too-large",
+        _E,
+        "a rule file is larger than the limits (256 KiB, 4,000 expression nodes)",
+        "The shipped rules are 76 KB and 850 expression nodes in all. Split a larger file into several "
+        "rulesets, or share long conditions through `let`; GBA_DATAFLOW_MAX_RULE_BYTES raises the size limit.",
+        'rule r\n  deny when a or a or a or ... (50,000 operands)\n  because "x"',
+        'let risky = a or b\nrule r\n  deny when risky\n  because "x"',
+    ),
+    Code(
+        "E152",
+        "number-out-of-range",
+        _E,
+        "a number literal has more than 18 digits, or a duration is longer than 36,600 days",
+        "Numbers stay exact as integers and finite as floats (so `rules fmt` writes them back unchanged), and "
+        "date arithmetic stays inside the calendar.",
+        'rule r\n  deny when transfer.date > as_of + 99999999999999999999 days\n  because "x"',
+        'rule r\n  deny when transfer.date > as_of + 365 days\n  because "x"',
+    ),
     # --- E2xx / W2xx: static checks ----------------------------------------------------------
     Code(
         "E201",
@@ -392,7 +423,7 @@ _CODES: tuple[Code, ...] = (
     ),
     # --- issue 19: limits and inputs no manifest may exceed or smuggle in (docs/security.md) -----
     Code(
-        "E414",
+        "E450",
         "too-many-nodes",
         _E,
         "a manifest holds more values than the node limit",
@@ -404,7 +435,7 @@ _CODES: tuple[Code, ...] = (
         "data_categories: [contact, identity]",
     ),
     Code(
-        "E415",
+        "E451",
         "too-many-diagnostics",
         _E,
         "a manifest has more problems than are shown",
@@ -414,7 +445,7 @@ _CODES: tuple[Code, ...] = (
         "apiVersion: gba-dataflow/v1\nkind: TransferManifest",
     ),
     Code(
-        "E416",
+        "E452",
         "invalid-unicode",
         _E,
         "a manifest string holds a lone surrogate (text that is not Unicode)",
@@ -424,7 +455,7 @@ _CODES: tuple[Code, ...] = (
         '{"kind": "TransferManifest"}',
     ),
     Code(
-        "E417",
+        "E453",
         "not-a-regular-file",
         _E,
         "a directory search found a manifest name that is not a regular file",
@@ -446,7 +477,7 @@ _CODES: tuple[Code, ...] = (
     ),
     Code("E503", "no-rules", _E, "no ruleset was found to evaluate with", "", "", ""),
     Code(
-        "E504",
+        "E550",
         "cannot-write-output",
         _E,
         "an output file (or stdout) cannot be written",

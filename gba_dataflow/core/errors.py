@@ -179,6 +179,6 @@ class InternalError(GbaError):
 
 
 class OutputError(UsageError):
-    """An output file (or stdout) cannot be written (E504): the message names it."""
+    """An output file (or stdout) cannot be written (E550): the message names it."""
 
-    default_code = "E504"
+    default_code = "E550"

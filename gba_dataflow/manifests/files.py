@@ -74,7 +74,7 @@ def iter_manifest_files(inputs: Sequence[str]) -> FileList:
     (a name starting with `.`) are skipped. Symlinked directories are followed, each directory at most
     once (a link back to a directory above is a loop, not an endless walk). What the walk finds that is
     named like a manifest but is not a regular file (a FIFO, a socket, a device), and directories it
-    cannot read, are not opened: they are kept in `FileList.problems` (E417, E401), never skipped in
+    cannot read, are not opened: they are kept in `FileList.problems` (E453, E401), never skipped in
     silence. Anything named on the command line that exists and is not a directory (a FIFO such as
     `<(cat m.yaml)`, a device) is read as given, as a stream. Every input that does not exist is
     reported at once (E401).
@@ -172,7 +172,7 @@ def _identity(entry: os.DirEntry[str]) -> tuple[int, int] | None:
 
 def _special_file(path: str, kind: str) -> Diagnostic:
     return Diagnostic(
-        "E417",
+        "E453",
         f"`{path}` is a {kind}, not a regular file: not read",
         Span(path, 1, 1),
         "remove it from the directory, or name it on the command line to read it as a stream",

@@ -135,7 +135,7 @@ class _JsonParser:
         if self.text.find("\\u", start, self.pos) != -1 and not _is_unicode(value):
             escape = _SURROGATE_ESCAPE.search(self.text, start, self.pos)
             raise self.source.error(
-                "E416",
+                "E452",
                 "the text holds a lone surrogate (a `\\uD800`-`\\uDFFF` escape that is not half of a "
                 "pair), which is not Unicode and cannot be written out",
                 self.source.position_of(escape.start() if escape else start),

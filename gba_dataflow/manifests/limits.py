@@ -1,12 +1,12 @@
 """The limits that keep the work on one manifest small, whatever its author wrote (docs/security.md).
 
 - Size: 1 MiB (`loader.DEFAULT_MAX_BYTES`, E402), checked before anything is decoded.
-- Nodes: values of any kind (mappings, lists, scalars) in one manifest, 10,000 by default, E414. A real
+- Nodes: values of any kind (mappings, lists, scalars) in one manifest, 10,000 by default, E450. A real
   manifest has a few hundred; a 1 MB file of one-character values has 330,000, and building them took
   seconds and a gigabyte. YAML files longer than the limit (in characters, so that they could hold more
   nodes) are counted first from the parser's events, which stops at the limit, before any tree is built.
   Set `GBA_DATAFLOW_MAX_NODES` to raise it.
-- Diagnostics: the first 100 of a manifest (in order of position), then one E415 that counts the rest;
+- Diagnostics: the first 100 of a manifest (in order of position), then one E451 that counts the rest;
   `GBA_DATAFLOW_MAX_DIAGNOSTICS` changes it. Costly hints (did-you-mean suggestions) stop at the same
   number.
 - Output: each message, hint and JSON path shown at most `MAX_TEXT` characters (a key of 900 KB is named
@@ -54,7 +54,7 @@ def _setting(name: str, default: int) -> int:
 
 
 def cap_diagnostics(diagnostics: Sequence[Diagnostic], display: str) -> list[Diagnostic]:
-    """The first `max_diagnostics()` diagnostics (already sorted), shortened to `MAX_TEXT`, and an E415
+    """The first `max_diagnostics()` diagnostics (already sorted), shortened to `MAX_TEXT`, and an E451
     that counts the others, if any."""
     limit = max_diagnostics()
     kept = [_shortened(diagnostic) for diagnostic in diagnostics[:limit]]
@@ -63,7 +63,7 @@ def cap_diagnostics(diagnostics: Sequence[Diagnostic], display: str) -> list[Dia
         last = kept[-1].span if kept else None
         kept.append(
             Diagnostic(
-                code="E415",
+                code="E451",
                 message=f"{hidden:,} more problems in this manifest are not shown",
                 span=last,
                 hint=f"fix the first ones and check again (at most {limit} are shown: {DIAGNOSTICS_ENV})",
@@ -93,10 +93,10 @@ def _cut(text: str) -> str:
 
 
 def too_many_nodes(source: SourceText, position: Position) -> ManifestError:
-    """E414 at the first value past the limit."""
+    """E450 at the first value past the limit."""
     limit = max_nodes()
     return source.error(
-        "E414",
+        "E450",
         f"the manifest holds more than {limit:,} values (mappings, lists and scalars)",
         position,
         hint=f"a manifest needs a few hundred; if this one really needs more, set {NODES_ENV}",

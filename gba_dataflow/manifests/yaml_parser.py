@@ -127,7 +127,7 @@ _NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEven
 
 
 def _count_nodes(source: SourceText, loader_class: type[Any], limit: int) -> None:
-    """Raise E414 when the document has more than `limit` nodes, from the parser's events, stopping at the
+    """Raise E450 when the document has more than `limit` nodes, from the parser's events, stopping at the
     limit: no tree is built for a document that is refused. A syntax error is left to the composer."""
     loader = loader_class(source.text)
     left = limit

@@ -1,5 +1,5 @@
 """Outputs and processes (issue 19 points 3 and 6): -o never replaces what it should write into, leaves no
-temporary file, fails with E504 and exit 2; SIGTERM and SIGINT end every worker; --jobs is capped."""
+temporary file, fails with E550 and exit 2; SIGTERM and SIGINT end every worker; --jobs is capped."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def test_output_to_a_full_device_exits_2_with_a_located_message() -> None:
     ):
         ran = run_command("check", ALLOWED, *args)
         assert ran.code == 2, args
-        assert "/dev/full:1:1: error E504: cannot write `/dev/full`: No space left on device" in ran.err, args
+        assert "/dev/full:1:1: error E550: cannot write `/dev/full`: No space left on device" in ran.err, args
         assert "E900" not in ran.err
 
 
@@ -114,7 +114,7 @@ def test_an_unwritable_directory_exits_2_and_leaves_nothing(tmp_path: Path) -> N
     blocker = tmp_path / "file"
     blocker.write_text("x")
     ran = run_command("check", ALLOWED, "-o", f"{blocker}/out.txt")
-    assert ran.code == 2 and "E504" in ran.err and str(blocker) in ran.err
+    assert ran.code == 2 and "E550" in ran.err and str(blocker) in ran.err
 
 
 def many_manifests(folder: Path, count: int) -> Path:

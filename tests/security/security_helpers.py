@@ -67,3 +67,40 @@ def run_command(
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return Ran(done.returncode, done.stdout, done.stderr.decode("utf-8", "replace"), seconds, peak)
+
+
+_MEASURED = """
+import resource, sys
+from gba_dataflow.cli.main import run
+sys.argv = ["gba-dataflow", *sys.argv[1:]]
+code = run()
+sys.stdout.flush()
+sys.stderr.write(f"\\npeak-kib {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n")
+raise SystemExit(code)
+"""
+
+
+def run_measured(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> Ran:
+    """Run the command line in a Python process of its own, under a memory limit, a CPU limit and a
+    timeout (guards against a hang or a runaway, not timings), and read its own peak memory."""
+
+    def limits() -> None:
+        _limit()
+        resource.setrlimit(resource.RLIMIT_CPU, (30, 30))
+
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURED, *map(str, args)],
+        cwd=cwd,
+        env=env or environment(),
+        input=b"",
+        capture_output=True,
+        timeout=60,
+        preexec_fn=limits,
+        check=False,
+    )
+    seconds = time.perf_counter() - start
+    err = done.stderr.decode("utf-8", "replace")
+    lines = err.rstrip().splitlines()
+    peak = int(lines[-1].split()[1]) if lines and lines[-1].startswith("peak-kib ") else -1
+    return Ran(done.returncode, done.stdout, "\n".join(lines[:-1]), seconds, peak)

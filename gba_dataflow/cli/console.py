@@ -26,6 +26,7 @@ def use_color(no_color: bool, stream: object = None) -> bool:
 def write_output(text: str, output: Path | None) -> None:
     """Write a rendered document to --output (atomically, see `core.safe_write`) or to stdout (also for
     `-o -`). Any failure to write raises an OutputError (E550) that names the file."""
+    text = printable(text)
     if output is None or str(output) == STDIN:
         try:
             sys.stdout.write(text)
@@ -68,10 +69,22 @@ def open_output(output: Path | None) -> Iterator[Callable[[str], object]]:
         raise _output_error(name, error) from None
 
 
+def printable(text: str) -> str:
+    """`text` as UTF-8 can hold it: a lone surrogate (a file name that is not UTF-8, which Python decodes
+    with `surrogateescape`) is written as its `\\udcff` escape instead of failing the whole report."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
 def _checked_write(write: Callable[[str], object], name: str) -> Callable[[str], object]:
     def checked(text: str) -> object:
         try:
-            return write(text)
+            return write(printable(text))
         except BrokenPipeError:
             raise
         except OSError as error:

@@ -179,3 +179,17 @@ def test_expressions_at_the_limits_still_work(tmp_path: Path) -> None:
     assert ran.code == 1 and "E9" not in ran.err
     (reason,) = json.loads(ran.out)["results"][0]["reasons"]
     assert reason["rule"] == "r/a"  # 61 nots of false: true
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_not_a_crash(tmp_path: Path) -> None:
+    """Found by the fuzzer: a name Python decodes with surrogateescape failed every report with E900."""
+    top = tmp_path / "manifests"
+    top.mkdir()
+    (top / os.fsdecode(b"\xff.yaml")).write_bytes(ALLOWED.read_bytes())
+    target = tmp_path / "out.json"
+    ran = run_command("check", "--format", "json", "-o", target, top)
+    assert ran.code == 0 and "E900" not in ran.err
+    (result,) = json.loads(target.read_text(encoding="utf-8"))["results"]
+    assert result["decision"] == "allow" and result["manifest"].endswith("\udcff.yaml")
+    ran = run_command("check", top)
+    assert ran.code == 0 and "\\udcff.yaml" in ran.out.decode("utf-8")

@@ -28,7 +28,12 @@ from gba_dataflow.cli.main import run
 sys.argv = ["gba-dataflow", *sys.argv[1:]]
 code = run()
 sys.stdout.flush()
-sys.stderr.write(f"\\npeak-kib {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n")
+try:  # this program's own peak (ru_maxrss keeps the peak of the process it was forked from, over exec)
+    with open("/proc/self/status") as status:
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+sys.stderr.write(f"\\npeak-kib {peak}\\n")
 raise SystemExit(code)
 """
 
@@ -66,7 +71,10 @@ def measure(args: list[str], runs: int) -> tuple[float, int, int]:
     for _ in range(runs):
         start = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-c", MEASURED, *args], capture_output=True, env=common.command_env(), check=False
+            [sys.executable, "-c", MEASURED, *args],
+            capture_output=True,
+            env=common.command_env(),
+            check=False,
         )
         times.append(time.perf_counter() - start)
         last = done.stderr.decode("utf-8", "replace").rstrip().splitlines()[-1]

@@ -182,3 +182,59 @@ def test_jobs_beyond_the_cpus_are_capped_with_a_note(tmp_path: Path) -> None:
     ran = run_command("check", folder, "--jobs", "64")
     assert ran.code == 0
     assert f"note: --jobs 64 is more than the {cpu_count()} CPUs here; using {cpu_count()}" in ran.err
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving files to another user")
+def test_the_cache_race_of_issue_19_never_runs_the_attackers_code(tmp_path: Path) -> None:
+    """Issue 19 point 1, end to end: while the victim runs `check` again and again, another user swaps the
+    victim's cache directory for a symlink to a directory of their own, holding well-formed (sealed) entries
+    of the victim's entry names whose code would write a marker file. Every run must give the right answer
+    and the marker must never appear."""
+    import marshal
+    import threading
+
+    from gba_dataflow.core import diskcache
+
+    cache = tmp_path / "home" / "cache"
+    env = environment(GBA_DATAFLOW_CACHE_DIR=str(cache))
+    first = run_command("check", "--format", "json", ALLOWED, env=env)
+    assert first.code == 0
+    marker = tmp_path / "owned"
+    evil = diskcache.seal(marshal.dumps(compile(f"open({str(marker)!r}, 'w').write('x')", "<evil>", "exec")))
+    attacker = tmp_path / "attacker"
+    attacker.mkdir()
+    for entry in cache.iterdir():
+        (attacker / entry.name).write_bytes(evil)
+        os.chown(attacker / entry.name, 54321, -1)
+    os.chown(attacker, 54321, -1)
+    (tmp_path / "home").chmod(0o755)
+    stop = threading.Event()
+    swaps: list[int] = []
+
+    def swap() -> None:
+        import shutil
+
+        real = tmp_path / "home" / "real"
+        while not stop.is_set():
+            if cache.is_dir() and not cache.is_symlink():
+                cache.rename(real)
+            cache.symlink_to(attacker)
+            time.sleep(0.002)
+            cache.unlink()
+            if cache.exists():  # the victim made a new cache directory meanwhile
+                shutil.rmtree(cache)
+            if real.exists():
+                real.rename(cache)
+            swaps.append(1)
+            time.sleep(0.002)
+
+    swapper = threading.Thread(target=swap)
+    swapper.start()
+    try:
+        runs = [run_command("check", "--format", "json", ALLOWED, env=env) for _ in range(12)]
+    finally:
+        stop.set()
+        swapper.join()
+    assert all((run.code, run.out) == (0, first.out) for run in runs), [run.err for run in runs]
+    assert not marker.exists() and len(swaps) > 100
+    assert any("belongs to another user" in run.err for run in runs)  # the race was met (12 of 12 here)

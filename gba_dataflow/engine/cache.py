@@ -45,11 +45,14 @@ _MODULES = (
     "gba_dataflow.engine.codegen",
 )
 """The only modules whose classes an entry may hold."""
-FORMAT = "rules-entry 1"
+FORMAT = "rules-entry 2"
 """The layout of `encode`'s output; part of every entry, checked before decoding."""
 
 # Tags of the encoded containers (a record class is encoded as its index in the class table + _CLASS).
-_TUPLE, _LIST, _FROZENSET, _DICT, _DATE, _TIMEDELTA, _ENUM, _SET, _NAMED = range(9)
+_TUPLE, _LIST, _FROZENSET, _DICT, _DATE, _TIMEDELTA, _ENUM, _SET, _NAMED, _PLAIN, _PLAIN_NAMED = range(11)
+_PRIMITIVE = frozenset({type(None), bool, int, float, str, bytes})
+"""Values stored as they are. A tuple (or named tuple) of them only is stored with a tag of its own and
+rebuilt by one slice: spans and most constants, half the tuples of an entry."""
 _CLASS = 16
 
 
@@ -132,7 +135,8 @@ def encode(value: Any) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], Any]:
         if known is not None:
             return known
         if kind is tuple:
-            result: Any = (_TUPLE, *map(walk, item))
+            plain = all(type(part) in _PRIMITIVE for part in item)
+            result: Any = (_PLAIN, *item) if plain else (_TUPLE, *map(walk, item))
         elif kind is list:
             result = (_LIST, *map(walk, item))
         elif kind is frozenset or kind is set:
@@ -146,7 +150,11 @@ def encode(value: Any) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], Any]:
         elif isinstance(item, enum.Enum):
             result = (_ENUM, class_index(kind, ()), walk(item.value))
         elif isinstance(item, tuple) and _is_named_tuple(kind):
-            result = (_NAMED, class_index(kind, kind.__dict__["_fields"]), *map(walk, item))
+            index = class_index(kind, kind.__dict__["_fields"])
+            if all(type(part) in _PRIMITIVE for part in item):
+                result = (_PLAIN_NAMED, index, *item)
+            else:
+                result = (_NAMED, index, *map(walk, item))
         else:
             fields = _field_names(kind)
             if fields is None or (hasattr(item, "__dict__") and set(vars(item)) - set(fields)):
@@ -201,9 +209,13 @@ def decode(classes: Any, tree: Any) -> Any:
             cls, fields = resolved[tag - _CLASS]
             result = new(cls)
             for name, part in zip(fields, item[1:], strict=True):
-                setter(result, name, build(part))
+                setter(result, name, part if type(part) is not tuple else build(part))
+        elif tag == _PLAIN:
+            result = item[1:]
+        elif tag == _PLAIN_NAMED:
+            result = resolved[item[1]][0]._make(item[2:])  # type: ignore[attr-defined]
         elif tag == _TUPLE:
-            result = tuple(map(build, item[1:]))
+            result = tuple([part if type(part) is not tuple else build(part) for part in item[1:]])
         elif tag == _LIST:
             result = list(map(build, item[1:]))
         elif tag == _FROZENSET:

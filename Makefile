@@ -42,7 +42,7 @@ unit: $(STAMP)
 
 ## fuzz: fuzz manifest bytes, rule text and command lines for FUZZ_SECONDS (default 60; docs/security.md)
 fuzz: $(STAMP)
-	cd tests/security && FUZZ_SECONDS=$${FUZZ_SECONDS:-60} ../../$(BIN)/python fuzz.py
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-60} $(BIN)/python tests/security/fuzz.py
 
 ## docs: regenerate docs/rules.md from the shipped rules
 docs: $(STAMP)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -287,11 +289,13 @@ def test_any_command_line_exits_0_1_or_2_without_internal_error(words: list[str]
 
     runner = CliRunner()
     here = Path.cwd()
-    os.chdir(Path(__file__).parent)  # nothing here is a manifest a command would write over
+    scratch = tempfile.mkdtemp(prefix="gba-dataflow-fuzz-")  # `-o --format` writes a file named `--format`
+    os.chdir(scratch)
     try:
         result = runner.invoke(app, words, input="", env={"COLUMNS": "100", "NO_COLOR": "1"})
     finally:
         os.chdir(here)
+        shutil.rmtree(scratch, ignore_errors=True)
     assert result.exit_code in (0, 1, 2), (words, result.output, result.exception)
     assert result.exception is None or isinstance(result.exception, SystemExit), (words, result.exception)
     assert "E900" not in result.output, (words, result.output)

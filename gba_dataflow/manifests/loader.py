@@ -129,12 +129,8 @@ def _validate(doc: ParsedDocument, source: SourceText) -> list[Diagnostic]:
 
 def _read(display: str, max_bytes: int) -> bytes:
     try:
-        # O_NONBLOCK: opening a FIFO never waits for a writer (a FIFO put where a directory search found
-        # a file); what is read is then read as a stream, blocking again (`check <(cat m.yaml)`).
-        descriptor = os.open(display, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
+        descriptor = os.open(display, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         try:
-            if hasattr(os, "set_blocking"):
-                os.set_blocking(descriptor, True)
             return _read_at_most(descriptor, max_bytes + 1)
         finally:
             os.close(descriptor)

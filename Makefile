@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck rules unit docs bench clean
+.PHONY: demo test lint typecheck rules unit docs bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ rules: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest -q
+
+## fuzz: fuzz manifest bytes, rule text and command lines for FUZZ_SECONDS (default 60; docs/security.md)
+fuzz: $(STAMP)
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-60} $(BIN)/python tests/security/fuzz.py
 
 ## docs: regenerate docs/rules.md from the shipped rules
 docs: $(STAMP)

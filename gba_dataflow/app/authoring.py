@@ -14,6 +14,7 @@ from gba_dataflow.core.errors import (
     sort_diagnostics,
     warnings_in,
 )
+from gba_dataflow.core.safe_write import replace_file
 from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
 from gba_dataflow.dsl.checker import check_rulesets
@@ -133,8 +134,9 @@ def write_formatted(results: Sequence[Formatted]) -> list[Path]:
     for result in results:
         if not result.changed:
             continue
-        try:
-            result.path.write_bytes(result.formatted.encode("utf-8"))
+        try:  # atomically: a rule file is never left half rewritten (a full disk, Ctrl-C, SIGTERM)
+            with replace_file(str(result.path)) as handle:
+                handle.write(result.formatted.encode("utf-8"))
         except OSError as error:
             raise DslSyntaxError(
                 f"cannot write rule file: {error.strerror}", code="E108", span=Span(str(result.path), 1, 1)

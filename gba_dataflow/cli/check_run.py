@@ -96,6 +96,7 @@ def _execute_check(request: CheckRequest, selection: Selection) -> ExitCode:
                 code="E501",
                 hint="use 1 (default), N, or 0 for one per CPU",
             )
+        note_jobs(request.jobs)
         amend = waivers_amendment(request, language)
         if request.ledger or request.record or request.subjects:
             if amend is not None:
@@ -116,6 +117,15 @@ def _execute_check(request: CheckRequest, selection: Selection) -> ExitCode:
     except GbaError as error:
         print_error(error)
         return ExitCode.INPUT_ERROR
+
+
+def note_jobs(jobs: int) -> None:
+    """Say so on stderr when --jobs asks for more processes than there are CPUs (they are capped)."""
+    from gba_dataflow.engine.batch import cpu_count
+
+    available = cpu_count()
+    if jobs > available:
+        sys.stderr.write(f"note: --jobs {jobs} is more than the {available} CPUs here; using {available}\n")
 
 
 def ledger_run(request: CheckRequest, day: dt.date | None, lang: str) -> RunResult:

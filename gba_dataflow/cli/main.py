@@ -40,8 +40,20 @@ def main() -> None:
     sys.exit(run())
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the process is, so that `finally` blocks run: temporary output files are
+    removed and worker processes ended, as for Ctrl-C (docs/security.md)."""
+
+
+def _terminated(_signum: int, _frame: object) -> None:
+    raise Terminated
+
+
 def run() -> int:
     """Run the command line in `sys.argv`; its exit code."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminated)
     paths = plain_check_paths(sys.argv[1:])
     if paths is None:
         from gba_dataflow.cli.app import run_app
@@ -99,12 +111,14 @@ def plain_check_paths(args: Sequence[str]) -> list[str] | None:
 
 def guarded(command: Callable[[], int]) -> int:
     """Run a command and return its exit code, handling what typer's click does for its commands: Ctrl-C
-    gives 130 and a reader that went away (`| head`) exit 1, both silently. Any unexpected exception
-    gives exit 2 with an E900 message (and the traceback when GBA_DATAFLOW_DEBUG is set)."""
+    gives 130 (SIGTERM 143) and a reader that went away (`| head`) exit 1, all silently. Any unexpected
+    exception gives exit 2 with an E900 message (and the traceback when GBA_DATAFLOW_DEBUG is set)."""
     try:
         return command()
     except KeyboardInterrupt:
         return 130
+    except Terminated:
+        return 128 + 15
     except BrokenPipeError:
         # Whatever is still buffered for stdout goes nowhere, so that Python's exit does not fail on it.
         with contextlib.suppress(OSError, ValueError):  # a stdout without a file descriptor

@@ -111,6 +111,37 @@ _CODES: tuple[Code, ...] = (
         "$ gba-dataflow rules check rulez/\nerror E108: rules directory `rulez/` does not exist",
         "$ gba-dataflow rules check rules/\n0 errors, 0 warnings in 3 files",
     ),
+    # --- E15x: limits of a rule file (dsl/limits.py, docs/security.md) ------------------------
+    Code(
+        "E150",
+        "nesting-too-deep",
+        _E,
+        "an expression nests more levels than the limit (64)",
+        "Each `not`, each operand of `+`/`-` chained to the left, each function call or quantifier adds a "
+        "level. Deeper expressions would exhaust the recursion of the passes that check and compile them.",
+        'rule r\n  deny when not not not ... not dataset.core_data\n  because "x"',
+        'rule r\n  deny when dataset.core_data\n  because "x"',
+    ),
+    Code(
+        "E151",
+        "rules-too-large",
+        _E,
+        "a rule file is larger than the limits (256 KiB, 4,000 expression nodes)",
+        "The shipped rules are 76 KB and 850 expression nodes in all. Split a larger file into several "
+        "rulesets, or share long conditions through `let`; GBA_DATAFLOW_MAX_RULE_BYTES raises the size limit.",
+        'rule r\n  deny when a or a or a or ... (50,000 operands)\n  because "x"',
+        'let risky = a or b\nrule r\n  deny when risky\n  because "x"',
+    ),
+    Code(
+        "E152",
+        "number-out-of-range",
+        _E,
+        "a number literal has more than 18 digits, or a duration is longer than 36,600 days",
+        "Numbers stay exact as integers and finite as floats (so `rules fmt` writes them back unchanged), and "
+        "date arithmetic stays inside the calendar.",
+        'rule r\n  deny when transfer.date > as_of + 99999999999999999999 days\n  because "x"',
+        'rule r\n  deny when transfer.date > as_of + 365 days\n  because "x"',
+    ),
     # --- E2xx / W2xx: static checks ----------------------------------------------------------
     Code(
         "E201",
@@ -514,6 +545,49 @@ _CODES: tuple[Code, ...] = (
         "# a.yaml\nid: crm-to-hk\n# b.yaml\nid: crm-to-hk",
         "# a.yaml\nid: crm-to-hk\n# b.yaml\nid: crm-to-hk-archive",
     ),
+    # --- issue 19: limits and inputs no manifest may exceed or smuggle in (docs/security.md) -----
+    Code(
+        "E450",
+        "too-many-nodes",
+        _E,
+        "a manifest holds more values than the node limit",
+        "A manifest is a small document (the schema's fields, a few lists). One with more values (mappings, "
+        "lists and scalars counted together) than the limit, 10,000 by default, is refused before it is "
+        "built, so that a 1 MB file of tiny values cannot cost seconds and gigabytes. Raise the limit with "
+        "GBA_DATAFLOW_MAX_NODES if a real manifest needs more.",
+        "data_categories: [a, b, c, ... 20,000 more]",
+        "data_categories: [contact, identity]",
+    ),
+    Code(
+        "E451",
+        "too-many-diagnostics",
+        _E,
+        "a manifest has more problems than are shown",
+        "Only the first problems of a manifest are reported (100 by default, GBA_DATAFLOW_MAX_DIAGNOSTICS); "
+        "this last diagnostic counts the others. Fix the first ones and check again.",
+        "k1: 1\nk2: 1\n... 500 unknown keys",
+        "apiVersion: gba-dataflow/v1\nkind: TransferManifest",
+    ),
+    Code(
+        "E452",
+        "invalid-unicode",
+        _E,
+        "a manifest string holds a lone surrogate (text that is not Unicode)",
+        "JSON escapes such as \\ud800 that do not pair into one character cannot be written as UTF-8: "
+        "every report would fail. The manifest is refused at load, at the string that holds it.",
+        '{"kind": "T\\ud800itle"}',
+        '{"kind": "TransferManifest"}',
+    ),
+    Code(
+        "E453",
+        "not-a-regular-file",
+        _E,
+        "a directory search found a manifest name that is not a regular file",
+        "A FIFO, socket or device named like a manifest (`x.yaml`) inside a directory is reported, never "
+        "opened: reading it could block forever. Name it on the command line to read it as a stream.",
+        "mkfifo manifests/x.yaml",
+        "check <(cat x.yaml)",
+    ),
     # --- E5xx: usage -------------------------------------------------------------------------
     Code("E501", "bad-option", _E, "a command-line option has a bad value", "", "", ""),
     Code(
@@ -784,6 +858,17 @@ _CODES: tuple[Code, ...] = (
         "Listed by `check` and `rules check --waivers` so that its owner renews or retires it in time.",
         "",
         "",
+    ),
+    Code(
+        "E550",
+        "cannot-write-output",
+        _E,
+        "an output file (or stdout) cannot be written",
+        "The message names the file and the system's reason (no space left, permission denied, a missing "
+        "directory). A file given with --output or --report appears whole or not at all: it is written to "
+        "a temporary file beside it and renamed; devices and FIFOs are written directly.",
+        "gba-dataflow check m.yaml -o /dev/full",
+        "gba-dataflow check m.yaml -o report.txt",
     ),
     # --- E9xx: internal ----------------------------------------------------------------------
     Code("E900", "internal-error", _E, "a bug in gba-dataflow; please report it", "", "", ""),

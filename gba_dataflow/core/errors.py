@@ -176,3 +176,9 @@ class InternalError(GbaError):
     """A bug in gba-dataflow itself (E9xx)."""
 
     default_code = "E900"
+
+
+class OutputError(UsageError):
+    """An output file (or stdout) cannot be written (E550): the message names it."""
+
+    default_code = "E550"

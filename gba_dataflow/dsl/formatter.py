@@ -105,12 +105,19 @@ def quote(text: str) -> str:
 
 
 def _number(value: int | float) -> str:
+    """A number literal that parses back to `value`: a float in plain decimal notation (the language has
+    no exponents), its shortest round-tripping digits, never `inf` (the parser refuses literals of more
+    than `limits.MAX_NUMBER_DIGITS` digits, so no rule holds a float that is not finite)."""
     if isinstance(value, int):
         return f"{value:_}" if value >= 10_000 else str(value)
     text = repr(value)
     if "e" in text or "E" in text:
-        text = f"{value:.20f}".rstrip("0")
-        text += "0" if text.endswith(".") else ""
+        from decimal import Decimal  # only for the rare literal repr writes with an exponent
+
+        text = format(Decimal(text), "f")
+        text += ".0" if "." not in text else ""
+    if not text[:1].isdigit() and not text.startswith("-"):
+        raise ValueError(f"a rule cannot hold the number {value!r}")
     return text
 
 

@@ -23,7 +23,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from gba_dataflow.core.errors import Diagnostic, DslSyntaxError
 from gba_dataflow.core.source import SourceFile, Span, caret_excerpt
-from gba_dataflow.dsl import nodes
+from gba_dataflow.dsl import limits, nodes
 from gba_dataflow.dsl.operators import spelled_operators
 
 MAX_ERRORS = 20
@@ -87,9 +87,19 @@ def parse_file(path: str | FilePath) -> nodes.Ruleset:
 
 
 def parse_text(text: str, path: str = "<string>") -> nodes.Ruleset:
-    """Parse the text of one rule file. Raises DslSyntaxError with every error found."""
+    """Parse the text of one rule file. Raises DslSyntaxError with every error found.
+
+    The limits of `dsl.limits` are checked here (file size before the parse; nesting, size and number
+    literals as the nodes are built), so that no later pass meets an expression it cannot walk."""
+    too_large = limits.size_problem(text, path)
+    if too_large is not None:
+        raise DslSyntaxError(diagnostics=[too_large])
     with _collector_paused():
-        return _parse_text(text, path)
+        ruleset = _parse_text(text, path)
+    problems = limits.ruleset_problems(ruleset)
+    if problems:
+        raise DslSyntaxError(diagnostics=_cap(problems))
+    return ruleset
 
 
 @contextlib.contextmanager
@@ -119,7 +129,16 @@ def _parse_text(text: str, path: str) -> nodes.Ruleset:
         builder = _Builder(source)
         current = _BUILDER.set(builder)
         try:
-            result: Any = parser.parse(chunk, start=start)
+            try:
+                result: Any = parser.parse(chunk, start=start)
+            except RecursionError:  # deeper than Python can build: say so, located at the chunk
+                line, column = source.position(min(offset, len(text)))
+                raise DslSyntaxError(
+                    f"the expression nests more than {limits.MAX_DEPTH} levels deep",
+                    code="E150",
+                    span=Span(path, line, column),
+                    hint="name parts of it with `let`, or remove doubled `not`s and parentheses",
+                ) from None
         except UnexpectedInput as error:
             # What the builder found before the error is dropped: the text is re-parsed from the next
             # top-level `rule` or `let`, and what lies before that is reported by the syntax error alone.
@@ -661,6 +680,10 @@ class _Builder:
                 "use single underscores between digits, e.g. 100_000",
             )
         cleaned = text.replace("_", "")
+        too_long = limits.number_problem(cleaned, self._tspan(token))
+        if too_long is not None:
+            self.problems.append(too_long)
+            return nodes.Literal(value=0, span=self._tspan(token))
         value: int | float = float(cleaned) if "." in cleaned else int(cleaned)
         return nodes.Literal(value=value, span=self._tspan(token))
 
@@ -669,6 +692,10 @@ class _Builder:
         if "." in text:
             self._problem("E100", "a number of days must be a whole number", self._tspan(amount))
             text = text.split(".")[0]
+        too_long = limits.duration_problem(text, self._tspan(amount))
+        if too_long is not None:
+            self.problems.append(too_long)
+            return nodes.Duration(days=0, span=span)
         return nodes.Duration(days=int(text), span=span)
 
     def date(self, span: Span, token: Token) -> nodes.Expr:

@@ -80,9 +80,15 @@ def run_check(
 
 
 def resolve_jobs(jobs: int) -> int:
-    """The number of worker processes for `--jobs`: 0 means one per available CPU."""
-    if jobs > 0:
-        return jobs
+    """The number of worker processes for `--jobs`: 0 means one per available CPU, and more than the
+    CPUs available is capped at their number (more processes than CPUs only compete for them and
+    multiply the memory; the CLI says so when it caps)."""
+    available = cpu_count()
+    return available if jobs <= 0 else min(jobs, available)
+
+
+def cpu_count() -> int:
+    """The CPUs this process may run on."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
@@ -101,11 +107,11 @@ def plan_inputs(paths: Sequence[str], selection: Selection | None = None) -> Pla
         except ManifestError as error:
             plan.append(dataclasses.replace(error_result(item, error.diagnostics), no_manifest=True))
             continue
-        if not files:
-            files_or_error = error_result(item, [_empty_directory(item)])
-            plan.append(dataclasses.replace(files_or_error, no_manifest=True))
-            continue
-        plan.append(files)
+        if not files and not files.problems:
+            plan.append(dataclasses.replace(error_result(item, [_empty_directory(item)]), no_manifest=True))
+        elif files:
+            plan.append(files)
+        plan.extend(error_result(problem.path or item, [problem]) for problem in files.problems)
     return plan
 
 
@@ -237,6 +243,12 @@ def _iter_parallel(
             while pending:
                 done = yield from _emit(pending.popleft(), transform, done, total, progress)
         except BaseException:
+            # Ctrl-C, SIGTERM (which the CLI turns into an exception) or an error: end every worker now,
+            # rather than wait for the chunks they are deciding, and leave no process behind.
+            import multiprocessing
+
+            for child in multiprocessing.active_children():
+                child.terminate()
             pool.shutdown(wait=True, cancel_futures=True)
             raise
         finally:
@@ -312,10 +324,11 @@ def _init_worker(
     rules_dirs: tuple[Path, ...] | None, as_of: dt.date | None, lang: str, amend: Amend | None = None
 ) -> None:
     """Load the rulebook once per worker process (a forked worker has it already); Ctrl-C is left to
-    the parent, which stops the pool."""
+    the parent, which stops the pool; SIGTERM ends the worker at once."""
     import signal  # here: only a worker needs it
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, if the worker was forked
     global _worker  # noqa: PLW0603 - one rulebook per worker process, by design
     _worker = (_inherited if _inherited is not None else load_rulebook(rules_dirs), as_of, lang, amend)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -52,11 +53,13 @@ class FileList:
     (`os.path.join(directory, name)`); equal to a list of the same paths.
     """
 
-    __slots__ = ("_groups", "_length")
+    __slots__ = ("_groups", "_length", "problems")
 
     def __init__(self) -> None:
         self._groups: list[tuple[str | None, str]] = []  # (None, path) or (directory, "\0"-joined names)
         self._length = 0
+        self.problems: list[Diagnostic] = []
+        """What a directory search found and did not read (special files, unreadable directories)."""
 
     def append(self, path: str) -> None:
         """Add one path as it is."""
@@ -102,8 +105,13 @@ def iter_manifest_files(inputs: Sequence[str], selection: Selection = ALL) -> Fi
     Directory contents come out sorted, so the result is deterministic; hidden files and directories
     (a name starting with `.`) are skipped, and so are rule test files: `*.test.yaml`/`*.test.yml`, and
     the `tests/` directory beside rule files (`*.rules`), the layout docs/authoring.md teaches. Files
-    found in a directory must also be wanted by `selection`. Every input that does not exist is reported
-    at once (E401).
+    found in a directory must also be wanted by `selection`. Symlinked directories are followed, each
+    directory at most once (a link back to a directory above is a loop, not an endless walk). What the
+    walk finds that is named like a manifest but is not a regular file (a FIFO, a socket, a device), and
+    directories it cannot read, are not opened: they are kept in `FileList.problems` (E453, E401), never
+    skipped in silence. Anything named on the command line that exists and is not a directory (a FIFO
+    such as `<(cat m.yaml)`, a device) is read as given, as a stream. Every input that does not exist is
+    reported at once (E401).
     """
     found = FileList()
     missing: list[Diagnostic] = []
@@ -112,6 +120,8 @@ def iter_manifest_files(inputs: Sequence[str], selection: Selection = ALL) -> Fi
             found.append(item)
         elif os.path.isdir(item):
             _walk(item, found, selection)
+        elif os.path.exists(item):  # a FIFO, a process substitution (/dev/fd/63), a device
+            found.append(item)
         else:
             missing.append(
                 Diagnostic(
@@ -126,23 +136,97 @@ def iter_manifest_files(inputs: Sequence[str], selection: Selection = ALL) -> Fi
     return found
 
 
-def _walk(directory: str, found: FileList, selection: Selection) -> None:
-    for root, dirs, names in os.walk(directory):
-        rules_here = any(name.endswith(RULES_SUFFIX) for name in names)
-        dirs[:] = sorted(
-            name for name in dirs if not name.startswith(".") and not (rules_here and name == "tests")
-        )
-        names.sort()  # in place: a directory of 100,000 files is not copied
-        wanted = [
-            n
-            for n in names
-            if not n.startswith(".")
-            and n.lower().endswith(MANIFEST_SUFFIXES)
-            and not n.lower().endswith(RULE_TEST_SUFFIXES)
-        ]
+def _walk(top: str, found: FileList, selection: Selection) -> None:
+    """Depth first, in sorted order (a directory's files, then each subdirectory), as `os.walk` goes."""
+    seen: set[tuple[int, int]] = set()
+    try:
+        info = os.stat(top)
+        seen.add((info.st_dev, info.st_ino))
+    except OSError:
+        pass
+    pending = [top]
+    while pending:
+        directory = pending.pop()
+        try:
+            with os.scandir(directory) as scan:
+                entries = sorted((entry for entry in scan if not entry.name.startswith(".")), key=_name)
+        except OSError as error:
+            found.problems.append(_unreadable_directory(directory, error))
+            continue
+        wanted: list[str] = []
+        subdirectories: list[str] = []
+        rules_here = any(entry.name.endswith(RULES_SUFFIX) for entry in entries)
+        for entry in entries:
+            kind = _kind(entry)
+            if kind == "directory":
+                if rules_here and entry.name == "tests":
+                    continue  # rule test cases beside the rules, not manifests
+                identity = _identity(entry)
+                if identity is None or identity in seen:
+                    continue  # a loop, or a directory already searched through another link
+                seen.add(identity)
+                subdirectories.append(entry.path)
+            elif entry.name.lower().endswith(MANIFEST_SUFFIXES) and not entry.name.lower().endswith(
+                RULE_TEST_SUFFIXES
+            ):
+                if kind == "file":
+                    wanted.append(entry.name)
+                else:
+                    found.problems.append(_special_file(entry.path, kind))
         if selection.include or selection.exclude:
-            prefix = os.path.relpath(root, directory).replace(os.sep, "/")
+            prefix = os.path.relpath(directory, top).replace(os.sep, "/")
             prefix = "" if prefix == "." else prefix + "/"
-            found_at = os.path.normpath(root).replace(os.sep, "/") + "/"
+            found_at = os.path.normpath(directory).replace(os.sep, "/") + "/"
             wanted = [n for n in wanted if selection.wants(prefix + n, n, found_at + n)]
-        found.add_directory(root, wanted)
+        found.add_directory(directory, wanted)
+        pending.extend(reversed(subdirectories))
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _kind(entry: os.DirEntry[str]) -> str:
+    """`file` (a regular file, or a link that leads to one or nowhere: the loader reports a broken link),
+    `directory`, or what else the entry is (`FIFO`, `socket`, `device`)."""
+    try:
+        if entry.is_dir():
+            return "directory"
+        if entry.is_file():
+            return "file"
+        mode = entry.stat().st_mode
+    except OSError:
+        return "file"  # a broken link or a race: the loader says what is wrong when it opens it
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return "special file"
+
+
+def _identity(entry: os.DirEntry[str]) -> tuple[int, int] | None:
+    try:
+        info = entry.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _special_file(path: str, kind: str) -> Diagnostic:
+    return Diagnostic(
+        "E453",
+        f"`{path}` is a {kind}, not a regular file: not read",
+        Span(path, 1, 1),
+        "remove it from the directory, or name it on the command line to read it as a stream",
+    )
+
+
+def _unreadable_directory(path: str, error: OSError) -> Diagnostic:
+    return Diagnostic(
+        "E401",
+        f"cannot read the directory `{path}`: {error.strerror or error}",
+        Span(path, 1, 1),
+        "check the directory's permissions",
+    )

@@ -13,11 +13,13 @@ from typing import Any
 
 from gba_dataflow.core.errors import ManifestError
 from gba_dataflow.manifests.document import MAX_DEPTH, ParsedDocument, Position, SourceText
+from gba_dataflow.manifests.limits import max_nodes, too_many_nodes
 from gba_dataflow.manifests.pointers import dotted, escape
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _LITERALS: dict[str, tuple[str, Any]] = {"t": ("true", True), "f": ("false", False), "n": ("null", None)}
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _VALUE_START = "a value (text in double quotes, a number, true, false, null, `{` or `[`)"
 
 
@@ -36,10 +38,19 @@ def parse_json(source: SourceText) -> ParsedDocument:
     return parser.doc
 
 
+def _is_unicode(text: str) -> bool:
+    """False when `text` holds a lone surrogate (which UTF-8 cannot encode)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class _JsonParser:
     """Recursive descent over the text, tracking the line and where it starts for every value."""
 
-    __slots__ = ("doc", "line", "line_start", "pos", "source", "text")
+    __slots__ = ("doc", "line", "line_start", "nodes_left", "pos", "source", "text")
 
     def __init__(self, source: SourceText) -> None:
         self.source = source
@@ -48,6 +59,7 @@ class _JsonParser:
         self.line = 1
         self.line_start = 0
         self.doc = ParsedDocument(None)
+        self.nodes_left = max_nodes()
 
     def skip(self) -> None:
         """Skip whitespace, counting lines."""
@@ -68,6 +80,9 @@ class _JsonParser:
 
     def value(self, pointer: str, depth: int) -> Any:
         self.doc.positions[pointer] = self.here()
+        self.nodes_left -= 1
+        if self.nodes_left < 0:
+            raise too_many_nodes(self.source, self.here())
         text, pos = self.text, self.pos
         char = text[pos : pos + 1]
         if char == '"':
@@ -103,8 +118,9 @@ class _JsonParser:
             raise self.fail("the number has too many digits") from None
 
     def string(self) -> str:
+        start = self.pos
         try:
-            value, self.pos = _scan(self.text, self.pos + 1, True)
+            value, self.pos = _scan(self.text, start + 1, True)
         except ValueError as exc:  # json.JSONDecodeError: unterminated string, bad escape, control character
             offset = getattr(exc, "pos", self.pos)
             problem = str(getattr(exc, "msg", exc))
@@ -113,6 +129,15 @@ class _JsonParser:
                 f"not well-formed JSON: {problem[:1].lower()}{problem[1:]}",
                 self.source.position_of(offset),
             ) from None
+        if self.text.find("\\u", start, self.pos) != -1 and not _is_unicode(value):
+            escape = _SURROGATE_ESCAPE.search(self.text, start, self.pos)
+            raise self.source.error(
+                "E452",
+                "the text holds a lone surrogate (a `\\uD800`-`\\uDFFF` escape that is not half of a "
+                "pair), which is not Unicode and cannot be written out",
+                self.source.position_of(escape.start() if escape else start),
+                hint="write the character itself, or both halves of its surrogate pair",
+            )
         return value
 
     def object(self, pointer: str, depth: int) -> dict[str, Any]:

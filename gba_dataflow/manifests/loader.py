@@ -19,6 +19,7 @@ from gba_dataflow.core.source import Span, caret_excerpt
 from gba_dataflow.manifests.crosscheck import cross_check
 from gba_dataflow.manifests.document import ParsedDocument, SourceText
 from gba_dataflow.manifests.json_parser import parse_json
+from gba_dataflow.manifests.limits import MAX_TEXT, cap_diagnostics
 from gba_dataflow.manifests.placeholders import placeholder_diagnostics
 from gba_dataflow.manifests.places import canonical_places
 from gba_dataflow.manifests.provenance import COPIED_FROM, DEFAULT, Origin, Provenance
@@ -102,12 +103,14 @@ def load_manifest_bytes(
     max_bytes = max_bytes if max_bytes is not None else configured_max_bytes()
     try:
         return _load(raw, display_path, max_bytes, alias_budget, syntax)
-    except ManifestError:
-        raise
+    except ManifestError as error:  # at most the first N diagnostics, and a count of the others
+        if len(error.diagnostics) <= 1 and len(error.diagnostics[0].message) <= MAX_TEXT:
+            raise
+        raise ManifestError(diagnostics=cap_diagnostics(error.diagnostics, display_path)) from None
     except Exception as exc:  # a bug must still fail closed, as a ManifestError
         message = f"internal error while loading the manifest: {type(exc).__name__}: {exc}"
         diagnostic = Diagnostic("E900", message, Span(display_path, 1, 1), "please report this as a bug")
-        raise ManifestError(diagnostics=[diagnostic]) from exc
+        raise ManifestError(diagnostics=cap_diagnostics([diagnostic], display_path)) from exc
 
 
 def _load(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from gba_dataflow.core.errors import Diagnostic
 from gba_dataflow.core.suggest import did_you_mean
 from gba_dataflow.manifests.document import ParsedDocument, SourceText
+from gba_dataflow.manifests.limits import max_diagnostics
 from gba_dataflow.manifests.pointers import dotted, escape, join
 from gba_dataflow.manifests.schema import fast_check, validator
 
@@ -74,6 +75,8 @@ class _Translator:
     def __init__(self, doc: ParsedDocument, source: SourceText) -> None:
         self.doc = doc
         self.source = source
+        self.suggestions_left = max_diagnostics()
+        """Did-you-mean hints cost a fuzzy match each: only as many as diagnostics are shown."""
 
     def translate(self, errors: Iterator[ValidationError]) -> list[Diagnostic]:
         by_pointer: dict[str, list[ValidationError]] = {}
@@ -123,8 +126,10 @@ class _Translator:
         self, pointer: str, name: str, properties: Mapping[str, Any], missing: list[str]
     ) -> Diagnostic:
         child = f"{pointer}/{escape(name)}"
-        suggestion = did_you_mean(name, properties)
-        close = [candidate for candidate in missing if did_you_mean(name, [candidate])]
+        self.suggestions_left -= 1
+        hinted = self.suggestions_left >= 0
+        suggestion = did_you_mean(name, properties) if hinted else None
+        close = [candidate for candidate in missing if hinted and did_you_mean(name, [candidate])]
         if close:  # `transfr` for a missing `transfer`: one diagnostic, not two
             missing.remove(close[0])
             suggestion = did_you_mean(name, close[:1])
@@ -157,7 +162,9 @@ class _Translator:
             return self._type_words(name, value, schema)
         if keyword == "enum":
             options = ", ".join("null" if option is None else f"`{option}`" for option in expected)
-            hint = did_you_mean(value, [o for o in expected if o]) if isinstance(value, str) else None
+            self.suggestions_left -= 1
+            hinted = isinstance(value, str) and self.suggestions_left >= 0
+            hint = did_you_mean(value, [o for o in expected if o]) if hinted else None
             return f"{name} must be one of {options}, not {describe(value)}", hint
         if keyword == "const":
             return f"{name} must be `{expected}`, not {describe(value)}", None

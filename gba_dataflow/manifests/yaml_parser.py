@@ -18,6 +18,7 @@ from yaml.resolver import Resolver
 
 from gba_dataflow.core.errors import ManifestError
 from gba_dataflow.manifests.document import MAX_DEPTH, ParsedDocument, Position, SourceText
+from gba_dataflow.manifests.limits import max_nodes, too_many_nodes
 from gba_dataflow.manifests.pointers import dotted, escape
 
 DEFAULT_ALIAS_BUDGET = 10_000
@@ -98,6 +99,9 @@ def parse_yaml(
 
 def _compose(source: SourceText, *, use_libyaml: bool) -> Node:
     loader_class = _C_LOADER if use_libyaml and _C_LOADER is not None else _PY_LOADER
+    limit = max_nodes()
+    if len(source.text) > limit:  # short texts cannot hold more nodes than characters
+        _count_nodes(source, loader_class, limit)
     loader = loader_class(source.text)
     try:
         node: Node | None = loader.get_single_node()
@@ -116,6 +120,29 @@ def _compose(source: SourceText, *, use_libyaml: bool) -> Node:
             "E408", "the manifest is empty", (1, 1), hint="start from `gba-dataflow new manifest`"
         )
     return node
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+
+
+def _count_nodes(source: SourceText, loader_class: type[Any], limit: int) -> None:
+    """Raise E450 when the document has more than `limit` nodes, from the parser's events, stopping at the
+    limit: no tree is built for a document that is refused. A syntax error is left to the composer."""
+    loader = loader_class(source.text)
+    left = limit
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, _NODE_EVENTS):
+                left -= 1
+                if left < 0:
+                    mark = event.start_mark
+                    position = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+                    raise too_many_nodes(source, position)
+    except yaml.YAMLError:
+        return
+    finally:
+        loader.dispose()
 
 
 def _syntax_error(source: SourceText, exc: yaml.MarkedYAMLError) -> ManifestError:

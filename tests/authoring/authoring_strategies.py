@@ -7,6 +7,7 @@ import datetime as dt
 from hypothesis import strategies as st
 
 from gba_dataflow.dsl import nodes
+from gba_dataflow.dsl.limits import MAX_DURATION_DAYS, MAX_FLOAT, MAX_NUMBER_DIGITS
 
 _KEYWORD_TEXT = """ruleset title applies when default because cite remedy let rule effective from until
 deny allow warn require and or not any all in contains true false null count days day"""
@@ -21,12 +22,26 @@ texts = st.text(
     max_size=30,
 )
 dates = st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(9999, 12, 31))
-numbers = st.integers(min_value=0, max_value=10**12) | st.integers(0, 10**6).map(lambda n: n / 100)
+_fractions = st.tuples(st.integers(0, MAX_FLOAT - 1), st.integers(1, MAX_NUMBER_DIGITS)).flatmap(
+    lambda whole_and_places: st.integers(0, 10 ** whole_and_places[1] - 1).map(
+        lambda digits: float(f"{whole_and_places[0]}.{digits:0{whole_and_places[1]}d}")
+    )
+)
+# Numbers as the parser accepts them, those at its limits included (dsl/limits.py).
+numbers = (
+    st.integers(min_value=0, max_value=10**12)
+    | st.integers(0, 10**6).map(lambda n: n / 100)
+    | st.integers(0, 10**MAX_NUMBER_DIGITS - 1)
+    | st.sampled_from(
+        [10**MAX_NUMBER_DIGITS - 1, MAX_FLOAT - 0.5, float("0." + "0" * (MAX_NUMBER_DIGITS - 1) + "1")]
+    )
+    | _fractions
+)
 scalars = numbers | texts | dates | st.booleans() | st.none()
 
 leaves = st.one_of(
     scalars.map(lambda value: nodes.Literal(value=value)),
-    st.integers(0, 10**5).map(lambda days: nodes.Duration(days=days)),
+    st.integers(0, MAX_DURATION_DAYS).map(lambda days: nodes.Duration(days=days)),
     paths,
 )
 

@@ -141,8 +141,12 @@ def test_progress_is_reported_up_to_the_total(
 
 
 def test_resolve_jobs() -> None:
-    assert resolve_jobs(3) == 3
-    assert resolve_jobs(0) >= 1
+    import os
+
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    assert resolve_jobs(1) == 1
+    assert resolve_jobs(3) == min(3, cpus)  # never more processes than CPUs
+    assert resolve_jobs(0) == cpus
 
 
 def test_negative_jobs_is_a_usage_error(big_batch: Path) -> None:

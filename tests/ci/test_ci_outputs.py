@@ -81,7 +81,7 @@ def test_an_unwritable_report_exits_2(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
     code, _, err = run_cli("check", "manifests/allowed.yaml", *RULES, "--report", f"sarif:{blocker}/r.sarif")
-    assert code == 2 and "E501" in err and "Traceback" not in err
+    assert code == 2 and "E550" in err and "Traceback" not in err
 
 
 def test_every_format_is_accepted_by_format_and_report(tmp_path: Path) -> None:

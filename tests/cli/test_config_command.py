@@ -166,7 +166,7 @@ def test_a_report_that_cannot_be_written_names_report(
     args = ["check", "manifests/allowed.yaml", "--report", "json:blocker/out.json"]
     code, _, err = run(entry.main, args, monkeypatch, capsys)
     assert code == 2
-    assert "error E501: cannot write --report `blocker/out.json`" in str(err)
+    assert "error E550: cannot write --report `blocker/out.json`" in str(err)
 
 
 def test_the_public_exceptions_are_importable_from_the_package() -> None:

@@ -49,8 +49,8 @@ PIVOTS = (
 EDGE_DATES = (FIRST_DAY, dt.date(1, 1, 2), dt.date(9999, 12, 30), LAST_DAY)
 HUGE_INTS = (10**18, 2**63 - 1, 2**63, 2**64, 2**64 + 1, 10**30)
 SMALL_INTS = (0, 1, 2, 5, 9_999, 10_000, 99_999, 100_000, 1_000_000)
-DURATIONS = (0, 1, 7, 60, 365, 730, 1095, 3_652_058, 3_652_059, 999_999_999)
-"""Whole days: up to the span of the calendar and one more, and the largest `datetime.timedelta` allows."""
+DURATIONS = (0, 1, 7, 60, 365, 730, 1095, 36_599, 36_600)
+"""Whole days, up to the longest duration a rule may write (E152 past 36,600 days, `dsl/limits.py`)."""
 STRINGS = ("", " ", "a", "HK", "MO", "CN", "CN-GD", "Shenzhen", "深圳", "none", "x" * 40, "{brace}")
 # Text inside a rule file's string literal: quotes and backslashes escaped.
 _ESCAPED = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t"}
@@ -79,6 +79,10 @@ def dates(extra: Sequence[dt.date] = ()) -> st.SearchStrategy[dt.date]:
 
 
 ints = st.one_of(st.sampled_from(SMALL_INTS), st.sampled_from(HUGE_INTS), st.integers(0, 2_000_000))
+"""Integers for manifests: any size, beyond 64 bits too."""
+RULE_HUGE_INTS = (10**17, 10**18 - 1, 2**59)
+"""The largest number literals a rule may write (E152 past 18 digits, `dsl/limits.py`)."""
+rule_ints = st.one_of(st.sampled_from(SMALL_INTS), st.sampled_from(RULE_HUGE_INTS), st.integers(0, 2_000_000))
 
 
 def quote(text: str) -> str:
@@ -158,7 +162,7 @@ class _Writer:
         if kind == "number":
             if draw(st.integers(0, 5)) == 0:
                 return Gen(draw(st.sampled_from(["0.5", "1.0", "2.25", "100_000.5"])), kind)
-            return Gen(number_text(draw(ints)), kind)
+            return Gen(number_text(draw(rule_ints)), kind)
         if kind == "string":
             pool = enum or STRINGS
             return Gen(quote(draw(st.sampled_from(pool))), kind, literal=True)

@@ -35,7 +35,7 @@ def test_a_second_load_hits_the_cache_without_parsing(
 ) -> None:
     rules = write_rules(tmp_path / "rules")
     first = load_rulebook([rules])
-    assert len(list(cache_home.glob("rules-*.pickle"))) == 1
+    assert len(list(cache_home.glob("rules-*.marshal"))) == 1
     import gba_dataflow.dsl.parser as parser
 
     def refuse(*_: object, **__: object) -> None:
@@ -105,7 +105,7 @@ def test_an_edited_rule_file_is_never_served_stale(cache_home: Path, tmp_path: P
     book = load_rulebook([rules])
     assert book.rulesets[0].node.rules[0].because is not None
     assert book.rulesets[0].node.rules[0].because.text.parts == ("changed",)
-    assert len(list(cache_home.glob("rules-*.pickle"))) == 2
+    assert len(list(cache_home.glob("rules-*.marshal"))) == 2
 
 
 def test_cache_can_be_disabled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -119,8 +119,8 @@ def test_a_directory_others_can_write_is_ignored(cache_home: Path, tmp_path: Pat
     rules = write_rules(tmp_path / "rules")
     load_rulebook([rules])
     cache_home.chmod(0o777)
-    (entry,) = cache_home.glob("rules-*.pickle")
-    key = entry.name[len("rules-") : -len(".pickle")]
+    (entry,) = cache_home.glob("rules-*.marshal")
+    key = entry.name[len("rules-") : -len(".marshal")]
     assert cache.load(key) is None
     cache_home.chmod(0o700)
     assert cache.load(key) is not None
@@ -129,8 +129,8 @@ def test_a_directory_others_can_write_is_ignored(cache_home: Path, tmp_path: Pat
 def test_a_corrupt_entry_is_ignored(cache_home: Path, tmp_path: Path) -> None:
     rules = write_rules(tmp_path / "rules")
     load_rulebook([rules])
-    (entry,) = cache_home.glob("rules-*.pickle")
-    entry.write_bytes(b"not a pickle")
+    (entry,) = cache_home.glob("rules-*.marshal")
+    entry.write_bytes(b"not an entry")
     assert load_rulebook([rules]).rulesets[0].id == "r"
 
 
@@ -141,4 +141,77 @@ def test_rule_errors_are_not_cached(cache_home: Path, tmp_path: Path) -> None:
     for _ in range(2):
         with pytest.raises(CheckError):
             load_rulebook([rules])
-    assert not list(cache_home.glob("rules-*.pickle"))
+    assert not list(cache_home.glob("rules-*.marshal"))
+
+
+def test_an_entry_naming_a_class_outside_the_rules_is_refused(cache_home: Path, tmp_path: Path) -> None:
+    """The entry is plain data: a class table that names anything but the rules' own classes (here a
+    function of `os`) is a miss, never an import or a call; the rules are parsed again."""
+    import marshal
+
+    rules = write_rules(tmp_path / "rules")
+    load_rulebook([rules])
+    (entry,) = cache_home.glob("rules-*.marshal")
+    name = entry.name
+    key = name[len("rules-") : -len(".marshal")]
+    for classes, tree in (
+        ((("os:system", ()),), (16, "echo owned")),
+        ((("gba_dataflow.dsl.nodes:Rule", ("nothing",)),), (16, 1)),
+        ((), (99, 1)),
+    ):
+        diskcache.write(name, marshal.dumps((cache.FORMAT, classes, tree)))
+        assert cache.load(key) is None
+    assert load_rulebook([rules]).rulesets[0].id == "r"
+    assert cache.load(key) is not None
+
+
+def test_the_entry_round_trips_the_shipped_rules_exactly(cache_home: Path) -> None:
+    """What the cache gives back is equal, field by field, to what the parser and the checker made."""
+    from gba_dataflow.dsl.checker import check_rulesets
+    from gba_dataflow.engine.rulebook import (
+        _parse_sources,
+        _read_rule_file,
+        default_rules_dirs,
+        generate_code,
+        manifest_catalog,
+        rule_files,
+    )
+
+    files = rule_files(default_rules_dirs())
+    rulesets = _parse_sources([(path, _read_rule_file(path)) for path in files])
+    warnings = tuple(check_rulesets(rulesets, manifest_catalog()).warnings)
+    value = (rulesets, warnings, [generate_code(ruleset) for ruleset in rulesets], "sha256:x")
+    cache.store("0" * 64, value)
+    assert cache.load("0" * 64) == value
+
+
+@pytest.mark.parametrize("kind", ["rules", "code", "records", "regex"])
+def test_a_flipped_bit_in_any_entry_gives_the_same_decision_and_a_rebuild(
+    kind: str, tmp_path: Path, cli_command: list[str], cli_env: dict[str, str], repo_root: Path
+) -> None:
+    """Issue 19: one flipped bit in a cached rules entry once turned a DENY into an ALLOW, and one in a
+    marshalled code entry made every run segfault. Now the digest catches it: same output, same exit
+    code, and the entry is written again."""
+    import random
+    import subprocess
+
+    home = tmp_path / "cache"
+    env = {**cli_env, diskcache.ENV: str(home)}
+    manifest = repo_root / "examples" / "manifests" / "important-data-refused.yaml"
+    argv = [*cli_command, "check", "--format", "json", str(manifest)]
+    clean = subprocess.run(argv, env=env, capture_output=True, check=False, timeout=60)
+    assert clean.returncode == 1
+    entries = sorted(home.glob(f"{kind}-*.marshal"))
+    if not entries:
+        pytest.skip(f"this build writes no {kind} entry")
+    chooser = random.Random(kind)
+    for entry in entries:
+        for _ in range(2):
+            raw = bytearray(entry.read_bytes())
+            bit = chooser.randrange(len(raw) * 8)
+            raw[bit // 8] ^= 1 << (bit % 8)
+            entry.write_bytes(bytes(raw))
+            again = subprocess.run(argv, env=env, capture_output=True, check=False, timeout=60)
+            assert (again.returncode, again.stdout) == (clean.returncode, clean.stdout)
+            assert b"E900" not in again.stderr
+            assert diskcache.unseal(entry.read_bytes()) is not None  # rebuilt, whole

@@ -19,7 +19,7 @@ from gba_dataflow.engine.model import RunResult
 from gba_dataflow.manifests.files import Selection
 
 if TYPE_CHECKING:
-    from gba_dataflow.engine.batch import Amend
+    from gba_dataflow.app.batch import Amend
     from gba_dataflow.reports.streaming import ReportStream
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
@@ -121,7 +121,7 @@ def _execute_check(request: CheckRequest, selection: Selection) -> ExitCode:
 
 def note_jobs(jobs: int) -> None:
     """Say so on stderr when --jobs asks for more processes than there are CPUs (they are capped)."""
-    from gba_dataflow.engine.batch import cpu_count
+    from gba_dataflow.app.batch import cpu_count
 
     available = cpu_count()
     if jobs > available:
@@ -221,9 +221,9 @@ def stream_check(
     of manifests, whatever the formats); then the job summary and, on a terminal, the closing summary."""
     import contextlib
 
+    from gba_dataflow.app.batch import plan_inputs
     from gba_dataflow.cli.console import open_output
     from gba_dataflow.cli.progress import ProgressBar, stream_is_terminal
-    from gba_dataflow.engine.batch import plan_inputs
     from gba_dataflow.engine.rulebook import load_rulebook
     from gba_dataflow.reports.streaming import ReportOptions, ReportStream
     from gba_dataflow.reports.text import TextOptions

@@ -117,7 +117,7 @@ def record(
     """Record executed transfers (idempotent: a manifest already recorded is not counted twice)."""
 
     def action() -> int:
-        from gba_dataflow.engine.batch import plan_inputs, plan_items, plan_size
+        from gba_dataflow.app.batch import plan_inputs, plan_items, plan_size
         from gba_dataflow.engine.model import ManifestResult
         from gba_dataflow.ledger import open_ledger
         from gba_dataflow.ledger.run import load_or_error, subjects_for

@@ -9,8 +9,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from gba_dataflow.app.batch import describe_rules, plan_inputs, plan_items, plan_size
 from gba_dataflow.core.errors import ManifestError, UsageError
-from gba_dataflow.engine.batch import describe_rules, plan_inputs, plan_items, plan_size
 from gba_dataflow.engine.evaluate import error_result
 from gba_dataflow.engine.model import ManifestResult, RunResult
 from gba_dataflow.engine.rulebook import load_rulebook

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from gba_dataflow.app.batch import Amend, Plan, Progress, describe_rules, iter_plan, resolve_jobs
 from gba_dataflow.app.duplicates import DuplicateIds
-from gba_dataflow.engine.batch import Amend, Plan, Progress, describe_rules, iter_plan, resolve_jobs
 from gba_dataflow.engine.model import ManifestResult, RuleDoc, RulesInfo, Verdict
 from gba_dataflow.engine.rulebook import Rulebook
 from gba_dataflow.reports.common import warned

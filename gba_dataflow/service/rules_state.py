@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gba_dataflow.app.batch import describe_rules
 from gba_dataflow.core.errors import Diagnostic, GbaError
-from gba_dataflow.engine.batch import describe_rules
 from gba_dataflow.engine.model import RuleDoc
 from gba_dataflow.engine.rulebook import Rulebook, default_rules_dirs, load_rulebook
 from gba_dataflow.reports.common import iso_date

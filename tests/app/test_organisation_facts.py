@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from gba_dataflow.app.authoring import check_rule_paths
+from gba_dataflow.app.batch import decide_file
 from gba_dataflow.core.errors import CheckError, ManifestError
-from gba_dataflow.engine.batch import decide_file
 from gba_dataflow.engine.rulebook import load_rulebook, manifest_catalog
 from gba_dataflow.manifests import load_manifest_bytes
 from gba_dataflow.manifests.schema import fast_check, read_organisation_schema, schema, schema_digest

@@ -143,7 +143,7 @@ def test_an_unwritable_job_summary_warns_but_keeps_the_exit_code(tmp_path: Path)
 
 def test_a_large_run_lists_only_denials_and_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     import gba_dataflow.reports.summary as summary_module
-    from gba_dataflow.engine.batch import run_check
+    from gba_dataflow.app.batch import run_check
 
     monkeypatch.setattr(summary_module, "MAX_ROWS", 3)
     from ci_helpers import FIXTURES

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from ci_helpers import AS_OF, FIXTURES, RULES, assert_golden, assert_valid_sarif, run_cli
 
-from gba_dataflow.engine.batch import describe_rules, run_check
+from gba_dataflow.app.batch import describe_rules, run_check
 from gba_dataflow.engine.rulebook import load_rulebook
 from gba_dataflow.reports.sarif import SRCROOT, render_sarif, sarif_log
 

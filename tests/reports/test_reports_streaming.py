@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from gba_dataflow.app.batch import plan_inputs, run_check
 from gba_dataflow.cli.formats import RENDERERS, RenderOptions
-from gba_dataflow.engine.batch import plan_inputs, run_check
 from gba_dataflow.engine.rulebook import load_rulebook
 from gba_dataflow.reports.common import warned
 from gba_dataflow.reports.streaming import FORMATS, ReportOptions, ReportStream

@@ -176,7 +176,7 @@ def _state(pid: int) -> str:
 
 
 def test_jobs_beyond_the_cpus_are_capped_with_a_note(tmp_path: Path) -> None:
-    from gba_dataflow.engine.batch import cpu_count, resolve_jobs
+    from gba_dataflow.app.batch import cpu_count, resolve_jobs
 
     assert resolve_jobs(10_000) == cpu_count() and resolve_jobs(0) == cpu_count()
     folder = many_manifests(tmp_path / "few", 3)

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from ci_helpers import AS_OF, FIXTURES, copy_fixtures, run_cli
 
+from gba_dataflow.app import batch
 from gba_dataflow.app.batch import plan_inputs, resolve_jobs, run_check
 from gba_dataflow.cli.progress import LARGE_BATCH, ProgressBar
-from gba_dataflow.app import batch
 from gba_dataflow.engine.rulebook import load_rulebook
 from gba_dataflow.reports.summary import closing_summary, rule_counts
 

@@ -376,6 +376,13 @@ def _has_inline(gen: Any, expr: Any, code: tuple[str, ...]) -> str:
     return f"(({value} := {code[0]}) is not None and ({value}.__class__ is _date or _has({value})))"
 
 
+def _day_count(name: str, count: Callable[[dt.date, dt.date], int], summary: str) -> Operator:
+    """A function counting the days from its first date argument to its second."""
+    return Operator(
+        name, "function", 6, _signature((DATE, DATE), NUMBER), _between(name, count), summary=summary
+    )
+
+
 def _entries(*operators: Operator) -> dict[str, Operator]:
     return {operator.name: operator for operator in operators}
 
@@ -410,45 +417,22 @@ OPERATORS: Mapping[str, Operator] = _entries(
 
 FUNCTIONS: Mapping[str, Operator] = _entries(
     Operator("has", "function", 6, _has_rule, has_value, inline=_has_inline, arity=1, summary="it is set"),
-    Operator(
-        "days_between",
-        "function",
-        6,
-        _signature((DATE, DATE), NUMBER),
-        _between("days_between", _days),
-        summary="calendar days from a to b",
-    ),
-    Operator(
-        "working_days_between",
-        "function",
-        6,
-        _signature((DATE, DATE), NUMBER),
-        _between("working_days_between", working_days_between),
-        summary="working days after a up to and including b",
-    ),
-    Operator(
+    _day_count("days_between", _days, "calendar days from a to b"),
+    _day_count("working_days_between", working_days_between, "working days (Monday-Friday) after a up to b"),
+    _day_count(
         "mainland_working_days",
-        "function",
-        6,
-        _signature((DATE, DATE), NUMBER),
-        _between("mainland_working_days", _working_days_in(calendars.Jurisdiction.MAINLAND)),
-        summary="Mainland working days after a up to and including b (public holidays off, make-up days on)",
+        _working_days_in(calendars.Jurisdiction.MAINLAND),
+        "Mainland working days after a up to and including b (public holidays off, make-up days on)",
     ),
-    Operator(
+    _day_count(
         "hong_kong_working_days",
-        "function",
-        6,
-        _signature((DATE, DATE), NUMBER),
-        _between("hong_kong_working_days", _working_days_in(calendars.Jurisdiction.HONG_KONG)),
-        summary="Hong Kong working days after a up to and including b (general holidays off)",
+        _working_days_in(calendars.Jurisdiction.HONG_KONG),
+        "Hong Kong working days after a up to and including b (general holidays off)",
     ),
-    Operator(
+    _day_count(
         "macao_working_days",
-        "function",
-        6,
-        _signature((DATE, DATE), NUMBER),
-        _between("macao_working_days", _working_days_in(calendars.Jurisdiction.MACAO)),
-        summary="Macao working days after a up to and including b (public and government holidays off)",
+        _working_days_in(calendars.Jurisdiction.MACAO),
+        "Macao working days after a up to and including b (public and government holidays off)",
     ),
     Operator("len", "function", 6, _signature((ANY,), NUMBER), _length, arity=1, summary="number of items"),
     Operator("year", "function", 6, _signature((DATE,), NUMBER), _year, arity=1, summary="a date's year"),

@@ -459,7 +459,15 @@ def _related(facts: tuple[Fact, ...], manifest: str, root: Path | None) -> list[
 
 
 def _fact(fact: Fact) -> dict[str, Any]:
-    return {"path": fact.path, "value": to_jsonable(fact.value), "line": fact.line, "column": fact.column}
+    """A fact in a result's properties, with where its value came from (design §3.10)."""
+    return {
+        "path": fact.path,
+        "value": to_jsonable(fact.value),
+        "line": fact.line,
+        "column": fact.column,
+        "provenance": fact.provenance,
+        "provenanceNote": fact.provenance_note,
+    }
 
 
 def _sarif_text(text: str) -> str:

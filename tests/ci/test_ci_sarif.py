@@ -109,7 +109,14 @@ def test_results_levels_rules_and_locations() -> None:
         "To fix: Keep core data in the Mainland.",
     ]
     assert core["properties"]["facts"] == [
-        {"path": "dataset.core_data", "value": True, "line": 14, "column": 14}
+        {
+            "path": "dataset.core_data",
+            "value": True,
+            "line": 14,
+            "column": 14,
+            "provenance": "stated",
+            "provenanceNote": None,
+        }
     ]
     assert core["relatedLocations"][0]["message"]["text"] == "dataset.core_data = true"
 

@@ -185,7 +185,7 @@ def test_the_entry_round_trips_the_shipped_rules_exactly(cache_home: Path) -> No
     assert cache.load("0" * 64) == value
 
 
-@pytest.mark.parametrize("kind", ["rules", "code", "records", "regex"])
+@pytest.mark.parametrize("kind", ["rules", "code"])
 def test_a_flipped_bit_in_any_entry_gives_the_same_decision_and_a_rebuild(
     kind: str, tmp_path: Path, cli_command: list[str], cli_env: dict[str, str], repo_root: Path
 ) -> None:
@@ -202,8 +202,7 @@ def test_a_flipped_bit_in_any_entry_gives_the_same_decision_and_a_rebuild(
     clean = subprocess.run(argv, env=env, capture_output=True, check=False, timeout=60)
     assert clean.returncode == 1
     entries = sorted(home.glob(f"{kind}-*.marshal"))
-    if not entries:
-        pytest.skip(f"this build writes no {kind} entry")
+    assert entries, f"a check writes {kind} entries"
     chooser = random.Random(kind)
     for entry in entries:
         for _ in range(2):

@@ -45,6 +45,14 @@ class Selection:
 ALL = Selection()
 
 
+class FoundPath(str):
+    """A path a directory search found as a regular file: read it only if it still is one (a FIFO put in
+    its place since would block the run, E453). A path named on the command line is a plain `str`, read
+    as given (`<(cat m.yaml)` is a FIFO)."""
+
+    __slots__ = ()
+
+
 class FileList:
     """Manifest paths in order, held compactly: each directory's file names as one string.
 
@@ -84,9 +92,9 @@ class FileList:
             start = 0
             end = text.find("\0")
             while end != -1:
-                yield join(directory, text[start:end])
+                yield FoundPath(join(directory, text[start:end]))
                 start, end = end + 1, text.find("\0", end + 1)
-            yield join(directory, text[start:])
+            yield FoundPath(join(directory, text[start:]))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, FileList | list | tuple):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from hashlib import sha256
@@ -18,6 +19,7 @@ from gba_dataflow.core.errors import Diagnostic, ManifestError, Severity, sort_d
 from gba_dataflow.core.source import Span, caret_excerpt
 from gba_dataflow.manifests.crosscheck import cross_check
 from gba_dataflow.manifests.document import ParsedDocument, SourceText
+from gba_dataflow.manifests.files import FoundPath
 from gba_dataflow.manifests.json_parser import parse_json
 from gba_dataflow.manifests.limits import MAX_TEXT, cap_diagnostics
 from gba_dataflow.manifests.placeholders import placeholder_diagnostics
@@ -82,12 +84,12 @@ def load_manifest(
     path: str | Path, *, max_bytes: int | None = None, alias_budget: int = DEFAULT_ALIAS_BUDGET
 ) -> LoadedManifest:
     """Read and load the manifest at `path` (YAML for .yaml/.yml, JSON for .json, else by content).
-    `max_bytes` defaults to `configured_max_bytes()`."""
+    `max_bytes` defaults to `configured_max_bytes()`. A path a directory search found (`FoundPath`) is
+    read only while it is a regular file."""
     display = str(path)
     max_bytes = max_bytes if max_bytes is not None else configured_max_bytes()
-    return load_manifest_bytes(
-        _read(display, max_bytes), display, max_bytes=max_bytes, alias_budget=alias_budget
-    )
+    raw = _read(display, max_bytes, regular_only=isinstance(path, FoundPath))
+    return load_manifest_bytes(raw, display, max_bytes=max_bytes, alias_budget=alias_budget)
 
 
 def load_manifest_bytes(
@@ -157,10 +159,22 @@ def _validate(doc: ParsedDocument, source: SourceText) -> list[Diagnostic]:
     return errors
 
 
-def _read(display: str, max_bytes: int) -> bytes:
+def _read(display: str, max_bytes: int, *, regular_only: bool = False) -> bytes:
+    """The bytes of a manifest file. With `regular_only` (a file a directory search found), it is opened
+    without blocking and refused (E453) unless it is still a regular file: a FIFO put in its place since
+    the search would otherwise wait for a writer forever."""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | (getattr(os, "O_NONBLOCK", 0) if regular_only else 0)
     try:
-        descriptor = os.open(display, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        descriptor = os.open(display, flags)
         try:
+            if regular_only and not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                raise _file_error(
+                    "E453",
+                    display,
+                    f"`{display}` is no longer a regular file (it changed after the directory was searched): "
+                    "not read",
+                    hint="check what replaced it; name it on the command line to read it as a stream",
+                )
             return _read_at_most(descriptor, max_bytes + 1)
         finally:
             os.close(descriptor)

@@ -119,6 +119,37 @@ def test_a_fifo_found_in_a_directory_is_reported_without_blocking(tmp_path: Path
     assert results[1]["errors"][0]["code"] == "E453"
 
 
+def test_a_file_swapped_for_a_fifo_after_the_walk_is_refused_without_blocking(tmp_path: Path) -> None:
+    """The race the walk alone cannot close: a regular file when the directory was searched, a FIFO by the
+    time it is read. It is refused (E453) at once, never waited on; the other manifest is still decided."""
+    import signal
+
+    from gba_dataflow.app.batch import iter_plan, plan_inputs
+    from gba_dataflow.engine.rulebook import load_rulebook
+
+    top = tmp_path / "manifests"
+    top.mkdir()
+    shutil.copy(ALLOWED, top / "a.yaml")
+    shutil.copy(DENIED, top / "b.yaml")
+    plan = plan_inputs([str(top)])
+    (top / "b.yaml").unlink()
+    os.mkfifo(top / "b.yaml")  # no writer will ever come
+    rulebook = load_rulebook([Path(__file__).resolve().parents[2] / "rules"])
+
+    def stuck(signum: int, frame: object) -> None:
+        raise TimeoutError("reading the FIFO blocked")
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(20)
+    try:
+        results = list(iter_plan(rulebook, plan, None, None, "en", 1, None, lambda result: result))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert [result.decision.value for result in results] == ["allow", "error"]
+    assert results[1].errors[0].code == "E453" and results[1].manifest.endswith("b.yaml")
+
+
 @pytest.mark.skipif(shutil.which("bash") is None, reason="process substitution needs bash")
 def test_a_stream_named_on_the_command_line_is_read(tmp_path: Path) -> None:
     """`check <(cat m.yaml)`: before, "no such file or directory"."""

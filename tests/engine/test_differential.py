@@ -7,7 +7,9 @@ evaluator alone): the same verdict, the same rule ids, the same error codes. `ev
 raise and must reach the same verdict.
 
 Default: a modest, derandomized run (CI is deterministic). `GBA_DIFF_EXAMPLES=3000` runs many more, with
-a random seed unless `GBA_DIFF_SEED` is set.
+a random seed unless `GBA_DIFF_SEED` is set:
+
+    GBA_DIFF_EXAMPLES=3000 .venv/bin/pytest -q tests/engine/test_differential.py -k evaluator_agree
 """
 
 from __future__ import annotations

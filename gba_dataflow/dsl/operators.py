@@ -237,6 +237,11 @@ def _equality(checker: TypeChecker, expr: Any, types: tuple[Type, ...], scope: A
             compare_hint(left, right),
         )
         return BOOL
+    return _with_enum_literals(checker, expr, scope)
+
+
+def _with_enum_literals(checker: TypeChecker, expr: Any, scope: Any) -> Type:
+    """A comparison's literal on either side checked against the other side's enum (E203)."""
     checker.check_enum_literals(expr.left, expr.right, scope)
     checker.check_enum_literals(expr.right, expr.left, scope)
     return BOOL
@@ -250,9 +255,7 @@ def _order_rule(checker: TypeChecker, expr: Any, types: tuple[Type, ...], scope:
         checker.report(
             "E202", f"`{expr.op}` does not order {left if left.kind != 'null' else right} values", expr.span
         )
-    checker.check_enum_literals(expr.left, expr.right, scope)
-    checker.check_enum_literals(expr.right, expr.left, scope)
-    return BOOL
+    return _with_enum_literals(checker, expr, scope)
 
 
 def _membership_rule(checker: TypeChecker, expr: Any, types: tuple[Type, ...], scope: Any) -> Type:

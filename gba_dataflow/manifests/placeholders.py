@@ -21,11 +21,6 @@ PLACEHOLDER = "TODO"
 _PLACEHOLDER = re.compile(r"(?<![A-Za-z0-9])TODO(?![A-Za-z0-9])")
 
 
-def is_placeholder(value: object) -> bool:
-    """Whether `value` is text that still holds the template's placeholder word."""
-    return isinstance(value, str) and _PLACEHOLDER.search(value) is not None
-
-
 def placeholder_diagnostics(doc: ParsedDocument, source: SourceText) -> list[Diagnostic]:
     """One E420 per value of the document that still holds a placeholder, in document order.
 

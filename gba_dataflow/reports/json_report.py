@@ -16,7 +16,6 @@ from typing import Any
 
 import orjson
 
-from gba_dataflow.engine.decisive import fails_on_warn
 from gba_dataflow.engine.model import (
     Fact,
     FailedCondition,
@@ -74,13 +73,6 @@ def json_tail(counts: Mapping[str, int], any_results: bool = True) -> str:
 def result_line(result: ManifestResult) -> str:
     """One result as a single line of JSON."""
     return _dumps(result_to_dict(result))
-
-
-def stream_entry(result: ManifestResult) -> tuple[str, bool, str, str | None, str]:
-    """(decision, whether a warning fails --fail-on-warn, JSON line, id, manifest) of a result: what a
-    streamed run keeps of it."""
-    warned = any(fails_on_warn(warning) for warning in result.warnings)
-    return result.decision.value, warned, result_line(result), result.id, result.manifest
 
 
 def _dumps(value: Any) -> str:

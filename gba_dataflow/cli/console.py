@@ -12,6 +12,7 @@ from pathlib import Path
 from gba_dataflow.core.errors import Diagnostic, GbaError, OutputError
 from gba_dataflow.core.safe_write import replace_file
 from gba_dataflow.core.source import STDIN, Span
+from gba_dataflow.reports.labels import render_diagnostic
 
 
 def use_color(no_color: bool, stream: object = None) -> bool:
@@ -119,12 +120,12 @@ def _output_error(name: str, error: OSError, option: str | None = None) -> Outpu
     )
 
 
-def print_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
-    """Print diagnostics to stderr, one block each."""
+def print_diagnostics(diagnostics: Iterable[Diagnostic], lang: str = "en") -> None:
+    """Print diagnostics to stderr, one block each, in `lang`."""
     for diagnostic in diagnostics:
-        sys.stderr.write(diagnostic.render() + "\n")
+        sys.stderr.write(render_diagnostic(diagnostic, lang) + "\n")
     sys.stderr.flush()
 
 
-def print_error(error: GbaError) -> None:
-    print_diagnostics(error.diagnostics)
+def print_error(error: GbaError, lang: str = "en") -> None:
+    print_diagnostics(error.diagnostics, lang)

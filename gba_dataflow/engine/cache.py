@@ -31,13 +31,14 @@ from typing import Any
 
 from gba_dataflow import __version__
 from gba_dataflow.core import diskcache
+from gba_dataflow.core.i18n import Listing, Phrase
 from gba_dataflow.core.resources import schema_path
 
 _DSL = Path(__file__).resolve().parents[1] / "dsl"
 _ENGINE = Path(__file__).resolve().parent
 _CODEGEN = tuple(_ENGINE / name for name in ("codegen.py", "exprgen.py", "cache.py"))
 """The code generator (what the generated code cached with the rules depends on), and this codec."""
-_PICKLED = tuple(_DSL.parent / "core" / name for name in ("source.py", "errors.py"))
+_PICKLED = tuple(_DSL.parent / "core" / name for name in ("source.py", "errors.py", "i18n.py"))
 """Where the other classes of a cached entry are defined (spans and diagnostics)."""
 _MODULES = (
     "gba_dataflow.dsl.nodes",
@@ -46,11 +47,13 @@ _MODULES = (
     "gba_dataflow.engine.codegen",
 )
 """The only modules whose classes an entry may hold."""
-FORMAT = "rules-entry 2"
+FORMAT = "rules-entry 3"
 """The layout of `encode`'s output; part of every entry, checked before decoding."""
 
 # Tags of the encoded containers (a record class is encoded as its index in the class table + _CLASS).
-_TUPLE, _LIST, _FROZENSET, _DICT, _DATE, _TIMEDELTA, _ENUM, _SET, _NAMED, _PLAIN, _PLAIN_NAMED = range(11)
+(_TUPLE, _LIST, _FROZENSET, _DICT, _DATE, _TIMEDELTA, _ENUM, _SET, _NAMED, _PLAIN, _PLAIN_NAMED, _PHRASE, _LISTING) = (
+    range(13)
+)
 _PRIMITIVE = frozenset({type(None), bool, int, float, str, bytes})
 """Values stored as they are. A tuple (or named tuple) of them only is stored with a tag of its own and
 rebuilt by one slice: spans and most constants, half the tuples of an entry."""
@@ -146,6 +149,10 @@ def encode(value: Any) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], Any]:
             result = (_DATE, item.toordinal())
         elif kind is dt.timedelta:
             result = (_TIMEDELTA, item.days, item.seconds, item.microseconds)
+        elif kind is Phrase:
+            result = (_PHRASE, item.template, *(walk(part) for pair in item.args for part in pair))
+        elif kind is Listing:
+            result = (_LISTING, *(walk(value) for _, value in item.args))
         elif isinstance(item, enum.Enum):
             result = (_ENUM, class_index(kind, ()), walk(item.value))
         elif isinstance(item, tuple) and _is_named_tuple(kind):
@@ -230,6 +237,11 @@ def decode(classes: Any, tree: Any) -> Any:
             result = dt.timedelta(item[1], item[2], item[3])
         elif tag == _ENUM:
             result = resolved[item[1]][0](build(item[2]))
+        elif tag == _PHRASE:
+            parts = list(map(build, item[2:]))
+            result = Phrase(item[1], dict(zip(parts[::2], parts[1::2], strict=True)))
+        elif tag == _LISTING:
+            result = Listing(list(map(build, item[1:])))
         elif tag == _NAMED:
             result = resolved[item[1]][0]._make(map(build, item[2:]))  # type: ignore[attr-defined]
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from gba_dataflow.core.errors import Diagnostic
+from gba_dataflow.core.i18n import localize
 
 LANGUAGES = ("en", "zh-Hans", "zh-Hant")
 
@@ -259,18 +260,19 @@ def label(lang: str, key: str, **values: object) -> str:
 
 
 def render_diagnostic(diagnostic: Diagnostic, lang: str = "en") -> str:
-    """`Diagnostic.render()` with its framing words (severity, `at`, `note`, `hint`) in `lang`; the message
-    and hint are the diagnostic's own. In English it is exactly `Diagnostic.render()`."""
+    """`Diagnostic.render()` in `lang`: the framing words (severity, `at`, `note`, `hint`) from this table,
+    the message, notes and hint through their catalogs (core/i18n.py). In English it is exactly
+    `Diagnostic.render()`."""
     if lang not in LABELS or lang == "en":
         return diagnostic.render()
     where = f"{diagnostic.span}: " if diagnostic.span else ""
     severity = label(lang, f"severity_{diagnostic.severity.value}")
-    lines = [f"{where}{severity} {diagnostic.code}: {diagnostic.message}"]
+    lines = [f"{where}{severity} {diagnostic.code}: {localize(diagnostic.message, lang)}"]
     if diagnostic.json_path:
         lines.append(f"  {label(lang, 'diag_at')} {diagnostic.json_path}")
     if diagnostic.excerpt:
         lines.append(diagnostic.excerpt)
-    lines.extend(f"  {label(lang, 'diag_note')}: {note}" for note in diagnostic.notes)
+    lines.extend(f"  {label(lang, 'diag_note')}: {localize(note, lang)}" for note in diagnostic.notes)
     if diagnostic.hint:
-        lines.append(f"  {label(lang, 'diag_hint')}: {diagnostic.hint}")
+        lines.append(f"  {label(lang, 'diag_hint')}: {localize(diagnostic.hint, lang)}")
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from gba_dataflow.core.errors import (
     sort_diagnostics,
     warnings_in,
 )
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.core.safe_write import replace_file
 from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
@@ -81,7 +82,12 @@ def _existing(paths: Sequence[Path] | None) -> list[Path]:
     if missing:
         raise DslSyntaxError(
             diagnostics=[
-                Diagnostic("E108", f"`{path}` does not exist", Span(str(path), 1, 1), "check the path")
+                Diagnostic(
+                    "E108",
+                    tr("`{path}` does not exist", path=str(path)),
+                    Span(str(path), 1, 1),
+                    tr("check the path"),
+                )
                 for path in missing
             ]
         )
@@ -109,8 +115,12 @@ def format_paths(paths: Sequence[Path], *, width: int | None = None) -> list[For
         try:
             original = path.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            reason = "it is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.strerror
-            problems.append(Diagnostic("E108", f"cannot read rule file: {reason}", Span(str(path), 1, 1)))
+            message = (
+                tr("cannot read rule file: it is not UTF-8 text")
+                if isinstance(error, UnicodeDecodeError)
+                else tr("cannot read rule file: {reason}", reason=error.strerror)
+            )
+            problems.append(Diagnostic("E108", message, Span(str(path), 1, 1)))
             continue
         try:
             text = (
@@ -139,7 +149,9 @@ def write_formatted(results: Sequence[Formatted]) -> list[Path]:
                 handle.write(result.formatted.encode("utf-8"))
         except OSError as error:
             raise DslSyntaxError(
-                f"cannot write rule file: {error.strerror}", code="E108", span=Span(str(result.path), 1, 1)
+                tr("cannot write rule file: {reason}", reason=error.strerror),
+                code="E108",
+                span=Span(str(result.path), 1, 1),
             ) from None
         written.append(result.path)
     return written

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from gba_dataflow.core.errors import Diagnostic, ManifestError
+from gba_dataflow.core.i18n import localize, tr
 from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
 from gba_dataflow.engine.evaluate import NO_RULESET, ManifestInput, error_result, evaluate_manifest
@@ -139,9 +140,9 @@ def _file_count(plan: Plan) -> int:
 def _empty_directory(item: str) -> Diagnostic:
     return Diagnostic(
         "E502",
-        f"`{item}` holds no manifest (*.yaml, *.yml, *.json)",
+        tr("`{path}` holds no manifest (*.yaml, *.yml, *.json)", path=item),
         Span(item, 1, 1),
-        "point at a manifest file or a directory that contains some",
+        tr("point at a manifest file or a directory that contains some"),
     )
 
 
@@ -399,9 +400,16 @@ def describe_rules(rulebook: Rulebook, lang: str = "en") -> tuple[RuleDoc, ...]:
             id=NO_RULESET,
             effect="deny",
             ruleset="gba-dataflow",
-            message="No ruleset covers the route of the transfer; transfers are denied unless a ruleset "
-            "applies (fail closed).",
-            remedy="Check the origin and destination regions, or add a ruleset that covers this route.",
+            message=localize(
+                tr(
+                    "No ruleset covers the route of the transfer; transfers are denied unless a ruleset "
+                    "applies (fail closed)."
+                ),
+                lang,
+            ),
+            remedy=localize(
+                tr("Check the origin and destination regions, or add a ruleset that covers this route."), lang
+            ),
         )
     )
     return tuple(docs)
@@ -413,7 +421,8 @@ def _default_doc(ruleset: CompiledRuleset, title: str | None, lang: str) -> Rule
         id=ruleset.default_id,
         effect="deny",
         ruleset=ruleset.id,
-        message=_text(node.default_because, lang) or f"No rule of {ruleset.id} permits this transfer.",
+        message=_text(node.default_because, lang)
+        or localize(tr("No rule of {ruleset} permits this transfer.", ruleset=ruleset.id), lang),
         citations=node.default_cites,
         remedy=_text(node.default_remedy, lang),
         source=ruleset.source,

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from gba_dataflow.core.errors import Diagnostic, UsageError
+from gba_dataflow.core.i18n import Listing, tr
 from gba_dataflow.core.source import Span
 from gba_dataflow.manifests.loader import MAX_BYTES_VARIABLE
 
@@ -184,9 +185,15 @@ def read_config(path: Path) -> Config:
     try:
         text = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        reason = "it is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.strerror
+        message = (
+            tr("cannot read the configuration file: it is not UTF-8 text")
+            if isinstance(error, UnicodeDecodeError)
+            else tr("cannot read the configuration file: {reason}", reason=error.strerror)
+        )
         raise ConfigError(
-            f"cannot read the configuration file: {reason}", code="E540", span=Span(str(path), 1, 1)
+            message,
+            code="E540",
+            span=Span(str(path), 1, 1),
         ) from None
     try:
         document = tomllib.loads(text)
@@ -199,7 +206,7 @@ def read_config(path: Path) -> Config:
             table = table.get(part, {}) if isinstance(table, dict) else {}
     locator = _Locator(path, text, TABLE if in_pyproject else ())
     if not isinstance(table, dict):
-        raise ConfigError("[tool.gba-dataflow] is not a table", code="E542", span=locator.span(None))
+        raise ConfigError(tr("[tool.gba-dataflow] is not a table"), code="E542", span=locator.span(None))
     problems: list[Diagnostic] = []
     values: dict[str, Value] = {}
     for key, raw in table.items():
@@ -210,8 +217,15 @@ def read_config(path: Path) -> Config:
             continue
         try:
             value = _convert(setting, raw, path.parent)
-        except ValueError as error:
-            problems.append(Diagnostic("E542", f"`{key}` {error}", span, _value_hint(setting)))
+        except _BadValueError as error:
+            problems.append(
+                Diagnostic(
+                    "E542",
+                    tr("`{key}` {problem}", key=key, problem=error.problem),
+                    span,
+                    _value_hint(setting),
+                )
+            )
             continue
         values[key] = Value(value, f"{span.path}:{span.line}")
     if problems:
@@ -223,12 +237,12 @@ def _syntax_error(path: Path, error: Exception) -> ConfigError:
     message = str(error)
     found = re.search(r"\(at line (\d+), column (\d+)\)", message)
     line, column = (int(found.group(1)), int(found.group(2))) if found else (1, 1)
-    reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", message) or "not valid TOML"
+    reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", message) or tr("not valid TOML")
     return ConfigError(
-        f"the configuration file is not valid TOML: {reason}",
+        tr("the configuration file is not valid TOML: {reason}", reason=reason),
         code="E540",
         span=Span(str(path), line, column),
-        hint='see https://toml.io; strings are quoted, lists are written ["a", "b"]',
+        hint=tr('see https://toml.io; strings are quoted, lists are written ["a", "b"]'),
     )
 
 
@@ -237,56 +251,68 @@ def _unknown_key(key: str, span: Span, in_pyproject: bool) -> Diagnostic:
 
     where = "[tool.gba-dataflow]" if in_pyproject else CONFIG_FILE
     hint = did_you_mean(key, BY_KEY) or did_you_mean(key.replace("_", "-"), BY_KEY)
-    known = ", ".join(BY_KEY)
     return Diagnostic(
         "E541",
-        f"unknown setting `{key}` in {where}",
+        tr("unknown setting `{key}` in {where}", key=key, where=where),
         span,
-        hint or f"the settings are: {known}",
+        hint or tr("the settings are: {known}", known=Listing(list(BY_KEY))),
     )
 
 
 def _value_hint(setting: Setting) -> str:
     examples = {
-        "string": f'e.g. {setting.key} = "{setting.choices[0] if setting.choices else "..."}"',
-        "strings": f'e.g. {setting.key} = ["examples/**"]',
-        "paths": f'e.g. {setting.key} = ["rules"]',
-        "path": f'e.g. {setting.key} = "waivers.yaml"',
-        "bool": f"e.g. {setting.key} = true",
-        "int": f"e.g. {setting.key} = 2097152",
+        "string": f'{setting.key} = "{setting.choices[0] if setting.choices else "..."}"',
+        "strings": f'{setting.key} = ["examples/**"]',
+        "paths": f'{setting.key} = ["rules"]',
+        "path": f'{setting.key} = "waivers.yaml"',
+        "bool": f"{setting.key} = true",
+        "int": f"{setting.key} = 2097152",
     }
     if setting.choices:
-        return f"choose one of: {', '.join(setting.choices)}"
-    return examples[setting.kind]
+        return tr("choose one of: {choices}", choices=Listing(list(setting.choices)))
+    return tr("e.g. {example}", example=examples[setting.kind])
+
+
+class _BadValueError(ValueError):
+    """What is wrong with a setting's value, as a phrase (`must be true or false, not a string`)."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
 
 
 def _convert(setting: Setting, raw: Any, base: Path) -> Any:
-    """The setting's value from its TOML value; ValueError says what is wrong."""
+    """The setting's value from its TOML value; _BadValueError says what is wrong."""
     kind = setting.kind
     if kind == "bool":
         if not isinstance(raw, bool):
-            raise ValueError(f"must be true or false, not {_shown(raw)}")
+            raise _BadValueError(tr("must be true or false, not {kind}", kind=_shown(raw)))
         return raw
     if kind == "int":
         if isinstance(raw, bool) or not isinstance(raw, int):
-            raise ValueError(f"must be a whole number, not {_shown(raw)}")
+            raise _BadValueError(tr("must be a whole number, not {kind}", kind=_shown(raw)))
         if setting.minimum is not None and raw < setting.minimum:
-            raise ValueError(f"must be at least {setting.minimum}, not {raw}")
+            raise _BadValueError(
+                tr("must be at least {minimum}, not {value}", minimum=setting.minimum, value=raw)
+            )
         return raw
     if kind in ("string", "path"):
         if not isinstance(raw, str) or not raw:
-            raise ValueError(f"must be a non-empty string, not {_shown(raw)}")
+            raise _BadValueError(tr("must be a non-empty string, not {kind}", kind=_shown(raw)))
         if setting.choices and raw not in setting.choices:
             from gba_dataflow.core.suggest import did_you_mean
 
             hint = did_you_mean(raw, setting.choices)
-            raise ValueError(
-                f"`{raw}` is not one of {', '.join(setting.choices)}" + (f" ({hint})" if hint else "")
+            choices = Listing(list(setting.choices))
+            raise _BadValueError(
+                tr("`{value}` is not one of {choices} ({hint})", value=raw, choices=choices, hint=hint)
+                if hint
+                else tr("`{value}` is not one of {choices}", value=raw, choices=choices)
             )
         return _relative_to(base, raw) if kind == "path" else raw
     items = [raw] if isinstance(raw, str) else raw
     if not isinstance(items, list) or not all(isinstance(item, str) and item for item in items):
-        raise ValueError(f"must be a list of strings, not {_shown(raw)}")
+        raise _BadValueError(tr("must be a list of strings, not {kind}", kind=_shown(raw)))
     if kind == "paths":
         return tuple(_relative_to(base, item) for item in items)
     return tuple(items)
@@ -303,8 +329,13 @@ def _relative_to(base: Path, item: str) -> Path:
 
 
 def _shown(raw: Any) -> str:
-    kinds: dict[type, str] = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
-    kinds.update({list: "a list", dict: "a table"})
+    kinds: dict[type, str] = {
+        bool: tr("a boolean"),
+        int: tr("a number"),
+        float: tr("a number"),
+        str: tr("a string"),
+    }
+    kinds.update({list: tr("a list"), dict: tr("a table")})
     return kinds.get(type(raw), type(raw).__name__)
 
 

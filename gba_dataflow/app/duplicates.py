@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from gba_dataflow.core.errors import Diagnostic, Severity
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.core.source import Span
 
 SHOWN = 10
@@ -40,9 +41,9 @@ class DuplicateIds:
         self.found.append(
             Diagnostic(
                 "W425",
-                f"manifest id `{manifest_id}` is also the id of `{owner}`",
+                tr("manifest id `{id}` is also the id of `{owner}`", id=manifest_id, owner=owner),
                 _id_span(manifest),
-                "give each manifest its own id (or check the same file only once)",
+                tr("give each manifest its own id (or check the same file only once)"),
                 Severity.WARNING,
                 json_path="/id",
             )
@@ -54,10 +55,13 @@ class DuplicateIds:
             return list(self.found)
         extra = Diagnostic(
             "W425",
-            f"{self.more} more {'manifest repeats' if self.more == 1 else 'manifests repeat'} an id of "
-            "this run",
+            (
+                tr("{count} more manifest repeats an id of this run", count=self.more)
+                if self.more == 1
+                else tr("{count} more manifests repeat an id of this run", count=self.more)
+            ),
             None,
-            "give each manifest its own id",
+            tr("give each manifest its own id"),
             Severity.WARNING,
         )
         return [*self.found, extra]

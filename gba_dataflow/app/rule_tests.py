@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from gba_dataflow.core.errors import Diagnostic, EvalError, GbaError, ManifestError, Severity, UsageError
+from gba_dataflow.core.i18n import Listing, tr
 from gba_dataflow.core.source import Span, caret_excerpt
 from gba_dataflow.core.suggest import did_you_mean
 from gba_dataflow.dsl import nodes
@@ -99,7 +100,7 @@ class _CaseFile:
     source: SourceText
     doc: ParsedDocument
 
-    def error(self, message: str, pointer: str, hint: str | None = None) -> UsageError:
+    def case_error(self, message: str, pointer: str, hint: str | None = None) -> UsageError:
         line, column = self.doc.key_position(pointer) if pointer else (1, 1)
         span = Span(str(self.path), line, column)
         excerpt = caret_excerpt(self.source.line_text(line), column)
@@ -122,7 +123,11 @@ def discover_case_files(rule_paths: Sequence[Path], extra: Sequence[Path] = ()) 
         elif entry.is_file():
             found.append(entry)
         else:
-            raise UsageError(f"--cases `{entry}` does not exist", code="E502", span=Span(str(entry), 1, 1))
+            raise UsageError(
+                tr("--cases `{path}` does not exist", path=str(entry)),
+                code="E502",
+                span=Span(str(entry), 1, 1),
+            )
     unique: list[Path] = []
     for path in found:
         if path.resolve() not in {p.resolve() for p in unique}:
@@ -153,10 +158,12 @@ def _read_cases(path: Path) -> tuple[list[Case], list[Diagnostic]]:
     try:
         raw = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        reason = "it is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.strerror
-        raise UsageError(
-            f"cannot read test file: {reason}", code="E216", span=Span(str(path), 1, 1)
-        ) from None
+        message = (
+            tr("cannot read test file: it is not UTF-8 text")
+            if isinstance(error, UnicodeDecodeError)
+            else tr("cannot read test file: {reason}", reason=error.strerror)
+        )
+        raise UsageError(message, code="E216", span=Span(str(path), 1, 1)) from None
     source = SourceText(str(path), raw)
     doc = parse_yaml(source)
     unparsed = [d for d in doc.diagnostics if d.severity is Severity.ERROR]
@@ -172,10 +179,10 @@ def _read_cases(path: Path) -> tuple[list[Case], list[Diagnostic]]:
     else:
         prefix = ""
     if not isinstance(data, list) or not data:
-        raise case_file.error(
-            "a test file holds a list of cases, or a mapping with a list under `cases:`",
+        raise case_file.case_error(
+            tr("a test file holds a list of cases, or a mapping with a list under `cases:`"),
             prefix if prefix and isinstance(doc.data, dict) and "cases" in doc.data else "",
-            "see docs/authoring.md for the format",
+            tr("see docs/authoring.md for the format"),
         )
     cases: list[Case] = []
     problems: list[Diagnostic] = []
@@ -190,21 +197,23 @@ def _read_cases(path: Path) -> tuple[list[Case], list[Diagnostic]]:
 def _check_keys(case_file: _CaseFile, data: Mapping[str, Any], pointer: str, allowed: Sequence[str]) -> None:
     for key in data:
         if key not in allowed:
-            hint = did_you_mean(key, allowed) or f"the keys are: {', '.join(allowed)}"
-            raise case_file.error(f"unknown key `{key}`", f"{pointer}/{key}", hint)
+            hint = did_you_mean(key, allowed) or tr("the keys are: {keys}", keys=Listing(list(allowed)))
+            raise case_file.case_error(tr("unknown key `{key}`", key=key), f"{pointer}/{key}", hint)
 
 
 def _read_case(case_file: _CaseFile, item: Any, pointer: str, defaults: Mapping[str, Any]) -> Case:
     if not isinstance(item, dict):
-        raise case_file.error("a case is a mapping with `name`, `manifest` and `decision`", pointer)
+        raise case_file.case_error(tr("a case is a mapping with `name`, `manifest` and `decision`"), pointer)
     _check_keys(case_file, item, pointer, _CASE_KEYS)
     name = item.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise case_file.error("a case needs a `name`", pointer if "name" not in item else f"{pointer}/name")
+        raise case_file.case_error(
+            tr("a case needs a `name`"), pointer if "name" not in item else f"{pointer}/name"
+        )
     decision = item.get("decision")
     if not isinstance(decision, str) or decision.lower() not in _DECISIONS:
-        raise case_file.error(
-            f"case `{name}`: `decision` must be one of allow, deny, error",
+        raise case_file.case_error(
+            tr("case `{name}`: `decision` must be one of allow, deny, error", name=name),
             f"{pointer}/decision" if "decision" in item else pointer,
         )
     base = item.get("base", defaults.get("base"))
@@ -212,12 +221,14 @@ def _read_case(case_file: _CaseFile, item: Any, pointer: str, defaults: Mapping[
     if isinstance(manifest, str) and "manifest" in item:
         base = None
     elif not isinstance(manifest, dict):
-        raise case_file.error(
-            f"case `{name}`: `manifest` must be a path or a mapping (merged over `base`)",
+        raise case_file.case_error(
+            tr("case `{name}`: `manifest` must be a path or a mapping (merged over `base`)", name=name),
             f"{pointer}/manifest" if "manifest" in item else pointer,
         )
     if base is not None and not isinstance(base, str | dict):
-        raise case_file.error(f"case `{name}`: `base` must be a path or a mapping", f"{pointer}/base")
+        raise case_file.case_error(
+            tr("case `{name}`: `base` must be a path or a mapping", name=name), f"{pointer}/base"
+        )
     as_of = _as_of(case_file, item.get("as_of", defaults.get("as_of")), f"{pointer}/as_of", name)
     line = case_file.doc.value_position(pointer)[0]
     return Case(
@@ -241,7 +252,9 @@ def _as_of(case_file: _CaseFile, value: Any, pointer: str, name: str) -> dt.date
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise case_file.error(f"case `{name}`: `as_of` must be a date (YYYY-MM-DD)", pointer) from None
+        raise case_file.case_error(
+            tr("case `{name}`: `as_of` must be a date (YYYY-MM-DD)", name=name), pointer
+        ) from None
 
 
 def _strings(
@@ -251,7 +264,9 @@ def _strings(
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(entry, str) for entry in value):
-        raise case_file.error(f"case `{name}`: `{key}` must be a list of texts", f"{pointer}/{key}")
+        raise case_file.case_error(
+            tr("case `{name}`: `{key}` must be a list of texts", name=name, key=key), f"{pointer}/{key}"
+        )
     return tuple(value)
 
 
@@ -356,11 +371,10 @@ def run_rule_tests(rule_paths: Sequence[Path] | None = None, case_paths: Sequenc
     rulebook = load_rulebook(dirs)
     files = discover_case_files(dirs, case_paths)
     if not files:
-        shown = ", ".join(str(d) for d in dirs)
         raise UsageError(
-            f"no test case file under {shown}",
+            tr("no test case file under {dirs}", dirs=Listing([str(d) for d in dirs])),
             code="E216",
-            hint="name case files `*.test.yaml` next to the rules, or pass --cases PATH",
+            hint=tr("name case files `*.test.yaml` next to the rules, or pass --cases PATH"),
         )
     cases: list[Case] = []
     problems: list[Diagnostic] = []
@@ -477,10 +491,12 @@ def _read_plain(path: Path) -> Any:
     try:
         text = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        reason = "it is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.strerror
-        raise ManifestError(
-            f"cannot read the base manifest: {reason}", code="E401", span=Span(str(path), 1, 1)
-        ) from None
+        message = (
+            tr("cannot read the base manifest: it is not UTF-8 text")
+            if isinstance(error, UnicodeDecodeError)
+            else tr("cannot read the base manifest: {reason}", reason=error.strerror)
+        )
+        raise ManifestError(message, code="E401", span=Span(str(path), 1, 1)) from None
     source = SourceText(str(path), text, yaml=path.suffix.lower() != ".json")
     doc = parse_json(source) if path.suffix.lower() == ".json" else parse_yaml(source)
     if doc.diagnostics:

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from gba_dataflow.core.errors import Diagnostic, GbaError, Severity
+from gba_dataflow.core.i18n import Listing, tr
 from gba_dataflow.core.resources import data_dir
 from gba_dataflow.core.source import Span
 from gba_dataflow.engine.evaluate import ManifestInput, evaluate_manifest
@@ -105,8 +106,12 @@ def read_waivers(path: str | Path) -> WaiverSet:
     try:
         text = Path(path).read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        reason = "it is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.strerror
-        raise WaiverError(f"cannot read the waivers file: {reason}", span=Span(display, 1, 1)) from None
+        message = (
+            tr("cannot read the waivers file: it is not UTF-8 text")
+            if isinstance(error, UnicodeDecodeError)
+            else tr("cannot read the waivers file: {reason}", reason=error.strerror)
+        )
+        raise WaiverError(message, span=Span(display, 1, 1)) from None
     source = SourceText(display, text)
     doc = parse_yaml(source)
     problems = [d for d in doc.diagnostics if d.severity is Severity.ERROR]
@@ -117,14 +122,24 @@ def read_waivers(path: str | Path) -> WaiverSet:
     if isinstance(data, dict) and set(data) - {"waivers"}:
         extra = sorted(set(data) - {"waivers"})[0]
         raise WaiverError(
-            diagnostics=[_at(source, doc, f"/{extra}", f"unknown key `{extra}`", "the file holds `waivers:`")]
+            diagnostics=[
+                _waiver_problem(
+                    source,
+                    doc,
+                    f"/{extra}",
+                    tr("unknown key `{key}`", key=extra),
+                    tr("the file holds `waivers:`"),
+                )
+            ]
         )
     if entries is None:
         return WaiverSet(display)
     if not isinstance(entries, list):
         raise WaiverError(
             diagnostics=[
-                _at(source, doc, prefix, "the waivers file holds a list of waivers under `waivers:`")
+                _waiver_problem(
+                    source, doc, prefix, tr("the waivers file holds a list of waivers under `waivers:`")
+                )
             ]
         )
     waivers: list[Waiver] = []
@@ -138,12 +153,12 @@ def read_waivers(path: str | Path) -> WaiverSet:
             continue
         if waiver.id in seen:
             problems.append(
-                _at(
+                _waiver_problem(
                     source,
                     doc,
                     f"{pointer}/id",
-                    f"waiver `{waiver.id}` is declared twice",
-                    f"the first is at line {seen[waiver.id]}; waiver ids are unique",
+                    tr("waiver `{id}` is declared twice", id=waiver.id),
+                    tr("the first is at line {line}; waiver ids are unique", line=seen[waiver.id]),
                 )
             )
             continue
@@ -158,11 +173,14 @@ def _read_entry(source: SourceText, doc: ParsedDocument, entry: Any, pointer: st
     if not isinstance(entry, dict):
         raise WaiverError(
             diagnostics=[
-                _at(
+                _waiver_problem(
                     source,
                     doc,
                     pointer,
-                    "a waiver is a mapping of id, rule, manifests, owner, approver, reason, created, expires",
+                    tr(
+                        "a waiver is a mapping of id, rule, manifests, owner, approver, reason, "
+                        "created, expires"
+                    ),
                 )
             ]
         )
@@ -171,11 +189,23 @@ def _read_entry(source: SourceText, doc: ParsedDocument, entry: Any, pointer: st
     problems: list[Diagnostic] = []
     for key in entry:
         if key not in _KEYS:
-            hint = did_you_mean(str(key), _KEYS) or f"the keys are {', '.join(_KEYS)}"
-            problems.append(_at(source, doc, f"{pointer}/{key}", f"unknown key `{key}` in a waiver", hint))
+            hint = did_you_mean(str(key), _KEYS) or tr("the keys are {keys}", keys=Listing(list(_KEYS)))
+            problems.append(
+                _waiver_problem(
+                    source, doc, f"{pointer}/{key}", tr("unknown key `{key}` in a waiver", key=key), hint
+                )
+            )
     for key in _REQUIRED:
         if key not in entry:
-            problems.append(_at(source, doc, pointer, f"a waiver needs `{key}`", f"add `{key}: ...`"))
+            problems.append(
+                _waiver_problem(
+                    source,
+                    doc,
+                    pointer,
+                    tr("a waiver needs `{key}`", key=key),
+                    tr("add `{key}: ...`", key=key),
+                )
+            )
     if problems:
         raise WaiverError(diagnostics=problems)
 
@@ -185,12 +215,12 @@ def _read_entry(source: SourceText, doc: ParsedDocument, entry: Any, pointer: st
             return None
         if not isinstance(value, str) or not value.strip():
             problems.append(
-                _at(
+                _waiver_problem(
                     source,
                     doc,
                     f"{pointer}/{key}",
-                    f"`{key}` must be a non-empty text",
-                    f"write `{key}: ...`",
+                    tr("`{key}` must be a non-empty text", key=key),
+                    tr("write `{key}: ...`", key=key),
                 )
             )
             return ""
@@ -204,12 +234,12 @@ def _read_entry(source: SourceText, doc: ParsedDocument, entry: Any, pointer: st
             return dt.date.fromisoformat(str(value))
         except ValueError:
             problems.append(
-                _at(
+                _waiver_problem(
                     source,
                     doc,
                     f"{pointer}/{key}",
-                    f"`{key}` must be a date",
-                    "write it YYYY-MM-DD, e.g. 2027-03-31",
+                    tr("`{key}` must be a date", key=key),
+                    tr("write it YYYY-MM-DD, e.g. 2027-03-31"),
                 )
             )
             return dt.date.min
@@ -223,12 +253,12 @@ def _read_entry(source: SourceText, doc: ParsedDocument, entry: Any, pointer: st
         or not all(isinstance(m, str) and m for m in manifests)
     ):
         problems.append(
-            _at(
+            _waiver_problem(
                 source,
                 doc,
                 f"{pointer}/manifests",
-                "`manifests` must be a list of manifest ids, paths or globs",
-                'e.g. manifests: [crm-to-hk-service-centre, "analytics-*"]',
+                tr("`manifests` must be a list of manifest ids, paths or globs"),
+                tr('e.g. manifests: [crm-to-hk-service-centre, "analytics-*"]'),
             )
         )
         manifests = []
@@ -245,12 +275,12 @@ def _read_entry(source: SourceText, doc: ParsedDocument, entry: Any, pointer: st
     )
     if not problems and waiver.expires <= waiver.created:
         problems.append(
-            _at(
+            _waiver_problem(
                 source,
                 doc,
                 f"{pointer}/expires",
-                f"waiver `{waiver.id}` expires before it is created",
-                "`expires` must be later than `created`",
+                tr("waiver `{id}` expires before it is created", id=waiver.id),
+                tr("`expires` must be later than `created`"),
             )
         )
     if problems:
@@ -263,7 +293,7 @@ def _span(source: SourceText, doc: ParsedDocument, pointer: str) -> Span:
     return Span(source.path, line, column)
 
 
-def _at(
+def _waiver_problem(
     source: SourceText, doc: ParsedDocument, pointer: str, message: str, hint: str | None = None
 ) -> Diagnostic:
     return source.diagnostic("E560", message, doc.key_position(pointer), json_path=pointer or None, hint=hint)
@@ -298,58 +328,81 @@ def check_waivers(waivers: WaiverSet, rulebook: Rulebook, today: dt.date) -> lis
         where = waiver.span
         rule = rulebook.rule(waiver.rule)
         if rule is None:
-            hint = did_you_mean(waiver.rule, rule_ids) or "name a rule as `ruleset/rule` (see `rules list`)"
+            hint = did_you_mean(waiver.rule, rule_ids) or tr(
+                "name a rule as `ruleset/rule` (see `rules list`)"
+            )
             found.append(
                 Diagnostic(
-                    "E563", f"waiver `{waiver.id}` names the unknown rule `{waiver.rule}`", where, hint
+                    "E563",
+                    tr("waiver `{id}` names the unknown rule `{rule}`", id=waiver.id, rule=waiver.rule),
+                    where,
+                    hint,
                 )
             )
         elif rule.ruleset.name in statutory:
             found.append(
                 Diagnostic(
                     "E564",
-                    f"waiver `{waiver.id}` names `{waiver.rule}`, a rule of the shipped ruleset "
-                    f"`{rule.ruleset.name}`: law cannot be waived",
+                    tr(
+                        "waiver `{id}` names `{rule}`, a rule of the shipped ruleset `{ruleset}`: "
+                        "law cannot be waived",
+                        id=waiver.id,
+                        rule=waiver.rule,
+                        ruleset=rule.ruleset.name,
+                    ),
                     where,
-                    "only an organisation's own rules marked `waivable` can be waived; to change the law's "
-                    "reading, change the manifest or the facts",
+                    tr(
+                        "only an organisation's own rules marked `waivable` can be waived; "
+                        "to change the law's reading, change the manifest or the facts"
+                    ),
                 )
             )
         elif not rule.node.waivable or rule.node.effect != "deny":
             found.append(
                 Diagnostic(
                     "E564",
-                    f"waiver `{waiver.id}` names `{waiver.rule}`, which is not marked `waivable`",
+                    tr(
+                        "waiver `{id}` names `{rule}`, which is not marked `waivable`",
+                        id=waiver.id,
+                        rule=waiver.rule,
+                    ),
                     where,
-                    f"add `waivable` to the deny rule `{rule.node.name}` if your organisation accepts "
-                    "exceptions to it",
+                    tr(
+                        "add `waivable` to the deny rule `{name}` if your organisation accepts "
+                        "exceptions to it",
+                        name=rule.node.name,
+                    ),
                 )
             )
         if not waiver.approver:
             found.append(
                 Diagnostic(
                     "E562",
-                    f"waiver `{waiver.id}` has no approver",
+                    tr("waiver `{id}` has no approver", id=waiver.id),
                     where,
-                    "add `approver:`, someone other than the owner",
+                    tr("add `approver:`, someone other than the owner"),
                 )
             )
         elif waiver.approver.casefold() == waiver.owner.casefold():
             found.append(
                 Diagnostic(
                     "E562",
-                    f"waiver `{waiver.id}` is approved by its own owner `{waiver.owner}`",
+                    tr(
+                        "waiver `{id}` is approved by its own owner `{owner}`",
+                        id=waiver.id,
+                        owner=waiver.owner,
+                    ),
                     where,
-                    "a waiver needs a second person's approval",
+                    tr("a waiver needs a second person's approval"),
                 )
             )
         if waiver.expires <= today:
             found.append(
                 Diagnostic(
                     "E561",
-                    f"waiver `{waiver.id}` expired on {waiver.expires.isoformat()}",
+                    tr("waiver `{id}` expired on {date}", id=waiver.id, date=waiver.expires.isoformat()),
                     where,
-                    "renew it (a new `expires`, approved again) or delete it",
+                    tr("renew it (a new `expires`, approved again) or delete it"),
                 )
             )
     for waiver in waivers.expiring(today):
@@ -357,10 +410,25 @@ def check_waivers(waivers: WaiverSet, rulebook: Rulebook, today: dt.date) -> lis
         found.append(
             Diagnostic(
                 "W565",
-                f"waiver `{waiver.id}` ({waiver.rule}) expires on {waiver.expires.isoformat()}, in {days} "
-                f"{'day' if days == 1 else 'days'}",
+                (
+                    tr(
+                        "waiver `{id}` ({rule}) expires on {date}, in {days} day",
+                        id=waiver.id,
+                        rule=waiver.rule,
+                        date=waiver.expires.isoformat(),
+                        days=days,
+                    )
+                    if days == 1
+                    else tr(
+                        "waiver `{id}` ({rule}) expires on {date}, in {days} days",
+                        id=waiver.id,
+                        rule=waiver.rule,
+                        date=waiver.expires.isoformat(),
+                        days=days,
+                    )
+                ),
                 waiver.span,
-                f"renew or retire it; owner {waiver.owner}",
+                tr("renew or retire it; owner {owner}", owner=waiver.owner),
                 Severity.WARNING,
             )
         )

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from gba_dataflow.cli.console import print_diagnostics, print_error, use_color, write_output
 from gba_dataflow.cli.exit_codes import ExitCode
-from gba_dataflow.cli.values import LANGUAGES, check_choice, parse_as_of
+from gba_dataflow.cli.values import LANGUAGES, check_choice, language_for_errors, parse_as_of
 from gba_dataflow.core.errors import GbaError, UsageError
+from gba_dataflow.core.i18n import localize, tr
 from gba_dataflow.engine.model import RunResult
 from gba_dataflow.manifests.files import Selection
 
@@ -67,7 +68,7 @@ def execute_check(request: CheckRequest) -> ExitCode:
     try:
         request, selection, limit = apply_config(request)
     except GbaError as error:
-        print_error(error)
+        print_error(error, language_for_errors(request.lang))
         return ExitCode.INPUT_ERROR
     if limit is None:
         return _execute_check(request, selection)
@@ -92,19 +93,21 @@ def _execute_check(request: CheckRequest, selection: Selection) -> ExitCode:
         day = parse_as_of(request.as_of)
         if request.jobs < 0:
             raise UsageError(
-                f"--jobs `{request.jobs}` is negative",
+                tr("--jobs `{jobs}` is negative", jobs=request.jobs),
                 code="E501",
-                hint="use 1 (default), N, or 0 for one per CPU",
+                hint=tr("use 1 (default), N, or 0 for one per CPU"),
             )
-        note_jobs(request.jobs)
+        note_jobs(request.jobs, language)
         amend = waivers_amendment(request, language)
         if request.ledger or request.record or request.subjects:
             if amend is not None:
                 raise UsageError(
-                    "waivers are not applied to a check with a ledger yet",
+                    tr("waivers are not applied to a check with a ledger yet"),
                     code="E501",
-                    hint="check with --ledger without --waivers (a waived deny would be recorded as allowed "
-                    "without the ledger knowing of the waiver), or apply the waivers without a ledger",
+                    hint=tr(
+                        "check with --ledger without --waivers (a waived deny would be recorded as allowed "
+                        "without the ledger knowing of the waiver), or apply the waivers without a ledger"
+                    ),
                 )
             from gba_dataflow.reports.common import warned as report_warned
 
@@ -115,17 +118,22 @@ def _execute_check(request: CheckRequest, selection: Selection) -> ExitCode:
             return code
         return stream_check(request, reports, day, language, selection, amend)
     except GbaError as error:
-        print_error(error)
+        print_error(error, language_for_errors(request.lang))
         return ExitCode.INPUT_ERROR
 
 
-def note_jobs(jobs: int) -> None:
+def note_jobs(jobs: int, lang: str = "en") -> None:
     """Say so on stderr when --jobs asks for more processes than there are CPUs (they are capped)."""
     from gba_dataflow.app.batch import cpu_count
 
     available = cpu_count()
     if jobs > available:
-        sys.stderr.write(f"note: --jobs {jobs} is more than the {available} CPUs here; using {available}\n")
+        note = tr(
+            "note: --jobs {jobs} is more than the {available} CPUs here; using {available}",
+            jobs=jobs,
+            available=available,
+        )
+        sys.stderr.write(localize(note, lang) + "\n")
 
 
 def ledger_run(request: CheckRequest, day: dt.date | None, lang: str) -> RunResult:
@@ -135,9 +143,9 @@ def ledger_run(request: CheckRequest, day: dt.date | None, lang: str) -> RunResu
 
     if not request.ledger:
         raise UsageError(
-            "--record and --subjects need a ledger",
+            tr("--record and --subjects need a ledger"),
             code="E501",
-            hint="add --ledger sqlite:///PATH (or set GBA_DATAFLOW_LEDGER)",
+            hint=tr("add --ledger sqlite:///PATH (or set GBA_DATAFLOW_LEDGER)"),
         )
     made: list[str] = []
     with ProgressBar(color=not request.no_color) as progress:
@@ -154,7 +162,11 @@ def ledger_run(request: CheckRequest, day: dt.date | None, lang: str) -> RunResu
             recorded=lambda record: made.append(f"#{record.id} {record.manifest_path}"),
         )
     if made and not request.quiet:  # which records were made: on stderr, so that reports stay as they are
-        sys.stderr.write("".join(f"recorded in the ledger: {line}\n" for line in made))
+        sys.stderr.write(
+            "".join(
+                localize(tr("recorded in the ledger: {record}", record=line), lang) + "\n" for line in made
+            )
+        )
     return run
 
 
@@ -169,9 +181,15 @@ def apply_config(request: CheckRequest) -> tuple[CheckRequest, Selection, int | 
     limit = os.environ.get(MAX_BYTES_VARIABLE)
     if limit is not None and not (limit.isdigit() and int(limit) > 0):
         raise UsageError(
-            f"${MAX_BYTES_VARIABLE} `{limit}` is not a positive whole number of bytes",
+            tr(
+                "${variable} `{limit}` is not a positive whole number of bytes",
+                variable=MAX_BYTES_VARIABLE,
+                limit=limit,
+            ),
             code="E501",
-            hint=f"e.g. {MAX_BYTES_VARIABLE}=2097152, or unset it for the default (1 MiB)",
+            hint=tr(
+                "e.g. {variable}=2097152, or unset it for the default (1 MiB)", variable=MAX_BYTES_VARIABLE
+            ),
         )
     configured = (
         config.get("max-manifest-bytes") if limit is None and config.has("max-manifest-bytes") else None
@@ -205,7 +223,7 @@ def waivers_amendment(request: CheckRequest, lang: str) -> Amend | None:
 
     waivers, notes = load_waivers(request.waivers, load_rulebook(request.rules), dt.date.today())
     if notes and not request.quiet:
-        print_diagnostics(notes)
+        print_diagnostics(notes, lang)
     return functools.partial(amend_with_waivers, waivers, lang)
 
 
@@ -267,7 +285,7 @@ def stream_check(
             )
         code = exit_code_for(tally.counts, tally.warned > 0, bool(request.fail_on_warn))
         stream.finish(code)
-    print_diagnostics(tally.duplicates.diagnostics())
+    print_diagnostics(tally.duplicates.diagnostics(), lang)
     if github:
         append_step_summary(stream, code)
     stdout = reports[0]
@@ -293,14 +311,16 @@ def parse_reports(values: list[str], output: Path | None) -> list[Report]:
         name, colon, file = value.partition(":")
         if not colon or not file or file == "-":
             raise UsageError(
-                f"--report `{value}` is not FORMAT:FILE",
+                tr("--report `{value}` is not FORMAT:FILE", value=value),
                 code="E501",
-                hint="e.g. --report sarif:results.sarif (the main report goes to stdout: --format)",
+                hint=tr("e.g. --report sarif:results.sarif (the main report goes to stdout: --format)"),
             )
         path = Path(file)
         if path.resolve() in seen:
             raise UsageError(
-                f"--report `{value}`: `{file}` is written twice", code="E501", hint="use one file per report"
+                tr("--report `{value}`: `{file}` is written twice", value=value, file=file),
+                code="E501",
+                hint=tr("use one file per report"),
             )
         seen.add(path.resolve())
         reports.append(Report(check_choice("--report", name, tuple(RENDERERS)), path))

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from gba_dataflow.core.errors import Diagnostic, GbaError, OutputError
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.core.safe_write import replace_file
 from gba_dataflow.core.source import STDIN, Span
 from gba_dataflow.reports.labels import render_diagnostic
@@ -112,11 +113,12 @@ def _checked_write(
 
 def _output_error(name: str, error: OSError, option: str | None = None) -> OutputError:
     problem = error.strerror or str(error)
-    given = f"{option} " if option else ""
     return OutputError(
-        f"cannot write {given}`{name}`: {problem}",
+        tr("cannot write {option} `{name}`: {problem}", option=option, name=name, problem=problem)
+        if option
+        else tr("cannot write `{name}`: {problem}", name=name, problem=problem),
         span=Span(name, 1, 1),
-        hint="check the path, the permissions and the free space",
+        hint=tr("check the path, the permissions and the free space"),
     )
 
 

@@ -17,7 +17,7 @@ from gba_dataflow.cli.options import (
     RulesOption,
     configured_rules,
 )
-from gba_dataflow.cli.values import LANGUAGES, check_choice, parse_as_of
+from gba_dataflow.cli.values import LANGUAGES, check_choice, language_for_errors, parse_as_of
 from gba_dataflow.core.errors import GbaError
 
 
@@ -75,7 +75,7 @@ def explain(
             loaded = load_manifest(manifest)
         trace = explain_manifest(rulebook, loaded, as_of=day, lang=language, rule=rule)
     except GbaError as error:
-        print_error(error)
+        print_error(error, language_for_errors(lang))
         raise typer.Exit(ExitCode.INPUT_ERROR) from None
     if chosen == "json":
         from gba_dataflow.reports.trace_json import render_trace_json
@@ -89,7 +89,7 @@ def explain(
     try:
         write_output(text, output)
     except GbaError as error:
-        print_error(error)
+        print_error(error, language)
         raise typer.Exit(ExitCode.INPUT_ERROR) from None
     denied = trace.result.decision.value != "allow"
     raise typer.Exit(ExitCode.DENIED if denied else ExitCode.ALLOWED)

@@ -18,6 +18,7 @@ from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.options import OutputOption
 from gba_dataflow.cli.values import check_choice
 from gba_dataflow.core.errors import GbaError, UsageError
+from gba_dataflow.core.i18n import tr
 
 LedgerUrlOption = Annotated[
     str | None,
@@ -76,7 +77,9 @@ def _run(action: Callable[[], int]) -> None:
 def _url(ledger: str | None) -> str:
     if not ledger:
         raise UsageError(
-            "no ledger given", code="E603", hint="pass --ledger sqlite:///PATH or set GBA_DATAFLOW_LEDGER"
+            tr("no ledger given"),
+            code="E603",
+            hint=tr("pass --ledger sqlite:///PATH or set GBA_DATAFLOW_LEDGER"),
         )
     return ledger
 
@@ -334,9 +337,13 @@ def audit_verify(
                 result = audit.verify(audit.parse_lines(text.splitlines()), where="line")
             except (OSError, UnicodeDecodeError, ValueError) as error:
                 raise UsageError(
-                    f"cannot read the log `{file}`: {getattr(error, 'strerror', None) or error}",
+                    tr(
+                        "cannot read the log `{file}`: {reason}",
+                        file=str(file),
+                        reason=getattr(error, "strerror", None) or error,
+                    ),
                     code="E609",
-                    hint="give a file written by `gba-dataflow audit export`",
+                    hint=tr("give a file written by `gba-dataflow audit export`"),
                 ) from None
         else:
             with open_ledger(_url(ledger)) as led:

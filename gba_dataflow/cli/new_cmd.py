@@ -11,8 +11,9 @@ import typer
 from gba_dataflow.cli.console import print_error, write_output
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.options import HELP_OPTIONS, LangOption
-from gba_dataflow.cli.values import LANGUAGES, check_choice
+from gba_dataflow.cli.values import LANGUAGES, check_choice, language_for_errors
 from gba_dataflow.core.errors import GbaError, UsageError
+from gba_dataflow.core.i18n import localize, tr
 
 new_app = typer.Typer(
     name="new",
@@ -60,14 +61,15 @@ def manifest(
     try:
         text = manifest_template(route, check_choice("--lang", lang, LANGUAGES))
         if "GD" in route.strip().split(":"):  # a real code (Grenada), but surely Guangdong was meant
-            sys.stderr.write("note: GD is Grenada; Guangdong is CN-GD (e.g. --route CN-GD:HK)\n")
+            note = tr("note: GD is Grenada; Guangdong is CN-GD (e.g. --route CN-GD:HK)")
+            sys.stderr.write(localize(note, language_for_errors(lang)) + "\n")
         if output is not None and output.exists() and not force:
             raise UsageError(
-                f"--output `{output}` already exists",
+                tr("--output `{path}` already exists", path=str(output)),
                 code="E501",
-                hint="choose another file, or pass --force",
+                hint=tr("choose another file, or pass --force"),
             )
         write_output(text, output)
     except GbaError as error:
-        print_error(error)
+        print_error(error, language_for_errors(lang))
         raise typer.Exit(ExitCode.INPUT_ERROR) from None

@@ -13,6 +13,7 @@ from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.options import HELP_OPTIONS, AsOfOption, configured_rules
 from gba_dataflow.cli.values import check_choice, parse_as_of
 from gba_dataflow.core.errors import Diagnostic, GbaError, UsageError, sort_diagnostics
+from gba_dataflow.core.i18n import tr
 
 rules_app = typer.Typer(
     name="rules",
@@ -143,13 +144,15 @@ def waivers_report(
         chosen = file or config.get("waivers")
         if chosen is None:
             raise UsageError(
-                "no waivers file",
+                tr("no waivers file"),
                 code="E501",
-                hint="name it (`rules waivers waivers.yaml`) or set `waivers` in gba-dataflow.toml",
+                hint=tr("name it (`rules waivers waivers.yaml`) or set `waivers` in gba-dataflow.toml"),
             )
         if within < 0:
             raise UsageError(
-                f"--within {within} is negative", code="E501", hint="give a number of days, e.g. 30"
+                tr("--within {within} is negative", within=within),
+                code="E501",
+                hint=tr("give a number of days, e.g. 30"),
             )
         today = dt.date.today()
         found, _ = load_waivers(chosen, load_rulebook(rules or config.rules), today)
@@ -175,9 +178,9 @@ def explain_code(
         hint = did_you_mean(code.upper(), CODES) or did_you_mean(code.lower(), names)
         raise _fail(
             UsageError(
-                f"`{code}` is not a gba-dataflow code",
+                tr("`{code}` is not a gba-dataflow code", code=code),
                 code="E501",
-                hint=hint or "codes are E1xx (syntax), E2xx/W2xx (checks), E3xx, E4xx, E5xx",
+                hint=hint or tr("codes are E1xx (syntax), E2xx/W2xx (checks), E3xx, E4xx, E5xx"),
             )
         )
     sys.stdout.write(render_code(found))
@@ -208,9 +211,9 @@ def fmt(
     try:
         if not paths and not targets[0].is_dir():
             raise UsageError(
-                "there is no ./rules directory here",
+                tr("there is no ./rules directory here"),
                 code="E108",
-                hint="give the rule files or directories to format: `gba-dataflow rules fmt PATH`",
+                hint=tr("give the rule files or directories to format: `gba-dataflow rules fmt PATH`"),
             )
         results = format_paths(targets)
         changed = [result for result in results if result.changed]
@@ -289,9 +292,9 @@ def test(
         chosen = check_choice("--format", output_format, ("text", "json"))
         if threshold is not None and not 0 <= threshold <= 100:
             raise UsageError(
-                f"--threshold {threshold:g} is not a percentage",
+                tr("--threshold {threshold:g} is not a percentage", threshold=threshold),
                 code="E501",
-                hint="give a number from 0 to 100, e.g. --threshold 90",
+                hint=tr("give a number from 0 to 100, e.g. --threshold 90"),
             )
         run = run_rule_tests(configured_rules(paths), cases or ())
     except GbaError as error:
@@ -349,9 +352,9 @@ def diff(
         inputs = [*(manifests or ()), *(more or ())]
         if not inputs:
             raise UsageError(
-                "give the manifests to decide with --manifests PATH...",
+                tr("give the manifests to decide with --manifests PATH..."),
                 code="E502",
-                hint="e.g. `gba-dataflow rules diff rules-old rules --manifests examples/`",
+                hint=tr("e.g. `gba-dataflow rules diff rules-old rules --manifests examples/`"),
             )
         run = diff_rules([old], [new], inputs, as_of=parse_as_of(as_of))
     except GbaError as error:

@@ -14,6 +14,7 @@ from gba_dataflow.cli.console import print_error
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.options import RulesOption
 from gba_dataflow.core.errors import GbaError, UsageError
+from gba_dataflow.core.i18n import tr
 
 LEDGER_ENV = "GBA_DATAFLOW_LEDGER"
 
@@ -116,9 +117,9 @@ def run_serve(
         _check_range("--max-batch", max_batch, 1, 100_000)
         if not 0 < timeout <= 3600 or not 0 <= graceful_timeout <= 3600:
             raise UsageError(
-                "--timeout and --graceful-timeout are seconds between 0 and 3600",
+                tr("--timeout and --graceful-timeout are seconds between 0 and 3600"),
                 code="E501",
-                hint="e.g. --timeout 10",
+                hint=tr("e.g. --timeout 10"),
             )
         try:
             from gba_dataflow.service.rules_state import RulesState
@@ -126,9 +127,9 @@ def run_serve(
             from gba_dataflow.service.settings import ServiceSettings, read_token
         except ImportError as error:
             raise UsageError(
-                f"the decision service is not installed ({error.name} is missing)",
+                tr("the decision service is not installed ({module} is missing)", module=error.name),
                 code="E526",
-                hint="pip install 'gba-dataflow[serve]'",
+                hint=tr("pip install 'gba-dataflow[serve]'"),
             ) from None
         settings = ServiceSettings(
             host=host,
@@ -152,9 +153,14 @@ def run_serve(
     except OSError as error:  # the address is in use, or not ours to bind
         print_error(
             UsageError(
-                f"cannot listen on {host}:{port}: {error.strerror or error}",
+                tr(
+                    "cannot listen on {host}:{port}: {reason}",
+                    host=host,
+                    port=port,
+                    reason=error.strerror or error,
+                ),
                 code="E501",
-                hint="choose another --port, or stop what listens there",
+                hint=tr("choose another --port, or stop what listens there"),
             )
         )
         return ExitCode.INPUT_ERROR
@@ -163,7 +169,13 @@ def run_serve(
 def _check_range(option: str, value: int, low: int, high: int) -> None:
     if not low <= value <= high:
         raise UsageError(
-            f"{option} `{value}` is not between {low:,} and {high:,}",
+            tr(
+                "{option} `{value}` is not between {low:,} and {high:,}",
+                option=option,
+                value=value,
+                low=low,
+                high=high,
+            ),
             code="E501",
-            hint=f"e.g. {option} {low}",
+            hint=tr("e.g. {option} {low}", option=option, low=low),
         )

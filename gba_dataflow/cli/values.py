@@ -5,8 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from gba_dataflow.core.errors import UsageError
+from gba_dataflow.core.i18n import Listing, tr
 
 LANGUAGES = ("en", "zh-Hans", "zh-Hant")
+
+
+def language_for_errors(value: str | None) -> str:
+    """The language in which to print a command's errors: the --lang asked for (or the configuration
+    file's) when it is one we speak, else English (an invalid --lang is itself reported in English)."""
+    return value if value in LANGUAGES else "en"
 
 
 def parse_as_of(value: str | None) -> dt.date | None:
@@ -17,9 +24,9 @@ def parse_as_of(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(
-            f"--as-of `{value}` is not a date",
+            tr("--as-of `{value}` is not a date", value=value),
             code="E501",
-            hint="write it as YYYY-MM-DD, e.g. --as-of 2026-12-01",
+            hint=tr("write it as YYYY-MM-DD, e.g. --as-of 2026-12-01"),
         ) from None
 
 
@@ -29,5 +36,14 @@ def check_choice(option: str, value: str, choices: tuple[str, ...]) -> str:
         return value
     from gba_dataflow.core.suggest import did_you_mean
 
-    hint = did_you_mean(value, choices) or f"choose one of: {', '.join(choices)}"
-    raise UsageError(f"{option} `{value}` is not one of {', '.join(choices)}", code="E501", hint=hint)
+    hint = did_you_mean(value, choices) or tr("choose one of: {choices}", choices=Listing(list(choices)))
+    raise UsageError(
+        tr(
+            "{option} `{value}` is not one of {choices}",
+            option=option,
+            value=value,
+            choices=Listing(list(choices)),
+        ),
+        code="E501",
+        hint=hint,
+    )

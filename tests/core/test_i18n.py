@@ -28,6 +28,8 @@ LANGS = ("zh-Hans", "zh-Hant")
 _DIAGNOSTIC_BUILDERS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "Diagnostic": ((1, 3), ("message", "hint", "notes")),
     "diagnostic": ((1,), ("message", "hint")),  # SourceText.diagnostic, CheckContext.diagnostic, ...
+    "_waiver_problem": ((3, 4), ("message", "hint")),  # app/waivers.py
+    "case_error": ((0, 2), ("message", "hint")),  # app/rule_tests.py
 }
 _ERROR_TEXTS = ((0,), ("message", "hint"))
 

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gba_dataflow.app.words import code_list, os_reason
 from gba_dataflow.core.errors import Diagnostic, UsageError
-from gba_dataflow.core.i18n import Listing, tr
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.core.source import Span
 from gba_dataflow.manifests.loader import MAX_BYTES_VARIABLE
 
@@ -188,7 +189,7 @@ def read_config(path: Path) -> Config:
         message = (
             tr("cannot read the configuration file: it is not UTF-8 text")
             if isinstance(error, UnicodeDecodeError)
-            else tr("cannot read the configuration file: {reason}", reason=error.strerror)
+            else tr("cannot read the configuration file: {reason}", reason=os_reason(error, error.strerror))
         )
         raise ConfigError(
             message,
@@ -255,7 +256,7 @@ def _unknown_key(key: str, span: Span, in_pyproject: bool) -> Diagnostic:
         "E541",
         tr("unknown setting `{key}` in {where}", key=key, where=where),
         span,
-        hint or tr("the settings are: {known}", known=Listing(list(BY_KEY))),
+        hint or tr("the settings are: {known}", known=code_list(BY_KEY)),
     )
 
 
@@ -269,7 +270,7 @@ def _value_hint(setting: Setting) -> str:
         "int": f"{setting.key} = 2097152",
     }
     if setting.choices:
-        return tr("choose one of: {choices}", choices=Listing(list(setting.choices)))
+        return tr("choose one of: {choices}", choices=code_list(setting.choices))
     return tr("e.g. {example}", example=examples[setting.kind])
 
 
@@ -303,7 +304,7 @@ def _convert(setting: Setting, raw: Any, base: Path) -> Any:
             from gba_dataflow.core.suggest import did_you_mean
 
             hint = did_you_mean(raw, setting.choices)
-            choices = Listing(list(setting.choices))
+            choices = code_list(setting.choices)
             raise _BadValueError(
                 tr("`{value}` is not one of {choices} ({hint})", value=raw, choices=choices, hint=hint)
                 if hint

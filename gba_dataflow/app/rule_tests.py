@@ -32,8 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gba_dataflow.app.words import code_list, os_reason
 from gba_dataflow.core.errors import Diagnostic, EvalError, GbaError, ManifestError, Severity, UsageError
-from gba_dataflow.core.i18n import Listing, tr
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.core.source import Span, caret_excerpt
 from gba_dataflow.core.suggest import did_you_mean
 from gba_dataflow.dsl import nodes
@@ -161,7 +162,7 @@ def _read_cases(path: Path) -> tuple[list[Case], list[Diagnostic]]:
         message = (
             tr("cannot read test file: it is not UTF-8 text")
             if isinstance(error, UnicodeDecodeError)
-            else tr("cannot read test file: {reason}", reason=error.strerror)
+            else tr("cannot read test file: {reason}", reason=os_reason(error, error.strerror))
         )
         raise UsageError(message, code="E216", span=Span(str(path), 1, 1)) from None
     source = SourceText(str(path), raw)
@@ -197,7 +198,7 @@ def _read_cases(path: Path) -> tuple[list[Case], list[Diagnostic]]:
 def _check_keys(case_file: _CaseFile, data: Mapping[str, Any], pointer: str, allowed: Sequence[str]) -> None:
     for key in data:
         if key not in allowed:
-            hint = did_you_mean(key, allowed) or tr("the keys are: {keys}", keys=Listing(list(allowed)))
+            hint = did_you_mean(key, allowed) or tr("the keys are: {keys}", keys=code_list(allowed))
             raise case_file.case_error(tr("unknown key `{key}`", key=key), f"{pointer}/{key}", hint)
 
 
@@ -372,7 +373,7 @@ def run_rule_tests(rule_paths: Sequence[Path] | None = None, case_paths: Sequenc
     files = discover_case_files(dirs, case_paths)
     if not files:
         raise UsageError(
-            tr("no test case file under {dirs}", dirs=Listing([str(d) for d in dirs])),
+            tr("no test case file under {dirs}", dirs=code_list(str(d) for d in dirs)),
             code="E216",
             hint=tr("name case files `*.test.yaml` next to the rules, or pass --cases PATH"),
         )
@@ -494,7 +495,7 @@ def _read_plain(path: Path) -> Any:
         message = (
             tr("cannot read the base manifest: it is not UTF-8 text")
             if isinstance(error, UnicodeDecodeError)
-            else tr("cannot read the base manifest: {reason}", reason=error.strerror)
+            else tr("cannot read the base manifest: {reason}", reason=os_reason(error, error.strerror))
         )
         raise ManifestError(message, code="E401", span=Span(str(path), 1, 1)) from None
     source = SourceText(str(path), text, yaml=path.suffix.lower() != ".json")

@@ -36,8 +36,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gba_dataflow.app.words import code_list, os_reason
 from gba_dataflow.core.errors import Diagnostic, GbaError, Severity
-from gba_dataflow.core.i18n import Listing, tr
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.core.resources import data_dir
 from gba_dataflow.core.source import Span
 from gba_dataflow.engine.evaluate import ManifestInput, evaluate_manifest
@@ -109,7 +110,7 @@ def read_waivers(path: str | Path) -> WaiverSet:
         message = (
             tr("cannot read the waivers file: it is not UTF-8 text")
             if isinstance(error, UnicodeDecodeError)
-            else tr("cannot read the waivers file: {reason}", reason=error.strerror)
+            else tr("cannot read the waivers file: {reason}", reason=os_reason(error, error.strerror))
         )
         raise WaiverError(message, span=Span(display, 1, 1)) from None
     source = SourceText(display, text)
@@ -189,7 +190,7 @@ def _read_entry(source: SourceText, doc: ParsedDocument, entry: Any, pointer: st
     problems: list[Diagnostic] = []
     for key in entry:
         if key not in _KEYS:
-            hint = did_you_mean(str(key), _KEYS) or tr("the keys are {keys}", keys=Listing(list(_KEYS)))
+            hint = did_you_mean(str(key), _KEYS) or tr("the keys are {keys}", keys=code_list(_KEYS))
             problems.append(
                 _waiver_problem(
                     source, doc, f"{pointer}/{key}", tr("unknown key `{key}` in a waiver", key=key), hint

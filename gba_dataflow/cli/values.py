@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from gba_dataflow.app.words import code_list
 from gba_dataflow.core.errors import UsageError
-from gba_dataflow.core.i18n import Listing, tr
+from gba_dataflow.core.i18n import tr
 
 LANGUAGES = ("en", "zh-Hans", "zh-Hant")
 
@@ -36,13 +37,13 @@ def check_choice(option: str, value: str, choices: tuple[str, ...]) -> str:
         return value
     from gba_dataflow.core.suggest import did_you_mean
 
-    hint = did_you_mean(value, choices) or tr("choose one of: {choices}", choices=Listing(list(choices)))
+    hint = did_you_mean(value, choices) or tr("choose one of: {choices}", choices=code_list(choices))
     raise UsageError(
         tr(
             "{option} `{value}` is not one of {choices}",
             option=option,
             value=value,
-            choices=Listing(list(choices)),
+            choices=code_list(choices),
         ),
         code="E501",
         hint=hint,

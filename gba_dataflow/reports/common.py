@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from gba_dataflow.core.i18n import localize
 from gba_dataflow.engine.decisive import fails_on_warn
 from gba_dataflow.engine.model import Fact, ManifestResult, Route, Verdict
 from gba_dataflow.manifests.provenance import COPIED_FROM
@@ -102,11 +103,12 @@ def _end(region: str | None, city: str | None) -> str:
     return f"{region or '?'} {city}" if city else region or "?"
 
 
-def headline(result: ManifestResult) -> str:
-    """The one-line reason for a result: its first error, else its first reason (`rule: message`)."""
+def headline(result: ManifestResult, lang: str = "en") -> str:
+    """The one-line reason for a result: its first error, else its first reason (`rule: message`), in
+    `lang` (a reason's message is already in the language the manifest was decided in)."""
     if result.errors:
         first = result.errors[0]
-        return f"{first.code}: {first.message}"
+        return f"{first.code}: {localize(first.message, lang)}"
     if result.reasons:
         reason = result.reasons[0]
         return f"{reason.rule}: {reason.message}"

@@ -13,24 +13,26 @@ from pathlib import Path
 
 from gba_dataflow.core.codes import CODES
 from gba_dataflow.core.errors import Diagnostic, Severity
+from gba_dataflow.core.i18n import localize
 from gba_dataflow.engine.model import ManifestResult, Reason, RunResult, Verdict, Warning
 from gba_dataflow.reports.common import printable, summary_line, warned
+from gba_dataflow.reports.labels import label
 from gba_dataflow.reports.locations import file_ref, first_position, reason_position, remedy_lines
 
 
 def render_github(run: RunResult, *, root: Path | None = None) -> str:
-    """Workflow commands for every finding of a run, then the totals line."""
-    pieces = [github_piece(result, root) for result in run.results]
+    """Workflow commands for every finding of a run, then the totals line, in the run's language."""
+    pieces = [github_piece(result, root, run.lang) for result in run.results]
     return (
         "".join(pieces)
-        + summary_line(run.counts(), sum(map(warned, run.results)), missing=run.missing_inputs())
+        + summary_line(run.counts(), sum(map(warned, run.results)), run.lang, missing=run.missing_inputs())
         + "\n"
     )
 
 
-def github_piece(result: ManifestResult, root: Path | None = None) -> str:
-    """One manifest's workflow commands, a line each (empty when it has no finding)."""
-    return "".join(line + "\n" for line in _result_commands(result, root))
+def github_piece(result: ManifestResult, root: Path | None = None, lang: str = "en") -> str:
+    """One manifest's workflow commands, a line each (empty when it has no finding), in `lang`."""
+    return "".join(line + "\n" for line in _result_commands(result, root, lang))
 
 
 def escape_data(text: str) -> str:
@@ -52,59 +54,63 @@ def command(name: str, message: str, **properties: str | int | None) -> str:
     return f"::{name}{' ' + shown if shown else ''}::{escape_data(message)}"
 
 
-def _result_commands(result: ManifestResult, root: Path | None) -> list[str]:
+def _result_commands(result: ManifestResult, root: Path | None, lang: str) -> list[str]:
     path = file_ref(result.manifest, root).path
-    lines = [_diagnostic(error, result, root) for error in result.errors]
+    lines = [_diagnostic(error, result, root, lang) for error in result.errors]
     if result.decision is Verdict.DENY:
         lines += [
-            _reason(reason, result, path)
+            _reason(reason, result, path, lang)
             for reason in result.reasons
             if reason.effect == "deny" and not reason.waived_by
         ]
-    lines += [_waived(reason, result, path) for reason in result.reasons if reason.waived_by]
-    lines += [_warning(warning, path) for warning in result.warnings]
+    lines += [_waived(reason, result, path, lang) for reason in result.reasons if reason.waived_by]
+    lines += [_warning(warning, path, lang) for warning in result.warnings]
     return lines
 
 
-def _reason(reason: Reason, result: ManifestResult, path: str) -> str:
+def _reason(reason: Reason, result: ManifestResult, path: str, lang: str) -> str:
     line, column = reason_position(result, reason.rule, reason.facts)
     body = [reason.message]
     if reason.citations:
-        body.append("Cites: " + "; ".join(reason.citations))
-    body += remedy_lines(result, reason.rule)
-    return command("error", "\n".join(body), file=path, line=line, col=column, title=f"DENY {reason.rule}")
+        body.append(label(lang, "cites_prefix") + "; ".join(reason.citations))
+    body += remedy_lines(result, reason.rule, lang)
+    title = label(lang, "title_deny", rule=reason.rule)
+    return command("error", "\n".join(body), file=path, line=line, col=column, title=title)
 
 
-def _waived(reason: Reason, result: ManifestResult, path: str) -> str:
+def _waived(reason: Reason, result: ManifestResult, path: str, lang: str) -> str:
     """A waived deny: a notice, not an error (the waiver accepted it), naming the waiver."""
     line, column = reason_position(result, reason.rule, reason.facts)
-    body = f"Waived by {reason.waived_by}: {reason.message}"
-    return command("notice", body, file=path, line=line, col=column, title=f"WAIVED {reason.rule}")
+    body = label(lang, "waived_by_body", id=reason.waived_by, message=reason.message)
+    title = label(lang, "title_waived", rule=reason.rule)
+    return command("notice", body, file=path, line=line, col=column, title=title)
 
 
-def _warning(warning: Warning, path: str) -> str:
+def _warning(warning: Warning, path: str, lang: str) -> str:
     if warning.rule:
         line, column = first_position(warning.facts) or (1, 1)
-        title = f"WARN {warning.rule}"
+        title = label(lang, "title_warn", rule=warning.rule)
     else:
         line, column = warning.line or 1, warning.column or 1
         known = CODES.get(warning.code or "")
         title = (
-            f"{warning.code} {known.name}" if warning.code and known else warning.code or "manifest warning"
+            f"{warning.code} {known.name}"
+            if warning.code and known
+            else warning.code or label(lang, "manifest_warning")
         )
-    body = [warning.message]
+    body = [localize(warning.message, lang)]
     if warning.citations:
-        body.append("Cites: " + "; ".join(warning.citations))
+        body.append(label(lang, "cites_prefix") + "; ".join(warning.citations))
     return command("warning", "\n".join(body), file=path, line=line, col=column, title=title)
 
 
-def _diagnostic(error: Diagnostic, result: ManifestResult, root: Path | None) -> str:
+def _diagnostic(error: Diagnostic, result: ManifestResult, root: Path | None, lang: str) -> str:
     path = file_ref(error.path or result.manifest, root).path
-    body = [error.message]
+    body = [localize(error.message, lang)]
     if error.json_path:
-        body.append(f"at {error.json_path}")
+        body.append(f"{label(lang, 'diag_at')} {error.json_path}")
     if error.hint:
-        body.append(f"hint: {error.hint}")
+        body.append(f"{label(lang, 'diag_hint')}: {localize(error.hint, lang)}")
     name = "warning" if error.severity is Severity.WARNING else "error"
     known = CODES.get(error.code)
     title = f"{error.code} {known.name}" if known else error.code

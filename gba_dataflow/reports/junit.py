@@ -14,8 +14,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from gba_dataflow.core.i18n import localize
 from gba_dataflow.engine.model import ManifestResult, RulesInfo, RunResult, Verdict
 from gba_dataflow.reports.common import format_fact, headline, summary_line, warned
+from gba_dataflow.reports.labels import label, render_diagnostic
 
 SUITE_NAME = "gba-dataflow check"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -23,7 +25,7 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 
 def render_junit(run: RunResult, *, fail_on_warn: bool = False) -> str:
     """The JUnit XML document of a run, UTF-8 text with an XML declaration and a trailing newline."""
-    cases = [junit_case(result, fail_on_warn) for result in run.results]
+    cases = [junit_case(result, fail_on_warn, run.lang) for result in run.results]
     failures = sum(1 for result in run.results if case_outcome(result, fail_on_warn) == "failure")
     errors = sum(1 for result in run.results if result.decision is Verdict.ERROR)
     head, tail = junit_frame(
@@ -60,9 +62,9 @@ def case_outcome(result: ManifestResult, fail_on_warn: bool) -> str:
     return "pass"
 
 
-def junit_case(result: ManifestResult, fail_on_warn: bool) -> str:
-    """One manifest's `<testcase>` element, indented as it sits in the document."""
-    case = _testcase(result, fail_on_warn)
+def junit_case(result: ManifestResult, fail_on_warn: bool, lang: str = "en") -> str:
+    """One manifest's `<testcase>` element, indented as it sits in the document, its texts in `lang`."""
+    case = _testcase(result, fail_on_warn, lang)
     ET.indent(case, space="  ", level=2)
     return ET.tostring(case, encoding="unicode")
 
@@ -96,7 +98,7 @@ def junit_frame(totals: JunitTotals, rules: RulesInfo, as_of: dt.date | None, la
         ET.SubElement(properties, "property", {"name": name, "value": _clean(value)})
     ET.SubElement(suite, _PLACEHOLDER)
     ET.SubElement(suite, "system-out").text = _clean(
-        summary_line(totals.counts, totals.warned, missing=totals.missing)
+        summary_line(totals.counts, totals.warned, lang, missing=totals.missing)
     )
     ET.indent(root, space="  ")
     text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
@@ -104,7 +106,7 @@ def junit_frame(totals: JunitTotals, rules: RulesInfo, as_of: dt.date | None, la
     return head, tail
 
 
-def _testcase(result: ManifestResult, fail_on_warn: bool) -> ET.Element:
+def _testcase(result: ManifestResult, fail_on_warn: bool, lang: str) -> ET.Element:
     name = result.manifest + (f" ({result.id})" if result.id else "")
     case = ET.Element(
         "testcase",
@@ -112,18 +114,23 @@ def _testcase(result: ManifestResult, fail_on_warn: bool) -> ET.Element:
     )
     warned = [warning for warning in result.warnings if warning.rule]
     if result.decision is Verdict.ERROR:
-        body = "\n\n".join(error.render() for error in result.errors)
+        body = "\n\n".join(render_diagnostic(error, lang) for error in result.errors)
         first = result.errors[0].code if result.errors else "error"
-        _problem(case, "error", headline(result), first, body)
+        _problem(case, "error", headline(result, lang), first, body)
     elif result.decision is Verdict.DENY:
-        _problem(case, "failure", headline(result), "deny", _deny_text(result))
+        _problem(case, "failure", headline(result, lang), "deny", _deny_text(result, lang))
     elif fail_on_warn and warned:
         warning = warned[0]
-        _problem(case, "failure", f"{warning.rule}: {warning.message}", "warn", _warnings_text(result))
-    out = _allow_text(result) if result.decision is Verdict.ALLOW else _warnings_text(result)
+        _problem(case, "failure", f"{warning.rule}: {warning.message}", "warn", _warnings_text(result, lang))
+    out = _allow_text(result, lang) if result.decision is Verdict.ALLOW else _warnings_text(result, lang)
     if result.waivers:  # a governed waiver made this pass: say which, and what it waived
-        waived = [f"~ {r.rule}: waived by {r.waived_by}: {r.message}" for r in result.reasons if r.waived_by]
-        out = "\n".join([f"Waived: {', '.join(result.waivers)}", *waived]) + (f"\n\n{out}" if out else "")
+        waived = [
+            f"~ {r.rule}: {label(lang, 'junit_waived_reason', id=r.waived_by)}: {r.message}"
+            for r in result.reasons
+            if r.waived_by
+        ]
+        ids = ", ".join(result.waivers)
+        out = "\n".join([label(lang, "junit_waived", ids=ids), *waived]) + (f"\n\n{out}" if out else "")
         ET.SubElement(case, "properties").append(
             ET.Element("property", {"name": "waivers", "value": _clean(", ".join(result.waivers))})
         )
@@ -143,43 +150,50 @@ def _problem(case: ET.Element, tag: str, message: str, kind: str, body: str) -> 
     element.text = _clean(body)
 
 
-def _deny_text(result: ManifestResult) -> str:
+def _row(lang: str, key: str) -> str:
+    """A row's leading word (`  cite   `), padded in English as the rows have always been."""
+    word = label(lang, key)
+    return f"  {word:<6} " if lang == "en" else f"  {word} "
+
+
+def _deny_text(result: ManifestResult, lang: str = "en") -> str:
     blocks = []
+    cite, fact, source = _row(lang, "cite"), _row(lang, "fact"), _row(lang, "source")
     for reason in result.reasons:
         lines = [f"✘ {reason.rule}: {reason.message}"]
-        lines += [f"  cite   {cite}" for cite in reason.citations]
-        lines += [f"  fact   {format_fact(fact, result.manifest)}" for fact in reason.facts]
-        lines.append(f"  source {reason.source}")
+        lines += [f"{cite}{item}" for item in reason.citations]
+        lines += [f"{fact}{format_fact(item, result.manifest, lang)}" for item in reason.facts]
+        lines.append(f"{source}{reason.source}")
         blocks.append("\n".join(lines))
     for remedy in result.remedies:
-        label = "closest allow" if remedy.kind == "closest_allow" else "to fix"
-        lines = [f"→ {label} {remedy.rule}: {remedy.text}"]
+        kind = label(lang, "junit_closest_allow" if remedy.kind == "closest_allow" else "junit_to_fix")
+        lines = [f"→ {kind} {remedy.rule}: {remedy.text}"]
         lines += [f"  ✗ {failed.condition}: {failed.suggestion}" for failed in remedy.failed_conditions]
         blocks.append("\n".join(lines))
     for error in result.errors:
-        blocks.append(error.render())
+        blocks.append(render_diagnostic(error, lang))
     return "\n\n".join(blocks)
 
 
-def _allow_text(result: ManifestResult) -> str:
+def _allow_text(result: ManifestResult, lang: str = "en") -> str:
     blocks = []
     if result.obligations:
-        lines = ["Must still be done:"]
+        lines = [label(lang, "obligations")]
         lines += [f"{n}. {item.text} ({item.rule})" for n, item in enumerate(result.obligations, start=1)]
         blocks.append("\n".join(lines))
-    warnings = _warnings_text(result)
+    warnings = _warnings_text(result, lang)
     if warnings:
         blocks.append(warnings)
     return "\n\n".join(blocks)
 
 
-def _warnings_text(result: ManifestResult) -> str:
+def _warnings_text(result: ManifestResult, lang: str = "en") -> str:
     if not result.warnings:
         return ""
-    lines = ["Warnings:"]
+    lines = [label(lang, "warnings")]
     for warning in result.warnings:
-        title = " ".join(part for part in (warning.code, warning.rule) if part) or "warning"
-        lines.append(f"! {title}: {warning.message}")
+        title = " ".join(part for part in (warning.code, warning.rule) if part) or label(lang, "warning")
+        lines.append(f"! {title}: {localize(warning.message, lang)}")
     return "\n".join(lines)
 
 

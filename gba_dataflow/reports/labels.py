@@ -98,6 +98,21 @@ _EN: Mapping[str, str] = {
     "closest_allows": "closest allows (what would have allowed it):",
     "default_deny": "no allow rule holds: denied by default ({id})",
     "deeper": "(+{count} deeper: --depth or --full)",
+    # github, junit and sarif framing of findings
+    "cites_prefix": "Cites: ",
+    "waived_by_body": "Waived by {id}: {message}",
+    "title_deny": "DENY {rule}",
+    "title_waived": "WAIVED {rule}",
+    "title_warn": "WARN {rule}",
+    "manifest_warning": "manifest warning",
+    "remedy_line": "To fix: {text}",
+    "closest_allow_line": "Closest allow rule {rule}: {text}",
+    "junit_closest_allow": "closest allow",
+    "junit_to_fix": "to fix",
+    "junit_waived": "Waived: {ids}",
+    "junit_waived_reason": "waived by {id}",
+    "sarif_hint": " (hint: {hint})",
+    "sarif_waived_by": "waived by {id}",
 }
 
 _HANS: Mapping[str, str] = {
@@ -182,6 +197,20 @@ _HANS: Mapping[str, str] = {
     "closest_allows": "最接近的允许规则（满足即可允许）：",
     "default_deny": "没有允许规则成立：默认拒绝（{id}）",
     "deeper": "（另有 {count} 个更深层条件：--depth 或 --full）",
+    "cites_prefix": "依据：",
+    "waived_by_body": "依豁免 {id} 予以豁免：{message}",
+    "title_deny": "拒绝 {rule}",
+    "title_waived": "已豁免 {rule}",
+    "title_warn": "警告 {rule}",
+    "manifest_warning": "清单警告",
+    "remedy_line": "如何纠正：{text}",
+    "closest_allow_line": "最接近的允许规则 {rule}：{text}",
+    "junit_closest_allow": "最接近的允许规则",
+    "junit_to_fix": "如何纠正",
+    "junit_waived": "已豁免：{ids}",
+    "junit_waived_reason": "依豁免 {id} 予以豁免",
+    "sarif_hint": "（建议：{hint}）",
+    "sarif_waived_by": "依豁免 {id} 予以豁免",
 }
 
 _HANT: Mapping[str, str] = {
@@ -248,6 +277,20 @@ _HANT: Mapping[str, str] = {
     "effect_deny": "拒絕",
     "note_all_matched": "所有元素均匹配（{count} 個元素）",
     "note_none_matched": "無元素匹配（{count} 個元素）",
+    "cites_prefix": "依據：",
+    "waived_by_body": "依豁免 {id} 予以豁免：{message}",
+    "title_deny": "拒絕 {rule}",
+    "title_waived": "已豁免 {rule}",
+    "title_warn": "警告 {rule}",
+    "manifest_warning": "清單警告",
+    "remedy_line": "如何糾正：{text}",
+    "closest_allow_line": "最接近的允許規則 {rule}：{text}",
+    "junit_closest_allow": "最接近的允許規則",
+    "junit_to_fix": "如何糾正",
+    "junit_waived": "已豁免：{ids}",
+    "junit_waived_reason": "依豁免 {id} 予以豁免",
+    "sarif_hint": "（建議：{hint}）",
+    "sarif_waived_by": "依豁免 {id} 予以豁免",
 }
 
 LABELS: Mapping[str, Mapping[str, str]] = {"en": _EN, "zh-Hans": _HANS, "zh-Hant": _HANT}

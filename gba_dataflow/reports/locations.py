@@ -12,6 +12,7 @@ from pathlib import Path, PurePath
 from urllib.parse import quote
 
 from gba_dataflow.engine.model import Fact, ManifestResult
+from gba_dataflow.reports.labels import label
 
 STDIN_NAME = "<stdin>"
 
@@ -69,7 +70,7 @@ def reason_position(result: ManifestResult, rule: str, facts: Iterable[Fact]) ->
     return found or (1, 1)
 
 
-def remedy_lines(result: ManifestResult, rule: str) -> list[str]:
+def remedy_lines(result: ManifestResult, rule: str, lang: str = "en") -> list[str]:
     """What would fix one deny reason: its rule's remedy (`To fix: ...`) and, for a default deny, the
     closest allow rules of that ruleset with what failed (`Closest allow rule r: would allow if ...`).
     """
@@ -77,8 +78,8 @@ def remedy_lines(result: ManifestResult, rule: str) -> list[str]:
     ruleset = rule.rsplit("/", 1)[0] + "/"
     for remedy in result.remedies:
         if remedy.kind == "remedy" and remedy.rule == rule:
-            lines.append(f"To fix: {remedy.text}")
+            lines.append(label(lang, "remedy_line", text=remedy.text))
         elif remedy.kind == "closest_allow" and rule.endswith("/default") and remedy.rule.startswith(ruleset):
             failed = "; ".join(condition.suggestion for condition in remedy.failed_conditions)
-            lines.append(f"Closest allow rule {remedy.rule}: {failed or remedy.text}")
+            lines.append(label(lang, "closest_allow_line", rule=remedy.rule, text=failed or remedy.text))
     return lines

@@ -22,6 +22,7 @@ from typing import Any
 from gba_dataflow import __version__
 from gba_dataflow.core.codes import CODES
 from gba_dataflow.core.errors import Diagnostic, Severity
+from gba_dataflow.core.i18n import localize
 from gba_dataflow.engine.model import (
     Fact,
     ManifestResult,
@@ -33,6 +34,7 @@ from gba_dataflow.engine.model import (
     Warning,
 )
 from gba_dataflow.reports.common import format_value, to_jsonable
+from gba_dataflow.reports.labels import label
 from gba_dataflow.reports.locations import file_ref, first_position, reason_position, remedy_lines
 
 SARIF_VERSION = "2.1.0"
@@ -55,7 +57,7 @@ def render_sarif(
     pieces = []
     for result in run.results:
         catalog.note(result)
-        pieces.append(sarif_piece(result, root))
+        pieces.append(sarif_piece(result, root, run.lang))
     head, tail = sarif_frame(
         catalog, run.rules, run.as_of, run.lang, run.counts(), exit_code=exit_code, tool_version=tool_version
     )
@@ -79,12 +81,14 @@ _RESULT_INDENT = " " * 8
 _INDEX_LINE = re.compile(r'^( *"ruleIndex": )("(?:[^"\\]|\\.)*"),$')
 
 
-def sarif_piece(result: ManifestResult, root: Path | None) -> str:
+def sarif_piece(result: ManifestResult, root: Path | None, lang: str = "en") -> str:
     """One manifest's SARIF results as they sit in the document, each preceded by `,\n` (the first one's
     comma is dropped by `sarif_frame`'s caller); empty when it has none. Rule indexes are left as
-    placeholders for `resolve_indexes`, since the index of a diagnostic code is known only at the end."""
+    placeholders for `resolve_indexes`, since the index of a diagnostic code is known only at the end.
+    Messages are in `lang` (the run's `language`); properties and fingerprints stay as they are in English,
+    so that a result is the same result whatever the language of the run."""
     parts = []
-    for item in _results(result, root):
+    for item in _results(result, root, lang):
         text = json.dumps(item, indent=2, ensure_ascii=False, allow_nan=False)
         parts.append(",\n" + _RESULT_INDENT + text.replace("\n", "\n" + _RESULT_INDENT))
     return "".join(parts)
@@ -331,20 +335,20 @@ def _first_sentence(text: str) -> str:
 # ---- results -------------------------------------------------------------------------------------
 
 
-def _results(result: ManifestResult, root: Path | None) -> Iterator[dict[str, Any]]:
+def _results(result: ManifestResult, root: Path | None, lang: str) -> Iterator[dict[str, Any]]:
     for error in result.errors:
-        yield _diagnostic_result(error, result, root)
+        yield _diagnostic_result(error, result, root, lang)
     if result.decision is Verdict.DENY or result.waivers:
         for reason in result.reasons:
             if reason.effect == "deny":
-                yield _reason_result(reason, result, root)
+                yield _reason_result(reason, result, root, lang)
     for warning in result.warnings:
-        yield _warning_result(warning, result, root)
+        yield _warning_result(warning, result, root, lang)
 
 
-def _reason_result(reason: Reason, result: ManifestResult, root: Path | None) -> dict[str, Any]:
+def _reason_result(reason: Reason, result: ManifestResult, root: Path | None, lang: str) -> dict[str, Any]:
     line, column = reason_position(result, reason.rule, reason.facts)
-    remedies = remedy_lines(result, reason.rule)
+    remedies = remedy_lines(result, reason.rule, lang)
     found = _result(
         rule=reason.rule,
         level="error",
@@ -363,12 +367,16 @@ def _reason_result(reason: Reason, result: ManifestResult, root: Path | None) ->
     )
     if reason.waived_by:  # a governed waiver: SARIF's own way to say "accepted, do not show as open"
         found["suppressions"] = [
-            {"kind": "external", "status": "accepted", "justification": f"waived by {reason.waived_by}"}
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": label(lang, "sarif_waived_by", id=reason.waived_by),
+            }
         ]
     return found
 
 
-def _warning_result(warning: Warning, result: ManifestResult, root: Path | None) -> dict[str, Any]:
+def _warning_result(warning: Warning, result: ManifestResult, root: Path | None, lang: str) -> dict[str, Any]:
     rule = _warning_id(warning)
     if warning.rule:
         line, column = first_position(warning.facts) or (1, 1)
@@ -382,7 +390,7 @@ def _warning_result(warning: Warning, result: ManifestResult, root: Path | None)
     return _result(
         rule=rule,
         level="warning",
-        message=_message(warning.message, warning.citations),
+        message=_message(localize(warning.message, lang), warning.citations),
         location=_location(result.manifest, line, column, root),
         related=_related(warning.facts, result.manifest, root),
         properties=properties,
@@ -390,8 +398,12 @@ def _warning_result(warning: Warning, result: ManifestResult, root: Path | None)
     )
 
 
-def _diagnostic_result(error: Diagnostic, result: ManifestResult, root: Path | None) -> dict[str, Any]:
-    text = error.message + (f" (hint: {error.hint})" if error.hint else "")
+def _diagnostic_result(
+    error: Diagnostic, result: ManifestResult, root: Path | None, lang: str
+) -> dict[str, Any]:
+    text = localize(error.message, lang)
+    if error.hint:
+        text += label(lang, "sarif_hint", hint=localize(error.hint, lang))
     properties: dict[str, Any] = {"decision": result.decision.value, "manifestId": result.id}
     if error.json_path is not None:
         properties["jsonPath"] = error.json_path

@@ -108,15 +108,15 @@ def piece(report: ReportOptions, result: ManifestResult) -> str:
     if report.format == "sarif":
         from gba_dataflow.reports.sarif import sarif_piece
 
-        return sarif_piece(result, report.root)
+        return sarif_piece(result, report.root, report.text.lang)
     if report.format == "junit":
         from gba_dataflow.reports.junit import junit_case
 
-        return junit_case(result, report.fail_on_warn)
+        return junit_case(result, report.fail_on_warn, report.text.lang)
     if report.format == "github":
         from gba_dataflow.reports.github import github_piece
 
-        return github_piece(result, report.root)
+        return github_piece(result, report.root, report.text.lang)
     raise ValueError(f"unknown report format {report.format!r}")
 
 
@@ -213,7 +213,7 @@ class _Sink:
         elif fmt == "github":
             from gba_dataflow.reports.common import summary_line
 
-            self.write(summary_line(tally.counts, tally.warned, missing=tally.missing) + "\n")
+            self.write(summary_line(tally.counts, tally.warned, info.lang, missing=tally.missing) + "\n")
         elif fmt == "junit":
             self._finish_junit(tally, info)
         elif fmt == "sarif":

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from gba_dataflow.core.errors import Diagnostic, Severity
+from gba_dataflow.core.i18n import localize
 from gba_dataflow.engine.model import (
     Fact,
     FailedCondition,
@@ -154,7 +155,7 @@ def _print_quiet(page: PageLike, result: ManifestResult, lang: str) -> None:
     line.append(_text(result.manifest))
     if result.waivers:
         line.append(_text("  " + label(lang, "waived", ids=", ".join(result.waivers))))
-    first = headline(result)
+    first = headline(result, lang)
     if first:
         line.append(_text(f"  {first}"))
     page.add_unwrapped(line)
@@ -297,7 +298,7 @@ def _warning(warning: Warning, facts: _FactLines) -> Block:
     if warning.source and (facts.verbose or not warning.rule):
         rows.append((label(lang, "source"), _location(warning.source, warning.line, warning.column)))
     heading_text = Text.assemble(("!", "yellow"), " ", _text(title, "bold"))
-    return _entry(heading_text, [_text(warning.message), _details(rows)])
+    return _entry(heading_text, [_text(localize(warning.message, lang)), _details(rows)])
 
 
 def _remedy(remedy: Remedy, facts: _FactLines) -> Block:

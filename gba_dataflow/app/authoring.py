@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gba_dataflow.app.words import os_reason
 from gba_dataflow.core.errors import (
     Diagnostic,
     DslSyntaxError,
@@ -119,7 +118,7 @@ def format_paths(paths: Sequence[Path], *, width: int | None = None) -> list[For
             message = (
                 tr("cannot read rule file: it is not UTF-8 text")
                 if isinstance(error, UnicodeDecodeError)
-                else tr("cannot read rule file: {reason}", reason=os_reason(error, error.strerror))
+                else tr("cannot read rule file: {reason}", reason=error.strerror)
             )
             problems.append(Diagnostic("E108", message, Span(str(path), 1, 1)))
             continue
@@ -150,7 +149,7 @@ def write_formatted(results: Sequence[Formatted]) -> list[Path]:
                 handle.write(result.formatted.encode("utf-8"))
         except OSError as error:
             raise DslSyntaxError(
-                tr("cannot write rule file: {reason}", reason=os_reason(error, error.strerror)),
+                tr("cannot write rule file: {reason}", reason=error.strerror),
                 code="E108",
                 span=Span(str(result.path), 1, 1),
             ) from None

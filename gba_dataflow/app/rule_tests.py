@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gba_dataflow.app.words import code_list, os_reason
+from gba_dataflow.app.words import code_list
 from gba_dataflow.core.errors import Diagnostic, EvalError, GbaError, ManifestError, Severity, UsageError
 from gba_dataflow.core.i18n import tr
 from gba_dataflow.core.source import Span, caret_excerpt
@@ -162,7 +162,7 @@ def _read_cases(path: Path) -> tuple[list[Case], list[Diagnostic]]:
         message = (
             tr("cannot read test file: it is not UTF-8 text")
             if isinstance(error, UnicodeDecodeError)
-            else tr("cannot read test file: {reason}", reason=os_reason(error, error.strerror))
+            else tr("cannot read test file: {reason}", reason=error.strerror)
         )
         raise UsageError(message, code="E216", span=Span(str(path), 1, 1)) from None
     source = SourceText(str(path), raw)
@@ -495,7 +495,7 @@ def _read_plain(path: Path) -> Any:
         message = (
             tr("cannot read the base manifest: it is not UTF-8 text")
             if isinstance(error, UnicodeDecodeError)
-            else tr("cannot read the base manifest: {reason}", reason=os_reason(error, error.strerror))
+            else tr("cannot read the base manifest: {reason}", reason=error.strerror)
         )
         raise ManifestError(message, code="E401", span=Span(str(path), 1, 1)) from None
     source = SourceText(str(path), text, yaml=path.suffix.lower() != ".json")

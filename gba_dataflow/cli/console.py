@@ -9,7 +9,6 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from gba_dataflow.app.words import os_reason
 from gba_dataflow.core.errors import Diagnostic, GbaError, OutputError
 from gba_dataflow.core.i18n import tr
 from gba_dataflow.core.safe_write import replace_file
@@ -113,7 +112,7 @@ def _checked_write(
 
 
 def _output_error(name: str, error: OSError, option: str | None = None) -> OutputError:
-    problem = os_reason(error, error.strerror or str(error))
+    problem = error.strerror or str(error)
     return OutputError(
         tr("cannot write {option} `{name}`: {problem}", option=option, name=name, problem=problem)
         if option

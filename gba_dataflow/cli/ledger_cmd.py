@@ -13,7 +13,6 @@ from typing import Annotated
 
 import typer
 
-from gba_dataflow.app.words import os_reason
 from gba_dataflow.cli.console import print_error, write_output
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.options import OutputOption
@@ -341,7 +340,7 @@ def audit_verify(
                     tr(
                         "cannot read the log `{file}`: {reason}",
                         file=str(file),
-                        reason=os_reason(error, getattr(error, "strerror", None) or error),
+                        reason=getattr(error, "strerror", None) or error,
                     ),
                     code="E609",
                     hint=tr("give a file written by `gba-dataflow audit export`"),

@@ -10,7 +10,6 @@ from typing import Annotated
 
 import typer
 
-from gba_dataflow.app.words import os_reason
 from gba_dataflow.cli.console import print_error
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.options import RulesOption
@@ -158,7 +157,7 @@ def run_serve(
                     "cannot listen on {host}:{port}: {reason}",
                     host=host,
                     port=port,
-                    reason=os_reason(error, error.strerror or error),
+                    reason=error.strerror or error,
                 ),
                 code="E501",
                 hint=tr("choose another --port, or stop what listens there"),

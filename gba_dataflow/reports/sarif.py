@@ -131,7 +131,7 @@ def sarif_frame(
         "version": tool_version,
         "semanticVersion": tool_version,
         "informationUri": INFORMATION_URI,
-        "rules": catalog.descriptors(),
+        "rules": catalog.descriptors(lang),
     }
     log = {
         "$schema": SARIF_SCHEMA,
@@ -214,9 +214,10 @@ class Catalog:
             self._index = {descriptor["id"]: number for number, descriptor in enumerate(self.descriptors())}
         return self._index[rule_id]
 
-    def descriptors(self) -> list[dict[str, Any]]:
-        descriptors = [_rule_descriptor(doc) for doc in self._rules.values()]
-        descriptors += [_code_descriptor(code) for code in sorted(self._codes - self._rules.keys())]
+    def descriptors(self, lang: str = "en") -> list[dict[str, Any]]:
+        """The descriptors, their help framed in `lang` (the rules' own texts are already in it)."""
+        descriptors = [_rule_descriptor(doc, lang) for doc in self._rules.values()]
+        descriptors += [_code_descriptor(code, lang) for code in sorted(self._codes - self._rules.keys())]
         return descriptors
 
 
@@ -224,34 +225,32 @@ def _warning_id(warning: Warning) -> str:
     return warning.rule or warning.code or "gba-dataflow/warning"
 
 
-def _rule_descriptor(doc: RuleDoc) -> dict[str, Any]:
+def _rule_descriptor(doc: RuleDoc, lang: str = "en") -> dict[str, Any]:
     message = _describe(doc.message)
     remedy = _describe(doc.remedy) if doc.remedy else None
-    kind = {"deny": "Deny", "allow": "Allow", "warn": "Warn"}.get(doc.effect, doc.effect)
+    kind = label(lang, f"sarif_kind_{doc.effect}") if doc.effect in ("deny", "allow", "warn") else doc.effect
+    title = label(lang, "sarif_md_of", title=_md(doc.ruleset_title)) if doc.ruleset_title else ""
     text = [message]
-    markdown = [
-        f"**{kind}** rule `{doc.id}`" + (f" of *{_md(doc.ruleset_title)}*" if doc.ruleset_title else ""),
-        "",
-    ]
+    markdown = [label(lang, "sarif_md_rule", kind=kind, id=doc.id) + title, ""]
     markdown.append(_md(message))
     if doc.citations:
-        text.append("Cites: " + "; ".join(doc.citations) + ".")
-        markdown += ["", "**Cites**", "", *(f"- {_md(cite)}" for cite in doc.citations)]
+        text.append(label(lang, "cites_prefix") + "; ".join(doc.citations) + label(lang, "sarif_stop"))
+        markdown += ["", label(lang, "sarif_md_cites"), "", *(f"- {_md(cite)}" for cite in doc.citations)]
     if doc.requires:
-        text.append("Must still be done: " + " ".join(_describe(item) for item in doc.requires))
+        text.append(label(lang, "sarif_requires") + " ".join(_describe(item) for item in doc.requires))
         markdown += [
             "",
-            "**Must still be done**",
+            label(lang, "sarif_md_requires"),
             "",
             *(f"- {_md(_describe(item))}" for item in doc.requires),
         ]
     if remedy:
-        text.append(f"To fix: {remedy}")
-        markdown += ["", f"**To fix**: {_md(remedy)}"]
+        text.append(label(lang, "remedy_line", text=remedy))
+        markdown += ["", label(lang, "sarif_md_remedy", text=_md(remedy))]
     window = _window(doc)
-    details = [f"Effective {window}."] if window != "always" else []
+    details = [label(lang, "sarif_effective", window=_window(doc, lang))] if window != "always" else []
     if doc.source:
-        details.append(f"Source: {doc.source}.")
+        details.append(label(lang, "sarif_source", source=doc.source))
     if details:
         text.append(" ".join(details))
         markdown += ["", " ".join(_md(detail) for detail in details)]
@@ -276,15 +275,16 @@ def _rule_descriptor(doc: RuleDoc) -> dict[str, Any]:
     }
 
 
-def _code_descriptor(code: str) -> dict[str, Any]:
+def _code_descriptor(code: str, lang: str = "en") -> dict[str, Any]:
     known = CODES.get(code)
     summary = known.summary if known else "a diagnostic of gba-dataflow"
     sentence = summary[:1].upper() + summary[1:] + "."
     explanation = known.explanation if known and known.explanation else sentence
     level = "warning" if known and known.severity is Severity.WARNING else "error"
-    more = f"See `gba-dataflow rules explain-code {code}`."
+    more = label(lang, "sarif_see_code", command=f"gba-dataflow rules explain-code {code}")
     markdown = [_md(explanation)]
-    for title, example in (("Bad", known.bad if known else ""), ("Good", known.good if known else "")):
+    bad, good = label(lang, "sarif_bad"), label(lang, "sarif_good")
+    for title, example in ((bad, known.bad if known else ""), (good, known.good if known else "")):
         if example:
             markdown += [f"**{title}**", f"```yaml\n{example}\n```"]
     return {
@@ -301,14 +301,16 @@ def _code_descriptor(code: str) -> dict[str, Any]:
     }
 
 
-def _window(doc: RuleDoc) -> str:
+def _window(doc: RuleDoc, lang: str = "en") -> str:
+    """When a rule is in force: `from A until B`, `from A`, `until B` or `always` (the properties keep the
+    English words; the help text says them in `lang`)."""
     start = doc.effective_from.isoformat() if doc.effective_from else None
     end = doc.effective_until.isoformat() if doc.effective_until else None
     if start and end:
-        return f"from {start} until {end}"
+        return f"{label(lang, 'from', date=start)} {label(lang, 'until', date=end)}"
     if start:
-        return f"from {start}"
-    return f"until {end}" if end else "always"
+        return label(lang, "from", date=start)
+    return label(lang, "until", date=end) if end else "always"
 
 
 def _tags(items: list[str]) -> list[str]:

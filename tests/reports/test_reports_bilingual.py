@@ -10,22 +10,29 @@ the manifest, then fails on any ASCII word of three letters or more.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from gba_dataflow.app.batch import describe_rules
 from gba_dataflow.core.errors import Diagnostic, Severity
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.core.source import Span
-from gba_dataflow.engine.evaluate import evaluate_manifest
+from gba_dataflow.engine.evaluate import error_result, evaluate_manifest
 from gba_dataflow.engine.model import ManifestResult, RulesInfo, RunResult
 from gba_dataflow.engine.rulebook import load_rulebook
 from gba_dataflow.engine.trace import ExplainTrace, NodeTrace, explain_manifest
 from gba_dataflow.manifests import load_manifest
 from gba_dataflow.manifests.provenance import COPIED_FROM
 from gba_dataflow.reports.common import format_route, format_value
+from gba_dataflow.reports.github import render_github
+from gba_dataflow.reports.junit import render_junit
 from gba_dataflow.reports.labels import LABELS, render_diagnostic
+from gba_dataflow.reports.sarif import sarif_log
 from gba_dataflow.reports.text import render_text
 from gba_dataflow.reports.trace_text import TraceView, render_trace_text
 
@@ -162,3 +169,69 @@ def test_every_label_has_both_chinese_scripts() -> None:
             if ENGLISH_WORD.search(OPTION.sub("", re.sub(r"\{\w+\}", "", text)))
         ]
         assert words == [], (lang, words)
+
+
+# ---- the reports for CI: GitHub annotations, JUnit and SARIF ---------------------------------------------
+
+
+def _input_error(lang: str) -> ManifestResult:
+    """A manifest error built as gba-dataflow builds it (a phrase), framed by each report in `lang`."""
+    message = tr("`{path}` holds no manifest (*.yaml, *.yml, *.json)", path="empty")
+    hint = tr("point at a manifest file or a directory that contains some")
+    return error_result("empty", [Diagnostic("E502", message, Span("empty", 1, 1), hint)])
+
+
+def _ci_texts(run: RunResult) -> Iterator[tuple[str, str]]:
+    """(format, text a person reads) of the github, junit and SARIF reports of `run`."""
+    github = render_github(run).replace("%0A", "\n")
+    yield from (("github", re.sub(r"^::\w+ .*?title=", "", line)) for line in github.splitlines())
+    junit = ET.fromstring(render_junit(run, fail_on_warn=True))
+    for element in junit.iter():
+        if element.tag in ("failure", "error"):
+            yield "junit", element.get("message", "")
+        if element.tag in ("failure", "error", "system-out"):
+            yield "junit", element.text or ""
+    log = sarif_log(run, exit_code=1)
+    for result in log["runs"][0]["results"]:
+        yield "sarif", result["message"]["text"]
+        yield from (("sarif", item["justification"]) for item in result.get("suppressions", ()))
+    for rule in log["runs"][0]["tool"]["driver"]["rules"]:
+        if "/" in rule["id"]:  # a rule's descriptor (a code's explains the code, from the codes' table)
+            yield "sarif", re.sub(r"<[\w.\[\]]+>", " ", rule["help"]["text"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("path", EXAMPLES[::2], ids=lambda path: path.stem)
+def test_chinese_ci_reports_have_no_english_label(rulebook, path: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
+    manifest = load_manifest(path.relative_to(ROOT))
+    result = evaluate_manifest(rulebook, manifest, lang=lang)
+    waived = dataclasses.replace(
+        result,
+        reasons=tuple(dataclasses.replace(reason, waived_by="WVR-1") for reason in result.reasons[:1]),
+        waivers=("WVR-1",),
+    )
+    error = _input_error(lang)
+    docs = describe_rules(rulebook, lang)
+    run = RunResult(RulesInfo(("rules",), "sha256:-"), (result, waived, error), lang=lang, rule_docs=docs)
+    known = [*_result_texts(result), *_result_texts(error), "WVR-1", "schema-violation", "no-input"]
+    for doc in docs:
+        known += [doc.id, doc.source or "", *doc.citations]
+    pieces = sorted({piece for piece in known if len(piece) > 2}, key=len, reverse=True)  # not `0`
+    for name, text in _ci_texts(run):
+        left = text
+        for piece in pieces:
+            left = left.replace(piece, " ")
+        left = re.sub(r"`[^`\n]*`", " ", left)  # code a message quotes (a glob, an option value)
+        left = re.sub(r"(?<![A-Za-z_])[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+", " ", left)  # a field path
+        assert _english_left(left, iter(())) == [], (name, text)
+
+
+def test_english_ci_reports_frame_as_before() -> None:
+    """The framing words of the CI reports in English, as they have always been written."""
+    error = _input_error("en")
+    run = RunResult(RulesInfo(("rules",), "sha256:-"), (error,))
+    github = render_github(run)
+    assert "::`empty` holds no manifest (*.yaml, *.yml, *.json)%0Ahint: point at a manifest file" in github
+    assert render_diagnostic(error.errors[0], "en") in render_junit(run)
+    message = sarif_log(run, exit_code=2)["runs"][0]["results"][0]["message"]["text"]
+    assert message.endswith(" (hint: point at a manifest file or a directory that contains some)")

@@ -370,6 +370,7 @@ def append_step_summary(stream: ReportStream, code: int) -> None:
         rows=tally.rows,
         digest=info.rules.digest,
         as_of=info.as_of,
+        lang=info.lang,
     )
     try:
         with open(target, "a", encoding="utf-8") as handle:

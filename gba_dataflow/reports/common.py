@@ -16,12 +16,6 @@ from gba_dataflow.engine.model import Fact, ManifestResult, Route, Verdict
 from gba_dataflow.manifests.provenance import COPIED_FROM
 from gba_dataflow.reports.labels import label
 
-VERDICT_LABELS: Mapping[Verdict, str] = {
-    Verdict.ALLOW: "✔ ALLOW",
-    Verdict.DENY: "✘ DENY",
-    Verdict.ERROR: "! ERROR",
-}
-
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 

@@ -128,6 +128,17 @@ _EN: Mapping[str, str] = {
     "sarif_see_code": "See `{command}`.",
     "sarif_bad": "Bad",
     "sarif_good": "Good",
+    # the Markdown job summary (GitHub Actions)
+    "md_totals_head": "| decision | manifests |",
+    "md_total": "| **total** | **{total}** |",
+    "md_rules_head": "| manifests | where this fired | rule |",
+    "md_rows_head": "| decision | manifest | id | route | first reason |",
+    "md_each_date": "each manifest's transfer date",
+    "md_footer": "Exit code {code} · rules {digest} · as of {as_of}",
+    "md_not_listed_one": "{count} more manifest not listed: a run of more than {most} manifests lists only "
+    "denials and errors, at most {most}",
+    "md_not_listed": "{count} more manifests not listed: a run of more than {most} manifests lists only "
+    "denials and errors, at most {most}",
 }
 
 _HANS: Mapping[str, str] = {
@@ -241,6 +252,15 @@ _HANS: Mapping[str, str] = {
     "sarif_see_code": "参见 `{command}`。",
     "sarif_bad": "错误示例",
     "sarif_good": "正确示例",
+    "md_totals_head": "| 结论 | 清单数 |",
+    "md_total": "| **合计** | **{total}** |",
+    "md_rules_head": "| 清单数 | 触发类别 | 规则 |",
+    "md_rows_head": "| 结论 | 清单 | 编号 | 路线 | 首要理由 |",
+    "md_each_date": "各清单的传输日期",
+    "md_footer": "退出码 {code} · 规则 {digest} · 截至 {as_of}",
+    "md_not_listed_one": "另有 {count} 份清单未列出：超过 {most} 份清单的运行只列出拒绝和错误，"
+    "最多 {most} 份",
+    "md_not_listed": "另有 {count} 份清单未列出：超过 {most} 份清单的运行只列出拒绝和错误，最多 {most} 份",
 }
 
 _HANT: Mapping[str, str] = {
@@ -336,6 +356,15 @@ _HANT: Mapping[str, str] = {
     "sarif_see_code": "參見 `{command}`。",
     "sarif_bad": "錯誤示例",
     "sarif_good": "正確示例",
+    "md_totals_head": "| 結論 | 清單數 |",
+    "md_total": "| **合計** | **{total}** |",
+    "md_rules_head": "| 清單數 | 觸發類別 | 規則 |",
+    "md_rows_head": "| 結論 | 清單 | 編號 | 路線 | 首要理由 |",
+    "md_each_date": "各清單的傳輸日期",
+    "md_footer": "結束代碼 {code} · 規則 {digest} · 截至 {as_of}",
+    "md_not_listed_one": "另有 {count} 份清單未列出：超過 {most} 份清單的執行只列出拒絕和錯誤，"
+    "最多 {most} 份",
+    "md_not_listed": "另有 {count} 份清單未列出：超過 {most} 份清單的執行只列出拒絕和錯誤，最多 {most} 份",
 }
 
 LABELS: Mapping[str, Mapping[str, str]] = {"en": _EN, "zh-Hans": _HANS, "zh-Hant": _HANT}

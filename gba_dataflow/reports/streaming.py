@@ -82,7 +82,7 @@ class EntryMaker:
         if self.rows:
             from gba_dataflow.reports.summary import markdown_row
 
-            row = markdown_row(result)
+            row = markdown_row(result, self.reports[0].text.lang if self.reports else "en")
         return Entry(
             decision=result.decision.value,
             warned=warned(result),

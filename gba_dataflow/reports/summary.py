@@ -14,11 +14,11 @@ from unicodedata import east_asian_width
 from gba_dataflow.core.codes import CODES
 from gba_dataflow.engine.model import ManifestResult, RunResult, Verdict
 from gba_dataflow.reports.common import (
-    VERDICT_LABELS,
     format_route,
     headline,
     printable,
     summary_line,
+    verdict_label,
     warned,
 )
 from gba_dataflow.reports.labels import label
@@ -139,10 +139,11 @@ class SummaryRows:
             self.failing.append(row)
 
 
-def markdown_row(result: ManifestResult) -> tuple[str, ...]:
-    """The cells of a manifest's row in the Markdown summary."""
+def markdown_row(result: ManifestResult, lang: str = "en") -> tuple[str, ...]:
+    """The cells of a manifest's row in the Markdown summary, in `lang`."""
     route = format_route(result.route) if result.route.origin or result.route.destination else ""
-    return (VERDICT_LABELS[result.decision], result.manifest, result.id or "", route, headline(result))
+    cells = (verdict_label(result.decision, lang), result.manifest, result.id or "", route)
+    return (*cells, headline(result, lang))
 
 
 def render_markdown_summary(run: RunResult, *, exit_code: int, title: str = "gba-dataflow check") -> str:
@@ -151,7 +152,7 @@ def render_markdown_summary(run: RunResult, *, exit_code: int, title: str = "gba
     """
     rows = SummaryRows()
     for result in run.results:
-        rows.add(result.decision.value, markdown_row(result))
+        rows.add(result.decision.value, markdown_row(result, run.lang))
     return markdown_summary(
         MarkdownFacts(
             counts=run.counts(),
@@ -160,6 +161,7 @@ def render_markdown_summary(run: RunResult, *, exit_code: int, title: str = "gba
             rows=rows,
             digest=run.rules.digest,
             as_of=run.as_of,
+            lang=run.lang,
         ),
         exit_code=exit_code,
         title=title,
@@ -176,43 +178,43 @@ class MarkdownFacts:
     rows: SummaryRows
     digest: str
     as_of: dt.date | None
+    lang: str = "en"
 
 
 def markdown_summary(facts: MarkdownFacts, *, exit_code: int, title: str = "gba-dataflow check") -> str:
     """The job summary of `render_markdown_summary` from what a streamed run kept."""
-    counts = facts.counts
-    lines = [f"### {markdown(title)}: {markdown(summary_line(counts, facts.warned))}", ""]
-    lines += ["| decision | manifests |", "|:--|--:|"]
+    counts, lang = facts.counts, facts.lang
+    lines = [f"### {markdown(title)}: {markdown(summary_line(counts, facts.warned, lang))}", ""]
+    lines += [label(lang, "md_totals_head"), "|:--|--:|"]
     for verdict in Verdict:
-        lines.append(f"| {markdown(VERDICT_LABELS[verdict])} | {counts.get(verdict.value, 0)} |")
-    lines += [f"| **total** | **{facts.rows.total}** |", ""]
+        lines.append(f"| {markdown(verdict_label(verdict, lang))} | {counts.get(verdict.value, 0)} |")
+    lines += [label(lang, "md_total", total=facts.rows.total), ""]
     if facts.by_rule:
-        lines += ["| manifests | where this fired | rule |", "|--:|:--|:--|"]
+        lines += [label(lang, "md_rules_head"), "|--:|:--|:--|"]
         lines += [
-            f"| {c.manifests} | {label('en', 'kind_' + c.kind)} | {markdown(c.subject)} |"
+            f"| {c.manifests} | {label(lang, 'kind_' + c.kind)} | {markdown(c.subject)} |"
             for c in facts.by_rule
         ]
         lines.append("")
-    lines += _manifest_rows(facts.rows)
-    as_of = facts.as_of.isoformat() if facts.as_of else "each manifest's transfer date"
-    lines.append(f"Exit code {exit_code} · rules {markdown(facts.digest)} · as of {markdown(as_of)}")
+    lines += _manifest_rows(facts.rows, lang)
+    as_of = facts.as_of.isoformat() if facts.as_of else label(lang, "md_each_date")
+    lines.append(
+        label(lang, "md_footer", code=exit_code, digest=markdown(facts.digest), as_of=markdown(as_of))
+    )
     return "\n".join(lines) + "\n"
 
 
-def _manifest_rows(rows: SummaryRows) -> list[str]:
+def _manifest_rows(rows: SummaryRows, lang: str = "en") -> list[str]:
     if not rows.total:
         return []
     shown = rows.rows if rows.total <= MAX_ROWS else rows.failing
     note = ""
     if rows.total > MAX_ROWS:
         left = rows.total - len(shown)
-        note = (
-            f"{left} more {'manifest' if left == 1 else 'manifests'} not listed: a run of more than "
-            f"{MAX_ROWS} manifests lists only denials and errors, at most {MAX_ROWS}"
-        )
+        note = label(lang, "md_not_listed_one" if left == 1 else "md_not_listed", count=left, most=MAX_ROWS)
     if not shown:
         return [f"_{note}_", ""]
-    lines = ["| decision | manifest | id | route | first reason |", "|:--|:--|:--|:--|:--|"]
+    lines = [label(lang, "md_rows_head"), "|:--|:--|:--|:--|:--|"]
     lines += ["| " + " | ".join(markdown(cell) for cell in cells) + " |" for cells in shown]
     if note:
         lines += ["", f"_{note}_"]

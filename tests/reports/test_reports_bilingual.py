@@ -33,6 +33,7 @@ from gba_dataflow.reports.github import render_github
 from gba_dataflow.reports.junit import render_junit
 from gba_dataflow.reports.labels import LABELS, render_diagnostic
 from gba_dataflow.reports.sarif import sarif_log
+from gba_dataflow.reports.summary import render_markdown_summary
 from gba_dataflow.reports.text import render_text
 from gba_dataflow.reports.trace_text import TraceView, render_trace_text
 
@@ -198,6 +199,8 @@ def _ci_texts(run: RunResult) -> Iterator[tuple[str, str]]:
     for rule in log["runs"][0]["tool"]["driver"]["rules"]:
         if "/" in rule["id"]:  # a rule's descriptor (a code's explains the code, from the codes' table)
             yield "sarif", re.sub(r"<[\w.\[\]]+>", " ", rule["help"]["text"])
+    summary = render_markdown_summary(run, exit_code=1, title="")  # the GitHub Actions job summary
+    yield "markdown", summary.replace(run.rules.digest, " ").replace("\\", "")
 
 
 @pytest.mark.parametrize("lang", LANGS)

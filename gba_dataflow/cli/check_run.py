@@ -287,7 +287,7 @@ def stream_check(
         stream.finish(code)
     print_diagnostics(tally.duplicates.diagnostics(), lang)
     if github:
-        append_step_summary(stream, code)
+        append_step_summary(stream, code, lang)
     stdout = reports[0]
     text_on_stdout = stdout.format == "text" and stdout.path is None
     if not request.quiet and not text_on_stdout and stream_is_terminal(sys.stderr):
@@ -355,7 +355,7 @@ def write_reports(run: RunResult, reports: list[Report], code: int, request: Che
         sys.stderr.flush()
 
 
-def append_step_summary(stream: ReportStream, code: int) -> None:
+def append_step_summary(stream: ReportStream, code: int, lang: str = "en") -> None:
     """Append the Markdown job summary to $GITHUB_STEP_SUMMARY when GitHub Actions set it."""
     target = os.environ.get(STEP_SUMMARY)
     tally, info = stream.tally, stream.info
@@ -376,9 +376,15 @@ def append_step_summary(stream: ReportStream, code: int) -> None:
         with open(target, "a", encoding="utf-8") as handle:
             handle.write(markdown_summary(facts, exit_code=code) + "\n")
     except OSError as error:  # a side output: say so, but let the decision decide the exit code
-        sys.stderr.write(
-            f"warning E501: cannot append the job summary to ${STEP_SUMMARY} `{target}`: {error.strerror}\n"
+        from gba_dataflow.core.errors import Diagnostic, Severity
+
+        problem = tr(
+            "cannot append the job summary to ${variable} `{target}`: {reason}",
+            variable=STEP_SUMMARY,
+            target=target,
+            reason=error.strerror,
         )
+        print_diagnostics([Diagnostic("E501", problem, severity=Severity.WARNING)], lang)
 
 
 def exit_code_for(counts: dict[str, int], warned: bool, fail_on_warn: bool) -> ExitCode:

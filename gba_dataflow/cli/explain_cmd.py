@@ -9,16 +9,19 @@ import typer
 
 from gba_dataflow.cli.console import print_error, use_color, write_output
 from gba_dataflow.cli.exit_codes import ExitCode
-from gba_dataflow.cli.options import (
-    AsOfOption,
-    LangOption,
-    NoColorOption,
-    OutputOption,
-    RulesOption,
-    configured_rules,
-)
+from gba_dataflow.cli.options import AsOfOption, NoColorOption, OutputOption, RulesOption
 from gba_dataflow.cli.values import LANGUAGES, check_choice, language_for_errors, parse_as_of
 from gba_dataflow.core.errors import GbaError
+
+ExplainLangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of messages: en, zh-Hans or zh-Hant. Default: the configuration file's `lang`, "
+        "else en.",
+        show_default=False,
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -37,7 +40,7 @@ def explain(
     ] = "text",
     rules: RulesOption = None,
     as_of: AsOfOption = None,
-    lang: LangOption = "en",
+    lang: ExplainLangOption = None,
     output: OutputOption = None,
     no_color: NoColorOption = False,
     full: Annotated[
@@ -60,15 +63,18 @@ def explain(
 
     Exit codes: 0 allowed; 1 denied; 2 an input error.
     """
+    from gba_dataflow.app.config import load_config
     from gba_dataflow.engine.rulebook import load_rulebook
     from gba_dataflow.engine.trace import explain_manifest
     from gba_dataflow.manifests import load_manifest, load_manifest_bytes
 
     try:
+        config = load_config()
+        lang = lang or config.get("lang")
         chosen = check_choice("--format", output_format, ("text", "json"))
-        language = check_choice("--lang", lang, LANGUAGES)
+        language = check_choice("--lang", lang or "en", LANGUAGES)
         day = parse_as_of(as_of)
-        rulebook = load_rulebook(configured_rules(rules))
+        rulebook = load_rulebook(rules or config.rules)
         if manifest == "-":
             loaded = load_manifest_bytes(sys.stdin.buffer.read(), "<stdin>")
         else:

@@ -281,6 +281,9 @@ def test_the_configuration_files_lang_is_used_for_errors_too(
 ) -> None:
     shutil.copytree(workspace.root / "rules", tmp_path / "rules")
     (tmp_path / "gba-dataflow.toml").write_text('lang = "zh-Hant"\n', encoding="utf-8")
+    explained = _run(cli_command, cli_env, tmp_path, "explain", "m.yaml", "--format", "yaml")
+    assert explained.returncode == 2
+    assert explained.stderr.startswith("錯誤 E501: --format `yaml` 不是 `text`、`json` 之一\n")
     done = _run(cli_command, cli_env, tmp_path, "check", "missing-dir", "--format", "xml")
     assert done.returncode == 2
     assert done.stderr.startswith(

@@ -165,3 +165,26 @@ def test_directory_walks_skip_rule_tests_and_honour_include_and_exclude(
     assert list(iter_manifest_files([str(tmp_path / "rules/x.test.yaml")])) == [
         str(tmp_path / "rules/x.test.yaml")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('format = "xml"\n', "`format` `xml` 不是 `text`、`json`、`sarif`、`junit`、`github` 之一"),
+        ('fail-on-warn = "yes"\n', "`fail-on-warn` 必须是 `true` 或 `false`，而不是字符串"),
+        ("max-manifest-bytes = 0\n", "`max-manifest-bytes` 必须至少为 1，而不是 0"),
+        ("colour = true\n", "`gba-dataflow.toml` 中有未知的设置 `colour`"),
+    ],
+)
+def test_a_bad_setting_is_said_in_chinese(tmp_path: Path, text: str, expected: str) -> None:
+    """The message and hint are phrases: English as before, and said in Chinese by a Chinese report."""
+    from gba_dataflow.core.i18n import localize
+    from tests.core.test_i18n import english_words
+
+    path = write(tmp_path / "gba-dataflow.toml", text)
+    with pytest.raises(ConfigError) as caught:
+        read_config(path)
+    (diagnostic,) = caught.value.diagnostics
+    assert localize(diagnostic.message, "zh-Hans") == expected
+    hint = localize(diagnostic.hint, "zh-Hant")
+    assert hint and english_words(hint) == [], hint

@@ -314,3 +314,31 @@ def test_rules_waivers_lists_those_expiring_soon(
     law = write(tmp_path, waiver(rule="mainland_export/m1_core_data"))
     code, out, err = run(["rules", "waivers", str(law), "-r", str(REPO / "rules")], monkeypatch, capsys)
     assert (code, out) == (2, "") and "E564" in str(err)
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_waiver_diagnostics_are_said_in_chinese(tmp_path: Path, rulebook: Rulebook, lang: str) -> None:
+    """Malformed entries (E560) and waivers that may not stand (E561-E564), and the notice of one that
+    expires soon (W565): English as before, and without an English word in a Chinese report."""
+    from gba_dataflow.core.i18n import localize
+    from gba_dataflow.reports.labels import render_diagnostic
+    from tests.core.test_i18n import english_words
+
+    entries = [
+        waiver(id="WVR-1", expires="2026-12-20"),  # W565: within 30 days of TODAY
+        waiver(id="WVR-2", rule="hr/x"),  # E563 (no rule close enough for a did-you-mean)
+        waiver(id="WVR-3", rule="mainland_export/m1_core_data"),  # E564: the law
+        waiver(id="WVR-4", rule="acme_policy/no_core_data"),  # E564: not waivable
+        waiver(id="WVR-5", approver="data-governance@acme.example"),  # E562: approved by its owner
+        waiver(id="WVR-6", expires="2026-06-30"),  # E561
+    ]
+    found = check_waivers(read_waivers(write(tmp_path, *entries)), rulebook, TODAY)
+    assert sorted({d.code for d in found}) == ["E561", "E562", "E563", "E564", "W565"]
+    malformed = write(tmp_path, waiver(expires="next year") + "    colour: blue\n")
+    with pytest.raises(WaiverError) as caught:
+        read_waivers(malformed)
+    for diagnostic in [*found, *caught.value.diagnostics]:
+        said = [localize(diagnostic.message, lang), localize(diagnostic.hint, lang)]
+        assert english_words("\n".join(said)) == [], said
+        assert said[0] in render_diagnostic(diagnostic, lang)
+        assert localize(diagnostic.message, "en") == diagnostic.message

@@ -148,7 +148,7 @@ def ledger_run(request: CheckRequest, day: dt.date | None, lang: str) -> RunResu
             hint=tr("add --ledger sqlite:///PATH (or set GBA_DATAFLOW_LEDGER)"),
         )
     made: list[str] = []
-    with ProgressBar(color=not request.no_color) as progress:
+    with ProgressBar(color=not request.no_color, lang=lang) as progress:
         run = run_ledger_check(
             request.paths,
             ledger_url=request.ledger,
@@ -270,7 +270,7 @@ def stream_check(
         github = any(item.format == "github" for item in reports)
         if github and os.environ.get(STEP_SUMMARY):
             stream.want_rows()
-        with ProgressBar(color=not request.no_color, force=False) as progress:
+        with ProgressBar(color=not request.no_color, force=False, lang=lang) as progress:
             if on_terminal:
                 progress.enabled = False  # the report itself shows the progress on the terminal
             tally = stream.run(

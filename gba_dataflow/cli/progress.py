@@ -32,12 +32,14 @@ class ProgressBar:
         color: bool = True,
         force: bool = False,
         threshold: int = LARGE_BATCH,
+        lang: str = "en",
     ) -> None:
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = force or stream_is_terminal(self.stream)
         self.force = force
         self.color = color
         self.threshold = threshold
+        self.lang = lang
         self._progress: Progress | None = None
         self._task: TaskID | None = None
 
@@ -53,11 +55,13 @@ class ProgressBar:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+        from gba_dataflow.core.i18n import localize, tr
+
         console = Console(
             file=self.stream, force_terminal=self.force or None, no_color=not self.color, highlight=False
         )
         self._progress = Progress(
-            TextColumn("checking manifests"),
+            TextColumn(localize(tr("checking manifests"), self.lang)),
             BarColumn(),
             MofNCompleteColumn(),
             TimeRemainingColumn(),

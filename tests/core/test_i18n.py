@@ -30,6 +30,7 @@ _DIAGNOSTIC_BUILDERS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "diagnostic": ((1,), ("message", "hint")),  # SourceText.diagnostic, CheckContext.diagnostic, ...
     "_waiver_problem": ((3, 4), ("message", "hint")),  # app/waivers.py
     "case_error": ((0, 2), ("message", "hint")),  # app/rule_tests.py
+    "_BadValueError": ((0,), ("problem",)),  # app/config.py: what is wrong with a setting
 }
 _ERROR_TEXTS = ((0,), ("message", "hint"))
 

@@ -8,8 +8,7 @@ an equal AST. Layout:
 - rule clauses indented 2 in the order effective, effect, because, cite, require, remedy, waivable; one
   citation per `cite` line, each translated citation on a line of its own under it (`default cite` keeps
   its citations in one clause, one line per language); translations on the following lines, aligned with
-  the English text; long
-  texts split into adjacent strings at spaces (or after CJK punctuation);
+  the English text; long texts split into adjacent strings at spaces (or after CJK punctuation);
 - expressions with the fewest parentheses that keep the tree; a condition too long for one line breaks at
   its top-level `and`/`or` with a 4-space continuation, nested ones align with their first operand.
 

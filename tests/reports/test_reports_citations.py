@@ -184,3 +184,24 @@ def test_english_output_is_byte_identical_to_the_rules_without_translated_citati
     digest = re.compile(r"sha256:[0-9a-f]{64}")
     assert digest.sub("<digest>", before) == digest.sub("<digest>", after)
     assert "Data Security Law" in after
+
+
+def test_the_installed_command_cites_in_chinese_and_refuses_a_miscounted_translation(
+    cli_command: list[str], cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    import subprocess
+
+    args = ["check", str(EXAMPLES / CORE), "--rules", str(ROOT / "rules"), "--lang", "zh-Hant", *AS_OF]
+    done = subprocess.run([*cli_command, *args], capture_output=True, text=True, env=cli_env, check=False)
+    assert done.returncode == 1 and DSL_21["zh-Hant"] in done.stdout, done.stderr
+    bad = tmp_path / "bad.rules"
+    bad.write_text(
+        'ruleset bad\nrule r\n  deny when dataset.core_data\n  because "x"\n  cite "A" "B"\n'
+        '       zh-Hans "甲"\n',
+        encoding="utf-8",
+    )
+    checked = subprocess.run(
+        [*cli_command, "rules", "check", str(bad)], capture_output=True, text=True, env=cli_env, check=False
+    )
+    assert checked.returncode == 1
+    assert f"{bad}:6:16: error E109" in checked.stdout + checked.stderr

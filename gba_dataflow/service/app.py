@@ -29,6 +29,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gba_dataflow.core.errors import Diagnostic, GbaError, UsageError
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.engine.model import ManifestResult
 from gba_dataflow.manifests import DEFAULT_MAX_BYTES, schema
 from gba_dataflow.service.decisions import (
@@ -146,9 +147,9 @@ async def read_body(request: Request, limit: int) -> bytes | None:
 
 def _timeout_error(seconds: float) -> UsageError:
     return UsageError(
-        f"the request took longer than the limit of {seconds:g} s; nothing was recorded",
+        tr("the request took longer than the limit of {seconds:g} s; nothing was recorded", seconds=seconds),
         code="E523",
-        hint="send it again, or split a large batch",
+        hint=tr("send it again, or split a large batch"),
     )
 
 
@@ -172,7 +173,8 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
             if problem is not None:
                 return refuse(problem)
             if service.ledger is None:  # configured, but not open: never decide a recording without it
-                return refuse(UsageError("the ledger is not open yet", code="E525", hint="try again"), 503)
+                not_open = UsageError(tr("the ledger is not open yet"), code="E525", hint=tr("try again"))
+                return refuse(not_open, 503)
         result: ManifestResult | None = None
         try:
             async with asyncio.timeout(settings.timeout):
@@ -208,9 +210,9 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
         if media != "application/json":
             return refuse(
                 UsageError(
-                    f"media type `{media}` is not a batch",
+                    tr("media type `{media}` is not a batch", media=media),
                     code="E520",
-                    hint='send {"manifests": [...]} as application/json',
+                    hint=tr("send {example} as application/json", example='{"manifests": [...]}'),
                 ),
                 415,
             )
@@ -220,9 +222,12 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
                 if raw is None:
                     return refuse(
                         UsageError(
-                            f"the batch is larger than the limit of {settings.max_body:,} bytes",
+                            tr(
+                                "the batch is larger than the limit of {limit:,} bytes",
+                                limit=settings.max_body,
+                            ),
                             code="E521",
-                            hint="split it into smaller batches",
+                            hint=tr("split it into smaller batches"),
                         )
                     )
                 items = parse_batch(raw, settings.max_batch)
@@ -293,9 +298,9 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
     async def not_found(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 404
         error = UsageError(
-            f"no endpoint `{request.method} {request.url.path}`",
+            tr("no endpoint `{method} {path}`", method=request.method, path=request.url.path),
             code="E524",
-            hint="the endpoints are listed in /openapi.json",
+            hint=tr("the endpoints are listed in /openapi.json"),
         )
         response = refuse(error, status if status in (404, 405) else 404)
         if isinstance(exc, HTTPException) and exc.headers:
@@ -348,9 +353,9 @@ def _record_problem(service: Service, request: Request) -> GbaError | None:
     """Why a recording request is refused (no ledger, no or wrong token), or None."""
     if service.settings.ledger is None:
         return UsageError(
-            "record=true, but this service runs without a ledger",
+            tr("record=true, but this service runs without a ledger"),
             code="E525",
-            hint="start the service with --ledger URL, or leave record out",
+            hint=tr("start the service with --ledger URL, or leave record out"),
         )
     token = service.settings.token
     given = request.headers.get("authorization", "")
@@ -361,13 +366,13 @@ def _record_problem(service: Service, request: Request) -> GbaError | None:
         or not hmac.compare_digest(credentials.strip().encode(), token.encode())
     ):
         return UsageError(
-            "recording needs the bearer token the service was started with"
+            tr("recording needs the bearer token the service was started with")
             if token is not None
-            else "this service was started without a token, so it records nothing",
+            else tr("this service was started without a token, so it records nothing"),
             code="E522",
-            hint="send `Authorization: Bearer <token>`"
+            hint=tr("send `Authorization: Bearer <token>`")
             if token is not None
-            else "start it with --token-file FILE",
+            else tr("start it with --token-file FILE"),
         )
     return None
 
@@ -426,7 +431,7 @@ class Observed:
             log.exception("internal error (E900) while answering %s %s", scope["method"], scope["path"])
             if not sent["started"]:
                 diagnostic = Diagnostic(
-                    "E900", "internal error in gba-dataflow", hint="this is a bug; please report it"
+                    "E900", tr("internal error in gba-dataflow"), hint=tr("this is a bug; please report it")
                 )
                 await _send_json(observe, 500, orjson.dumps({"errors": [diagnostic.to_dict()]}))
         seconds = time.perf_counter() - started

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from gba_dataflow.core.errors import Diagnostic, ManifestError, UsageError
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.engine.evaluate import error_result, evaluate_manifest
 from gba_dataflow.engine.model import ManifestResult, RulesInfo, Verdict
 from gba_dataflow.engine.rulebook import Rulebook
@@ -25,6 +26,8 @@ Syntax = Literal["yaml", "json"]
 DEFAULT_NAME = "<request>"
 """How a manifest is named in results when the request gives no `name`."""
 MAX_NAME = 200
+BATCH_EXAMPLE = '{"manifests": [{"name": "a.yaml", "content": "apiVersion: gba-dataflow/v1 ..."}]}'
+"""The shape of a batch, as the hint of a malformed one shows it."""
 
 CHECK_PARAMETERS = ("as_of", "lang", "record", "name")
 BATCH_PARAMETERS = ("as_of", "lang")
@@ -53,7 +56,7 @@ class ManifestInput:
 
 
 def bad_request(message: str, hint: str, json_path: str | None = None) -> UsageError:
-    """An E520: the request is not in the shape the endpoint takes."""
+    """An E520: the request is not in the shape the endpoint takes (`message` and `hint` are phrases)."""
     return UsageError(message, code="E520", hint=hint, json_path=json_path)
 
 
@@ -63,11 +66,11 @@ def parse_options(query: Sequence[tuple[str, str]], allowed: Sequence[str]) -> C
     for key, value in query:
         if key not in allowed:
             raise bad_request(
-                f"unknown query parameter `{key}`",
-                f"this endpoint takes: {', '.join(allowed)}",
+                tr("unknown query parameter `{key}`", key=key),
+                tr("this endpoint takes: {parameters}", parameters=", ".join(allowed)),
             )
         if key in seen:
-            raise bad_request(f"query parameter `{key}` is given twice", "give it once")
+            raise bad_request(tr("query parameter `{key}` is given twice", key=key), tr("give it once"))
         seen[key] = value
     as_of = seen.get("as_of")
     day = None
@@ -78,26 +81,36 @@ def parse_options(query: Sequence[tuple[str, str]], allowed: Sequence[str]) -> C
             day = None
         if day is None:
             raise UsageError(
-                f"as_of `{as_of}` is not a date", code="E501", hint="write it as YYYY-MM-DD, e.g. 2026-12-01"
+                tr("as_of `{value}` is not a date", value=as_of),
+                code="E501",
+                hint=tr("write it as YYYY-MM-DD, e.g. 2026-12-01"),
             )
     lang = seen.get("lang", "en")
     if lang not in LANGUAGES:
         raise UsageError(
-            f"lang `{lang}` is not one of {', '.join(LANGUAGES)}",
+            tr("lang `{value}` is not one of {languages}", value=lang, languages=", ".join(LANGUAGES)),
             code="E501",
-            hint=f"choose one of: {', '.join(LANGUAGES)}",
+            hint=tr("choose one of: {languages}", languages=", ".join(LANGUAGES)),
         )
     record_text = seen.get("record", "false")
     if record_text not in ("true", "false"):
-        raise UsageError(f"record `{record_text}` is not true or false", code="E501", hint="record=true")
+        raise UsageError(
+            tr("record `{value}` is not true or false", value=record_text),
+            code="E501",
+            hint=tr("record=true"),
+        )
     return CheckOptions(day, lang, record_text == "true", _name(seen.get("name", DEFAULT_NAME), "name"))
 
 
 def _name(value: Any, where: str, json_path: str | None = None) -> str:
     if not isinstance(value, str) or not value or len(value) > MAX_NAME or not value.isprintable():
         raise bad_request(
-            f"`{where}` must be a printable text of 1 to {MAX_NAME} characters",
-            "name the manifest as its file is named, e.g. transfer.yaml",
+            tr(
+                "`{field}` must be a printable text of 1 to {maximum} characters",
+                field=where,
+                maximum=MAX_NAME,
+            ),
+            tr("name the manifest as its file is named, e.g. transfer.yaml"),
             json_path,
         )
     return value
@@ -115,8 +128,8 @@ def syntax_of(content_type: str | None) -> Syntax | None:
     if media in ("", "text/plain", "application/octet-stream"):
         return None
     raise bad_request(
-        f"media type `{media}` is not a manifest",
-        "send the manifest as application/yaml, application/json or text/plain",
+        tr("media type `{media}` is not a manifest", media=media),
+        tr("send the manifest as application/yaml, application/json or text/plain"),
     )
 
 
@@ -164,26 +177,39 @@ def parse_batch(raw: bytes, max_batch: int) -> list[ManifestInput]:
     try:
         document = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates)
     except UnicodeDecodeError:
-        raise bad_request("the batch is not UTF-8 text", "send the batch as UTF-8 JSON") from None
+        raise bad_request(tr("the batch is not UTF-8 text"), tr("send the batch as UTF-8 JSON")) from None
     except _DuplicateKeyError as error:
-        raise bad_request(f"the batch repeats the key `{error.key}`", "give each key once") from None
+        raise bad_request(
+            tr("the batch repeats the key `{key}`", key=error.key), tr("give each key once")
+        ) from None
     except ValueError as error:
-        raise bad_request(f"the batch is not JSON: {error}", "send a JSON object") from None
+        raise bad_request(
+            tr("the batch is not JSON: {detail}", detail=str(error)), tr("send a JSON object")
+        ) from None
     if not isinstance(document, dict) or not isinstance(document.get("manifests"), list):
         raise bad_request(
-            'the batch must be a JSON object with a list "manifests"',
-            '{"manifests": [{"name": "a.yaml", "content": "apiVersion: gba-dataflow/v1 ..."}]}',
+            tr('the batch must be a JSON object with a list "manifests"'),
+            tr(
+                "{batch_example}",
+                batch_example=BATCH_EXAMPLE,
+            ),
             "",
         )
     extra = sorted(set(document) - {"manifests"})
     if extra:
-        raise bad_request(f"unknown key `{extra[0]}` in the batch", 'the batch holds only "manifests"', "")
+        raise bad_request(
+            tr("unknown key `{key}` in the batch", key=extra[0]), tr('the batch holds only "manifests"'), ""
+        )
     entries: list[Any] = document["manifests"]
     if len(entries) > max_batch:
         raise UsageError(
-            f"the batch holds {len(entries):,} manifests, more than the limit of {max_batch:,}",
+            tr(
+                "the batch holds {count:,} manifests, more than the limit of {limit:,}",
+                count=len(entries),
+                limit=max_batch,
+            ),
             code="E521",
-            hint="split it into smaller batches",
+            hint=tr("split it into smaller batches"),
             json_path="/manifests",
         )
     return [_batch_entry(entry, index) for index, entry in enumerate(entries)]
@@ -191,24 +217,31 @@ def parse_batch(raw: bytes, max_batch: int) -> list[ManifestInput]:
 
 def _batch_entry(entry: Any, index: int) -> ManifestInput:
     path = f"/manifests/{index}"
-    hint = (
-        'each entry is {"name": "a.yaml", "content": "<YAML or JSON text>"} '
-        'or {"name": "a.json", "manifest": {...}}'
+    hint = tr(
+        "each entry is {text} or {manifest}",
+        text='{"name": "a.yaml", "content": "<YAML or JSON text>"}',
+        manifest='{"name": "a.json", "manifest": {...}}',
     )
     if not isinstance(entry, dict):
-        raise bad_request(f"entry {index} of the batch is not an object", hint, path)
+        raise bad_request(tr("entry {index} of the batch is not an object", index=index), hint, path)
     unknown = sorted(set(entry) - {"name", "content", "manifest"})
     if unknown:
-        raise bad_request(f"unknown key `{unknown[0]}` in entry {index} of the batch", hint, path)
+        raise bad_request(
+            tr("unknown key `{key}` in entry {index} of the batch", key=unknown[0], index=index), hint, path
+        )
     name = _name(entry.get("name", f"<batch>/{index}"), f"manifests[{index}].name", path + "/name")
     if ("content" in entry) == ("manifest" in entry):
         raise bad_request(
-            f"entry {index} of the batch needs exactly one of `content` and `manifest`", hint, path
+            tr("entry {index} of the batch needs exactly one of `content` and `manifest`", index=index),
+            hint,
+            path,
         )
     if "content" in entry:
         content = entry["content"]
         if not isinstance(content, str):
-            raise bad_request(f"`content` of entry {index} is not a text", hint, path + "/content")
+            raise bad_request(
+                tr("`content` of entry {index} is not a text", index=index), hint, path + "/content"
+            )
         return ManifestInput(name, content.encode("utf-8"), None)
     text = json.dumps(entry["manifest"], indent=2, ensure_ascii=False)
     return ManifestInput(name, text.encode("utf-8"), "json")

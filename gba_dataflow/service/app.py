@@ -18,6 +18,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from importlib import resources
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl
 
 import orjson
 from starlette.applications import Starlette
@@ -39,6 +40,7 @@ from gba_dataflow.service.decisions import (
     ManifestInput,
     decide,
     error_document,
+    localized_language,
     parse_batch,
     parse_options,
     plain_evaluate,
@@ -119,11 +121,18 @@ class Service:
         return outcome
 
 
-def refuse(error: GbaError, status: int | None = None) -> Response:
-    """A refused request: the error's diagnostics as JSON, with the status its code calls for."""
+def refuse(error: GbaError, status: int | None = None, localized: str | None = None) -> Response:
+    """A refused request: the error's diagnostics as JSON, with the status its code calls for; with
+    `localized` (a language), each also carries its texts in that language."""
     return _json_bytes(
-        orjson.dumps(error_document(error.diagnostics)), status or STATUS_BY_CODE.get(error.code, 400)
+        orjson.dumps(error_document(error.diagnostics, localized)),
+        status or STATUS_BY_CODE.get(error.code, 400),
     )
+
+
+def refused(request: Request, error: GbaError, status: int | None = None) -> Response:
+    """`refuse`, with the texts in the request's language when it asks `localized=true`."""
+    return refuse(error, status, localized_language(request.query_params.multi_items()))
 
 
 def _json_bytes(body: bytes, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -163,18 +172,18 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
         try:
             options = parse_options(request.query_params.multi_items(), CHECK_PARAMETERS)
         except GbaError as error:
-            return refuse(error)
+            return refused(request, error)
         try:
             syntax = syntax_of(request.headers.get("content-type"))
         except GbaError as error:
-            return refuse(error, 415)
+            return refused(request, error, 415)
         if options.record:
             problem = _record_problem(service, request)
             if problem is not None:
-                return refuse(problem)
+                return refused(request, problem)
             if service.ledger is None:  # configured, but not open: never decide a recording without it
                 not_open = UsageError(tr("the ledger is not open yet"), code="E525", hint=tr("try again"))
-                return refuse(not_open, 503)
+                return refused(request, not_open, 503)
         result: ManifestResult | None = None
         try:
             async with asyncio.timeout(settings.timeout):
@@ -188,11 +197,11 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
                 item = ManifestInput(options.name, raw, syntax)
                 result = await service.run(decide, snapshot.rulebook, item, options, service.evaluate)
         except TimeoutError:
-            return refuse(_timeout_error(settings.timeout))
+            return refused(request, _timeout_error(settings.timeout))
         except GbaError as error:  # the ledger could not be reached: nothing decided, never an allow
-            return refuse(error, 503)
+            return refused(request, error, 503)
         service.metrics.decided((result,))
-        body = render_document(snapshot.rulebook.info, options.as_of, (result,))
+        body = render_document(snapshot.rulebook.info, options.as_of, (result,), options.localized_lang)
         return Response(
             body,
             status_for((result,)),
@@ -205,10 +214,11 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
         try:
             options = parse_options(request.query_params.multi_items(), BATCH_PARAMETERS)
         except GbaError as error:
-            return refuse(error)
+            return refused(request, error)
         media = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
         if media != "application/json":
-            return refuse(
+            return refused(
+                request,
                 UsageError(
                     tr("media type `{media}` is not a batch", media=media),
                     code="E520",
@@ -220,7 +230,8 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
             async with asyncio.timeout(settings.timeout):
                 raw = await read_body(request, settings.max_body)
                 if raw is None:
-                    return refuse(
+                    return refused(
+                        request,
                         UsageError(
                             tr(
                                 "the batch is larger than the limit of {limit:,} bytes",
@@ -228,16 +239,16 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
                             ),
                             code="E521",
                             hint=tr("split it into smaller batches"),
-                        )
+                        ),
                     )
                 items = parse_batch(raw, settings.max_batch)
                 results = await service.run(_decide_all, service, snapshot.rulebook, items, options)
         except TimeoutError:
-            return refuse(_timeout_error(settings.timeout))
+            return refused(request, _timeout_error(settings.timeout))
         except GbaError as error:
-            return refuse(error, 503 if error.code not in STATUS_BY_CODE else None)
+            return refused(request, error, 503 if error.code not in STATUS_BY_CODE else None)
         service.metrics.decided(results)
-        body = render_document(snapshot.rulebook.info, options.as_of, results)
+        body = render_document(snapshot.rulebook.info, options.as_of, results, options.localized_lang)
         return Response(body, status_for(results), media_type="application/json")
 
     async def rules(request: Request) -> Response:
@@ -245,7 +256,7 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
         try:
             options = parse_options(request.query_params.multi_items(), ("lang",))
         except GbaError as error:
-            return refuse(error)
+            return refused(request, error)
         document = rules_document(snapshot, options.lang, service.state.last_reload)
         return _json_bytes(orjson.dumps(document))
 
@@ -302,7 +313,7 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
             code="E524",
             hint=tr("the endpoints are listed in /openapi.json"),
         )
-        response = refuse(error, status if status in (404, 405) else 404)
+        response = refused(request, error, status if status in (404, 405) else 404)
         if isinstance(exc, HTTPException) and exc.headers:
             response.headers.update(exc.headers)  # 405: `Allow`, the methods the path takes
         return response
@@ -433,7 +444,9 @@ class Observed:
                 diagnostic = Diagnostic(
                     "E900", tr("internal error in gba-dataflow"), hint=tr("this is a bug; please report it")
                 )
-                await _send_json(observe, 500, orjson.dumps({"errors": [diagnostic.to_dict()]}))
+                query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+                document = error_document([diagnostic], localized_language(query))
+                await _send_json(observe, 500, orjson.dumps(document))
         seconds = time.perf_counter() - started
         path = scope["path"]
         route = path if path in ROUTES else "other"

@@ -3,6 +3,10 @@
 The response body of a check is the `check --format json` document (design §7) of the manifests of the
 request, made by the same functions as the CLI's report, so a manifest decided over HTTP and on the command
 line gives the same bytes (given the same name, rules and options).
+
+Messages and hints of errors stay English in that document: programs read it, and key on the stable codes.
+A client that shows them to a person (the service's own web page) asks `localized=true`: each error, and
+each warning, then also carries `localized`, its texts in the request's `lang`; nothing else changes.
 """
 
 from __future__ import annotations
@@ -13,13 +17,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import orjson
+
 from gba_dataflow.core.errors import Diagnostic, ManifestError, UsageError
-from gba_dataflow.core.i18n import tr
+from gba_dataflow.core.i18n import localize, localize_optional, tr
 from gba_dataflow.engine.evaluate import error_result, evaluate_manifest
 from gba_dataflow.engine.model import ManifestResult, RulesInfo, Verdict
 from gba_dataflow.engine.rulebook import Rulebook
 from gba_dataflow.manifests import DEFAULT_MAX_BYTES, LoadedManifest, load_manifest_bytes
-from gba_dataflow.reports.json_report import json_head, json_results, json_tail, result_line
+from gba_dataflow.reports.json_report import json_head, json_results, json_tail, result_line, result_to_dict
 from gba_dataflow.service.rules_state import LANGUAGES
 
 Syntax = Literal["yaml", "json"]
@@ -29,8 +35,8 @@ MAX_NAME = 200
 BATCH_EXAMPLE = '{"manifests": [{"name": "a.yaml", "content": "apiVersion: gba-dataflow/v1 ..."}]}'
 """The shape of a batch, as the hint of a malformed one shows it."""
 
-CHECK_PARAMETERS = ("as_of", "lang", "record", "name")
-BATCH_PARAMETERS = ("as_of", "lang")
+CHECK_PARAMETERS = ("as_of", "lang", "record", "name", "localized")
+BATCH_PARAMETERS = ("as_of", "lang", "localized")
 
 Evaluate = Callable[[Rulebook, LoadedManifest, dt.date | None, str, bool], ManifestResult]
 """Decide one loaded manifest: (rulebook, manifest, as_of, lang, record) -> result."""
@@ -44,6 +50,13 @@ class CheckOptions:
     lang: str = "en"
     record: bool = False
     name: str = DEFAULT_NAME
+    localized: bool = False
+    """Errors and warnings also carry their texts in `lang` (`localized`), for a page that shows them."""
+
+    @property
+    def localized_lang(self) -> str | None:
+        """The language of the `localized` texts, or None when they were not asked for."""
+        return self.lang if self.localized else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +105,30 @@ def parse_options(query: Sequence[tuple[str, str]], allowed: Sequence[str]) -> C
             code="E501",
             hint=tr("choose one of: {languages}", languages=", ".join(LANGUAGES)),
         )
-    record_text = seen.get("record", "false")
-    if record_text not in ("true", "false"):
+    name = _name(seen.get("name", DEFAULT_NAME), "name")
+    return CheckOptions(day, lang, _flag(seen, "record"), name, _flag(seen, "localized"))
+
+
+def _flag(seen: dict[str, str], parameter: str) -> bool:
+    text = seen.get(parameter, "false")
+    if text not in ("true", "false"):
         raise UsageError(
-            tr("record `{value}` is not true or false", value=record_text),
+            tr("{parameter} `{value}` is not true or false", parameter=parameter, value=text),
             code="E501",
-            hint=tr("record=true"),
+            hint=tr("{parameter}=true", parameter=parameter),
         )
-    return CheckOptions(day, lang, record_text == "true", _name(seen.get("name", DEFAULT_NAME), "name"))
+    return text == "true"
+
+
+def localized_language(query: Sequence[tuple[str, str]]) -> str | None:
+    """The language of the `localized` texts a request asks for (`localized=true`), read from the raw query
+    so that a request refused for its query still gets them: its `lang`, English when that is not one of
+    the languages, None when `localized=true` is not asked."""
+    values = dict(query)
+    if values.get("localized") != "true":
+        return None
+    lang = values.get("lang", "en")
+    return lang if lang in LANGUAGES else "en"
 
 
 def _name(value: Any, where: str, json_path: str | None = None) -> str:
@@ -160,13 +189,40 @@ def too_large(name: str, limit: int = DEFAULT_MAX_BYTES) -> ManifestResult:
     raise AssertionError("the loader accepted a manifest over its limit")  # pragma: no cover
 
 
-def render_document(info: RulesInfo, as_of: dt.date | None, results: Sequence[ManifestResult]) -> str:
-    """The §7 JSON document of these results, byte for byte as `check --format json` writes it."""
+def render_document(
+    info: RulesInfo, as_of: dt.date | None, results: Sequence[ManifestResult], localized: str | None = None
+) -> str:
+    """The §7 JSON document of these results, byte for byte as `check --format json` writes it; with
+    `localized` (a language), each error and warning also carries its texts in that language."""
     counts = {verdict.value: 0 for verdict in Verdict}
     for result in results:
         counts[result.decision.value] += 1
-    lines = [result_line(result) for result in results]
+    if localized is None:
+        lines = [result_line(result) for result in results]
+    else:
+        lines = [_localized_line(result, localized) for result in results]
     return json_head(info, as_of) + json_results(lines) + json_tail(counts, bool(lines))
+
+
+def localized_texts(diagnostic: Diagnostic, lang: str) -> dict[str, Any]:
+    """A diagnostic's message, hint and notes in `lang` (as written when a text has no translation)."""
+    return {
+        "message": localize(diagnostic.message, lang),
+        "hint": localize_optional(diagnostic.hint, lang),
+        "notes": [localize(note, lang) for note in diagnostic.notes],
+    }
+
+
+def _localized_line(result: ManifestResult, lang: str) -> str:
+    document = result_to_dict(result)
+    for entry, diagnostic in zip(document["errors"], result.errors, strict=True):
+        entry["localized"] = localized_texts(diagnostic, lang)
+    for entry, warning in zip(document["warnings"], result.warnings, strict=True):
+        entry["localized"] = {"message": localize(warning.message, lang)}
+    try:
+        return orjson.dumps(document).decode("utf-8")
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits in a manifest: as the JSON report does
+        return json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 def parse_batch(raw: bytes, max_batch: int) -> list[ManifestInput]:
@@ -262,9 +318,14 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return found
 
 
-def error_document(diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
-    """The body of a refused request: `{"errors": [{code, message, path, line, column, ...}]}`."""
-    return {"errors": [diagnostic.to_dict() for diagnostic in diagnostics]}
+def error_document(diagnostics: Sequence[Diagnostic], localized: str | None = None) -> dict[str, Any]:
+    """The body of a refused request: `{"errors": [{code, message, path, line, column, ...}]}`; with
+    `localized` (a language), each error also carries its texts in that language."""
+    errors = [diagnostic.to_dict() for diagnostic in diagnostics]
+    if localized is not None:
+        for entry, diagnostic in zip(errors, diagnostics, strict=True):
+            entry["localized"] = localized_texts(diagnostic, localized)
+    return {"errors": errors}
 
 
 def status_for(results: Sequence[ManifestResult]) -> int:

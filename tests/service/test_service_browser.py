@@ -239,6 +239,10 @@ def test_in_chinese_errors_are_shown_in_chinese_and_the_download_is_the_plain_re
     with page.expect_download() as download:  # type: ignore[attr-defined]
         page.get_by_role("link", name="下载 JSON 结果").click()  # type: ignore[attr-defined]
     assert Path(download.value.path()).read_bytes() == plain.content  # `check --format json`, as it is
+    page.locator("#manifest").fill(example_text(DENIED))  # type: ignore[attr-defined]
+    page.get_by_role("button", name="检查", exact=True).click()  # type: ignore[attr-defined]
+    expect(page.locator("#verdict")).to_have_text("✘ 拒绝")  # type: ignore[attr-defined]
+    assert page.locator("#reasons .rule-id").first.text_content().endswith(" (拒绝)")  # type: ignore[attr-defined]
 
 
 def test_a_refused_request_is_shown_in_the_page_language(

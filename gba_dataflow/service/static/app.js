@@ -47,6 +47,9 @@ const TEXTS = {
     notSet: "(not set)",
     item: "Item {n}",
     route: "Route",
+    effect_allow: "allow",
+    effect_deny: "deny",
+    effect_warn: "warn",
   },
   "zh-Hans": {
     title: "检查跨境数据传输",
@@ -90,6 +93,9 @@ const TEXTS = {
     notSet: "（未设置）",
     item: "第 {n} 项",
     route: "路线",
+    effect_allow: "允许",
+    effect_deny: "拒绝",
+    effect_warn: "警告",
   },
   "zh-Hant": {
     title: "檢查跨境資料傳輸",
@@ -133,6 +139,9 @@ const TEXTS = {
     notSet: "（未設定）",
     item: "第 {n} 項",
     route: "路線",
+    effect_allow: "允許",
+    effect_deny: "拒絕",
+    effect_warn: "警告",
   },
 };
 
@@ -441,7 +450,7 @@ function render() {
       addFacts(reason.facts);
       list.append(el("li", {},
         el("div", {}, reason.message),
-        el("div", { class: "rule-id", text: reason.rule + " (" + reason.effect + ")" }),
+        el("div", { class: "rule-id", text: reason.rule + " (" + t("effect_" + reason.effect) + ")" }),
         ...reason.citations.map((cite) => el("p", { class: "cite", text: cite })),
         factList(reason.facts)));
     }

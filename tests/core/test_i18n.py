@@ -28,6 +28,8 @@ LANGS = ("zh-Hans", "zh-Hant")
 _DIAGNOSTIC_BUILDERS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "Diagnostic": ((1, 3), ("message", "hint", "notes")),
     "diagnostic": ((1,), ("message", "hint")),  # SourceText.diagnostic, CheckContext.diagnostic, ...
+    "bad_request": ((0, 1), ("message", "hint")),  # service/decisions.py: an E520
+    "bad_row": ((0, 1), ("message", "hint")),  # ledger/store.py: an E607 naming a line of an import file
 }
 _ERROR_TEXTS = ((0,), ("message", "hint"))
 

@@ -385,7 +385,7 @@ def describe_rules(rulebook: Rulebook, lang: str = "en") -> tuple[RuleDoc, ...]:
                     effect=node.effect,
                     ruleset=ruleset.id,
                     message=_text(node.because, lang) or rule.id,
-                    citations=node.cites,
+                    citations=node.cites_in(lang),
                     remedy=_text(node.remedy, lang),
                     requires=tuple(_text(message, lang) or "" for message in node.requires),
                     effective_from=node.effective_from,
@@ -423,7 +423,7 @@ def _default_doc(ruleset: CompiledRuleset, title: str | None, lang: str) -> Rule
         ruleset=ruleset.id,
         message=_text(node.default_because, lang)
         or localize(tr("No rule of {ruleset} permits this transfer.", ruleset=ruleset.id), lang),
-        citations=node.default_cites,
+        citations=node.default_cites_in(lang),
         remedy=_text(node.default_remedy, lang),
         source=ruleset.source,
         ruleset_title=title,

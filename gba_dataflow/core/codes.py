@@ -285,7 +285,8 @@ _CODES: tuple[Code, ...] = (
         "a rule test file (`*.test.yaml`) is malformed",
         "A test file holds a list of cases, or a mapping with `cases:` and the defaults `base:` and `as_of:`. "
         "Each case has a `name`, a `manifest` (a path, or a mapping merged over `base`) and a `decision` "
-        "(allow, deny or error), and optionally `as_of`, `rules`, `not_rules` and `obligations`.",
+        "(allow, deny or error), and optionally `as_of`, `rules`, `not_rules`, `obligations` (still to do) and "
+        "`met` (already met).",
         "cases:\n  - name: core data\n    manifest: {dataset: {core_data: true}}\n    decison: deny",
         "base: ../examples/manifests/small.yaml\ncases:\n  - name: core data\n"
         "    manifest: {dataset: {core_data: true}}\n    decision: deny",

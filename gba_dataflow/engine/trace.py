@@ -63,6 +63,8 @@ class RuleTrace:
     error: str | None = None
     message: str | None = None
     condition: NodeTrace | None = None
+    met: tuple[str, ...] = ()
+    """When it fires: its `met` texts, the obligations it finds already met."""
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,7 @@ def _rule_trace(tracer: _Tracer, rule: CompiledRule, day: dt.date, evaluate: boo
     ctx = tracer.ctx
     holds = rule_outcome(rule.effect, value, failure)
     message = rule.because.render(ctx, lang) if holds and active and rule.because is not None else None
+    met = tuple(text.render(ctx, lang) for text in rule.mets) if holds and active else ()
     if not active:
         label = "inactive"
     elif failure is not None:
@@ -167,7 +170,7 @@ def _rule_trace(tracer: _Tracer, rule: CompiledRule, day: dt.date, evaluate: boo
         label = "fires" if holds else "does not hold"
     error = _error_text(failure) if failure is not None else None
     return replace(
-        base, evaluated=True, holds=holds, outcome=label, error=error, message=message, condition=tree
+        base, evaluated=True, holds=holds, outcome=label, error=error, message=message, condition=tree, met=met
     )
 
 

@@ -101,6 +101,7 @@ _EN: Mapping[str, str] = {
     # met obligations (duty-met rules)
     "met": "Already met:",
     "kind_met": "duty met",
+    "met_item": "Already met: {text}",
 }
 
 _HANS: Mapping[str, str] = {
@@ -188,6 +189,7 @@ _HANS: Mapping[str, str] = {
     # met obligations (duty-met rules)
     "met": "已履行：",
     "kind_met": "已履行义务",
+    "met_item": "已履行：{text}",
 }
 
 _HANT: Mapping[str, str] = {
@@ -257,6 +259,7 @@ _HANT: Mapping[str, str] = {
     # met obligations (duty-met rules)
     "met": "已履行：",
     "kind_met": "已履行義務",
+    "met_item": "已履行：{text}",
 }
 
 LABELS: Mapping[str, Mapping[str, str]] = {"en": _EN, "zh-Hans": _HANS, "zh-Hant": _HANT}

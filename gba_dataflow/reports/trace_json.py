@@ -54,6 +54,7 @@ def _rule(rule: RuleTrace) -> dict[str, Any]:
         "error": rule.error,
         "message": rule.message,
         "condition": _node(rule.condition) if rule.condition else None,
+        "met": list(rule.met),
     }
 
 

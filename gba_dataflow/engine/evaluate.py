@@ -202,7 +202,7 @@ def decide(
     """Decide one manifest without building explanations: the fast path for bulk and embedded use.
 
     The determining rules are the deny rules that held (or `<ruleset>/default` for a default deny),
-    and for an allow the allow rules that held. `fast=False` decides by the reference evaluator alone,
+    and for an allow the allow rules that held, but for duty-met rules (the reasons of `evaluate_manifest`). `fast=False` decides by the reference evaluator alone,
     never the generated code: the differential tests compare the two.
     """
     evaluation = _evaluate(rulebook, manifest.data, as_of, fast)
@@ -214,7 +214,7 @@ def decide(
         if run.decision is _DENY:
             ids.extend(rule.id for rule in run.denies) if run.denies else ids.append(run.ruleset.default_id)
         elif verdict is _ALLOW:
-            ids.extend(rule.id for rule in run.allows)
+            ids.extend(rule.id for rule in _reasons_to_allow(run.allows))
     return Decision(verdict=verdict, rules=tuple(ids), errors=errors)
 
 

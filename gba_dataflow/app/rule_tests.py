@@ -471,7 +471,9 @@ def _compare_met(case: Case, met: tuple[str, ...]) -> list[str]:
     absent = [text for text in case.met if not any(text in obligation for obligation in met)]
     if not absent:
         return []
-    failures = [f"met: no obligation already met contains {json.dumps(text, ensure_ascii=False)}" for text in absent]
+    failures = [
+        f"met: no obligation already met contains {json.dumps(text, ensure_ascii=False)}" for text in absent
+    ]
     return failures + ([f"  got: {text}" for text in met] or ["  got: (none)"])
 
 

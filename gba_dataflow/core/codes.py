@@ -318,7 +318,7 @@ _CODES: tuple[Code, ...] = (
         "met-not-allow",
         _E,
         "a `met` text on a rule that does not allow",
-        "`met \"...\"` names an obligation that an allow rule finds already met when it holds (a duty-met "
+        '`met "..."` names an obligation that an allow rule finds already met when it holds (a duty-met '
         "rule: `met` texts and no `because`); reports show it as a met obligation of the allowed transfer "
         "next to the `require`s still to do. A deny or warn rule carries no obligations.",
         'rule notice_given\n  warn when mechanisms.notice_given\n  met "The individuals were told."\n'

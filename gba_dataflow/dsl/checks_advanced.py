@@ -435,7 +435,9 @@ def check_translations(ctx: CheckContext) -> Iterator[Diagnostic]:
         kinds["require"].extend((f"a `require` of rule `{rule.name}`", message) for message in rule.requires)
         if rule.remedy is not None:
             kinds["remedy"].append((f"the `remedy` of rule `{rule.name}`", rule.remedy))
-        kinds.setdefault("met", []).extend((f"a `met` of rule `{rule.name}`", message) for message in rule.mets)
+        kinds.setdefault("met", []).extend(
+            (f"a `met` of rule `{rule.name}`", message) for message in rule.mets
+        )
     for kind, messages in kinds.items():
         wanted = sorted({lang for _, message in messages for lang, _ in message.translations})
         for what, message in messages:

@@ -202,8 +202,9 @@ def decide(
     """Decide one manifest without building explanations: the fast path for bulk and embedded use.
 
     The determining rules are the deny rules that held (or `<ruleset>/default` for a default deny),
-    and for an allow the allow rules that held, but for duty-met rules (the reasons of `evaluate_manifest`). `fast=False` decides by the reference evaluator alone,
-    never the generated code: the differential tests compare the two.
+    and for an allow the allow rules that held but for duty-met rules (the rules `evaluate_manifest`
+    gives as reasons). `fast=False` decides by the reference evaluator alone, never the generated code:
+    the differential tests compare the two.
     """
     evaluation = _evaluate(rulebook, manifest.data, as_of, fast)
     verdict, errors = evaluation.verdict, tuple(evaluation.errors)

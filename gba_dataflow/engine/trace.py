@@ -170,7 +170,14 @@ def _rule_trace(tracer: _Tracer, rule: CompiledRule, day: dt.date, evaluate: boo
         label = "fires" if holds else "does not hold"
     error = _error_text(failure) if failure is not None else None
     return replace(
-        base, evaluated=True, holds=holds, outcome=label, error=error, message=message, condition=tree, met=met
+        base,
+        evaluated=True,
+        holds=holds,
+        outcome=label,
+        error=error,
+        message=message,
+        condition=tree,
+        met=met,
     )
 
 

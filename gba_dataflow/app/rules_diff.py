@@ -27,6 +27,7 @@ _RULE_FIELDS = (
     ("cites", "cite"),
     ("requires", "require"),
     ("remedy", "remedy"),
+    ("mets", "met"),
 )
 _RULESET_FIELDS = (
     ("title", "title"),

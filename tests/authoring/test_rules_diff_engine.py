@@ -49,3 +49,10 @@ def test_diff_reports_window_changes_and_new_rulesets() -> None:
         ("s", "added", "ruleset", ()),
         ("s/b", "added", "rule", ()),
     ]
+
+
+def test_diff_reports_a_reason_turned_into_a_met_text() -> None:
+    old = parse_text('ruleset r\nrule a_met\n  allow when x\n  because "Met: told"\n')
+    new = parse_text('ruleset r\nrule a_met\n  allow when x\n  met "Told"\n')
+    changes = rule_changes([old], [new])
+    assert [(c.id, c.kind, c.fields) for c in changes] == [("r/a_met", "changed", ("because", "met"))]

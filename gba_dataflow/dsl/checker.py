@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from gba_dataflow.core.errors import Diagnostic, Severity, errors_in, sort_diagnostics, warnings_in
 from gba_dataflow.core.source import Span
 from gba_dataflow.core.suggest import did_you_mean
-from gba_dataflow.dsl import checks_advanced, nodes
+from gba_dataflow.dsl import checks_advanced, checks_citations, nodes
 from gba_dataflow.dsl.catalog import Catalog, FieldInfo
 from gba_dataflow.dsl.check_context import CheckContext, RulesetCheck
 from gba_dataflow.dsl.operators import FUNCTIONS, OPERATORS, Operator
@@ -412,5 +412,6 @@ CHECKS: tuple[RulesetCheck, ...] = (
     checks_advanced.check_never_fires,
     checks_advanced.check_shadowed_allows,
     checks_advanced.check_translations,
+    checks_citations.check_cite_translations,
 )
 """Every per-ruleset check, in the order they run (findings are sorted by location afterwards)."""

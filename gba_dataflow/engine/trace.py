@@ -63,6 +63,9 @@ class RuleTrace:
     error: str | None = None
     message: str | None = None
     condition: NodeTrace | None = None
+    citations: tuple[str, ...] = ()
+    """The rule's citations, in the language of `message`, when the rule fired (with its message or its
+    `met` texts)."""
     met: tuple[str, ...] = ()
     """When it fires: its `met` texts, the obligations it finds already met."""
 
@@ -177,6 +180,7 @@ def _rule_trace(tracer: _Tracer, rule: CompiledRule, day: dt.date, evaluate: boo
         error=error,
         message=message,
         condition=tree,
+        citations=rule.cites_in(lang) if message is not None or met else (),
         met=met,
     )
 

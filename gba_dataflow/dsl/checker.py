@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from gba_dataflow.core.errors import Diagnostic, Severity, errors_in, sort_diagnostics, warnings_in
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.core.source import Span
 from gba_dataflow.core.suggest import did_you_mean
 from gba_dataflow.dsl import checks_advanced, checks_citations, nodes
@@ -115,10 +116,16 @@ def _check_mets(ctx: CheckContext, rule: nodes.Rule) -> Iterator[Diagnostic]:
     if rule.mets and rule.effect != "allow":
         yield ctx.diagnostic(
             "E225",
-            f"rule `{rule.name}` has a `met` text but its effect is `{rule.effect}`, not `allow`",
+            tr(
+                "rule `{rule}` has a `met` text but its effect is `{effect}`, not `allow`",
+                rule=rule.name,
+                effect=rule.effect,
+            ),
             rule.mets[0].span,
-            "`met` names an obligation an allow rule finds already met; make it an allow rule, or write "
-            "the text as its `because`",
+            tr(
+                "`met` names an obligation an allow rule finds already met; make it an allow rule, or write "
+                "the text as its `because`"
+            ),
         )
 
 

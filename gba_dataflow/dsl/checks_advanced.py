@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from gba_dataflow.core.errors import Diagnostic, Severity
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.dsl import nodes
 from gba_dataflow.dsl.check_context import CheckContext
 from gba_dataflow.dsl.operators import OPERATORS
@@ -436,7 +437,7 @@ def check_translations(ctx: CheckContext) -> Iterator[Diagnostic]:
         if rule.remedy is not None:
             kinds["remedy"].append((f"the `remedy` of rule `{rule.name}`", rule.remedy))
         kinds.setdefault("met", []).extend(
-            (f"a `met` of rule `{rule.name}`", message) for message in rule.mets
+            (tr("a `met` of rule `{rule}`", rule=rule.name), message) for message in rule.mets
         )
     for kind, messages in kinds.items():
         wanted = sorted({lang for _, message in messages for lang, _ in message.translations})

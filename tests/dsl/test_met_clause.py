@@ -6,6 +6,7 @@ from pathlib import Path
 
 from gba_dataflow.core.codes import CODES
 from gba_dataflow.core.errors import Diagnostic
+from gba_dataflow.core.i18n import localize
 from gba_dataflow.dsl.checker import check_rulesets
 from gba_dataflow.dsl.formatter import format_text
 from gba_dataflow.dsl.parser import parse_text
@@ -64,6 +65,17 @@ def test_met_on_a_deny_rule_is_e225_at_the_text() -> None:
     assert _findings(DUTY_MET, "E225") == []
 
 
+def test_e225_is_said_in_chinese() -> None:
+    (e225,) = _findings(DUTY_MET.replace("allow when", "warn when"), "E225")
+    assert (
+        localize(e225.message, "zh-Hans") == "规则 `notice_met` 有 `met` 文本，但其效果是 `warn` 而非 `allow`"
+    )
+    assert (
+        localize(e225.message, "zh-Hant") == "規則 `notice_met` 有 `met` 文本，但其效果是 `warn` 而非 `allow`"
+    )
+    assert localize(e225.hint, "zh-Hant").startswith("`met` 表示允許規則認定已經履行的義務")
+
+
 def test_e225_explains_itself_with_examples_that_check_as_they_say() -> None:
     code = CODES["E225"]
     assert code.name == "met-not-allow" and code.bad and code.good
@@ -78,10 +90,9 @@ def test_an_unknown_path_in_a_met_text_is_e215() -> None:
 
 def test_a_met_text_without_a_translation_others_have_is_w213() -> None:
     (w213,) = _findings(DUTY_MET, "W213")
-    assert w213.message == (
-        "a `met` of rule `notice_met` has no zh-Hans translation, which other `met` texts of ruleset "
-        "`acme` have"
-    )
+    assert w213.message.startswith("a `met` of rule `notice_met` has no ")
+    assert "zh-Hans" in w213.message and "other `met` texts of ruleset `acme`" in w213.message
+    assert (w213.line, w213.column) == (7, 7)
 
 
 def test_the_shipped_duty_met_rules_use_met_texts_not_met_reasons() -> None:

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from gba_dataflow.core.errors import Diagnostic, ManifestError
+from gba_dataflow.core.i18n import tr
 
 if TYPE_CHECKING:
     from gba_dataflow.manifests.document import Position, SourceText
@@ -64,9 +65,13 @@ def cap_diagnostics(diagnostics: Sequence[Diagnostic], display: str) -> list[Dia
         kept.append(
             Diagnostic(
                 code="E451",
-                message=f"{hidden:,} more problems in this manifest are not shown",
+                message=tr("{count:,} more problems in this manifest are not shown", count=hidden),
                 span=last,
-                hint=f"fix the first ones and check again (at most {limit} are shown: {DIAGNOSTICS_ENV})",
+                hint=tr(
+                    "fix the first ones and check again (at most {limit} are shown: {variable})",
+                    limit=limit,
+                    variable=DIAGNOSTICS_ENV,
+                ),
             )
         )
     return kept
@@ -97,7 +102,10 @@ def too_many_nodes(source: SourceText, position: Position) -> ManifestError:
     limit = max_nodes()
     return source.error(
         "E450",
-        f"the manifest holds more than {limit:,} values (mappings, lists and scalars)",
+        tr("the manifest holds more than {limit:,} values (mappings, lists and scalars)", limit=limit),
         position,
-        hint=f"a manifest needs a few hundred; if this one really needs more, set {NODES_ENV}",
+        hint=tr(
+            "a manifest needs a few hundred; if this one really needs more, set {variable}",
+            variable=NODES_ENV,
+        ),
     )

@@ -60,7 +60,7 @@ def describe(value: Any) -> str:
     if value is None:
         return tr("null (no value)")
     if value is True or value is False:
-        return f"`{str(value).lower()}`"
+        return tr("`{value}`", value=str(value).lower())
     if isinstance(value, str):
         shown = value if value.isprintable() else value.encode("unicode_escape").decode("ascii")
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
@@ -69,7 +69,7 @@ def describe(value: Any) -> str:
         return tr("a mapping")
     if isinstance(value, list):
         return tr("a list")
-    return f"`{value}`"
+    return tr("`{value}`", value=value)
 
 
 class _Translator:
@@ -144,13 +144,16 @@ class _Translator:
             else tr("unknown field `{field}`", field=dotted(child))
         )
         allowed = Listing([f"`{key}`" for key in properties])
-        where = f"`{dotted(pointer)}`" if pointer else tr("the top level")
         return self.source.diagnostic(
             "E410",
             message,
             self.doc.key_position(child),
             json_path=child,
-            hint=tr("fields allowed at {where}: {allowed}", where=where, allowed=allowed)
+            hint=(
+                tr("fields allowed at `{field}`: {allowed}", field=dotted(pointer), allowed=allowed)
+                if pointer
+                else tr("fields allowed at the top level: {allowed}", allowed=allowed)
+            )
             if properties
             else None,
         )

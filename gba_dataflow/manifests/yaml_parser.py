@@ -163,9 +163,56 @@ def _syntax_error(source: SourceText, exc: yaml.MarkedYAMLError) -> ManifestErro
     hint = tr("indent with spaces, not tabs") if "\t" in source.line_text(position[0]) else None
     if not exc.problem:
         return source.error("E404", tr("not well-formed YAML: cannot be parsed"), position, hint=hint)
-    # the parser's own words (English), quoted in a translation
-    detail = f"{exc.problem} {exc.context}" if exc.context else exc.problem
-    return source.error("E404", tr("not well-formed YAML: {detail}", detail=detail), position, hint=hint)
+    return source.error("E404", _not_well_formed(exc.problem, exc.context), position, hint=hint)
+
+
+def _not_well_formed(problem: str, context: str | None) -> str:
+    """`not well-formed YAML: <problem> <context>`, in the parser's words: translated when they are ones
+    libyaml says of a hand-written manifest, else quoted as they are in a translation."""
+    said = _YAML_PROBLEMS.get(problem)
+    during = _YAML_CONTEXTS.get(context) if context else None
+    if said is not None and context is None:
+        return tr("not well-formed YAML: {problem}", problem=said)
+    if said is not None and during is not None:
+        return tr("not well-formed YAML: {problem} {context}", problem=said, context=during)
+    detail = f"{problem} {context}" if context else problem
+    return tr("not well-formed YAML: {detail}", detail=detail)
+
+
+_YAML_PROBLEMS = {
+    "did not find expected key": tr("did not find expected key"),
+    "did not find expected ',' or '}'": tr("did not find expected ',' or '{bracket}'", bracket="}"),
+    "did not find expected ',' or ']'": tr("did not find expected ',' or '{bracket}'", bracket="]"),
+    "did not find expected '-' indicator": tr("did not find expected '-' indicator"),
+    "did not find expected node content": tr("did not find expected node content"),
+    "did not find expected <document start>": tr("did not find expected <document start>"),
+    "could not find expected ':'": tr("could not find expected ':'"),
+    "mapping values are not allowed in this context": tr("mapping values are not allowed in this context"),
+    "block sequence entries are not allowed in this context": tr(
+        "block sequence entries are not allowed in this context"
+    ),
+    "found character that cannot start any token": tr("found character that cannot start any token"),
+    "found a tab character that violates indentation": tr("found a tab character that violates indentation"),
+    "found unexpected end of stream": tr("found unexpected end of stream"),
+    "found unknown escape character": tr("found unknown escape character"),
+    "found undefined alias": tr("found undefined alias"),
+    "control characters are not allowed": tr("control characters are not allowed"),
+}
+"""What libyaml says most often of a hand-written manifest (`problem`)."""
+_YAML_CONTEXTS = {
+    "while parsing a block mapping": tr("while parsing a block mapping"),
+    "while parsing a block collection": tr("while parsing a block collection"),
+    "while parsing a block node": tr("while parsing a block node"),
+    "while parsing a flow mapping": tr("while parsing a flow mapping"),
+    "while parsing a flow sequence": tr("while parsing a flow sequence"),
+    "while parsing a flow node": tr("while parsing a flow node"),
+    "while parsing a quoted scalar": tr("while parsing a quoted scalar"),
+    "while scanning a quoted scalar": tr("while scanning a quoted scalar"),
+    "while scanning a plain scalar": tr("while scanning a plain scalar"),
+    "while scanning a simple key": tr("while scanning a simple key"),
+    "while scanning for the next token": tr("while scanning for the next token"),
+}
+"""Where libyaml was when it found the problem (`context`)."""
 
 
 def _reader_error(source: SourceText, exc: yaml.reader.ReaderError, *, libyaml: bool) -> ManifestError:
@@ -173,9 +220,7 @@ def _reader_error(source: SourceText, exc: yaml.reader.ReaderError, *, libyaml: 
     if libyaml:  # libyaml reports a byte offset into the UTF-8 text
         offset = len(source.text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
     message = (
-        tr("not well-formed YAML: {detail}", detail=exc.reason)
-        if exc.reason
-        else tr("not well-formed YAML: unreadable character")
+        _not_well_formed(exc.reason, None) if exc.reason else tr("not well-formed YAML: unreadable character")
     )
     return source.error("E404", message, source.position_of(offset), hint=tr("remove the control character"))
 

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from gba_dataflow.core.errors import Diagnostic, ManifestError
-from gba_dataflow.core.i18n import tr
+from gba_dataflow.core.i18n import Phrase, tr
 
 if TYPE_CHECKING:
     from gba_dataflow.manifests.document import Position, SourceText
@@ -94,7 +94,30 @@ def _shortened(diagnostic: Diagnostic) -> Diagnostic:
 
 
 def _cut(text: str) -> str:
-    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 3] + "..."
+    """`text` in at most `MAX_TEXT` characters. A phrase keeps its template (so that it can still be said in
+    another language) when cutting its longest text arguments is enough; else the text is cut at its end."""
+    if len(text) <= MAX_TEXT:
+        return text
+    if type(text) is Phrase and text.args:
+        shortened = _shortened_phrase(text)
+        if shortened is not None:
+            return shortened
+    return text[: MAX_TEXT - 3] + "..."
+
+
+def _shortened_phrase(phrase: Phrase) -> Phrase | None:
+    args = dict(phrase.args)
+    texts = [name for name, value in args.items() if type(value) is str]
+    for name in sorted(texts, key=lambda name: -len(args[name])):
+        excess = len(Phrase(phrase.template, args)) - MAX_TEXT
+        value: str = args[name]
+        if len(value) - excess - 3 < 1:
+            continue
+        args[name] = value[: len(value) - excess - 3] + "..."
+        shortened = Phrase(phrase.template, args)
+        if len(shortened) <= MAX_TEXT:
+            return shortened
+    return None
 
 
 def too_many_nodes(source: SourceText, position: Position) -> ManifestError:

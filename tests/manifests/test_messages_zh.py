@@ -23,6 +23,7 @@ from manifest_samples import EXAMPLE, MINIMAL, edit, load, problems
 from gba_dataflow.core.errors import Diagnostic, ManifestError, UsageError
 from gba_dataflow.core.i18n import Phrase, localize
 from gba_dataflow.manifests import iter_manifest_files, load_manifest, loader
+from gba_dataflow.manifests.limits import MAX_TEXT
 from gba_dataflow.manifests.schema import read_organisation_schema
 from gba_dataflow.manifests.template import parse_route
 from gba_dataflow.reports.labels import render_diagnostic
@@ -511,3 +512,11 @@ def test_limits_read_in_chinese() -> None:
     assert {"E402", "E450", "E451"} <= {diagnostic.code for diagnostic in found}
     for diagnostic in found:
         _assert_bilingual(diagnostic.code, diagnostic)
+
+
+def test_a_message_cut_to_the_limit_stays_translatable() -> None:
+    diagnostic = problems(MINIMAL + "k" * 900 + ": 1\n")[0]
+    assert len(diagnostic.message) == MAX_TEXT
+    assert diagnostic.message.startswith("unknown field `kkk") and diagnostic.message.endswith("k...`")
+    _assert_bilingual("long key", diagnostic)
+    assert localize(diagnostic.message, "zh-Hans").startswith("未知字段 `kkk")

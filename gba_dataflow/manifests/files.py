@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from gba_dataflow.core.errors import Diagnostic, ManifestError
-from gba_dataflow.core.i18n import os_problem, tr
+from gba_dataflow.core.i18n import Phrase, os_problem, tr
 from gba_dataflow.core.source import STDIN, Span
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -241,9 +241,12 @@ def _special_file(path: str, kind: str) -> Diagnostic:
 
 
 def _unreadable_directory(path: str, error: OSError) -> Diagnostic:
+    problem = os_problem(error)
     return Diagnostic(
         "E401",
-        tr("cannot read the directory `{path}`: {problem}", path=path, problem=os_problem(error)),
+        tr("cannot read the directory `{path}`: {problem}", path=path, problem=problem)
+        if isinstance(problem, Phrase)
+        else tr("cannot read the directory `{path}`: {detail}", path=path, detail=problem),
         Span(path, 1, 1),
         tr("check the directory's permissions"),
     )

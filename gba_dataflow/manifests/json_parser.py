@@ -52,12 +52,6 @@ _SCAN_PROBLEMS = {
 """The problems the standard library's string decoder names (`json.decoder`), said in every language."""
 
 
-def _scan_problem(problem: str) -> str:
-    """The decoder's problem in words a translation knows; one it does not know as the decoder said it."""
-    known = _SCAN_PROBLEMS.get(problem)
-    return known if known is not None else problem
-
-
 def _is_unicode(text: str) -> bool:
     """False when `text` holds a lone surrogate (which UTF-8 cannot encode)."""
     try:
@@ -149,13 +143,14 @@ class _JsonParser:
             value, self.pos = _scan(self.text, start + 1, True)
         except ValueError as exc:  # json.JSONDecodeError: unterminated string, bad escape, control character
             offset = getattr(exc, "pos", self.pos)
-            problem = str(getattr(exc, "msg", exc))
+            said = str(getattr(exc, "msg", exc))
+            said = said[:1].lower() + said[1:]
+            problem = _SCAN_PROBLEMS.get(said)
             raise self.source.error(
                 "E404",
-                tr(
-                    "not well-formed JSON: {problem}",
-                    problem=_scan_problem(problem[:1].lower() + problem[1:]),
-                ),
+                tr("not well-formed JSON: {problem}", problem=problem)
+                if problem is not None
+                else tr("not well-formed JSON: {detail}", detail=said),  # the decoder's words, quoted
                 self.source.position_of(offset),
             ) from None
         if self.text.find("\\u", start, self.pos) != -1 and not _is_unicode(value):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from gba_dataflow.core.errors import Diagnostic, ManifestError, Severity, sort_diagnostics
-from gba_dataflow.core.i18n import os_problem, tr
+from gba_dataflow.core.i18n import Phrase, os_problem, tr
 from gba_dataflow.core.source import Span, caret_excerpt
 from gba_dataflow.manifests.crosscheck import cross_check
 from gba_dataflow.manifests.document import ParsedDocument, SourceText
@@ -204,7 +204,12 @@ def _read(display: str, max_bytes: int, *, regular_only: bool = False) -> bytes:
         problem, hint = os_problem(exc), None
     except ValueError as exc:  # e.g. an embedded NUL in the path
         problem, hint = _VALUE_PROBLEMS.get(str(exc), str(exc)), None
-    raise _file_error("E401", display, tr("cannot read the manifest: {problem}", problem=problem), hint=hint)
+    message = (
+        tr("cannot read the manifest: {problem}", problem=problem)
+        if isinstance(problem, Phrase)
+        else tr("cannot read the manifest: {detail}", detail=problem)  # the system's own words, quoted
+    )
+    raise _file_error("E401", display, message, hint=hint)
 
 
 _VALUE_PROBLEMS: dict[str, str] = {"embedded null byte": tr("embedded null byte")}

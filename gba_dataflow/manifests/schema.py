@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from gba_dataflow.core.errors import Diagnostic, ManifestError
-from gba_dataflow.core.i18n import os_problem, tr
+from gba_dataflow.core.i18n import Phrase, os_problem, tr
 from gba_dataflow.core.resources import schema_path
 from gba_dataflow.core.source import Span
 from gba_dataflow.manifests import schema_code
@@ -249,9 +249,12 @@ def read_organisation_schema(path: str) -> dict[str, Any]:
         text = open(path, encoding="utf-8").read()  # noqa: SIM115 - read at once
     except (OSError, UnicodeDecodeError) as error:
         reason = os_problem(error) if isinstance(error, OSError) else tr("it is not UTF-8 text")
-        raise ManifestError(
-            tr("cannot read the organisation schema: {reason}", reason=reason), code="E424", span=_span(path)
-        ) from None
+        message = (
+            tr("cannot read the organisation schema: {reason}", reason=reason)
+            if isinstance(reason, Phrase)
+            else tr("cannot read the organisation schema: {detail}", detail=reason)  # the system's words
+        )
+        raise ManifestError(message, code="E424", span=_span(path)) from None
     source = SourceText(path, text, yaml=False)
     doc = parse_json(source)
     problems = [d for d in doc.diagnostics if d.severity.value == "error"]

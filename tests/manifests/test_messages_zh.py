@@ -520,3 +520,17 @@ def test_a_message_cut_to_the_limit_stays_translatable() -> None:
     assert diagnostic.message.startswith("unknown field `kkk") and diagnostic.message.endswith("k...`")
     _assert_bilingual("long key", diagnostic)
     assert localize(diagnostic.message, "zh-Hans").startswith("未知字段 `kkk")
+
+
+def test_words_of_the_system_no_catalog_knows_are_quoted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def stale(path: str) -> object:
+        raise OSError(116, "Stale file handle", path)
+
+    monkeypatch.setattr(os, "scandir", stale)
+    found = iter_manifest_files([str(tmp_path)]).problems
+    monkeypatch.undo()
+    assert found[0].message == f"cannot read the directory `{tmp_path}`: Stale file handle"
+    assert localize(found[0].message, "zh-Hant") == f"無法讀取目錄 `{tmp_path}`：`Stale file handle`"
+    _assert_bilingual("stale directory", found[0])

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import errno
 import pickle
+from pathlib import Path
+
+import pytest
 
 from gba_dataflow.core import gazetteer
 from gba_dataflow.core.i18n import Given, Phrase, localize, os_problem, tr
+from gba_dataflow.core.safe_write import replace_file
 from gba_dataflow.core.suggest import did_you_mean
 
 
@@ -55,3 +59,10 @@ def test_did_you_mean_is_a_phrase() -> None:
     assert hint == "did you mean `transfer`?"
     assert hint is not None and localize(hint, "zh-Hans") == "是否想写 `transfer`？"
     assert did_you_mean("zzz", ["transfer"]) is None
+
+
+def test_a_directory_refused_as_an_output_file_is_said_in_chinese(tmp_path: Path) -> None:
+    with pytest.raises(IsADirectoryError) as caught, replace_file(str(tmp_path)):
+        pass
+    assert caught.value.strerror == "it is a directory"
+    assert localize(os_problem(caught.value), "zh-Hans") == "这是一个目录"

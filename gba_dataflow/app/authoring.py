@@ -14,7 +14,7 @@ from gba_dataflow.core.errors import (
     sort_diagnostics,
     warnings_in,
 )
-from gba_dataflow.core.i18n import tr
+from gba_dataflow.core.i18n import os_problem, tr
 from gba_dataflow.core.safe_write import replace_file
 from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
@@ -118,7 +118,7 @@ def format_paths(paths: Sequence[Path], *, width: int | None = None) -> list[For
             message = (
                 tr("cannot read rule file: it is not UTF-8 text")
                 if isinstance(error, UnicodeDecodeError)
-                else tr("cannot read rule file: {reason}", reason=error.strerror)
+                else tr("cannot read rule file: {reason}", reason=os_problem(error))
             )
             problems.append(Diagnostic("E108", message, Span(str(path), 1, 1)))
             continue
@@ -149,7 +149,7 @@ def write_formatted(results: Sequence[Formatted]) -> list[Path]:
                 handle.write(result.formatted.encode("utf-8"))
         except OSError as error:
             raise DslSyntaxError(
-                tr("cannot write rule file: {reason}", reason=error.strerror),
+                tr("cannot write rule file: {reason}", reason=os_problem(error)),
                 code="E108",
                 span=Span(str(result.path), 1, 1),
             ) from None

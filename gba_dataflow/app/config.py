@@ -23,7 +23,7 @@ from typing import Any
 
 from gba_dataflow.app.words import code_list
 from gba_dataflow.core.errors import Diagnostic, UsageError
-from gba_dataflow.core.i18n import tr
+from gba_dataflow.core.i18n import os_problem, tr
 from gba_dataflow.core.source import Span
 from gba_dataflow.manifests.loader import MAX_BYTES_VARIABLE
 
@@ -189,7 +189,7 @@ def read_config(path: Path) -> Config:
         message = (
             tr("cannot read the configuration file: it is not UTF-8 text")
             if isinstance(error, UnicodeDecodeError)
-            else tr("cannot read the configuration file: {reason}", reason=error.strerror)
+            else tr("cannot read the configuration file: {reason}", reason=os_problem(error))
         )
         raise ConfigError(
             message,

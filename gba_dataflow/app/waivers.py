@@ -38,7 +38,7 @@ from typing import Any
 
 from gba_dataflow.app.words import code_list
 from gba_dataflow.core.errors import Diagnostic, GbaError, Severity
-from gba_dataflow.core.i18n import tr
+from gba_dataflow.core.i18n import os_problem, tr
 from gba_dataflow.core.resources import data_dir
 from gba_dataflow.core.source import Span
 from gba_dataflow.engine.evaluate import ManifestInput, evaluate_manifest
@@ -110,7 +110,7 @@ def read_waivers(path: str | Path) -> WaiverSet:
         message = (
             tr("cannot read the waivers file: it is not UTF-8 text")
             if isinstance(error, UnicodeDecodeError)
-            else tr("cannot read the waivers file: {reason}", reason=error.strerror)
+            else tr("cannot read the waivers file: {reason}", reason=os_problem(error))
         )
         raise WaiverError(message, span=Span(display, 1, 1)) from None
     source = SourceText(display, text)

@@ -15,7 +15,7 @@ from gba_dataflow.cli.console import print_diagnostics, print_error, use_color, 
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.values import LANGUAGES, check_choice, language_for_errors, parse_as_of
 from gba_dataflow.core.errors import GbaError, UsageError
-from gba_dataflow.core.i18n import localize, tr
+from gba_dataflow.core.i18n import localize, os_problem, tr
 from gba_dataflow.engine.model import RunResult
 from gba_dataflow.manifests.files import Selection
 
@@ -382,7 +382,7 @@ def append_step_summary(stream: ReportStream, code: int, lang: str = "en") -> No
             "cannot append the job summary to ${variable} `{target}`: {reason}",
             variable=STEP_SUMMARY,
             target=target,
-            reason=error.strerror,
+            reason=os_problem(error),
         )
         print_diagnostics([Diagnostic("E501", problem, severity=Severity.WARNING)], lang)
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from gba_dataflow.core.errors import Diagnostic, GbaError, OutputError
-from gba_dataflow.core.i18n import tr
+from gba_dataflow.core.i18n import os_problem, tr
 from gba_dataflow.core.safe_write import replace_file
 from gba_dataflow.core.source import STDIN, Span
 from gba_dataflow.reports.labels import render_diagnostic
@@ -112,7 +112,7 @@ def _checked_write(
 
 
 def _output_error(name: str, error: OSError, option: str | None = None) -> OutputError:
-    problem = error.strerror or str(error)
+    problem = os_problem(error)
     return OutputError(
         tr("cannot write {option} `{name}`: {problem}", option=option, name=name, problem=problem)
         if option

@@ -18,7 +18,7 @@ from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.options import OutputOption
 from gba_dataflow.cli.values import check_choice
 from gba_dataflow.core.errors import GbaError, UsageError
-from gba_dataflow.core.i18n import tr
+from gba_dataflow.core.i18n import os_problem, tr
 
 LedgerUrlOption = Annotated[
     str | None,
@@ -340,7 +340,7 @@ def audit_verify(
                     tr(
                         "cannot read the log `{file}`: {reason}",
                         file=str(file),
-                        reason=getattr(error, "strerror", None) or error,
+                        reason=os_problem(error),
                     ),
                     code="E609",
                     hint=tr("give a file written by `gba-dataflow audit export`"),

@@ -14,7 +14,7 @@ from gba_dataflow.cli.console import print_error
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.options import RulesOption
 from gba_dataflow.core.errors import GbaError, UsageError
-from gba_dataflow.core.i18n import tr
+from gba_dataflow.core.i18n import os_problem, tr
 
 LEDGER_ENV = "GBA_DATAFLOW_LEDGER"
 
@@ -157,7 +157,7 @@ def run_serve(
                     "cannot listen on {host}:{port}: {reason}",
                     host=host,
                     port=port,
-                    reason=error.strerror or error,
+                    reason=os_problem(error),
                 ),
                 code="E501",
                 hint=tr("choose another --port, or stop what listens there"),

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from gba_dataflow.core.errors import Diagnostic, Severity
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.dsl import nodes
 from gba_dataflow.dsl.check_context import CheckContext
 from gba_dataflow.dsl.operators import OPERATORS
@@ -421,7 +422,8 @@ def _window_text(overlap: tuple[dt.date | None, dt.date | None], rule: nodes.Rul
 
 
 def check_translations(ctx: CheckContext) -> Iterator[Diagnostic]:
-    """W213: a `because`, `require` or `remedy` without a language that other texts of that kind have."""
+    """W213: a `because`, `require`, `remedy` or `met` without a language that other texts of that kind
+    have."""
     ruleset = ctx.ruleset
     kinds: dict[str, list[tuple[str, nodes.Message]]] = {"because": [], "require": [], "remedy": []}
     if ruleset.default_because is not None:
@@ -434,6 +436,9 @@ def check_translations(ctx: CheckContext) -> Iterator[Diagnostic]:
         kinds["require"].extend((f"a `require` of rule `{rule.name}`", message) for message in rule.requires)
         if rule.remedy is not None:
             kinds["remedy"].append((f"the `remedy` of rule `{rule.name}`", rule.remedy))
+        kinds.setdefault("met", []).extend(
+            (tr("a `met` of rule `{rule}`", rule=rule.name), message) for message in rule.mets
+        )
     for kind, messages in kinds.items():
         wanted = sorted({lang for _, message in messages for lang, _ in message.translations})
         for what, message in messages:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from gba_dataflow.core.i18n import localize
-from gba_dataflow.engine.model import ManifestResult, RulesInfo, RunResult, Verdict
+from gba_dataflow.engine.model import ManifestResult, ObligationStatus, RulesInfo, RunResult, Verdict
 from gba_dataflow.reports.common import format_fact, headline, summary_line, warned
 from gba_dataflow.reports.labels import label, render_diagnostic
 
@@ -177,10 +177,14 @@ def _deny_text(result: ManifestResult, lang: str = "en") -> str:
 
 def _allow_text(result: ManifestResult, lang: str = "en") -> str:
     blocks = []
-    if result.obligations:
+    to_do = [item for item in result.obligations if item.status is ObligationStatus.TO_DO]
+    met = [item for item in result.obligations if item.status is ObligationStatus.MET]
+    if to_do:
         lines = [label(lang, "obligations")]
-        lines += [f"{n}. {item.text} ({item.rule})" for n, item in enumerate(result.obligations, start=1)]
+        lines += [f"{n}. {item.text} ({item.rule})" for n, item in enumerate(to_do, start=1)]
         blocks.append("\n".join(lines))
+    if met:
+        blocks.append("\n".join([label(lang, "met"), *(f"✔ {item.text} ({item.rule})" for item in met)]))
     warnings = _warnings_text(result, lang)
     if warnings:
         blocks.append(warnings)

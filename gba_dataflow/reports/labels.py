@@ -139,6 +139,12 @@ _EN: Mapping[str, str] = {
     "denials and errors, at most {most}",
     "md_not_listed": "{count} more manifests not listed: a run of more than {most} manifests lists only "
     "denials and errors, at most {most}",
+    # met obligations (duty-met rules)
+    "met": "Already met:",
+    "kind_met": "duty met",
+    "met_item": "Already met: {text}",
+    "sarif_mets": "Already met when it holds: ",
+    "sarif_md_mets": "**Already met when it holds**",
 }
 
 _HANS: Mapping[str, str] = {
@@ -261,6 +267,12 @@ _HANS: Mapping[str, str] = {
     "md_not_listed_one": "另有 {count} 份清单未列出：超过 {most} 份清单的运行只列出拒绝和错误，"
     "最多 {most} 份",
     "md_not_listed": "另有 {count} 份清单未列出：超过 {most} 份清单的运行只列出拒绝和错误，最多 {most} 份",
+    # met obligations (duty-met rules)
+    "met": "已履行：",
+    "kind_met": "已履行义务",
+    "met_item": "已履行：{text}",
+    "sarif_mets": "此规则成立即视为已履行：",
+    "sarif_md_mets": "**此规则成立即视为已履行**",
 }
 
 _HANT: Mapping[str, str] = {
@@ -365,6 +377,12 @@ _HANT: Mapping[str, str] = {
     "md_not_listed_one": "另有 {count} 份清單未列出：超過 {most} 份清單的執行只列出拒絕和錯誤，"
     "最多 {most} 份",
     "md_not_listed": "另有 {count} 份清單未列出：超過 {most} 份清單的執行只列出拒絕和錯誤，最多 {most} 份",
+    # met obligations (duty-met rules)
+    "met": "已履行：",
+    "kind_met": "已履行義務",
+    "met_item": "已履行：{text}",
+    "sarif_mets": "此規則成立即視為已履行：",
+    "sarif_md_mets": "**此規則成立即視為已履行**",
 }
 
 LABELS: Mapping[str, Mapping[str, str]] = {"en": _EN, "zh-Hans": _HANS, "zh-Hant": _HANT}

@@ -244,6 +244,14 @@ def _rule_descriptor(doc: RuleDoc, lang: str = "en") -> dict[str, Any]:
             "",
             *(f"- {_md(_describe(item))}" for item in doc.requires),
         ]
+    if doc.mets:
+        text.append(label(lang, "sarif_mets") + " ".join(_describe(item) for item in doc.mets))
+        markdown += [
+            "",
+            label(lang, "sarif_md_mets"),
+            "",
+            *(f"- {_md(_describe(item))}" for item in doc.mets),
+        ]
     if remedy:
         text.append(label(lang, "remedy_line", text=remedy))
         markdown += ["", label(lang, "sarif_md_remedy", text=_md(remedy))]

@@ -145,6 +145,7 @@ _EN: Mapping[str, str] = {
     "met_item": "Already met: {text}",
     "sarif_mets": "Already met when it holds: ",
     "sarif_md_mets": "**Already met when it holds**",
+    "sarif_srcroot": "The directory {tool} ran in.",
 }
 
 _HANS: Mapping[str, str] = {
@@ -273,6 +274,7 @@ _HANS: Mapping[str, str] = {
     "met_item": "已履行：{text}",
     "sarif_mets": "此规则成立即视为已履行：",
     "sarif_md_mets": "**此规则成立即视为已履行**",
+    "sarif_srcroot": "运行 {tool} 时所在的目录。",
 }
 
 _HANT: Mapping[str, str] = {
@@ -383,6 +385,7 @@ _HANT: Mapping[str, str] = {
     "met_item": "已履行：{text}",
     "sarif_mets": "此規則成立即視為已履行：",
     "sarif_md_mets": "**此規則成立即視為已履行**",
+    "sarif_srcroot": "執行 {tool} 時所在的目錄。",
 }
 
 LABELS: Mapping[str, Mapping[str, str]] = {"en": _EN, "zh-Hans": _HANS, "zh-Hant": _HANT}

@@ -141,7 +141,7 @@ def sarif_frame(
                 "tool": {"driver": driver},
                 "invocations": [{"executionSuccessful": exit_code in (0, 1), "exitCode": exit_code}],
                 "originalUriBaseIds": {
-                    SRCROOT: {"description": {"text": "The directory gba-dataflow ran in."}}
+                    SRCROOT: {"description": {"text": label(lang, "sarif_srcroot", tool=TOOL_NAME)}}
                 },
                 "columnKind": "unicodeCodePoints",
                 "results": _RESULTS,

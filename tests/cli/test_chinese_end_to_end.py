@@ -303,3 +303,17 @@ def test_english_is_the_default_word_for_word(
         )
         assert "warning W565: waiver `WVR-1` (org_policy/export_cap) expires on" in english.stderr
         assert "`empty` holds no manifest (*.yaml, *.yml, *.json)" in english.stdout
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_new_manifest_says_its_notes_and_errors_in_chinese(
+    cli_command: list[str], cli_env: dict[str, str], workspace: Workspace, lang: str
+) -> None:
+    noted = _run(cli_command, cli_env, workspace.root, "new", "manifest", "--route", "GD:HK", "--lang", lang)
+    assert noted.returncode == 0 and noted.stderr.startswith("注意："), noted.stderr
+    assert _leaks(noted.stderr, workspace) == [], noted.stderr
+    args = ("new", "manifest", "--output", "waivers.yaml", "--lang", lang)
+    refused = _run(cli_command, cli_env, workspace.root, *args)
+    assert refused.returncode == 2
+    assert re.search(r"(错误|錯誤) E501: --output `waivers.yaml` 已存在", refused.stderr), refused.stderr
+    assert _leaks(refused.stderr, workspace) == [], refused.stderr

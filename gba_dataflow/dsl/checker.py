@@ -10,13 +10,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from gba_dataflow.core.errors import Diagnostic, Severity, errors_in, sort_diagnostics, warnings_in
-from gba_dataflow.core.i18n import Phrase, tr
+from gba_dataflow.core.i18n import Listing, Phrase, tr
 from gba_dataflow.core.source import Span
 from gba_dataflow.core.suggest import did_you_mean
 from gba_dataflow.dsl import checks_advanced, nodes
 from gba_dataflow.dsl.catalog import Catalog, FieldInfo
 from gba_dataflow.dsl.check_context import CheckContext, RulesetCheck
-from gba_dataflow.dsl.operators import BOOL_HINT, FUNCTIONS, OPERATORS, Operator
+from gba_dataflow.dsl.operators import BOOL_HINT, FUNCTIONS, OPERATORS, Operator, code
 from gba_dataflow.dsl.patterns import pattern_matches, pattern_suggestion
 from gba_dataflow.dsl.types import ANY, BOOL, DATE, DURATION, NULL, NUMBER, STRING, Type, describe, set_of
 
@@ -421,7 +421,7 @@ class _Typer:
     def call_type(self, expr: nodes.Call, scope: _Scope) -> Type:
         function = FUNCTIONS.get(expr.name)
         if function is None:
-            names = ", ".join(FUNCTIONS)
+            names = Listing([code(name) for name in FUNCTIONS])
             self.report(
                 "E214",
                 tr("there is no function `{name}`", name=expr.name),

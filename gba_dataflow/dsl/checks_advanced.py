@@ -15,7 +15,7 @@ from gba_dataflow.core.errors import Diagnostic, Severity
 from gba_dataflow.core.i18n import Phrase, tr, tr_join
 from gba_dataflow.dsl import nodes
 from gba_dataflow.dsl.check_context import CheckContext
-from gba_dataflow.dsl.operators import OPERATORS
+from gba_dataflow.dsl.operators import OPERATORS, code
 
 _W = Severity.WARNING
 _AS_OF = nodes.Path(parts=("as_of",))
@@ -469,7 +469,7 @@ def check_translations(ctx: CheckContext) -> Iterator[Diagnostic]:
             have = {lang for lang, _ in message.translations}
             missing = [lang for lang in wanted if lang not in have]
             if missing:
-                names = tr_join([tr("{language}", language=lang) for lang in missing], "and")
+                names = tr_join([code(lang) for lang in missing], "and")
                 yield ctx.diagnostic(
                     "W213",
                     tr(

@@ -512,4 +512,10 @@ FUNCTIONS: Mapping[str, Operator] = _entries(
 def spelled_operators() -> Phrase:
     """The operators as a person reads them in a hint: `and, or, not, ==, ..., + and -` (`not in` is
     `not` and `in`); each one is code, set off as such in a language whose words are not English."""
-    return tr_join([tr("{operator}", operator=name) for name in OPERATORS if " " not in name], "and")
+    return tr_join([code(name) for name in OPERATORS if " " not in name], "and")
+
+
+def code(text: str) -> Phrase:
+    """`text`, a keyword, operator or name of the rule language listed in prose: as it is in English, set off
+    as code (in backticks) in a language whose words are not English."""
+    return tr("{code}", code=text)

@@ -244,7 +244,7 @@ class Compiler:
             except TypeError:  # a list or a mapping (a field object) has no place in a set
                 raise _error(
                     "E302",
-                    "a set can hold text, numbers, dates and booleans, not lists or objects",
+                    tr("a set can hold text, numbers, dates and booleans, not lists or objects"),
                     expr.span,
                 ) from None
 

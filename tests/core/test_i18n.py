@@ -28,7 +28,7 @@ LANGS = ("zh-Hans", "zh-Hant")
 _DIAGNOSTIC_BUILDERS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "Diagnostic": ((1, 3), ("message", "hint", "notes")),
     "diagnostic": ((1,), ("message", "hint")),  # SourceText.diagnostic, CheckContext.diagnostic, ...
-    "report": ((1, 3), ("message", "hint")),  # the type checker's (dsl/checker.py, the operator table's type rules)
+    "report": ((1, 3), ("message", "hint")),  # the type checker's (dsl/checker.py, the operator table)
     "_error": ((1, 3), ("message", "hint")),  # the evaluator's EvalError (engine/evaluator.py)
     "OperandError": ((1,), ("message",)),  # an operator's refusal of its operands (dsl/operators.py)
 }

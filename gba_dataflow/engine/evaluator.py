@@ -120,11 +120,11 @@ def _located(error: OperandError, expr: nodes.Expr, operands: tuple[nodes.Expr, 
     """An operator's refusal of its operands, located at the operand at fault (or the whole expression)."""
     at = operands[error.operand] if error.operand is not None else expr
     message = error.message
-    if isinstance(message, Phrase) and ("operand", OPERAND) in message.args:
+    if not isinstance(message, Phrase):
+        message = message.replace(OPERAND, f"`{_text(at)}`")
+    elif ("operand", OPERAND) in message.args:
         # the same phrase, now naming the operand (its English is what `str.replace` would give)
         message = Phrase(message.template, {**dict(message.args), "operand": f"`{_text(at)}`"})
-    else:
-        message = message.replace(OPERAND, f"`{_text(at)}`")
     return _error(error.code, message, at.span, NULL_HINT if error.code == "E301" else None)
 
 

@@ -323,3 +323,42 @@ def test_the_parser_builds_no_problem_from_an_english_literal() -> None:
     ]
     assert literal == []
     assert "report" in _DIAGNOSTIC_BUILDERS  # the checker's `report` is scanned by the package scan
+
+
+def test_warnings_from_the_rules_cache_are_still_said_in_chinese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache stores the checker's warnings (engine/cache.py): a warning read back from it is the same
+    phrase, nested phrases and lists included (W211 with its window, W212 with the overlap, W213 with its
+    languages), and says the same in Chinese."""
+    from gba_dataflow.core import diskcache
+    from gba_dataflow.core.i18n import Phrase
+    from gba_dataflow.engine.rulebook import load_rulebook
+
+    monkeypatch.setenv(diskcache.ENV, str(tmp_path / "cache"))
+    text = (
+        'ruleset demo\n  default because "no" zh-Hans "否" zh-Hant "否"\n  default cite "c"\n'
+        "let unused = dataset.core_data\n"
+        + deny("dataset.core_data", "d", "  effective from 2024-01-01 until 2025-01-01\n")
+        + deny("dataset.core_data", "a").replace("deny when", "allow when")
+        + deny("as_of < 2020-01-01", "late", "  effective from 2024-01-01\n")
+    )
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "demo.rules").write_text(text, encoding="utf-8")
+    fresh = load_rulebook([rules]).warnings
+    assert sorted((tmp_path / "cache").glob("rules-*.marshal"))
+    monkeypatch.setattr("gba_dataflow.dsl.parser.parse_text", _not_again)  # the second load is a cache hit
+    cached = load_rulebook([rules]).warnings
+    assert {d.code for d in fresh} == {"W207", "W211", "W212", "W213"}
+    assert cached == fresh
+    for before, after in zip(fresh, cached, strict=True):
+        assert isinstance(after.message, Phrase) and isinstance(after.hint, Phrase)
+        for lang in LANGS:
+            assert render_diagnostic(after, lang) == render_diagnostic(before, lang)
+            rendered = render_diagnostic(after, lang).replace(str(rules / "demo.rules"), " ")
+            assert english_left(rendered, text, after.excerpt) == [], rendered
+
+
+def _not_again(*_: object, **__: object) -> None:
+    raise AssertionError("the parser must not run on a cache hit")

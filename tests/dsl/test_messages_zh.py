@@ -261,7 +261,7 @@ def test_the_words_for_what_the_parser_expected_are_said_in_each_language() -> N
     )
     typo = _first(HEADER + "rule r\n  alow when dataset.core_data\n", "E100")
     assert typo.hint == "did you mean `allow`?"
-    assert localize(typo.hint, "zh-Hant") == "是否應為 `allow`？"
+    assert localize(typo.hint, "zh-Hant") == "是否想寫 `allow`？"
     eof = _first(HEADER + "rule r\n  deny when dataset.subjects >", "E101")
     assert eof.message == (
         "expected a value (a manifest path, number, string, date, `(` or `{`) after `>`, "

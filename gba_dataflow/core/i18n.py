@@ -97,7 +97,9 @@ def localize(text: str | None, lang: str) -> str:
     if lang == "en" or not isinstance(text, Phrase):
         return str(text)
     if isinstance(text, Listing):
-        return "、".join(localize(value, lang) if isinstance(value, str) else str(value) for _, value in text.args)
+        return "、".join(
+            localize(value, lang) if isinstance(value, Phrase) else str(value) for _, value in text.args
+        )
     translated = catalog(lang).get(text.template)
     if translated is None:
         return str(text)
@@ -126,7 +128,4 @@ def catalog(lang: str) -> Mapping[str, str]:
 def catalog_files(lang: str) -> dict[str, dict[str, str]]:
     """Each area file of `lang` and its entries (for the catalog test)."""
     folder = LOCALE_DIR / lang
-    return {
-        path.name: json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))
-    }
-
+    return {path.name: json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))}

@@ -51,9 +51,8 @@ FORMAT = "rules-entry 3"
 """The layout of `encode`'s output; part of every entry, checked before decoding."""
 
 # Tags of the encoded containers (a record class is encoded as its index in the class table + _CLASS).
-(_TUPLE, _LIST, _FROZENSET, _DICT, _DATE, _TIMEDELTA, _ENUM, _SET, _NAMED, _PLAIN, _PLAIN_NAMED, _PHRASE, _LISTING) = (
-    range(13)
-)
+_TUPLE, _LIST, _FROZENSET, _DICT, _DATE, _TIMEDELTA, _ENUM, _SET, _NAMED, _PLAIN, _PLAIN_NAMED = range(11)
+_PHRASE, _LISTING = 11, 12  # a translatable message (core/i18n.py) and the list inside one
 _PRIMITIVE = frozenset({type(None), bool, int, float, str, bytes})
 """Values stored as they are. A tuple (or named tuple) of them only is stored with a tag of its own and
 rebuilt by one slice: spans and most constants, half the tuples of an entry."""

@@ -214,3 +214,16 @@ def test_a_flipped_bit_in_any_entry_gives_the_same_decision_and_a_rebuild(
             assert (again.returncode, again.stdout) == (clean.returncode, clean.stdout)
             assert b"E900" not in again.stderr
             assert diskcache.unseal(entry.read_bytes()) is not None  # rebuilt, whole
+
+
+def test_translatable_messages_round_trip_as_phrases() -> None:
+    """A checker warning's message is a phrase (core/i18n.py): a cached one can still be said in Chinese."""
+    from gba_dataflow.core.errors import Diagnostic, Severity
+    from gba_dataflow.core.i18n import Phrase, localize, tr, tr_join
+
+    message = tr("{head} or {last}", head=tr_join(["`a`", "`b`"], "and"), last=tr("{only}", only="`c`"))
+    warning = Diagnostic("W201", message, None, tr("{only}", only="x"), Severity.WARNING)
+    again = cache.decode(*cache.encode(warning))
+    assert again == warning
+    assert isinstance(again.message, Phrase)
+    assert localize(again.message, "zh-Hans") == localize(message, "zh-Hans") == "`a`和`b`或`c`"

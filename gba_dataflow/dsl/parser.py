@@ -295,15 +295,18 @@ def _syntax_diagnostic(error: UnexpectedInput, source: SourceFile, chunk: str) -
     found: str = _END_OF_FILE
     if isinstance(error, UnexpectedToken) and error.token.type != "$END":
         found = f"`{error.token}`"
+    at_end = found == _END_OF_FILE  # said apart: "found the end of the file" is not a token found in Chinese
     if previous == "when":
         return Diagnostic(
             "E103",
-            tr("expected a condition after `when`, found {found}", found=found),
+            tr("expected a condition after `when`, found the end of the file")
+            if at_end
+            else tr("expected a condition after `when`, found {found}", found=found),
             span,
             tr("write a condition such as `dataset.core_data` or `dataset.subjects >= 100_000`"),
             excerpt=excerpt,
         )
-    code = "E101" if found == _END_OF_FILE else "E100"
+    code = "E101" if at_end else "E100"
     if offset == 0 or not previous:
         return Diagnostic(
             "E107",
@@ -316,15 +319,27 @@ def _syntax_diagnostic(error: UnexpectedInput, source: SourceFile, chunk: str) -
     misspelt = _misspelt_keyword(error, expected_set)
     message: str
     if expected.count(",") < 5:
-        message = tr(
-            "expected {expected} after `{previous}`, found {found}",
-            expected=expected,
-            previous=previous,
-            found=found,
+        message = (
+            tr(
+                "expected {expected} after `{previous}`, found the end of the file",
+                expected=expected,
+                previous=previous,
+            )
+            if at_end
+            else tr(
+                "expected {expected} after `{previous}`, found {found}",
+                expected=expected,
+                previous=previous,
+                found=found,
+            )
         )
         hint = misspelt or _hint_for(previous, found)
     else:
-        message = tr("unexpected {found} after `{previous}`", found=found, previous=previous)
+        message = (
+            tr("unexpected the end of the file after `{previous}`", previous=previous)
+            if at_end
+            else tr("unexpected {found} after `{previous}`", found=found, previous=previous)
+        )
         hint = misspelt or _hint_for(previous, found) or tr("expected {expected}", expected=expected)
     return Diagnostic(code, message, span, hint, excerpt=excerpt)
 

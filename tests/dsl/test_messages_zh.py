@@ -268,7 +268,7 @@ def test_the_words_for_what_the_parser_expected_are_said_in_each_language() -> N
         "found the end of the file"
     )
     assert localize(eof.message, "zh-Hans") == (
-        "`>` 之后应为值（清单路径、数字、字符串、日期、`(` 或 `{`），实际为 文件末尾"
+        "`>` 之后应为值（清单路径、数字、字符串、日期、`(` 或 `{`），但文件已结束"
     )
 
 

@@ -3,8 +3,8 @@
     python docs/gen_rules_md.py            # rewrite docs/rules.md
     python docs/gen_rules_md.py --check    # exit 1 (and show a diff) when docs/rules.md is stale
 
-The rulebook lists every ruleset and rule (id, effect, window, condition, reason with its translations,
-citations, obligations, remedy) and every point the rules mark UNVERIFIED, with the reading they take.
+The rulebook lists every ruleset and rule (id, effect, window, condition, reason and citations with their
+translations, obligations, remedy) and every point the rules mark UNVERIFIED, with the reading they take.
 """
 
 from __future__ import annotations
@@ -183,6 +183,8 @@ def _ruleset_section(path: Path, ruleset: nodes.Ruleset) -> list[str]:
         out += [f"- **Default (no rule allows):** deny. {_text(ruleset.default_because)}"]
     if ruleset.default_cites:
         out += [f"- **Default citations:** {'; '.join(ruleset.default_cites)}"]
+        for lang in _cite_languages(ruleset.default_cite_translations):
+            out += [f"  - {lang}: {_escape('; '.join(ruleset.default_cites_in(lang)))}"]
     if ruleset.default_remedy is not None:
         out += [f"- **Default remedy:** {_text(ruleset.default_remedy)}"]
     for rule in ruleset.rules:
@@ -204,12 +206,22 @@ def _rule_section(ruleset: nodes.Ruleset, rule: nodes.Rule) -> list[str]:
         out += [f"  {index}. {_text(message)}" for index, message in enumerate(rule.requires, start=1)]
     if rule.remedy is not None:
         out.append(f"- **Remedy:** {_text(rule.remedy)}")
-    if rule.because is not None and rule.because.translations:
-        out += ["", "<details><summary>Reason in Chinese</summary>", ""]
-        for lang, template in rule.because.translations:
+    reasons = rule.because.translations if rule.because is not None else ()
+    cite_languages = _cite_languages(rule.cite_translations)
+    if reasons or cite_languages:
+        out += ["", "<details><summary>Reason and citations in Chinese</summary>", ""]
+        for lang, template in reasons:
             out.append(f"- **{lang}:** {_escape(template.source_text())}")
+        for lang in cite_languages:
+            out.append(f"- **{lang} citations:**")
+            out += [f"  - {_escape(cite)}" for cite in rule.cites_in(lang)]
         out += ["", "</details>"]
     return out
+
+
+def _cite_languages(translations: tuple[nodes.CiteTranslation, ...]) -> list[str]:
+    """The languages citations are translated into, in the order first written."""
+    return list(dict.fromkeys(translation.lang for translation in translations))
 
 
 def _unverified(rulesets: Iterable[nodes.Ruleset]) -> list[str]:

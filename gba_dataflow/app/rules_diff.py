@@ -25,6 +25,7 @@ _RULE_FIELDS = (
     ("condition", "condition"),
     ("because", "because"),
     ("cites", "cite"),
+    ("cite_translations", "cite"),
     ("requires", "require"),
     ("remedy", "remedy"),
 )
@@ -33,6 +34,7 @@ _RULESET_FIELDS = (
     ("applies", "applies when"),
     ("default_because", "default because"),
     ("default_cites", "default cite"),
+    ("default_cite_translations", "default cite"),
     ("default_remedy", "default remedy"),
 )
 
@@ -153,6 +155,7 @@ def _ruleset_changes(old: nodes.Ruleset, new: nodes.Ruleset) -> Iterable[RuleCha
     fields = [
         label for attribute, label in _RULESET_FIELDS if getattr(old, attribute) != getattr(new, attribute)
     ]
+    fields = list(dict.fromkeys(fields))  # `default cite`: its citations or their translations
     fields += [f"let {name}" for name in sorted(changed_lets)]
     if fields:
         yield RuleChange(new.name, "changed", "ruleset", tuple(fields))
@@ -169,6 +172,7 @@ def _ruleset_changes(old: nodes.Ruleset, new: nodes.Ruleset) -> Iterable[RuleCha
             for attribute, label in _RULE_FIELDS
             if getattr(before, attribute) != getattr(rule, attribute)
         ]
+        differ = list(dict.fromkeys(differ))  # `cite`: its citations or their translations
         if (before.effective_from, before.effective_until) != (rule.effective_from, rule.effective_until):
             differ.append("window")
         used = _lets_used(rule, new_lets) & changed_lets

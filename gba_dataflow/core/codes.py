@@ -111,6 +111,22 @@ _CODES: tuple[Code, ...] = (
         "$ gba-dataflow rules check rulez/\nerror E108: rules directory `rulez/` does not exist",
         "$ gba-dataflow rules check rules/\n0 errors, 0 warnings in 3 files",
     ),
+    Code(
+        "E109",
+        "cite-translation-count",
+        _E,
+        "a translation of a `cite` clause lists another number of citations than the English",
+        "Each string of a `cite` or `default cite` clause is one citation, and a translation under it "
+        "(`zh-Hans`, `zh-Hant`) lists the same citations in that language: as many strings, in the same "
+        "order, since the n-th translated string says the n-th citation. With one string fewer or more, "
+        "which citation it translates cannot be known. Write each citation in a `cite` clause of its own "
+        "to translate them one by one.",
+        'rule r\n  deny when dataset.core_data\n  because "x"\n  cite "DSL, Art. 21" "PIPL, Art. 38"\n'
+        '       zh-Hans "《中华人民共和国数据安全法》第二十一条"',
+        'rule r\n  deny when dataset.core_data\n  because "x"\n  cite "DSL, Art. 21"\n'
+        '       zh-Hans "《中华人民共和国数据安全法》第二十一条"\n  cite "PIPL, Art. 38"\n'
+        '       zh-Hans "《中华人民共和国个人信息保护法》第三十八条"',
+    ),
     # --- E15x: limits of a rule file (dsl/limits.py, docs/security.md) ------------------------
     Code(
         "E150",
@@ -256,7 +272,7 @@ _CODES: tuple[Code, ...] = (
         "missing-translation",
         _W,
         "a message lacks a translation that other rules of the set have",
-        "Give every `because` (and every `require`, every `remedy`) the same translations (`zh-Hans`, `zh-Hant`) as the other texts of that kind in the ruleset.",
+        "Give every `because` (and every `require`, every `remedy`, every citation of a `cite`) the same translations (`zh-Hans`, `zh-Hant`) as the other texts of that kind in the ruleset.",
         'rule a\n  ...\n  because "Core data may not leave."\n          zh-Hans "核心数据不得出境。"\n\nrule b\n  ...\n  because "Important data needs an assessment."',
         'rule a\n  ...\n  because "Core data may not leave."\n          zh-Hans "核心数据不得出境。"\n\nrule b\n  ...\n  because "Important data needs an assessment."\n          zh-Hans "重要数据出境须经安全评估。"',
     ),

@@ -13,7 +13,7 @@ from gba_dataflow.core.errors import Diagnostic, Severity, errors_in, sort_diagn
 from gba_dataflow.core.i18n import Listing, Phrase, tr
 from gba_dataflow.core.source import Span
 from gba_dataflow.core.suggest import did_you_mean
-from gba_dataflow.dsl import checks_advanced, nodes
+from gba_dataflow.dsl import checks_advanced, checks_citations, nodes
 from gba_dataflow.dsl.catalog import Catalog, FieldInfo
 from gba_dataflow.dsl.check_context import CheckContext, RulesetCheck
 from gba_dataflow.dsl.operators import BOOL_HINT, FUNCTIONS, OPERATORS, Operator, code
@@ -462,5 +462,6 @@ CHECKS: tuple[RulesetCheck, ...] = (
     checks_advanced.check_never_fires,
     checks_advanced.check_shadowed_allows,
     checks_advanced.check_translations,
+    checks_citations.check_cite_translations,
 )
 """Every per-ruleset check, in the order they run (findings are sorted by location afterwards)."""

@@ -6,8 +6,9 @@ an equal AST. Layout:
 - the `ruleset` header, its clauses indented 2 (title, applies when, default because/cite/remedy);
 - one blank line between declarations; `let`s and rules stay in source order;
 - rule clauses indented 2 in the order effective, effect, because, cite, require, remedy, waivable; one
-  citation per `cite` line; translations on the following lines, aligned with the English text; long
-  texts split into adjacent strings at spaces (or after CJK punctuation);
+  citation per `cite` line, each translated citation on a line of its own under it (`default cite` keeps
+  its citations in one clause, one line per language); translations on the following lines, aligned with
+  the English text; long texts split into adjacent strings at spaces (or after CJK punctuation);
 - expressions with the fewest parentheses that keep the tree; a condition too long for one line breaks at
   its top-level `and`/`or` with a 4-space continuation, nested ones align with their first operand.
 
@@ -308,6 +309,7 @@ class _Printer:
             prefix = " " * INDENT + "default cite "
             doc = concat(_mark(clauses.first("default cite")), Text(prefix), Align(Fill(strings, "")))
             out.extend(self._doc(doc))
+            out.extend(self._default_cite_translations(ruleset, len(prefix)))
         if ruleset.default_remedy is not None:
             out.extend(
                 self._message("default remedy", ruleset.default_remedy, clauses.first("default remedy"))
@@ -328,7 +330,7 @@ class _Printer:
         out.extend(self._doc(self._clause(f"{rule.effect} when", rule.condition, clauses.first("effect"))))
         if rule.because is not None:
             out.extend(self._message("because", rule.because, clauses.first("because")))
-        out.extend(self._cites(rule.cites, clauses))
+        out.extend(self._cites(rule.cites, clauses, rule.cite_translations))
         for index, message in enumerate(rule.requires):
             out.extend(self._message("require", message, clauses.first("require", index)))
         if rule.remedy is not None:
@@ -338,7 +340,9 @@ class _Printer:
             out.append(OutLine(" " * INDENT + "waivable", [offset] if offset >= 0 else []))
         return out
 
-    def _cites(self, cites: Sequence[str], clauses: _Clauses) -> list[OutLine]:
+    def _cites(
+        self, cites: Sequence[str], clauses: _Clauses, translations: Sequence[nodes.CiteTranslation] = ()
+    ) -> list[OutLine]:
         offsets: list[list[int]] = []
         keywords = clauses.offsets.get("cite", [])
         for keyword, strings in zip(keywords, clauses.cite_strings, strict=False):
@@ -346,10 +350,32 @@ class _Printer:
             offsets.extend([offset] for offset in strings[1:])
         if len(offsets) != len(cites):
             offsets = [[] for _ in cites]
-        return [
-            OutLine(" " * INDENT + f"cite {quote(cite)}", marks)
-            for cite, marks in zip(cites, offsets, strict=True)
-        ]
+        out: list[OutLine] = []
+        for index, (cite, marks) in enumerate(zip(cites, offsets, strict=True)):
+            out.append(OutLine(" " * INDENT + f"cite {quote(cite)}", marks))
+            out.extend(_cite_translation_lines(translations, index, INDENT + len("cite ")))
+        return out
+
+    def _default_cite_translations(self, ruleset: nodes.Ruleset, column: int) -> list[OutLine]:
+        """The translations of `default cite`, one line per language listing every citation (the header has
+        one `default cite` clause); a citation a tree gives no translation in that language keeps its
+        English, which says it in that language the same way (`Ruleset.default_cites_in`)."""
+        by_lang: dict[str, list[nodes.CiteTranslation | None]] = {}
+        for translation in ruleset.default_cite_translations:
+            if 0 <= translation.cite < len(ruleset.default_cites):
+                by_lang.setdefault(translation.lang, [None] * len(ruleset.default_cites))[
+                    translation.cite
+                ] = translation
+        out: list[OutLine] = []
+        for lang, found in by_lang.items():
+            strings = tuple(
+                quote(each.text if each is not None else cite)
+                for each, cite in zip(found, ruleset.default_cites, strict=True)
+            )
+            first = next((each.span.start for each in found if each is not None), -1)
+            doc = concat(_mark(first), Text(" " * column + lang + " "), Align(Fill(strings, "")))
+            out.extend(self._doc(doc))
+        return out
 
     # -- clauses
     def _clause(self, keyword: str, expr: nodes.Expr, offset: int) -> Doc:
@@ -374,6 +400,20 @@ class _Printer:
         out = [OutLine(prefix + chunks[0], marks)]
         out.extend(OutLine(" " * column + chunk, []) for chunk in chunks[1:])
         return out
+
+
+def _cite_translation_lines(
+    translations: Sequence[nodes.CiteTranslation], index: int, column: int
+) -> list[OutLine]:
+    """The translations of a rule's citation `index`, each on its own line under it, aligned with it."""
+    return [
+        OutLine(
+            " " * column + f"{each.lang} {quote(each.text)}",
+            [each.span.start] if each.span.start >= 0 else [],
+        )
+        for each in translations
+        if each.cite == index
+    ]
 
 
 def _mark(offset: int) -> Doc:

@@ -201,6 +201,30 @@ class Message(Node):
         return self.text
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CiteTranslation(Node):
+    """One citation in another language: a `zh-Hans "..."` line of a `cite` (or `default cite`) clause.
+
+    Citations are plain strings (`Rule.cites`), so their translations stand beside them: `cite` is the index
+    of the citation translated, in the order of the rule's citations. The parser orders translations by
+    that index, then as written, so a clause that lists several citations and the one-citation-per-clause
+    layout `rules fmt` writes give equal trees."""
+
+    cite: int
+    lang: str
+    text: str
+
+
+def cites_in(cites: tuple[str, ...], translations: tuple[CiteTranslation, ...], lang: str) -> tuple[str, ...]:
+    """`cites` said in `lang`: each citation's translation where one is written, else the English."""
+    if not translations:
+        return cites
+    found = {translation.cite: translation.text for translation in translations if translation.lang == lang}
+    if not found:
+        return cites
+    return tuple(found.get(index, cite) for index, cite in enumerate(cites))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Rule(Node):
     """One rule: an effect with its condition, texts, citations and effective window."""
@@ -210,6 +234,8 @@ class Rule(Node):
     condition: Expr
     because: Message | None = None
     cites: tuple[str, ...] = ()
+    cite_translations: tuple[CiteTranslation, ...] = ()
+    """The translations of `cites` (`cites_in` says them in one language)."""
     requires: tuple[Message, ...] = ()
     remedy: Message | None = None
     effective_from: dt.date | None = None
@@ -224,6 +250,10 @@ class Rule(Node):
         if self.effective_from is not None and day < self.effective_from:
             return False
         return not (self.effective_until is not None and day >= self.effective_until)
+
+    def cites_in(self, lang: str) -> tuple[str, ...]:
+        """The citations in `lang` (`zh-Hans`, `zh-Hant`), English where a citation has no translation."""
+        return cites_in(self.cites, self.cite_translations, lang)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -250,9 +280,15 @@ class Ruleset(Node):
     applies: Expr | None = None
     default_because: Message | None = None
     default_cites: tuple[str, ...] = ()
+    default_cite_translations: tuple[CiteTranslation, ...] = ()
+    """The translations of `default_cites` (`default_cites_in` says them in one language)."""
     default_remedy: Message | None = None
     lets: tuple[Let, ...] = ()
     rules: tuple[Rule, ...] = ()
     comments: tuple[Comment, ...] = field(default=(), compare=False)
     path: str = field(default="<string>", compare=False)
     source: str = field(default="", compare=False, repr=False)
+
+    def default_cites_in(self, lang: str) -> tuple[str, ...]:
+        """The `default cite` citations in `lang`, English where one has no translation."""
+        return cites_in(self.default_cites, self.default_cite_translations, lang)

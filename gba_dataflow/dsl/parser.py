@@ -25,6 +25,7 @@ from gba_dataflow.core.errors import Diagnostic, DslSyntaxError
 from gba_dataflow.core.i18n import Phrase, tr, tr_join
 from gba_dataflow.core.source import SourceFile, Span, caret_excerpt
 from gba_dataflow.dsl import limits, nodes
+from gba_dataflow.dsl.citations import CiteClause, WrittenString, pair_citations
 from gba_dataflow.dsl.operators import spelled_operators
 
 MAX_ERRORS = 20
@@ -172,6 +173,7 @@ def _parse_text(text: str, path: str) -> nodes.Ruleset:
         applies=header.applies,
         default_because=header.default_because,
         default_cites=header.default_cites,
+        default_cite_translations=header.default_cite_translations,
         default_remedy=header.default_remedy,
         lets=lets,
         rules=rules,
@@ -551,12 +553,14 @@ class _Builder:
             if kind in values:
                 self._problem("E106", tr("the ruleset header has two `{clause}` clauses", clause=kind), where)
             values[kind] = value
+        default_cites: CiteClause = values.get("default cite") or CiteClause(texts=())
         return nodes.Ruleset(
             name=str(name),
             title=values.get("title"),
             applies=values.get("applies"),
             default_because=values.get("default because"),
-            default_cites=tuple(values.get("default cite", ())),
+            default_cites=default_cites.texts,
+            default_cite_translations=default_cites.translations,
             default_remedy=values.get("default remedy"),
             span=self._tspan(name),
         )
@@ -570,8 +574,8 @@ class _Builder:
     def default_because_clause(self, span: Span, message: nodes.Message) -> tuple[str, Any, Span]:
         return "default because", message, span
 
-    def default_cite_clause(self, span: Span, *strings: Token) -> tuple[str, Any, Span]:
-        return "default cite", [self._string(token) for token in strings], span
+    def default_cite_clause(self, span: Span, *parts: Any) -> tuple[str, Any, Span]:
+        return "default cite", self._cite_clause("default cite", parts), span
 
     def default_remedy_clause(self, span: Span, message: nodes.Message) -> tuple[str, Any, Span]:
         return "default remedy", message, span
@@ -582,10 +586,12 @@ class _Builder:
     def rule_decl(self, span: Span, name: Token, *clauses: tuple[str, Any, Span]) -> nodes.Rule:
         single: dict[str, Any] = {}
         cites: list[str] = []
+        cite_translations: list[nodes.CiteTranslation] = []
         requires: list[nodes.Message] = []
         for kind, value, where in clauses:
             if kind == "cite":
-                cites.extend(value)
+                cite_translations.extend(value.translations_after(len(cites)))
+                cites.extend(value.texts)
             elif kind == "require":
                 requires.append(value)
             elif kind in single:
@@ -616,6 +622,7 @@ class _Builder:
             condition=condition,
             because=single.get("because"),
             cites=tuple(cites),
+            cite_translations=tuple(cite_translations),
             requires=tuple(requires),
             remedy=single.get("remedy"),
             effective_from=window[0],
@@ -637,8 +644,22 @@ class _Builder:
     def because_clause(self, span: Span, message: nodes.Message) -> tuple[str, Any, Span]:
         return "because", message, span
 
-    def cite_clause(self, span: Span, *strings: Token) -> tuple[str, Any, Span]:
-        return "cite", [self._string(token) for token in strings], span
+    def cite_clause(self, span: Span, *parts: Any) -> tuple[str, Any, Span]:
+        return "cite", self._cite_clause("cite", parts), span
+
+    def _cite_clause(self, keyword: str, parts: tuple[Any, ...]) -> CiteClause:
+        """A `cite` clause's strings (Tokens) then its translations (`translation`'s pairs), paired."""
+        english = [
+            WrittenString(self._string(part), self._tspan(part)) for part in parts if isinstance(part, Token)
+        ]
+        translations = [
+            (lang, [WrittenString(self._string(token), self._tspan(token)) for token in tokens])
+            for lang, tokens in (part for part in parts if not isinstance(part, Token))
+        ]
+        clause, problems = pair_citations(keyword, english, translations)
+        for problem in problems:
+            self._problem(problem.code, problem.message, problem.span, problem.hint)
+        return clause
 
     def require_clause(self, span: Span, message: nodes.Message) -> tuple[str, Any, Span]:
         return "require", message, span

@@ -133,6 +133,8 @@ class CompiledRule:
     # Derived in __post_init__, plain attributes so that reading them is cheap when explaining:
     effect: str = field(init=False)
     cites: tuple[str, ...] = field(init=False)
+    cite_languages: dict[str, tuple[str, ...]] = field(init=False)
+    """The citations in each language they are translated into (`cites_in`)."""
     line: int = field(init=False)
     """The line of the rule in its file."""
     bound: frozenset[str] = field(init=False)
@@ -149,12 +151,20 @@ class CompiledRule:
         derived = {
             "effect": node.effect,
             "cites": node.cites,
+            "cite_languages": {
+                lang: node.cites_in(lang)
+                for lang in dict.fromkeys(each.lang for each in node.cite_translations)
+            },
             "line": node.span.line,
             "bound": bound,
             "reads_witnesses": bool(bound),
         }
         for name, value in derived.items():
             object.__setattr__(self, name, value)
+
+    def cites_in(self, lang: str) -> tuple[str, ...]:
+        """The citations in `lang`, English where one has no translation (`nodes.Rule.cites_in`)."""
+        return self.cite_languages.get(lang, self.cites)
 
     # The messages, compiled on first use (a cold start explains a rule or two):
     @cached_property

@@ -64,6 +64,8 @@ class RuleTrace:
     error: str | None = None
     message: str | None = None
     condition: NodeTrace | None = None
+    citations: tuple[str, ...] = ()
+    """The rule's citations, in the language of `message`, when the rule fired (with its message)."""
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,14 @@ def _rule_trace(tracer: _Tracer, rule: CompiledRule, day: dt.date, evaluate: boo
         label = "fires" if holds else "does not hold"
     error = _error_text(failure, lang) if failure is not None else None
     return replace(
-        base, evaluated=True, holds=holds, outcome=label, error=error, message=message, condition=tree
+        base,
+        evaluated=True,
+        holds=holds,
+        outcome=label,
+        error=error,
+        message=message,
+        condition=tree,
+        citations=rule.cites_in(lang) if message is not None else (),
     )
 
 

@@ -12,8 +12,9 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.ledger.model import GENESIS, LogEntry
 
 FIELDS = (
@@ -62,12 +63,18 @@ class Verification:
     problem: str | None = None
 
     def message(self) -> str:
+        """The outcome in words (a phrase: said in the report's language)."""
         if self.intact:
-            return f"the decision log is intact: {self.entries:,} entries, every hash and link checks"
-        return f"the decision log is broken at {self.problem}"
+            return tr(
+                "the decision log is intact: {entries:,} entries, every hash and link checks",
+                entries=self.entries,
+            )
+        return tr("the decision log is broken at {problem}", problem=self.problem)
 
 
-def verify(entries: Iterable[Mapping[str, Any]], *, where: str = "entry") -> Verification:
+def verify(
+    entries: Iterable[Mapping[str, Any]], *, where: Literal["entry", "line"] = "entry"
+) -> Verification:
     """Walk the entries in order; the first edited, dropped, inserted or reordered one is named.
 
     A log exported from the middle (`audit export --from`) starts with an entry whose `prev` cannot be
@@ -76,29 +83,46 @@ def verify(entries: Iterable[Mapping[str, Any]], *, where: str = "entry") -> Ver
     previous: Mapping[str, Any] | None = None
     for position, entry in enumerate(listed, start=1):
         seq = entry.get("seq")
-        label = f"{where} {position} (seq {seq})"
+        label = (
+            tr("line {position} (seq {seq})", position=position, seq=seq)
+            if where == "line"
+            else tr("entry {position} (seq {seq})", position=position, seq=seq)
+        )
         if not isinstance(seq, int) or entry_hash(entry) != entry.get("hash"):
+            why = tr("its content does not match its hash (edited)")
             return Verification(
-                len(listed), False, position, f"{label}: its content does not match its hash (edited)"
+                len(listed),
+                False,
+                position,
+                tr("{log_entry}: {chain_break}", log_entry=label, chain_break=why),
             )
         if previous is None:
             if seq == 1 and entry.get("prev") != GENESIS:
+                why = tr("the first entry does not start the chain")
                 return Verification(
-                    len(listed), False, position, f"{label}: the first entry does not start the chain"
+                    len(listed),
+                    False,
+                    position,
+                    tr("{log_entry}: {chain_break}", log_entry=label, chain_break=why),
                 )
         else:
             expected = int(previous["seq"]) + 1
             if seq != expected or entry.get("prev") != previous.get("hash"):
                 later = {other.get("seq") for other in listed[position:]}
                 if seq > expected and expected not in later:
-                    why = f"seq {expected} to {seq - 1} are missing (dropped)"
+                    why = tr("seq {first} to {last} are missing (dropped)", first=expected, last=seq - 1)
                 elif seq < expected and seq in {other.get("seq") for other in listed[: position - 1]}:
-                    why = f"a second entry with seq {seq} comes before it (inserted)"
+                    why = tr("a second entry with seq {seq} comes before it (inserted)", seq=seq)
                 elif seq != expected:
-                    why = f"it comes after seq {previous['seq']} (reordered)"
+                    why = tr("it comes after seq {seq} (reordered)", seq=previous["seq"])
                 else:
-                    why = "it does not link to the entry before (an entry was inserted or replaced)"
-                return Verification(len(listed), False, position, f"{label}: {why}")
+                    why = tr("it does not link to the entry before (an entry was inserted or replaced)")
+                return Verification(
+                    len(listed),
+                    False,
+                    position,
+                    tr("{log_entry}: {chain_break}", log_entry=label, chain_break=why),
+                )
         previous = entry
     return Verification(len(listed), True)
 
@@ -110,5 +134,5 @@ def parse_lines(lines: Iterable[str]) -> Iterable[dict[str, Any]]:
             continue
         found = json.loads(line)
         if not isinstance(found, dict):
-            raise ValueError(f"line {number} is not a JSON object")
+            raise ValueError(tr("line {number} is not a JSON object", number=number))
         yield found

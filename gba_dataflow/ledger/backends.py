@@ -20,14 +20,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.ledger.errors import LedgerError
 
 DEFAULT_TIMEOUT = 10.0
 """Seconds a write waits for other writers (and a PostgreSQL connection for the server) before E602/E601."""
 ADVISORY_LOCK = 0x6762_6164_6C65_6467  # "gbadledg": the one lock every PostgreSQL write transaction takes
-_URL_HINT = (
+_URL_HINT = tr(
     "use sqlite:///ABSOLUTE/PATH, sqlite:RELATIVE/PATH or postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
 )
+_LOCKED_HINT = tr("retry, or raise the wait with ?timeout=SECONDS in the ledger URL")
 
 Row = tuple[Any, ...]
 
@@ -57,22 +59,22 @@ def parse_url(url: str) -> LedgerUrl:
                 timeout = -1.0
             if not timeout > 0:
                 raise LedgerError(
-                    f"the ledger URL's timeout `{value}` is not a positive number of seconds",
+                    tr("the ledger URL's timeout `{value}` is not a positive number of seconds", value=value),
                     code="E603",
-                    hint="e.g. ?timeout=10",
+                    hint=tr("e.g. ?timeout=10"),
                 )
         else:
             rest.append((name, value))
     if scheme == "sqlite":
         if rest:
             raise LedgerError(
-                f"a sqlite ledger URL takes no parameter but `timeout` (found `{rest[0][0]}`)",
+                tr("a sqlite ledger URL takes no parameter but `timeout` (found `{name}`)", name=rest[0][0]),
                 code="E603",
                 hint=_URL_HINT,
             )
         path = parts.path if not parts.netloc else ""
         if not path or parts.netloc:
-            raise LedgerError(f"`{url}` names no SQLite file", code="E603", hint=_URL_HINT)
+            raise LedgerError(tr("`{url}` names no SQLite file", url=url), code="E603", hint=_URL_HINT)
         return LedgerUrl("sqlite", path, timeout, f"sqlite:{path}")
     if scheme in ("postgresql", "postgres"):
         target = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(rest), ""))
@@ -80,7 +82,7 @@ def parse_url(url: str) -> LedgerUrl:
         user = parts.username
         display = f"postgresql://{user + '@' if user else ''}{shown}{parts.path}"
         return LedgerUrl("postgresql", target, timeout, display)
-    raise LedgerError(f"`{url}` is not a ledger URL", code="E603", hint=_URL_HINT)
+    raise LedgerError(tr("`{url}` is not a ledger URL", url=url), code="E603", hint=_URL_HINT)
 
 
 class Backend(abc.ABC):
@@ -126,9 +128,13 @@ class SqliteBackend(Backend):
         path = Path(url.target)
         if not path.parent.is_dir():
             raise LedgerError(
-                f"cannot open the ledger {url.display}: the directory `{path.parent}` does not exist",
+                tr(
+                    "cannot open the ledger {ledger}: the directory `{directory}` does not exist",
+                    ledger=url.display,
+                    directory=str(path.parent),
+                ),
                 code="E601",
-                hint="create the directory, or point --ledger at another file",
+                hint=tr("create the directory, or point --ledger at another file"),
             )
         try:
             self.connection = sqlite3.connect(
@@ -172,16 +178,11 @@ class SqliteBackend(Backend):
     def translate(self, error: sqlite3.Error) -> LedgerError:
         text = str(error)
         if "locked" in text or "busy" in text:
-            return LedgerError(
-                f"the ledger {self.url.display} stayed locked by other writers for more than "
-                f"{self.url.timeout:g} s",
-                code="E602",
-                hint="retry, or raise the wait with ?timeout=SECONDS in the ledger URL",
-            )
+            return _locked(self.url)
         return LedgerError(
-            f"cannot use the ledger {self.url.display}: {text}",
+            tr("cannot use the ledger {ledger}: {detail}", ledger=self.url.display, detail=text),
             code="E601",
-            hint="check that the file is a gba-dataflow ledger and that it can be written",
+            hint=tr("check that the file is a gba-dataflow ledger and that it can be written"),
         )
 
 
@@ -196,9 +197,12 @@ class PostgresBackend(Backend):
             import psycopg
         except ImportError:
             raise LedgerError(
-                f"the ledger {url.display} is a PostgreSQL server, but psycopg is not installed",
+                tr(
+                    "the ledger {ledger} is a PostgreSQL server, but psycopg is not installed",
+                    ledger=url.display,
+                ),
                 code="E603",
-                hint="pip install 'gba-dataflow[postgres]'",
+                hint=tr("pip install 'gba-dataflow[postgres]'"),
             ) from None
         self.psycopg = psycopg
         try:
@@ -259,18 +263,26 @@ class PostgresBackend(Backend):
     def translate(self, error: Exception) -> LedgerError:
         errors = self.psycopg.errors
         if isinstance(error, errors.LockNotAvailable | errors.QueryCanceled):
-            return LedgerError(
-                f"the ledger {self.url.display} stayed locked by other writers for more than "
-                f"{self.url.timeout:g} s",
-                code="E602",
-                hint="retry, or raise the wait with ?timeout=SECONDS in the ledger URL",
-            )
+            return _locked(self.url)
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         return LedgerError(
-            f"cannot use the ledger {self.url.display}: {first}",
+            tr("cannot use the ledger {ledger}: {detail}", ledger=self.url.display, detail=first),
             code="E601",
-            hint="check that the server runs, the URL's user, password and database, and the network",
+            hint=tr("check that the server runs, the URL's user, password and database, and the network"),
         )
+
+
+def _locked(url: LedgerUrl) -> LedgerError:
+    """E602: the write lock was not granted within the timeout (either backend)."""
+    return LedgerError(
+        tr(
+            "the ledger {ledger} stayed locked by other writers for more than {seconds:g} s",
+            ledger=url.display,
+            seconds=url.timeout,
+        ),
+        code="E602",
+        hint=_LOCKED_HINT,
+    )
 
 
 def connect(url: str) -> Backend:

@@ -7,6 +7,7 @@ PostgreSQL (`BIGINT` is an integer affinity in SQLite).
 
 from __future__ import annotations
 
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.ledger.backends import Backend
 from gba_dataflow.ledger.errors import LedgerError
 
@@ -119,10 +120,15 @@ def migrate(backend: Backend, now: str) -> list[int]:
         version = current_version(backend)
         if version > LATEST:
             raise LedgerError(
-                f"the ledger {backend.url.display} has schema version {version}; this gba-dataflow knows "
-                f"up to {LATEST}",
+                tr(
+                    "the ledger {ledger} has schema version {version}; "
+                    "this gba-dataflow knows up to {latest}",
+                    ledger=backend.url.display,
+                    version=version,
+                    latest=LATEST,
+                ),
                 code="E604",
-                hint="upgrade gba-dataflow",
+                hint=tr("upgrade gba-dataflow"),
             )
         applied: list[int] = []
         for number, description, statements in MIGRATIONS:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from gba_dataflow.app.batch import describe_rules, plan_inputs, plan_items, plan_size
 from gba_dataflow.core.errors import ManifestError, UsageError
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.engine.evaluate import error_result
 from gba_dataflow.engine.model import ManifestResult, RunResult
 from gba_dataflow.engine.rulebook import load_rulebook
@@ -36,9 +37,12 @@ def subjects_for(paths_count: int, subjects: Path | None, key_file: Path | None)
         return None
     if paths_count != 1:
         raise UsageError(
-            f"--subjects names the individuals of one transfer, but {paths_count} manifests were given",
+            tr(
+                "--subjects names the individuals of one transfer, but {count} manifests were given",
+                count=paths_count,
+            ),
             code="E501",
-            hint="check one manifest at a time with --subjects",
+            hint=tr("check one manifest at a time with --subjects"),
         )
     return hash_subjects(subjects, organisation_key(key_file))
 

@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Any
 
 from gba_dataflow._version import __version__
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.engine.evaluate import evaluate_manifest, resolve_as_of
 from gba_dataflow.engine.model import ManifestResult, Verdict
 from gba_dataflow.engine.rulebook import Rulebook
@@ -50,6 +51,7 @@ RECENT = 5
 """How many of the latest record ids a ledger fact names."""
 IMPORT_COLUMNS = ("exporter_name", "date", "personal", "sensitive")
 IMPORT_OPTIONAL = ("registration_number", "region", "reference")
+_MIGRATE_HINT = tr("run `gba-dataflow ledger migrate`")
 
 
 def _now() -> str:
@@ -86,9 +88,14 @@ class Ledger:
         version = installed_version(self.backend)
         if version != LATEST:
             raise LedgerError(
-                f"the ledger {self.url} has schema version {version}, expected {LATEST}",
+                tr(
+                    "the ledger {ledger} has schema version {version}, expected {latest}",
+                    ledger=self.url,
+                    version=version,
+                    latest=LATEST,
+                ),
                 code="E604",
-                hint="run `gba-dataflow ledger migrate`",
+                hint=_MIGRATE_HINT,
             )
 
     # ---- reading ----------------------------------------------------------------------------
@@ -251,22 +258,28 @@ class Ledger:
     def void(self, number: int, reason: str) -> TransferRecord:
         """Add a record voiding transfer record `number` (never an update or delete) and log it."""
         if not reason.strip():
-            raise LedgerError("a void needs a reason", code="E608", hint="--reason 'sent twice by mistake'")
+            raise LedgerError(
+                tr("a void needs a reason"), code="E608", hint=tr("--reason 'sent twice by mistake'")
+            )
         backend = self.backend
         backend.begin_write()
         try:
             target = self.record_by_id(number)
             if target is None or target.kind != "transfer":
                 raise LedgerError(
-                    f"there is no transfer record #{number} in the ledger {self.url}",
+                    tr(
+                        "there is no transfer record #{number} in the ledger {ledger}",
+                        number=number,
+                        ledger=self.url,
+                    ),
                     code="E608",
-                    hint="`gba-dataflow ledger show` lists the records",
+                    hint=tr("`gba-dataflow ledger show` lists the records"),
                 )
             if self._voided(number):
                 raise LedgerError(
-                    f"transfer record #{number} is voided already",
+                    tr("transfer record #{number} is voided already", number=number),
                     code="E608",
-                    hint="a record is voided once; `ledger show` lists the voids",
+                    hint=tr("a record is voided once; `ledger show` lists the voids"),
                 )
             before = self.totals_for(target.exporter_key, target.year)
             summed = before.personal_summed - (target.personal if target.subjects_hashed == 0 else 0)
@@ -595,9 +608,12 @@ def _entry(row: Sequence[Any]) -> LogEntry:
 
 def _voided_digest(record: TransferRecord) -> LedgerError:
     return LedgerError(
-        f"this manifest was recorded as #{record.id} and then voided; it cannot be recorded again unchanged",
+        tr(
+            "this manifest was recorded as #{number} and then voided; it cannot be recorded again unchanged",
+            number=record.id,
+        ),
         code="E608",
-        hint="give the corrected transfer its own manifest (e.g. a new id)",
+        hint=tr("give the corrected transfer its own manifest (e.g. a new id)"),
     )
 
 
@@ -607,54 +623,85 @@ def _read_import(path: Path) -> list[tuple[Exporter, dt.date, int, int, str | No
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise LedgerError(
-            f"cannot read `{path}`: {getattr(error, 'strerror', None) or error}",
+            tr(
+                "cannot read `{path}`: {reason}",
+                path=str(path),
+                reason=str(getattr(error, "strerror", None) or error),
+            ),
             code="E607",
-            hint="a UTF-8 CSV file with a header row",
+            hint=tr("a UTF-8 CSV file with a header row"),
         ) from None
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []
     missing = [name for name in IMPORT_COLUMNS if name not in header]
     unknown = [name for name in header if name not in IMPORT_COLUMNS + IMPORT_OPTIONAL]
     if missing or unknown:
-        wrong = f"missing {', '.join(missing)}" if missing else f"unknown column {', '.join(unknown)}"
+        message = (
+            tr("{path}:1: the header is wrong: missing {columns}", path=str(path), columns=", ".join(missing))
+            if missing
+            else tr(
+                "{path}:1: the header is wrong: unknown column {columns}",
+                path=str(path),
+                columns=", ".join(unknown),
+            )
+        )
         raise LedgerError(
-            f"{path}:1: the header is wrong: {wrong}",
+            message,
             code="E607",
-            hint=f"columns: {', '.join(IMPORT_COLUMNS)} and optionally {', '.join(IMPORT_OPTIONAL)}",
+            hint=tr(
+                "columns: {required} and optionally {optional}",
+                required=", ".join(IMPORT_COLUMNS),
+                optional=", ".join(IMPORT_OPTIONAL),
+            ),
         )
     found: list[tuple[Exporter, dt.date, int, int, str | None, str]] = []
     for row in reader:
         line = reader.line_num
 
-        def bad(message: str, hint: str, line: int = line) -> LedgerError:
-            return LedgerError(f"{path}:{line}: {message}", code="E607", hint=hint)
+        def bad_row(message: str, hint: str, line: int = line) -> LedgerError:
+            # `message` is a phrase, or the manifests' own text of a registration number's problem
+            return LedgerError(
+                tr("{path}:{line}: {row_problem}", path=str(path), line=line, row_problem=message),
+                code="E607",
+                hint=hint,
+            )
 
         if None in row or any(row.get(name) is None for name in IMPORT_COLUMNS):
-            raise bad("the row does not have one value per column", "check the commas and quotes")
+            raise bad_row(tr("the row does not have one value per column"), tr("check the commas and quotes"))
         name = (row["exporter_name"] or "").strip()
         if not name:
-            raise bad("exporter_name is empty", "the exporter's legal name")
+            raise bad_row(tr("exporter_name is empty"), tr("the exporter's legal name"))
         try:
             day = dt.date.fromisoformat((row["date"] or "").strip())
         except ValueError:
-            raise bad(f"date `{row['date']}` is not a YYYY-MM-DD calendar date", "e.g. 2026-03-01") from None
+            raise bad_row(
+                tr("date `{value}` is not a YYYY-MM-DD calendar date", value=row["date"]),
+                tr("e.g. 2026-03-01"),
+            ) from None
         counts: list[int] = []
         for column in ("personal", "sensitive"):
             value = (row[column] or "").strip()
             if not value.isdigit():
-                raise bad(f"{column} `{value}` is not a whole number >= 0", "individuals, e.g. 1200")
+                raise bad_row(
+                    tr("{column} `{value}` is not a whole number >= 0", column=column, value=value),
+                    tr("individuals, e.g. 1200"),
+                )
             counts.append(int(value))
         if counts[1] > counts[0]:
-            raise bad(
-                f"sensitive ({counts[1]:,}) is more than personal ({counts[0]:,})",
-                "individuals with sensitive data are counted among all the individuals",
+            raise bad_row(
+                tr(
+                    "sensitive ({sensitive:,}) is more than personal ({personal:,})",
+                    sensitive=counts[1],
+                    personal=counts[0],
+                ),
+                tr("individuals with sensitive data are counted among all the individuals"),
             )
         region = (row.get("region") or "").strip() or "CN-GD"
         number = (row.get("registration_number") or "").strip()
         if number:
             problem = registration_problem(number, region)
             if problem is not None:
-                raise bad(problem, "the exporter's registration number, as in manifests")
+                raise bad_row(problem, tr("the exporter's registration number, as in manifests"))
             prefix = {"uscc": "uscc", "hk-br": "hk-br", "mo-cr": "mo-cr"}.get(
                 registration_kind(region), "reg"
             )
@@ -678,9 +725,9 @@ def open_ledger(url: str, *, migrate_schema: bool = True, check_schema: bool = T
         if check_schema and installed_version(backend) != LATEST:
             if not migrate_schema:
                 raise LedgerError(
-                    f"the ledger {ledger.url} is not migrated",
+                    tr("the ledger {ledger} is not migrated", ledger=ledger.url),
                     code="E604",
-                    hint="run `gba-dataflow ledger migrate`",
+                    hint=_MIGRATE_HINT,
                 )
             ledger.migrate()
     except BaseException:

@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.ledger.errors import LedgerError
 
 KEY_ENV = "GBA_DATAFLOW_SUBJECTS_KEY"
@@ -39,24 +40,36 @@ def organisation_key(key_file: Path | None = None) -> bytes:
             key = Path(file_name).read_bytes().rstrip(b"\r\n")
         except OSError as error:
             raise LedgerError(
-                f"cannot read the organisation key file `{file_name}`: {error.strerror or error}",
+                tr(
+                    "cannot read the organisation key file `{file}`: {reason}",
+                    file=file_name,
+                    reason=str(error.strerror or error),
+                ),
                 code="E605",
-                hint="check the path given by --subjects-key-file or " + KEY_FILE_ENV,
+                hint=tr("check the path given by --subjects-key-file or {variable}", variable=KEY_FILE_ENV),
             ) from None
     else:
         key = os.environ.get(KEY_ENV, "").encode("utf-8")
         if not key:
             raise LedgerError(
-                "--subjects needs the organisation key that hashes the identifiers, and none was given",
+                tr("--subjects needs the organisation key that hashes the identifiers, and none was given"),
                 code="E605",
-                hint=f"pass --subjects-key-file FILE, or set {KEY_FILE_ENV} or {KEY_ENV} "
-                "(the same key for every run: it makes the counts comparable across transfers)",
+                hint=tr(
+                    "pass --subjects-key-file FILE, or set {file_variable} or {variable} "
+                    "(the same key for every run: it makes the counts comparable across transfers)",
+                    file_variable=KEY_FILE_ENV,
+                    variable=KEY_ENV,
+                ),
             )
     if len(key) < MIN_KEY_BYTES:
         raise LedgerError(
-            f"the organisation key is {len(key)} bytes; at least {MIN_KEY_BYTES} are needed",
+            tr(
+                "the organisation key is {size} bytes; at least {minimum} are needed",
+                size=len(key),
+                minimum=MIN_KEY_BYTES,
+            ),
             code="E605",
-            hint="generate one with: python3 -c 'import secrets; print(secrets.token_hex(32))'",
+            hint=tr("generate one with: python3 -c 'import secrets; print(secrets.token_hex(32))'"),
         )
     return key
 
@@ -68,18 +81,22 @@ def hash_subjects(path: Path, key: bytes) -> SubjectHashes:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise LedgerError(
-            f"cannot read the subjects file `{path}`: {getattr(error, 'strerror', None) or error}",
+            tr(
+                "cannot read the subjects file `{path}`: {reason}",
+                path=str(path),
+                reason=str(getattr(error, "strerror", None) or error),
+            ),
             code="E606",
-            hint="one identifier per line, UTF-8",
+            hint=tr("one identifier per line, UTF-8"),
         ) from None
     digest = hashlib.sha256
     seen: set[str] = set()
     for number, identifier in _identifiers(path, text):
         if not identifier:
             raise LedgerError(
-                f"{path}:{number}: the line holds no identifier",
+                tr("{path}:{line}: the line holds no identifier", path=str(path), line=number),
                 code="E606",
-                hint="remove blank lines; every line is one individual",
+                hint=tr("remove blank lines; every line is one individual"),
             )
         seen.add(hmac.new(key, identifier.encode("utf-8"), digest).hexdigest())
     return SubjectHashes(str(path), tuple(sorted(seen)))
@@ -95,7 +112,9 @@ def _identifiers(path: Path, text: str) -> list[tuple[int, str]]:
     header = next(reader, None)
     if header is None:
         raise LedgerError(
-            f"the subjects file `{path}` is empty", code="E606", hint="a header, then one row each"
+            tr("the subjects file `{path}` is empty", path=str(path)),
+            code="E606",
+            hint=tr("a header, then one row each"),
         )
     column = header.index(CSV_COLUMN) if CSV_COLUMN in header else 0
     found: list[tuple[int, str]] = []

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gba_dataflow.core.errors import Diagnostic, Severity, sort_diagnostics
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.core.source import Span
 from gba_dataflow.ledger.model import Exporter, Totals
 from gba_dataflow.manifests.loader import LoadedManifest
@@ -56,28 +57,55 @@ class LedgerView:
 
 
 def describe(view: LedgerView, measure: str) -> str:
-    """The provenance note of a ledger figure: what it sums, and which records crossed thresholds."""
+    """The provenance note of a ledger figure: what it sums, and which records crossed thresholds (a phrase,
+    so that a report says it in its language)."""
     totals = view.totals
     shown = ", ".join(f"#{number}" for number in view.recent_ids)
-    more = "" if len(view.recent_ids) >= totals.transfers else ", ..."
     kind = (
-        "exact count of distinct hashed individuals"
+        tr("exact count of distinct hashed individuals")
         if measure == "personal" and totals.exact
-        else "sum of recorded counts (an upper bound)"
+        else tr("sum of recorded counts (an upper bound)")
     )
+    arguments = {
+        "kind": kind,
+        "count": totals.transfers,
+        "exporter": view.exporter.name,
+        "key": view.exporter.key,
+        "year": view.year,
+        "records": shown,
+    }
     note = (
-        f"{kind} over {totals.transfers:,} recorded transfers of {view.exporter.name} "
-        f"({view.exporter.key}) in {view.year}, this one included: {shown}{more}"
+        tr(
+            "{kind} over {count:,} recorded transfers of {exporter} ({key}) in {year}, "
+            "this one included: {records}",
+            **arguments,
+        )
+        if len(view.recent_ids) >= totals.transfers
+        else tr(
+            "{kind} over {count:,} recorded transfers of {exporter} ({key}) in {year}, "
+            "this one included: {records}, ...",
+            **arguments,
+        )
     )
     crossed = [c for c in view.crossings if c.measure == measure]
     for crossing in crossed:
-        which = (
-            "this transfer"
-            if crossing.record_id == view.pending_id
-            else f"record #{crossing.record_id}"
-            + (f" ({crossing.manifest_id}, {crossing.transfer_date})" if crossing.manifest_id else "")
+        if crossing.record_id == view.pending_id:
+            which = tr("this transfer")
+        elif crossing.manifest_id:
+            which = tr(
+                "record #{number} ({manifest}, {date})",
+                number=crossing.record_id,
+                manifest=crossing.manifest_id,
+                date=crossing.transfer_date,
+            )
+        else:
+            which = tr("record #{number}", number=crossing.record_id)
+        note = tr(
+            "{note}; the year's total reached {threshold:,} with {which}",
+            note=note,
+            threshold=crossing.threshold,
+            which=which,
         )
-        note += f"; the year's total reached {crossing.threshold:,} with {which}"
     return note
 
 
@@ -100,12 +128,20 @@ def with_ledger_volumes(manifest: LoadedManifest, view: LedgerView) -> LoadedMan
         (
             PERSONAL_PREVIOUS,
             totals.personal + previous.personal,
-            f"this year's ledger figure plus {previous.personal:,} recorded in {view.year - 1}",
+            tr(
+                "this year's ledger figure plus {count:,} recorded in {year}",
+                count=previous.personal,
+                year=view.year - 1,
+            ),
         ),
         (
             SENSITIVE_PREVIOUS,
             totals.sensitive + previous.sensitive,
-            f"this year's ledger figure plus {previous.sensitive:,} recorded in {view.year - 1}",
+            tr(
+                "this year's ledger figure plus {count:,} recorded in {year}",
+                count=previous.sensitive,
+                year=view.year - 1,
+            ),
         ),
     )
     for pointer, recorded, note in figures:
@@ -126,7 +162,7 @@ def with_ledger_volumes(manifest: LoadedManifest, view: LedgerView) -> LoadedMan
     ):
         volume["processed_subjects_total"] = volume["personal_subjects_ytd"]
         provenance[PROCESSED] = Provenance(
-            Origin.DERIVED, note="volume.personal_subjects_ytd (from the ledger)"
+            Origin.DERIVED, note=tr("volume.personal_subjects_ytd (from the ledger)")
         )
     if view.exporter.by_name:
         warnings.append(_by_name(manifest, view.exporter))
@@ -142,12 +178,18 @@ def _span(manifest: LoadedManifest, pointer: str) -> Span:
 
 def _differs(manifest: LoadedManifest, pointer: str, declared: int, recorded: int) -> Diagnostic:
     name = pointer[1:].replace("/", ".")
-    which = "the declared figure" if declared > recorded else "the ledger's"
+    which = tr("the declared figure") if declared > recorded else tr("the ledger's")
     return Diagnostic(
         "W416",
-        f"`{name}` declares {declared:,}, the ledger holds {recorded:,}: using the larger ({which})",
+        tr(
+            "`{name}` declares {declared:,}, the ledger holds {recorded:,}: using the larger ({which})",
+            name=name,
+            declared=declared,
+            recorded=recorded,
+            which=which,
+        ),
         _span(manifest, pointer),
-        "record the missing transfers in the ledger, or correct the declared figure",
+        tr("record the missing transfers in the ledger, or correct the declared figure"),
         Severity.WARNING,
         json_path=pointer,
     )
@@ -156,9 +198,12 @@ def _differs(manifest: LoadedManifest, pointer: str, declared: int, recorded: in
 def _by_name(manifest: LoadedManifest, exporter: Exporter) -> Diagnostic:
     return Diagnostic(
         "W415",
-        f"the ledger counts this exporter by its legal name `{exporter.name}`: no registration number given",
+        tr(
+            "the ledger counts this exporter by its legal name `{name}`: no registration number given",
+            name=exporter.name,
+        ),
         _span(manifest, "/exporter/name"),
-        "add exporter.registration_number (USCC, Hong Kong BR number or Macao registration number)",
+        tr("add exporter.registration_number (USCC, Hong Kong BR number or Macao registration number)"),
         Severity.WARNING,
         json_path="/exporter/name",
     )

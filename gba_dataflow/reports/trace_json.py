@@ -53,6 +53,7 @@ def _rule(rule: RuleTrace) -> dict[str, Any]:
         "outcome": rule.outcome,
         "error": rule.error,
         "message": rule.message,
+        "citations": list(rule.citations),
         "condition": _node(rule.condition) if rule.condition else None,
     }
 

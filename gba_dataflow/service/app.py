@@ -18,6 +18,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from importlib import resources
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl
 
 import orjson
 from starlette.applications import Starlette
@@ -29,6 +30,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gba_dataflow.core.errors import Diagnostic, GbaError, UsageError
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.engine.model import ManifestResult
 from gba_dataflow.manifests import DEFAULT_MAX_BYTES, schema
 from gba_dataflow.service.decisions import (
@@ -38,6 +40,7 @@ from gba_dataflow.service.decisions import (
     ManifestInput,
     decide,
     error_document,
+    localized_language,
     parse_batch,
     parse_options,
     plain_evaluate,
@@ -118,11 +121,18 @@ class Service:
         return outcome
 
 
-def refuse(error: GbaError, status: int | None = None) -> Response:
-    """A refused request: the error's diagnostics as JSON, with the status its code calls for."""
+def refuse(error: GbaError, status: int | None = None, localized: str | None = None) -> Response:
+    """A refused request: the error's diagnostics as JSON, with the status its code calls for; with
+    `localized` (a language), each also carries its texts in that language."""
     return _json_bytes(
-        orjson.dumps(error_document(error.diagnostics)), status or STATUS_BY_CODE.get(error.code, 400)
+        orjson.dumps(error_document(error.diagnostics, localized)),
+        status or STATUS_BY_CODE.get(error.code, 400),
     )
+
+
+def refused(request: Request, error: GbaError, status: int | None = None) -> Response:
+    """`refuse`, with the texts in the request's language when it asks `localized=true`."""
+    return refuse(error, status, localized_language(request.query_params.multi_items()))
 
 
 def _json_bytes(body: bytes, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -146,9 +156,9 @@ async def read_body(request: Request, limit: int) -> bytes | None:
 
 def _timeout_error(seconds: float) -> UsageError:
     return UsageError(
-        f"the request took longer than the limit of {seconds:g} s; nothing was recorded",
+        tr("the request took longer than the limit of {seconds:g} s; nothing was recorded", seconds=seconds),
         code="E523",
-        hint="send it again, or split a large batch",
+        hint=tr("send it again, or split a large batch"),
     )
 
 
@@ -162,17 +172,18 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
         try:
             options = parse_options(request.query_params.multi_items(), CHECK_PARAMETERS)
         except GbaError as error:
-            return refuse(error)
+            return refused(request, error)
         try:
             syntax = syntax_of(request.headers.get("content-type"))
         except GbaError as error:
-            return refuse(error, 415)
+            return refused(request, error, 415)
         if options.record:
             problem = _record_problem(service, request)
             if problem is not None:
-                return refuse(problem)
+                return refused(request, problem)
             if service.ledger is None:  # configured, but not open: never decide a recording without it
-                return refuse(UsageError("the ledger is not open yet", code="E525", hint="try again"), 503)
+                not_open = UsageError(tr("the ledger is not open yet"), code="E525", hint=tr("try again"))
+                return refused(request, not_open, 503)
         result: ManifestResult | None = None
         try:
             async with asyncio.timeout(settings.timeout):
@@ -186,11 +197,11 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
                 item = ManifestInput(options.name, raw, syntax)
                 result = await service.run(decide, snapshot.rulebook, item, options, service.evaluate)
         except TimeoutError:
-            return refuse(_timeout_error(settings.timeout))
+            return refused(request, _timeout_error(settings.timeout))
         except GbaError as error:  # the ledger could not be reached: nothing decided, never an allow
-            return refuse(error, 503)
+            return refused(request, error, 503)
         service.metrics.decided((result,))
-        body = render_document(snapshot.rulebook.info, options.as_of, (result,))
+        body = render_document(snapshot.rulebook.info, options.as_of, (result,), options.localized_lang)
         return Response(
             body,
             status_for((result,)),
@@ -203,14 +214,15 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
         try:
             options = parse_options(request.query_params.multi_items(), BATCH_PARAMETERS)
         except GbaError as error:
-            return refuse(error)
+            return refused(request, error)
         media = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
         if media != "application/json":
-            return refuse(
+            return refused(
+                request,
                 UsageError(
-                    f"media type `{media}` is not a batch",
+                    tr("media type `{media}` is not a batch", media=media),
                     code="E520",
-                    hint='send {"manifests": [...]} as application/json',
+                    hint=tr("send {example} as application/json", example='{"manifests": [...]}'),
                 ),
                 415,
             )
@@ -218,21 +230,25 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
             async with asyncio.timeout(settings.timeout):
                 raw = await read_body(request, settings.max_body)
                 if raw is None:
-                    return refuse(
+                    return refused(
+                        request,
                         UsageError(
-                            f"the batch is larger than the limit of {settings.max_body:,} bytes",
+                            tr(
+                                "the batch is larger than the limit of {limit:,} bytes",
+                                limit=settings.max_body,
+                            ),
                             code="E521",
-                            hint="split it into smaller batches",
-                        )
+                            hint=tr("split it into smaller batches"),
+                        ),
                     )
                 items = parse_batch(raw, settings.max_batch)
                 results = await service.run(_decide_all, service, snapshot.rulebook, items, options)
         except TimeoutError:
-            return refuse(_timeout_error(settings.timeout))
+            return refused(request, _timeout_error(settings.timeout))
         except GbaError as error:
-            return refuse(error, 503 if error.code not in STATUS_BY_CODE else None)
+            return refused(request, error, 503 if error.code not in STATUS_BY_CODE else None)
         service.metrics.decided(results)
-        body = render_document(snapshot.rulebook.info, options.as_of, results)
+        body = render_document(snapshot.rulebook.info, options.as_of, results, options.localized_lang)
         return Response(body, status_for(results), media_type="application/json")
 
     async def rules(request: Request) -> Response:
@@ -240,7 +256,7 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
         try:
             options = parse_options(request.query_params.multi_items(), ("lang",))
         except GbaError as error:
-            return refuse(error)
+            return refused(request, error)
         document = rules_document(snapshot, options.lang, service.state.last_reload)
         return _json_bytes(orjson.dumps(document))
 
@@ -293,11 +309,11 @@ def build_app(service: Service, *, handle_signals: bool = False) -> ASGIApp:
     async def not_found(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 404
         error = UsageError(
-            f"no endpoint `{request.method} {request.url.path}`",
+            tr("no endpoint `{method} {path}`", method=request.method, path=request.url.path),
             code="E524",
-            hint="the endpoints are listed in /openapi.json",
+            hint=tr("the endpoints are listed in /openapi.json"),
         )
-        response = refuse(error, status if status in (404, 405) else 404)
+        response = refused(request, error, status if status in (404, 405) else 404)
         if isinstance(exc, HTTPException) and exc.headers:
             response.headers.update(exc.headers)  # 405: `Allow`, the methods the path takes
         return response
@@ -348,9 +364,9 @@ def _record_problem(service: Service, request: Request) -> GbaError | None:
     """Why a recording request is refused (no ledger, no or wrong token), or None."""
     if service.settings.ledger is None:
         return UsageError(
-            "record=true, but this service runs without a ledger",
+            tr("record=true, but this service runs without a ledger"),
             code="E525",
-            hint="start the service with --ledger URL, or leave record out",
+            hint=tr("start the service with --ledger URL, or leave record out"),
         )
     token = service.settings.token
     given = request.headers.get("authorization", "")
@@ -361,13 +377,13 @@ def _record_problem(service: Service, request: Request) -> GbaError | None:
         or not hmac.compare_digest(credentials.strip().encode(), token.encode())
     ):
         return UsageError(
-            "recording needs the bearer token the service was started with"
+            tr("recording needs the bearer token the service was started with")
             if token is not None
-            else "this service was started without a token, so it records nothing",
+            else tr("this service was started without a token, so it records nothing"),
             code="E522",
-            hint="send `Authorization: Bearer <token>`"
+            hint=tr("send `Authorization: Bearer <token>`")
             if token is not None
-            else "start it with --token-file FILE",
+            else tr("start it with --token-file FILE"),
         )
     return None
 
@@ -426,9 +442,11 @@ class Observed:
             log.exception("internal error (E900) while answering %s %s", scope["method"], scope["path"])
             if not sent["started"]:
                 diagnostic = Diagnostic(
-                    "E900", "internal error in gba-dataflow", hint="this is a bug; please report it"
+                    "E900", tr("internal error in gba-dataflow"), hint=tr("this is a bug; please report it")
                 )
-                await _send_json(observe, 500, orjson.dumps({"errors": [diagnostic.to_dict()]}))
+                query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+                document = error_document([diagnostic], localized_language(query))
+                await _send_json(observe, 500, orjson.dumps(document))
         seconds = time.perf_counter() - started
         path = scope["path"]
         route = path if path in ROUTES else "other"

@@ -6,6 +6,7 @@ The document is committed as `schemas/openapi.json` (a test fails when it is sta
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -41,6 +42,21 @@ def _rewrite_refs(node: Any, prefix: str) -> Any:
     return node
 
 
+def _retarget(node: Any, names: frozenset[str], prefix: str) -> Any:
+    """`node` with its references to `Decision_<name>`, for each `name` of `names`, made `<prefix><name>`."""
+    moved = {
+        f"#/components/schemas/Decision_{name}": f"#/components/schemas/{prefix}{name}" for name in names
+    }
+    if isinstance(node, dict):
+        return {
+            key: moved.get(value, value) if key == "$ref" else _retarget(value, names, prefix)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_retarget(item, names, prefix) for item in node]
+    return node
+
+
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -49,6 +65,31 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+_LOCALIZED_TEXTS = {
+    "type": "object",
+    "description": "With `localized=true`: the message, hint and notes in the request's `lang`, for a person "
+    "to read (`message` and `hint` stay English, for programs).",
+    "required": ["message", "hint", "notes"],
+    "additionalProperties": False,
+    "properties": {
+        "message": {"type": "string", "description": "What is wrong, in the request's language."},
+        "hint": {"type": ["string", "null"], "description": "How to fix it, in the request's language."},
+        "notes": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Further context, in the request's language.",
+        },
+    },
+}
+_LOCALIZED_MESSAGE = {
+    "type": "object",
+    "description": "With `localized=true`: the warning's message in the request's `lang`.",
+    "required": ["message"],
+    "additionalProperties": False,
+    "properties": {
+        "message": {"type": "string", "description": "What is worth attention, in the request's language."}
+    },
+}
 _DIAGNOSTIC = {
     "type": "object",
     "required": ["code", "message"],
@@ -62,8 +103,33 @@ _DIAGNOSTIC = {
         "json_path": {"type": ["string", "null"]},
         "hint": {"type": ["string", "null"]},
         "notes": {"type": "array", "items": {"type": "string"}},
+        "localized": _LOCALIZED_TEXTS,
     },
 }
+_LOCALIZED_DEFS = frozenset({"result", "error", "warning"})
+"""The report's objects that differ with `localized=true`: errors, warnings and the results holding them."""
+
+
+def _localized_report(decision_file: dict[str, Any]) -> dict[str, Any]:
+    """The schemas of the report with `localized=true`: `LocalizedDecisionReport` and its changed objects,
+    each error and warning with a required `localized`; every other object is the report's own."""
+    defs = copy.deepcopy(decision_file["$defs"])
+    for name, texts in (("error", _LOCALIZED_TEXTS), ("warning", _LOCALIZED_MESSAGE)):
+        defs[name]["properties"]["localized"] = texts
+        defs[name]["required"] = [*defs[name]["required"], "localized"]
+    report = {
+        **_without_ids(decision_file),
+        "description": "The report of `check --format json` (design §7), each error and warning with its "
+        "texts in the request's language (`localized=true`).",
+    }
+    schemas = {"LocalizedDecisionReport": report} | {"LocalizedDecision_" + name: defs[name] for name in defs}
+    return {
+        key: _retarget(_rewrite_refs(value, "Decision_"), _LOCALIZED_DEFS, "LocalizedDecision_")
+        for key, value in schemas.items()
+        if key == "LocalizedDecisionReport" or key.removeprefix("LocalizedDecision_") in _LOCALIZED_DEFS
+    }
+
+
 _ERRORS = {
     "type": "object",
     "description": "A refused request: the same codes, messages and locations as the CLI's errors.",
@@ -169,6 +235,14 @@ _RECORD = {
     "description": "Record the transfer in the ledger when it is allowed (needs a ledger and the token).",
     "schema": {"type": "string", "enum": ["true", "false"], "default": "false"},
 }
+_LOCALIZED = {
+    "name": "localized",
+    "in": "query",
+    "required": False,
+    "description": "Each error and warning also carries `localized`: its texts in `lang`, for a person to "
+    "read (the web page asks it). `message` and `hint` stay English.",
+    "schema": {"type": "string", "enum": ["true", "false"], "default": "false"},
+}
 _NAME = {
     "name": "name",
     "in": "query",
@@ -207,7 +281,9 @@ def openapi_document() -> dict[str, Any]:
     }
     for name, definition in decision_file.get("$defs", {}).items():
         schemas["Decision_" + name] = _rewrite_refs(definition, "Decision_")
-    report = _json(_ref("DecisionReport"), "")
+    schemas.update(_localized_report(decision_file))
+    either = {"anyOf": [_ref("DecisionReport"), _ref("LocalizedDecisionReport")]}
+    report = {"description": "", "content": {"application/json": {"schema": either}}}
     decided = {**report, "description": "Every manifest was decided (allow or deny): the §7 JSON report."}
     invalid = {
         **report,
@@ -215,7 +291,7 @@ def openapi_document() -> dict[str, Any]:
     }
     too_large = {
         "description": "The manifest is larger than the limit (E402): the report with that error.",
-        "content": {"application/json": {"schema": _ref("DecisionReport")}},
+        "content": {"application/json": {"schema": either}},
     }
     return {
         "openapi": "3.1.0",
@@ -231,7 +307,7 @@ def openapi_document() -> dict[str, Any]:
                 "post": {
                     "operationId": "check",
                     "summary": "Decide one manifest (YAML or JSON).",
-                    "parameters": [_AS_OF, _LANG, _RECORD, _NAME],
+                    "parameters": [_AS_OF, _LANG, _RECORD, _NAME, _LOCALIZED],
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -254,7 +330,7 @@ def openapi_document() -> dict[str, Any]:
                 "post": {
                     "operationId": "checkBatch",
                     "summary": "Decide many manifests, one result each, in order.",
-                    "parameters": [_AS_OF, _LANG],
+                    "parameters": [_AS_OF, _LANG, _LOCALIZED],
                     "requestBody": {
                         "required": True,
                         "content": {"application/json": {"schema": _ref("Batch")}},

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gba_dataflow.core.errors import UsageError
+from gba_dataflow.core.i18n import tr
 
 TOKEN_ENV = "GBA_DATAFLOW_TOKEN"
 """Environment variable holding the bearer token that recording requests must present."""
@@ -70,21 +71,25 @@ def read_token(token_file: Path | None) -> str | None:
             text = token_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise UsageError(
-                f"--token-file `{token_file}` cannot be read: {getattr(error, 'strerror', None) or error}",
+                tr(
+                    "--token-file `{file}` cannot be read: {reason}",
+                    file=str(token_file),
+                    reason=str(getattr(error, "strerror", None) or error),
+                ),
                 code="E501",
-                hint="give a readable file whose first line is the token",
+                hint=tr("give a readable file whose first line is the token"),
             ) from None
         token = text.strip().splitlines()[0].strip() if text.strip() else ""
-        source = f"--token-file `{token_file}`"
+        short = tr("the token in --token-file `{file}` is shorter than 16 characters", file=str(token_file))
     else:
         token = os.environ.get(TOKEN_ENV, "").strip()
         if not token:
             return None
-        source = f"${TOKEN_ENV}"
+        short = tr("the token in ${variable} is shorter than 16 characters", variable=TOKEN_ENV)
     if len(token) < 16:
         raise UsageError(
-            f"the token in {source} is shorter than 16 characters",
+            short,
             code="E501",
-            hint="use a long random token: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'",
+            hint=tr("use a long random token: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"),
         )
     return token

@@ -115,6 +115,49 @@ messages = st.builds(
     ),
 )
 citations = st.lists(texts, max_size=3).map(tuple)
+_cite_languages = st.lists(st.sampled_from(nodes.LANGUAGES), max_size=2, unique=True)
+
+
+def _rule_cites(
+    cites: tuple[str, ...], languages: list[list[str]], translated: list[list[str]]
+) -> tuple[tuple[str, ...], tuple[nodes.CiteTranslation, ...]]:
+    """Citations with some translations each, in the order the parser gives them (by citation)."""
+    found = [
+        nodes.CiteTranslation(cite=index, lang=lang, text=text)
+        for index, (langs, texts_) in enumerate(zip(languages, translated, strict=False))
+        for lang, text in zip(langs, texts_, strict=False)
+        if index < len(cites)
+    ]
+    return cites, tuple(found)
+
+
+# A rule's citations, each with translations in none, one or both languages (`cite "A" zh-Hans "甲"`).
+rule_citations = st.builds(
+    _rule_cites,
+    citations,
+    st.lists(_cite_languages, max_size=3),
+    st.lists(st.lists(texts, min_size=2, max_size=2), max_size=3),
+)
+
+
+def _default_cites(
+    cites: tuple[str, ...], languages: list[str], translated: list[list[str]]
+) -> tuple[tuple[str, ...], tuple[nodes.CiteTranslation, ...]]:
+    """`default cite` citations: one clause, so a language translates every citation (E109 otherwise)."""
+    if not cites:
+        return cites, ()
+    found = [
+        nodes.CiteTranslation(cite=index, lang=lang, text=texts_[index % len(texts_)])
+        for lang, texts_ in zip(languages, translated, strict=False)
+        for index in range(len(cites))
+    ]
+    found.sort(key=lambda translation: translation.cite)
+    return cites, tuple(found)
+
+
+default_citations = st.builds(
+    _default_cites, citations, _cite_languages, st.lists(st.lists(texts, min_size=1, max_size=3), max_size=2)
+)
 
 rules = st.builds(
     lambda name, effect, condition, because, cites, requires, remedy, start, until: nodes.Rule(
@@ -122,7 +165,8 @@ rules = st.builds(
         effect=effect,
         condition=condition,
         because=because,
-        cites=cites,
+        cites=cites[0],
+        cite_translations=cites[1],
         requires=tuple(requires),
         remedy=remedy,
         effective_from=start,
@@ -132,7 +176,7 @@ rules = st.builds(
     st.sampled_from(["deny", "allow", "warn"]),
     exprs,
     st.none() | messages,
-    citations,
+    rule_citations,
     st.lists(messages, max_size=2),
     st.none() | messages,
     st.none() | dates,
@@ -146,7 +190,8 @@ rulesets = st.builds(
         title=title,
         applies=applies,
         default_because=because,
-        default_cites=cites,
+        default_cites=cites[0],
+        default_cite_translations=cites[1],
         default_remedy=remedy,
         lets=tuple(let_list),
         rules=tuple(rule_list),
@@ -155,7 +200,7 @@ rulesets = st.builds(
     st.none() | messages,
     st.none() | exprs,
     st.none() | messages,
-    citations,
+    default_citations,
     st.none() | messages,
     st.lists(lets, max_size=3),
     st.lists(rules, max_size=3),

@@ -49,3 +49,21 @@ def test_diff_reports_window_changes_and_new_rulesets() -> None:
         ("s", "added", "ruleset", ()),
         ("s/b", "added", "rule", ()),
     ]
+
+
+def test_diff_reports_a_changed_citation_translation_as_a_cite_change() -> None:
+    old = parse_text(
+        'ruleset r\n  default cite "A"\nrule a\n  deny when x\n  cite "B"\n       zh-Hans "乙"\n'
+    )
+    new = parse_text(
+        'ruleset r\n  default cite "A"\n               zh-Hant "甲"\nrule a\n  deny when x\n  cite "B"\n'
+        '       zh-Hans "乙二"\n'
+    )
+    assert [(c.id, c.fields) for c in rule_changes([old], [new])] == [
+        ("r", ("default cite",)),
+        ("r/a", ("cite",)),
+    ]
+    both = parse_text(
+        'ruleset r\n  default cite "A"\nrule a\n  deny when x\n  cite "C"\n       zh-Hans "丙"\n'
+    )
+    assert [(c.id, c.fields) for c in rule_changes([old], [both])] == [("r/a", ("cite",))]

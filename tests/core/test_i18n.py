@@ -31,6 +31,8 @@ _DIAGNOSTIC_BUILDERS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "report": ((1, 3), ("message", "hint")),  # the type checker's (dsl/checker.py, the operator table)
     "_error": ((1, 3), ("message", "hint")),  # the evaluator's EvalError (engine/evaluator.py)
     "OperandError": ((1,), ("message",)),  # an operator's refusal of its operands (dsl/operators.py)
+    "bad_request": ((0, 1), ("message", "hint")),  # service/decisions.py: an E520
+    "bad_row": ((0, 1), ("message", "hint")),  # ledger/store.py: an E607 naming a line of an import file
 }
 _ERROR_TEXTS = ((0,), ("message", "hint"))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from types import ModuleType
 
 from rules_factory import ROOT, RULES_DIR, rulebook
@@ -61,6 +62,57 @@ def test_every_rule_has_citation_translated_reason_and_remedy_or_obligations() -
                 assert rule.requires, f"{where}: an allow rule needs obligations (or reports a duty met)"
             if rule.name.endswith("_duty_met"):
                 assert rule.because is not None and rule.because.text.source_text().startswith("Met: "), where
+
+
+# The official Chinese names (each script) a translated citation of these instruments must carry.
+_OFFICIAL_NAMES = {
+    "PIPL": ("《中华人民共和国个人信息保护法》", "《中華人民共和國個人信息保護法》"),
+    "DSL": ("《中华人民共和国数据安全法》", "《中華人民共和國數據安全法》"),
+    "2024 Provisions": (
+        "《促进和规范数据跨境流动规定》（国家互联网信息办公室令第16号）",
+        "《促進和規範數據跨境流動規定》",
+    ),
+    "SCC Measures": ("《个人信息出境标准合同办法》", "《個人信息出境標準合同辦法》"),
+    "SA Measures": ("《数据出境安全评估办法》", "《數據出境安全評估辦法》"),
+    "NDSMR": ("《网络数据安全管理条例》", "《網絡數據安全管理條例》"),
+    "PDPO (": ("《个人资料（私隐）条例》（第486章）", "《個人資料（私隱）條例》（第486章）"),
+    "PDPO,": ("《私隐条例》", "《私隱條例》"),
+    "Macao PDPA": ("第8/2005号法律《个人资料保护法》", "第8/2005號法律《個人資料保護法》"),
+    "GBA HK": (
+        "《粤港澳大湾区（内地、香港）个人信息跨境流动标准合同实施指引》",
+        "《粵港澳大灣區（內地、香港）個人信息跨境流動標準合同實施指引》",
+    ),
+    "GBA Macao": (
+        "《粤港澳大湾区（内地、澳门）个人信息跨境流动标准合同实施指引》",
+        "《粵港澳大灣區（內地、澳門）個人信息跨境流動標準合同實施指引》",
+    ),
+}
+
+
+def _cites_translated(cites: tuple[str, ...], translations: tuple[nodes.CiteTranslation, ...]) -> bool:
+    given = {(translation.cite, translation.lang) for translation in translations}
+    return all((index, lang) in given for index in range(len(cites)) for lang in LANGS)
+
+
+def test_every_citation_is_translated_with_the_instruments_chinese_name() -> None:
+    for path in sorted(RULES_DIR.glob("*.rules")):
+        ruleset = parse_file(path)
+        assert _cites_translated(ruleset.default_cites, ruleset.default_cite_translations), ruleset.name
+        for rule in ruleset.rules:
+            where = f"{ruleset.name}/{rule.name}"
+            assert _cites_translated(rule.cites, rule.cite_translations), where
+            for lang in LANGS:
+                for english, chinese in zip(rule.cites, rule.cites_in(lang), strict=True):
+                    for prefix, names in _OFFICIAL_NAMES.items():
+                        if english.startswith(prefix):
+                            assert names[LANGS.index(lang)] in chinese, (where, lang, chinese)
+                    assert re.search(r"[\u4e00-\u9fff]", chinese), (where, lang, chinese)
+                    assert not re.search(r"[A-Za-z]{3,}", chinese.replace("TC260-PG-20222A", "")), (
+                        where,
+                        chinese,
+                    )
+                    if "UNVERIFIED" in english:
+                        assert "未经核实" in chinese or "未經核實" in chinese, (where, lang, chinese)
 
 
 def test_working_day_rules_say_whose_working_days_they_count() -> None:

@@ -265,6 +265,21 @@ def test_rules_lists_every_rule_with_citations_in_the_language_asked(client: Tes
     assert chinese["items"][ids.index("mainland_export/m9_gba_contract_hk")]["message"] != rule["message"]
 
 
+def test_rules_and_decisions_cite_the_instruments_chinese_names_in_chinese(client: TestClient) -> None:
+    for lang, name in (
+        ("zh-Hans", "《中华人民共和国数据安全法》"),
+        ("zh-Hant", "《中華人民共和國數據安全法》"),
+    ):
+        items = {item["id"]: item for item in client.get("/v1/rules", params={"lang": lang}).json()["items"]}
+        assert items["mainland_export/m1_core_data"]["citations"] == [
+            f"{name}第二十一{'条' if lang == 'zh-Hans' else '條'}"
+        ]
+        response = client.post("/v1/check", params={"lang": lang}, content=example_text(DENIED), headers=YAML)
+        citations = [cite for reason in result_of(response)["reasons"] for cite in reason["citations"]]
+        assert citations and all("《" in cite for cite in citations)
+        assert any(cite.startswith(name) for cite in citations)
+
+
 def test_the_manifest_schema_is_the_shipped_one(client: TestClient) -> None:
     shipped = json.loads((ROOT / "schemas" / "manifest.schema.json").read_text(encoding="utf-8"))
     assert client.get("/v1/schema/manifest").json() == shipped

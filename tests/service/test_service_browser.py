@@ -218,3 +218,49 @@ def test_accessible_labels_keyboard_and_contrast(page: object) -> None:
     expect(page.locator("#verdict")).to_have_text("✘ DENY")  # type: ignore[attr-defined]
     for selector in ("#verdict", "h1", ".help", "#result-heading", ".rule-id", ".cite", "footer p"):
         assert page.evaluate(CONTRAST, selector) >= 4.5, selector  # type: ignore[attr-defined]
+
+
+def test_in_chinese_errors_are_shown_in_chinese_and_the_download_is_the_plain_report(
+    page: object, server: RunningServer
+) -> None:
+    page.get_by_label("Language").select_option("zh-Hans")  # type: ignore[attr-defined]
+    text = example_text(ALLOWED).replace("destination: {region: HK,", "destination: {region: Hong-Kong,")
+    page.locator("#manifest").fill(text)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="检查", exact=True).click()  # type: ignore[attr-defined]
+    expect(page.locator("#verdict")).to_have_text("错误：无法检查该清单")  # type: ignore[attr-defined]
+    with server.client() as client:
+        asked = client.post(
+            "/v1/check", params={"lang": "zh-Hans", "name": "manifest", "localized": "true"}, content=text
+        ).json()
+        plain = client.post("/v1/check", params={"lang": "zh-Hans", "name": "manifest"}, content=text)
+    errors = page.locator("#errors").text_content()  # type: ignore[attr-defined]
+    for error in asked["results"][0]["errors"]:  # the texts shown are the localized ones
+        assert error["localized"]["message"] in errors and error["localized"]["hint"] in errors
+    with page.expect_download() as download:  # type: ignore[attr-defined]
+        page.get_by_role("link", name="下载 JSON 结果").click()  # type: ignore[attr-defined]
+    assert Path(download.value.path()).read_bytes() == plain.content  # `check --format json`, as it is
+    page.locator("#manifest").fill(example_text(DENIED))  # type: ignore[attr-defined]
+    page.get_by_role("button", name="检查", exact=True).click()  # type: ignore[attr-defined]
+    expect(page.locator("#verdict")).to_have_text("✘ 拒绝")  # type: ignore[attr-defined]
+    assert page.locator("#reasons .rule-id").first.text_content().endswith(" (拒绝)")  # type: ignore[attr-defined]
+
+
+def test_a_refused_request_is_shown_in_the_page_language(
+    browser: object, server: RunningServer, tmp_path: Path
+) -> None:
+    context = browser.new_context(locale="zh-HK")  # type: ignore[attr-defined]
+    opened = context.new_page()
+    problems: list[str] = []
+    opened.on("pageerror", lambda error: problems.append(str(error)))
+    opened.goto(server.url + "/")
+    assert opened.locator("#lang").input_value() == "zh-Hant"
+    upload = tmp_path / ("n" * 196 + ".yaml")  # a name longer than the service takes: refused (E520)
+    upload.write_text(example_text(ALLOWED), encoding="utf-8")
+    opened.get_by_label("上載清單檔案").set_input_files(str(upload))
+    opened.get_by_role("button", name="檢查", exact=True).click()
+    expect(opened.locator("#status")).to_have_text("服務拒絕了該請求：")
+    shown = opened.locator("#errors li").text_content()
+    assert shown.startswith("E520 `name` 必須是 1 至 200 個字符的可列印文字")
+    assert "請按清單檔案的名稱命名，例如 transfer.yaml" in shown
+    context.close()
+    assert problems == []

@@ -47,6 +47,9 @@ const TEXTS = {
     notSet: "(not set)",
     item: "Item {n}",
     route: "Route",
+    effect_allow: "allow",
+    effect_deny: "deny",
+    effect_warn: "warn",
   },
   "zh-Hans": {
     title: "检查跨境数据传输",
@@ -90,6 +93,9 @@ const TEXTS = {
     notSet: "（未设置）",
     item: "第 {n} 项",
     route: "路线",
+    effect_allow: "允许",
+    effect_deny: "拒绝",
+    effect_warn: "警告",
   },
   "zh-Hant": {
     title: "檢查跨境資料傳輸",
@@ -110,7 +116,7 @@ const TEXTS = {
     downloadManifest: "下載清單",
     downloadResult: "下載 JSON 結果",
     sourceHeading: "清單原文（標示作出決定的事實）",
-    footer: "gba-dataflow 決策服務。除非貴機構將其記入台帳，否則在此檢查的內容不會被儲存。",
+    footer: "gba-dataflow 決策服務。除非貴機構將其記入台賬，否則在此檢查的內容不會被儲存。",
     allow: "✔ 允許",
     deny: "✘ 拒絕",
     error: "錯誤：無法檢查該清單",
@@ -133,6 +139,9 @@ const TEXTS = {
     notSet: "（未設定）",
     item: "第 {n} 項",
     route: "路線",
+    effect_allow: "允許",
+    effect_deny: "拒絕",
+    effect_warn: "警告",
   },
 };
 
@@ -362,6 +371,8 @@ async function check() {
   }
   status.textContent = t("checking");
   const query = new URLSearchParams({ lang: state.lang, name: state.lastName });
+  // in Chinese, errors and warnings also carry their message and hint in that language (`localized`)
+  if (state.lang !== "en") query.set("localized", "true");
   if ($("as-of").value) query.set("as_of", $("as-of").value);
   let response;
   try {
@@ -386,9 +397,28 @@ async function check() {
     showRefusal(document_.errors);
     return;
   }
-  state.last = { document: document_, body, text };
+  state.last = { document: document_, body: reportOf(body, document_), text };
   render();
   $("result-heading").focus();
+}
+
+// The result to download exactly as `check --format json` writes it: the body without the `localized` texts
+// the page asked for. Each is the last member of its warning or error, in the order of the document
+// (a result's warnings come before its errors), and written as JSON.stringify writes it.
+function reportOf(body, doc) {
+  let report = "";
+  let from = 0;
+  for (const result of doc.results) {
+    for (const item of [...result.warnings, ...result.errors]) {
+      if (!item.localized) continue;
+      const member = ',"localized":' + JSON.stringify(item.localized);
+      const at = body.indexOf(member, from);
+      if (at === -1) return body;
+      report += body.slice(from, at);
+      from = at + member.length;
+    }
+  }
+  return report + body.slice(from);
 }
 
 function showRefusal(errors) {
@@ -420,7 +450,7 @@ function render() {
       addFacts(reason.facts);
       list.append(el("li", {},
         el("div", {}, reason.message),
-        el("div", { class: "rule-id", text: reason.rule + " (" + reason.effect + ")" }),
+        el("div", { class: "rule-id", text: reason.rule + " (" + t("effect_" + reason.effect) + ")" }),
         ...reason.citations.map((cite) => el("p", { class: "cite", text: cite })),
         factList(reason.facts)));
     }
@@ -435,7 +465,7 @@ function render() {
     out.push(el("h3", { text: t("warnings") }));
     out.push(el("ul", { class: "items", id: "warnings" }, ...result.warnings.map((item) => {
       addFacts(item.facts);
-      return el("li", {}, el("div", {}, item.message),
+      return el("li", {}, el("div", {}, said(item).message),
         el("div", { class: "rule-id", text: item.rule || item.code || "" }), factList(item.facts));
     })));
   }
@@ -470,15 +500,21 @@ function factList(facts) {
   }));
 }
 
+// An error's or warning's texts in the page's language: its `localized` texts when the service gave them.
+function said(item) {
+  return item.localized || item;
+}
+
 function errorList(errors) {
   return el("ul", { class: "items", id: "errors" }, ...errors.map((error) => {
     const where = error.line ? t("at", { line: error.line, column: error.column }) : "";
+    const { message, hint } = said(error);
     return el("li", {},
-      el("span", { class: "error-code", text: error.code }), " " + error.message,
+      el("span", { class: "error-code", text: error.code }), " " + message,
       where || error.json_path ? el("div", { class: "where" },
         error.line ? el("a", { href: "#line-" + error.line, text: where }) : null,
         error.json_path ? "  " + error.json_path : null) : null,
-      error.hint ? el("p", { class: "help", text: error.hint }) : null);
+      hint ? el("p", { class: "help", text: hint }) : null);
   }));
 }
 

@@ -64,6 +64,20 @@ CASES: list[tuple[str, str]] = [
     ("E106", 'ruleset demo\n  title "a"\n  title "b"\n' + deny("dataset.core_data")),
     ("E106", HEADER + 'rule r\n  deny when dataset.core_data\n  because "x" zh-Hans "甲" zh-Hans "乙"\n'),
     ("E107", deny("dataset.core_data")),
+    (
+        "E109",
+        HEADER + 'rule r\n  deny when dataset.core_data\n  because "x"\n  cite "A" "B"\n    zh-Hans "甲"\n',
+    ),
+    (
+        "E109",
+        'ruleset demo\n  default because "no"\n  default cite "A" "B"\n    zh-Hant "甲" "乙" "丙"\n'
+        + deny("dataset.core_data"),
+    ),
+    (
+        "E106",
+        HEADER + 'rule r\n  deny when dataset.core_data\n  because "x"\n  cite "A"\n'
+        '    zh-Hans "甲"\n    zh-Hans "乙"\n',
+    ),
     ("E150", HEADER + deny("not " * (limits.MAX_DEPTH + 1) + "dataset.core_data")),
     ("E151", HEADER + deny(" and ".join(["dataset.core_data"] * (limits.MAX_NODES + 10)))),
     ("E152", HEADER + deny("dataset.subjects > 1" + "0" * 30)),
@@ -147,6 +161,13 @@ CASES: list[tuple[str, str]] = [
         '  cite "c"\n  remedy "r" zh-Hant "乙"\n'
         'rule b\n  allow when exporter.ciio\n  because "B."\n  cite "c"\n  require "q" zh-Hans "丙"\n'
         '  require "q2"\n  remedy "r2"\n',
+    ),
+    (
+        "W213",
+        'ruleset demo\n  default because "no"\n  default cite "D"\n'
+        'rule a\n  deny when dataset.core_data\n  because "x"\n  cite "A"\n'
+        '    zh-Hans "甲"\n    zh-Hant "甲"\n'
+        'rule b\n  deny when exporter.ciio\n  because "x"\n  cite "B"\n    zh-Hans "乙"\n',
     ),
     ("E214", HEADER + deny("lenn(dataset.fields) > 1")),
     ("E214", HEADER + deny("zzzzzz(dataset.fields) > 1")),

@@ -197,3 +197,23 @@ def test_the_trace_says_its_errors_in_the_language_asked_for() -> None:
     (unknown,) = raised.value.diagnostics
     assert unknown.hint == "did you mean `gd/late`?"
     _said_in_chinese(unknown)
+
+
+def test_two_organisation_schemas_are_refused_in_chinese(tmp_path: Path) -> None:
+    """E424, from the rule loader: an organisation has one schema of its own facts."""
+    from gba_dataflow.core.errors import CheckError
+    from gba_dataflow.engine.rulebook import organisation_schema_file
+    from gba_dataflow.manifests.schema import ORGANISATION_FILE
+
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / ORGANISATION_FILE).write_text("{}", encoding="utf-8")
+    with pytest.raises(CheckError) as raised:
+        organisation_schema_file([tmp_path / "a", tmp_path / "b"])
+    (diagnostic,) = raised.value.diagnostics
+    assert diagnostic.code == "E424"
+    assert diagnostic.hint == "keep one organisation.schema.json for all your organisation's rules"
+    assert render_diagnostic(diagnostic, "en") == diagnostic.render()
+    for lang in LANGS:
+        rendered = re.sub(re.escape(str(tmp_path)) + r"[/\w.]*", " ", render_diagnostic(diagnostic, lang))
+        assert _no_english(rendered) == [], rendered

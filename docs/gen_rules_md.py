@@ -216,6 +216,22 @@ def _rule_section(ruleset: nodes.Ruleset, rule: nodes.Rule) -> list[str]:
             out.append(f"- **{lang} citations:**")
             out += [f"  - {_escape(cite)}" for cite in rule.cites_in(lang)]
         out += ["", "</details>"]
+    out += _met_section(rule)
+    return out
+
+
+def _met_section(rule: nodes.Rule) -> list[str]:
+    """A duty-met rule's `met` texts: the obligations it shows as already met when it holds."""
+    if not rule.mets:
+        return []
+    out = ["", "- **Obligations found met:**"]
+    out += [f"  {index}. {_text(message)}" for index, message in enumerate(rule.mets, start=1)]
+    if any(message.translations for message in rule.mets):
+        out += ["", "<details><summary>Obligations found met, in Chinese</summary>", ""]
+        for message in rule.mets:
+            for lang, template in message.translations:
+                out.append(f"- **{lang}:** {_escape(template.source_text())}")
+        out += ["", "</details>"]
     return out
 
 
@@ -234,7 +250,7 @@ def _unverified(rulesets: Iterable[nodes.Ruleset]) -> list[str]:
         texts += [(f"{ruleset.name}/default", cite) for cite in ruleset.default_cites]
         for rule in ruleset.rules:
             rule_id = f"{ruleset.name}/{rule.name}"
-            messages = [m for m in (rule.because, rule.remedy, *rule.requires) if m is not None]
+            messages = [m for m in (rule.because, rule.remedy, *rule.requires, *rule.mets) if m is not None]
             texts += [(rule_id, message.text.source_text()) for message in messages]
             texts += [(rule_id, f"Citation: {cite}") for cite in rule.cites]
         for rule_id, text in texts:

@@ -367,6 +367,12 @@ def decide_file(
 # ---- describing the rules -------------------------------------------------------------------------
 
 
+def _joined(messages: tuple[nodes.Message, ...], lang: str) -> str | None:
+    """The texts of `messages` in `lang`, one after another (a duty-met rule's `met` texts describe it)."""
+    texts = [_text(message, lang) or "" for message in messages]
+    return " ".join(text for text in texts if text) or None
+
+
 def describe_rules(rulebook: Rulebook, lang: str = "en") -> tuple[RuleDoc, ...]:
     """Every id a reason of this rulebook can carry, in rulebook order, texts in `lang` where written.
 
@@ -383,7 +389,7 @@ def describe_rules(rulebook: Rulebook, lang: str = "en") -> tuple[RuleDoc, ...]:
                     id=rule.id,
                     effect=node.effect,
                     ruleset=ruleset.id,
-                    message=_text(node.because, lang) or rule.id,
+                    message=_text(node.because, lang) or _joined(node.mets, lang) or rule.id,
                     citations=node.cites_in(lang),
                     remedy=_text(node.remedy, lang),
                     requires=tuple(_text(message, lang) or "" for message in node.requires),
@@ -391,6 +397,7 @@ def describe_rules(rulebook: Rulebook, lang: str = "en") -> tuple[RuleDoc, ...]:
                     effective_until=node.effective_until,
                     source=rule.source,
                     ruleset_title=title,
+                    mets=tuple(_text(message, lang) or "" for message in node.mets),
                 )
             )
         docs.append(_default_doc(ruleset, title, lang))

@@ -13,6 +13,9 @@ YAML file given with `--cases`. It holds a list of cases, or a mapping with `cas
       rules: [demo/core_data]                    # optional: these rules must fire (others may too)
       not_rules: [demo/small_volume]             # optional: these rules must not fire
       obligations: ["separate consent"]          # optional: each text must appear in some obligation
+                                                 #   still to do (a `require` of an allow rule that held)
+      met: ["notice"]                            # optional: each text must appear in some obligation
+                                                 #   already met (a `met` text of an allow rule that held)
 
 A rule *fires* when it is active on the as-of date, its ruleset applies and its condition holds (an
 evaluation error counts as holding for a deny rule, as in a decision); `<ruleset>/default` fires when a
@@ -46,7 +49,7 @@ from gba_dataflow.engine.evaluate import (
     with_transfer_date,
 )
 from gba_dataflow.engine.evaluator import Compiler, EvalContext, Fn, Observer
-from gba_dataflow.engine.model import ManifestResult, Verdict
+from gba_dataflow.engine.model import ManifestResult, ObligationStatus, Verdict
 from gba_dataflow.engine.rulebook import CompiledRuleset, Rulebook, default_rules_dirs, load_rulebook
 from gba_dataflow.manifests import (
     ParsedDocument,
@@ -69,6 +72,7 @@ _CASE_KEYS = (
     "rules",
     "not_rules",
     "obligations",
+    "met",
 )
 _DECISIONS = ("allow", "deny", "error")
 
@@ -91,6 +95,8 @@ class Case:
     rules: tuple[str, ...] = ()
     not_rules: tuple[str, ...] = ()
     obligations: tuple[str, ...] = ()
+    met: tuple[str, ...] = ()
+    """Texts that must each appear in an obligation already met."""
 
 
 @dataclass
@@ -232,6 +238,7 @@ def _read_case(case_file: _CaseFile, item: Any, pointer: str, defaults: Mapping[
         rules=_strings(case_file, item, "rules", pointer, name),
         not_rules=_strings(case_file, item, "not_rules", pointer, name),
         obligations=_strings(case_file, item, "obligations", pointer, name),
+        met=_strings(case_file, item, "met", pointer, name),
     )
 
 
@@ -268,6 +275,9 @@ class CaseResult:
     decision: str | None = None
     fired: tuple[str, ...] = ()
     obligations: tuple[str, ...] = ()
+    """The texts of the obligations still to do."""
+    met: tuple[str, ...] = ()
+    """The texts of the obligations already met."""
 
 
 @dataclass
@@ -413,9 +423,11 @@ def run_case(rulebook: Rulebook, case: Case, coverage: Coverage | None = None) -
         )
     result = evaluate_manifest(rulebook, manifest, as_of=case.as_of)
     fired = fired_rules(rulebook, manifest, result, as_of=case.as_of, coverage=coverage)
-    obligations = tuple(obligation.text for obligation in result.obligations)
+    obligations = tuple(item.text for item in result.obligations if item.status is ObligationStatus.TO_DO)
+    met = tuple(item.text for item in result.obligations if item.status is ObligationStatus.MET)
     failures = _compare(rulebook, case, result, fired, obligations)
-    return CaseResult(case, not failures, tuple(failures), result.decision.value, fired, obligations)
+    failures += _compare_met(case, met)
+    return CaseResult(case, not failures, tuple(failures), result.decision.value, fired, obligations, met)
 
 
 def _compare(
@@ -452,6 +464,17 @@ def _compare(
         )
         failures.extend([f"  got: {text}" for text in obligations] or ["  got: (none)"])
     return failures
+
+
+def _compare_met(case: Case, met: tuple[str, ...]) -> list[str]:
+    """The `met:` texts of a case that no obligation already met contains."""
+    absent = [text for text in case.met if not any(text in obligation for obligation in met)]
+    if not absent:
+        return []
+    failures = [
+        f"met: no obligation already met contains {json.dumps(text, ensure_ascii=False)}" for text in absent
+    ]
+    return failures + ([f"  got: {text}" for text in met] or ["  got: (none)"])
 
 
 # ---- manifests --------------------------------------------------------------------------------

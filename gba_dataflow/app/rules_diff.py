@@ -28,6 +28,7 @@ _RULE_FIELDS = (
     ("cite_translations", "cite"),
     ("requires", "require"),
     ("remedy", "remedy"),
+    ("mets", "met"),
 )
 _RULESET_FIELDS = (
     ("title", "title"),

@@ -272,7 +272,7 @@ _CODES: tuple[Code, ...] = (
         "missing-translation",
         _W,
         "a message lacks a translation that other rules of the set have",
-        "Give every `because` (and every `require`, every `remedy`, every citation of a `cite`) the same translations (`zh-Hans`, `zh-Hant`) as the other texts of that kind in the ruleset.",
+        "Give every `because` (and every `require`, every `remedy`, every `met`, every citation of a `cite`) the same translations (`zh-Hans`, `zh-Hant`) as the other texts of that kind in the ruleset.",
         'rule a\n  ...\n  because "Core data may not leave."\n          zh-Hans "核心数据不得出境。"\n\nrule b\n  ...\n  because "Important data needs an assessment."',
         'rule a\n  ...\n  because "Core data may not leave."\n          zh-Hans "核心数据不得出境。"\n\nrule b\n  ...\n  because "Important data needs an assessment."\n          zh-Hans "重要数据出境须经安全评估。"',
     ),
@@ -301,7 +301,8 @@ _CODES: tuple[Code, ...] = (
         "a rule test file (`*.test.yaml`) is malformed",
         "A test file holds a list of cases, or a mapping with `cases:` and the defaults `base:` and `as_of:`. "
         "Each case has a `name`, a `manifest` (a path, or a mapping merged over `base`) and a `decision` "
-        "(allow, deny or error), and optionally `as_of`, `rules`, `not_rules` and `obligations`.",
+        "(allow, deny or error), and optionally `as_of`, `rules`, `not_rules`, `obligations` (still to do) and "
+        "`met` (already met).",
         "cases:\n  - name: core data\n    manifest: {dataset: {core_data: true}}\n    decison: deny",
         "base: ../examples/manifests/small.yaml\ncases:\n  - name: core data\n"
         "    manifest: {dataset: {core_data: true}}\n    decision: deny",
@@ -327,6 +328,19 @@ _CODES: tuple[Code, ...] = (
         "carry it; an allow or warn rule has no deny to waive.",
         'rule r\n  warn when dataset.subjects > 10\n  because "x"\n  cite "ACME policy 4.2"\n  waivable',
         'rule r\n  deny when dataset.subjects > 10\n  because "x"\n  cite "ACME policy 4.2"\n  waivable',
+    ),
+    Code(
+        "E225",
+        "met-not-allow",
+        _E,
+        "a `met` text on a rule that does not allow",
+        '`met "..."` names an obligation that an allow rule finds already met when it holds (a duty-met '
+        "rule: `met` texts and no `because`); reports show it as a met obligation of the allowed transfer "
+        "next to the `require`s still to do. A deny or warn rule carries no obligations.",
+        'rule notice_given\n  warn when mechanisms.notice_given\n  met "The individuals were told."\n'
+        '  cite "PIPL Art. 39"',
+        'rule notice_given\n  allow when mechanisms.notice_given\n  met "The individuals were told."\n'
+        '  cite "PIPL Art. 39"',
     ),
     # --- E3xx: evaluation --------------------------------------------------------------------
     Code(

@@ -22,6 +22,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from gba_dataflow.core.i18n import Given, tr
+
 _DATA = Path(__file__).with_name("gazetteer.json")
 _SEPARATORS = re.compile(r"[\s\-_.'’·・,()（）]+")
 _SUFFIXES = (
@@ -63,6 +65,11 @@ class Place:
         """The canonical city (or territory) this place stands for."""
         return self.within or self.id
 
+    @property
+    def said(self) -> str:
+        """The id, said by the place's own Chinese name in a report in Chinese."""
+        return said(self.id)
+
 
 @dataclass(frozen=True, slots=True)
 class Resolution:
@@ -78,11 +85,58 @@ class Resolution:
     def describe(self) -> str:
         """A sentence for the facts: what was written and what it means."""
         place = self.place
-        gba = "in the Greater Bay Area" if place.gba else "outside the Greater Bay Area"
+        gba = tr("in the Greater Bay Area") if place.gba else tr("outside the Greater Bay Area")
         if place.within is None:
-            return f'written "{self.written}": {place.id} ({place.region}), {gba}'
-        where = f"a {place.kind} of {place.within} ({place.region})"
-        return f'written "{self.written}": {place.id}, {where}, {gba}'
+            return tr(
+                'written "{written}": {place} ({region}), {gba}',
+                written=self.written,
+                place=place.said,
+                region=place.region,
+                gba=gba,
+            )
+        where = tr(
+            "a {kind} of {city} ({region})",
+            kind=_KINDS.get(place.kind, place.kind),
+            city=said(place.within),
+            region=place.region,
+        )
+        return tr(
+            'written "{written}": {place}, {where}, {gba}',
+            written=self.written,
+            place=place.said,
+            where=where,
+            gba=gba,
+        )
+
+
+_KINDS = {
+    "city": tr("city"),
+    "territory": tr("territory"),
+    "district": tr("district"),
+    "zone": tr("zone"),
+}
+
+
+def said(place_id: str) -> str:
+    """A place's canonical id, which a report in Chinese says by the place's Chinese name: the first one the
+    gazetteer lists (in simplified characters), and in traditional characters the next when it is the same
+    name in other characters (as long as the first)."""
+    place = by_id().get(place_id)
+    if place is None:
+        return place_id
+    chinese = [name for name in place.names if any("\u4e00" <= char <= "\u9fff" for char in name)]
+    if not chinese:
+        return place_id
+    simplified = traditional = chinese[0]
+    if len(chinese) > 1 and len(chinese[1]) == len(simplified):  # the same name in traditional characters
+        traditional = chinese[1]
+    return Given(place_id, {"zh-Hans": simplified, "zh-Hant": traditional})
+
+
+@functools.cache
+def by_id() -> dict[str, Place]:
+    """Every place by its canonical id."""
+    return {place.id: place for place in places()}
 
 
 def key(text: str) -> str:

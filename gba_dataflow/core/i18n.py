@@ -89,6 +89,20 @@ class Listing(Phrase):
         return (Listing, ([value for _, value in self.args],))
 
 
+class Given(Phrase):
+    """A text that comes with its own translations (from data, not from a `tr` call): a field's description
+    in the schema, whose Chinese the manifest template already holds. English where `lang` has none."""
+
+    def __new__(cls, english: str, translations: Mapping[str, str]) -> Given:
+        self = str.__new__(cls, english)
+        self.template = "\0given"
+        self.args = tuple(sorted(translations.items()))
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Given, (str(self), dict(self.args)))
+
+
 def localize(text: str | None, lang: str) -> str:
     """`text` in `lang`: a phrase through the catalog (English where the catalog lacks it), any other string
     as it is. None stays None only for the caller's convenience via `localize_optional`."""
@@ -98,8 +112,10 @@ def localize(text: str | None, lang: str) -> str:
         return str(text)
     if isinstance(text, Listing):
         return "、".join(
-            localize(value, lang) if isinstance(value, Phrase) else str(value) for _, value in text.args
+            localize(value, lang) if isinstance(value, str) else str(value) for _, value in text.args
         )
+    if isinstance(text, Given):
+        return str(dict(text.args).get(lang, text))
     translated = catalog(lang).get(text.template)
     if translated is None:
         return str(text)
@@ -129,3 +145,27 @@ def catalog_files(lang: str) -> dict[str, dict[str, str]]:
     """Each area file of `lang` and its entries (for the catalog test)."""
     folder = LOCALE_DIR / lang
     return {path.name: json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))}
+
+
+_OS_PROBLEMS: dict[str, Phrase] = {
+    "No such file or directory": tr("No such file or directory"),
+    "Permission denied": tr("Permission denied"),
+    "Is a directory": tr("Is a directory"),
+    "Not a directory": tr("Not a directory"),
+    "Too many levels of symbolic links": tr("Too many levels of symbolic links"),
+    "File name too long": tr("File name too long"),
+    "No space left on device": tr("No space left on device"),
+    "Read-only file system": tr("Read-only file system"),
+    "Input/output error": tr("Input/output error"),
+    "Operation not permitted": tr("Operation not permitted"),
+    "File exists": tr("File exists"),
+    "Disk quota exceeded": tr("Disk quota exceeded"),
+}
+"""The operating system's commonest words for a failed file operation (`strerror`), translatable."""
+
+
+def os_problem(error: BaseException) -> str:
+    """What went wrong with a file, as the operating system says it (`error.strerror`, else the error's
+    text), translatable when it is one of the common problems; the English is exactly the system's."""
+    said = getattr(error, "strerror", None) or str(error)
+    return _OS_PROBLEMS.get(said, said)

@@ -20,6 +20,8 @@ import stat
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from gba_dataflow.core.i18n import tr
+
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _NOCTTY = getattr(os, "O_NOCTTY", 0)
@@ -36,7 +38,7 @@ def replace_file(path: str) -> Iterator[BinaryIO]:
         info = None
     if info is not None and not stat.S_ISREG(info.st_mode):
         if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError(21, "it is a directory")
+            raise IsADirectoryError(21, tr("it is a directory"))  # a phrase: `os_problem` translates it
         descriptor = os.open(target, os.O_WRONLY | _NOCTTY | _CLOEXEC)
         with os.fdopen(descriptor, "wb") as direct:
             yield direct

@@ -69,11 +69,12 @@ def check_rulesets(rulesets: Sequence[nodes.Ruleset], catalog: Catalog) -> Check
 
 
 def check_rule_texts(ctx: CheckContext) -> Iterator[Diagnostic]:
-    """E208 missing because, E209 missing cite, E204 duplicate rule ids, E210 empty windows, W220 a
-    waivable rule that does not deny."""
+    """E208 missing because (a duty-met rule has `met` texts instead), E209 missing cite, E204 duplicate
+    rule ids, E210 empty windows, W220 a waivable rule that does not deny, E225 `met` on a rule that does
+    not allow."""
     seen: dict[str, nodes.Rule] = {}
     for rule in ctx.ruleset.rules:
-        if rule.because is None:
+        if rule.because is None and not rule.mets:
             yield ctx.diagnostic(
                 "E208",
                 tr("rule `{rule}` has no `because` message", rule=rule.name),
@@ -111,6 +112,7 @@ def check_rule_texts(ctx: CheckContext) -> Iterator[Diagnostic]:
                 tr("a waiver turns a deny into an allow; remove `waivable`, or make it a deny rule"),
                 severity=Severity.WARNING,
             )
+        yield from _check_mets(ctx, rule)
         start, until = rule.effective_from, rule.effective_until
         if start is not None and until is not None and until <= start:
             yield ctx.diagnostic(
@@ -124,6 +126,24 @@ def check_rule_texts(ctx: CheckContext) -> Iterator[Diagnostic]:
                 rule.span,
                 tr("the window includes `from` and excludes `until`; `until` must be later"),
             )
+
+
+def _check_mets(ctx: CheckContext, rule: nodes.Rule) -> Iterator[Diagnostic]:
+    """E225: `met` texts on a rule that does not allow (a deny or warn rule has no obligations)."""
+    if rule.mets and rule.effect != "allow":
+        yield ctx.diagnostic(
+            "E225",
+            tr(
+                "rule `{rule}` has a `met` text but its effect is `{effect}`, not `allow`",
+                rule=rule.name,
+                effect=rule.effect,
+            ),
+            rule.mets[0].span,
+            tr(
+                "`met` names an obligation an allow rule finds already met; make it an allow rule, or write "
+                "the text as its `because`"
+            ),
+        )
 
 
 # ---- names and types --------------------------------------------------------------------------
@@ -155,7 +175,7 @@ def check_names_and_types(ctx: CheckContext) -> Iterator[Diagnostic]:
         scope = _Scope(lets)
         typer.expect_bool(rule.condition, scope, tr("the condition of `{rule}`", rule=rule.name))
         bound = _bound_variables(rule.condition, typer, scope)
-        messages = [m for m in (rule.because, rule.remedy, *rule.requires) if m is not None]
+        messages = [m for m in (rule.because, rule.remedy, *rule.requires, *rule.mets) if m is not None]
         for message in messages:
             for template in (message.text, *(t for _, t in message.translations)):
                 for path in template.paths:

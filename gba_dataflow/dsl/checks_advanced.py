@@ -448,7 +448,8 @@ def _window_text(overlap: tuple[dt.date | None, dt.date | None], rule: nodes.Rul
 
 
 def check_translations(ctx: CheckContext) -> Iterator[Diagnostic]:
-    """W213: a `because`, `require` or `remedy` without a language that other texts of that kind have."""
+    """W213: a `because`, `require`, `remedy` or `met` without a language that other texts of that kind
+    have."""
     ruleset = ctx.ruleset
     kinds: dict[str, list[tuple[Phrase, nodes.Message]]] = {"because": [], "require": [], "remedy": []}
     if ruleset.default_because is not None:
@@ -463,6 +464,9 @@ def check_translations(ctx: CheckContext) -> Iterator[Diagnostic]:
         )
         if rule.remedy is not None:
             kinds["remedy"].append((tr("the `remedy` of rule `{rule}`", rule=rule.name), rule.remedy))
+        kinds.setdefault("met", []).extend(
+            (tr("a `met` of rule `{rule}`", rule=rule.name), message) for message in rule.mets
+        )
     for kind, messages in kinds.items():
         wanted = sorted({lang for _, message in messages for lang, _ in message.translations})
         for what, message in messages:

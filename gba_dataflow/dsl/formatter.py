@@ -5,7 +5,7 @@ an equal AST. Layout:
 
 - the `ruleset` header, its clauses indented 2 (title, applies when, default because/cite/remedy);
 - one blank line between declarations; `let`s and rules stay in source order;
-- rule clauses indented 2 in the order effective, effect, because, cite, require, remedy, waivable; one
+- rule clauses indented 2 in the order effective, effect, because, met, cite, require, remedy, waivable; one
   citation per `cite` line, each translated citation on a line of its own under it (`default cite` keeps
   its citations in one clause, one line per language); translations on the following lines, aligned with
   the English text; long texts split into adjacent strings at spaces (or after CJK punctuation);
@@ -53,7 +53,7 @@ _OR, _AND, _NOT = (OPERATORS[name].precedence for name in ("or", "and", "not"))
 _CMP, _SUM, _ATOM = OPERATORS["=="].precedence, OPERATORS["+"].precedence, FUNCTIONS["has"].precedence
 _TOKEN = re.compile(r'"(?:\\.|[^"\\\n])*"|#[^\n]*|zh-Han[st]|[A-Za-z_][A-Za-z0-9_]*|\S')
 _RULE_KEYWORDS = frozenset(
-    {"effective", "deny", "allow", "warn", "because", "cite", "require", "remedy", "waivable"}
+    {"effective", "deny", "allow", "warn", "because", "cite", "require", "remedy", "waivable", "met"}
 )
 _HEADER_KEYWORDS = frozenset({"title", "applies", "default"})
 _BREAK_AFTER = frozenset(" ，。；：、！？）」』】,;:")
@@ -330,6 +330,7 @@ class _Printer:
         out.extend(self._doc(self._clause(f"{rule.effect} when", rule.condition, clauses.first("effect"))))
         if rule.because is not None:
             out.extend(self._message("because", rule.because, clauses.first("because")))
+        out.extend(self._mets(rule, clauses))
         out.extend(self._cites(rule.cites, clauses, rule.cite_translations))
         for index, message in enumerate(rule.requires):
             out.extend(self._message("require", message, clauses.first("require", index)))
@@ -338,6 +339,13 @@ class _Printer:
         if rule.waivable:
             offset = clauses.first("waivable")
             out.append(OutLine(" " * INDENT + "waivable", [offset] if offset >= 0 else []))
+        return out
+
+    def _mets(self, rule: nodes.Rule, clauses: _Clauses) -> list[OutLine]:
+        """The `met` texts, where a `because` stands: a duty-met rule has them instead of one."""
+        out: list[OutLine] = []
+        for index, message in enumerate(rule.mets):
+            out.extend(self._message("met", message, clauses.first("met", index)))
         return out
 
     def _cites(

@@ -244,6 +244,16 @@ class Rule(Node):
     """`waivable`: an organisation's own policy rule, whose deny a governed waiver may turn into an allow
     (app/waivers.py). A rule without it, and every rule of the shipped (statutory) rulesets, cannot be
     waived: law cannot be waived."""
+    mets: tuple[Message, ...] = ()
+    """`met "..."`: obligations this (allow) rule finds already met when it holds. They are shown as met
+    obligations beside the `require`s still to do; a rule with `met` texts and no `because` is a
+    duty-met rule, which is not a reason for the decision (see `is_duty_met`)."""
+
+    @property
+    def is_duty_met(self) -> bool:
+        """Whether this is a duty-met rule: `met` texts and no `because`. It still allows like any allow
+        rule (the decision semantics do not change); reports show it as met obligations, not as a reason."""
+        return bool(self.mets) and self.because is None
 
     def active_on(self, day: dt.date) -> bool:
         """Whether `day` lies in [effective_from, effective_until)."""

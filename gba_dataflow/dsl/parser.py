@@ -371,7 +371,7 @@ def _misspelt_keyword(error: UnexpectedInput, expected: set[str]) -> str | None:
 def _hint_for(previous: str, found: str) -> Phrase | None:
     if found == "`=`":
         return tr("compare with `==`; `=` only appears in `let name = ...`")
-    if previous in {"because", "cite", "require", "remedy", "title"}:
+    if previous in {"because", "cite", "require", "remedy", "title", "met"}:
         return tr("`{keyword}` takes a string in double quotes", keyword=previous)
     if previous in {"from", "until"}:
         return tr("dates are written YYYY-MM-DD, e.g. 2024-03-22")
@@ -588,12 +588,15 @@ class _Builder:
         cites: list[str] = []
         cite_translations: list[nodes.CiteTranslation] = []
         requires: list[nodes.Message] = []
+        mets: list[nodes.Message] = []
         for kind, value, where in clauses:
             if kind == "cite":
                 cite_translations.extend(value.translations_after(len(cites)))
                 cites.extend(value.texts)
             elif kind == "require":
                 requires.append(value)
+            elif kind == "met":
+                mets.append(value)
             elif kind in single:
                 self._problem(
                     "E106",
@@ -628,6 +631,7 @@ class _Builder:
             effective_from=window[0],
             effective_until=window[1],
             waivable="waivable" in single,
+            mets=tuple(mets),
             span=span,
         )
 
@@ -669,6 +673,9 @@ class _Builder:
 
     def waivable_clause(self, span: Span) -> tuple[str, Any, Span]:
         return "waivable", True, span
+
+    def met_clause(self, span: Span, message: nodes.Message) -> tuple[str, Any, Span]:
+        return "met", message, span
 
     def text(self, span: Span, english: list[Token], *translations: tuple[str, list[Token]]) -> nodes.Message:
         seen: set[str] = set()

@@ -17,6 +17,7 @@ from gba_dataflow.engine.model import (
     FailedCondition,
     ManifestResult,
     Obligation,
+    ObligationStatus,
     Reason,
     Remedy,
     Route,
@@ -204,8 +205,9 @@ def decide(
     """Decide one manifest without building explanations: the fast path for bulk and embedded use.
 
     The determining rules are the deny rules that held (or `<ruleset>/default` for a default deny),
-    and for an allow the allow rules that held. `fast=False` decides by the reference evaluator alone,
-    never the generated code: the differential tests compare the two.
+    and for an allow the allow rules that held but for duty-met rules (the rules `evaluate_manifest`
+    gives as reasons). `fast=False` decides by the reference evaluator alone, never the generated code:
+    the differential tests compare the two.
     """
     evaluation = _evaluate(rulebook, manifest.data, as_of, fast)
     verdict, errors = evaluation.verdict, tuple(evaluation.errors)
@@ -216,7 +218,7 @@ def decide(
         if run.decision is _DENY:
             ids.extend(rule.id for rule in run.denies) if run.denies else ids.append(run.ruleset.default_id)
         elif verdict is _ALLOW:
-            ids.extend(rule.id for rule in run.allows)
+            ids.extend(rule.id for rule in _reasons_to_allow(run.allows))
     return Decision(verdict=verdict, rules=tuple(ids), errors=errors)
 
 
@@ -252,7 +254,7 @@ def evaluate_manifest(
                 reasons.append(explainer.default_deny(run.ruleset))
                 remedies.extend(explainer.default_remedies(run.ruleset))
         elif verdict is _ALLOW:
-            reasons.extend(map(explainer.reason, run.allows))
+            reasons.extend(map(explainer.reason, _reasons_to_allow(run.allows)))
             if run.ruleset.requires:
                 explainer.add_obligations(run.allows, obligations)
         if run.warns:
@@ -277,6 +279,14 @@ def evaluate_manifest(
         title=data.get("title") or None,
         digest=manifest.digest,
     )
+
+
+def _reasons_to_allow(allows: Sequence[CompiledRule]) -> Sequence[CompiledRule]:
+    """The allow rules that held and are reasons for the allow: all but the duty-met rules (`met` texts
+    and no `because`), which are shown as met obligations instead. Where only duty-met rules held, they
+    stay the reasons, so that an allow always says which rules allowed it."""
+    reasons = [rule for rule in allows if not rule.node.is_duty_met]
+    return reasons if reasons else allows
 
 
 def error_result(path: str, diagnostics: Sequence[Diagnostic]) -> ManifestResult:
@@ -545,7 +555,7 @@ class _Explainer:
             self._rule_witnesses[rule.id] = self.witnesses
         because = rule.because
         if because is None:
-            message = rule.id
+            message = " ".join(map(self.text, rule.mets)) if rule.mets else rule.id  # a duty-met rule
         else:
             message = because.constants.get(self.lang) or because.render(self.context(), self.lang)  # text()
         return Reason(
@@ -569,9 +579,10 @@ class _Explainer:
         )
 
     def add_obligations(self, rules: Sequence[CompiledRule], out: list[Obligation]) -> None:
-        """Add to `out` the `requires` messages of allow rules that held, each text once."""
+        """Add to `out` the `requires` (to do) and `met` texts (met) of allow rules that held, in rule
+        order, each text once."""
         for rule in rules:
-            if not rule.requires:
+            if not (rule.requires or rule.node.mets):
                 continue
             if rule.reads_witnesses:
                 self.with_witnesses(rule)
@@ -579,6 +590,10 @@ class _Explainer:
                 text = self.text(message)
                 if all(text != obligation.text for obligation in out):
                     out.append(Obligation(rule=rule.id, text=text))
+            for message in rule.mets:
+                text = self.text(message)
+                if all(text != obligation.text for obligation in out):
+                    out.append(Obligation(rule=rule.id, text=text, status=ObligationStatus.MET))
 
     def default_deny(self, ruleset: CompiledRuleset) -> Reason:
         because = ruleset.default_because
@@ -674,6 +689,8 @@ class _Explainer:
                         if failed is not None:
                             missing.append(failed)
             because = rule.remedy or rule.because  # an allow rule's remedy says what it would take
+            if because is None and rule.mets:  # a duty-met rule says what it would find met
+                because = rule.mets[0]
             text = rule.id if because is None else self.text(because)
             out.append(
                 Remedy(rule=rule.id, kind="closest_allow", text=text, failed_conditions=tuple(missing))

@@ -51,12 +51,22 @@ class Reason:
     """The id of the governed waiver that waived this deny (app/waivers.py), else None."""
 
 
+class ObligationStatus(enum.StrEnum):
+    """Whether an obligation of an allowed transfer must still be done or is already met."""
+
+    TO_DO = "to_do"
+    """A `require` of an allow rule that held: must still be done."""
+    MET = "met"
+    """A `met` text of an allow rule that held: the manifest shows it done."""
+
+
 @dataclass(frozen=True, slots=True)
 class Obligation:
-    """Something that must still be done for an allowed transfer."""
+    """A duty of an allowed transfer: one that must still be done (`require`), or one already met (`met`)."""
 
     rule: str
     text: str
+    status: ObligationStatus = ObligationStatus.TO_DO
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +176,8 @@ class RuleDoc:
     effective_until: dt.date | None = None
     source: str | None = None
     ruleset_title: str | None = None
+    mets: tuple[str, ...] = ()
+    """The `met` texts: obligations the rule finds already met (a duty-met rule has no `because`)."""
 
 
 @dataclass(frozen=True)

@@ -181,6 +181,12 @@ class CompiledRule:
         return _message(self.node.remedy, self.compiler, self.bound)
 
     @cached_property
+    def mets(self) -> tuple[CompiledMessage, ...]:
+        """The `met` texts: obligations this allow rule finds already met when it holds."""
+        messages = (_message(text, self.compiler, self.bound) for text in self.node.mets)
+        return tuple(message for message in messages if message is not None)
+
+    @cached_property
     def condition(self) -> Fn:
         """The condition as a closure (see `evaluator`): it records the facts of a decision."""
         return self.compiler.compile(self.node.condition)
@@ -229,7 +235,7 @@ class CompiledRuleset:
     outcomes: dict[Verdict | None, RulesetOutcome] = field(init=False)
     """The outcome of this ruleset for each decision, and for None (it does not apply)."""
     requires: bool = field(init=False)
-    """Whether any of its rules has a `requires` (an obligation when it allows)."""
+    """Whether any of its rules has a `requires` or a `met` (an obligation, to do or met, when it allows)."""
 
     def __post_init__(self) -> None:
         outcomes: dict[Verdict | None, RulesetOutcome] = {
@@ -242,7 +248,7 @@ class CompiledRuleset:
             "line": self.node.span.line,
             "effect_indexes": tuple(EFFECTS.index(rule.effect) for rule in self.rules),
             "outcomes": outcomes,
-            "requires": any(rule.node.requires for rule in self.rules),
+            "requires": any(rule.node.requires or rule.node.mets for rule in self.rules),
         }
         for name, value in derived.items():
             object.__setattr__(self, name, value)

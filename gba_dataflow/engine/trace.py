@@ -65,7 +65,10 @@ class RuleTrace:
     message: str | None = None
     condition: NodeTrace | None = None
     citations: tuple[str, ...] = ()
-    """The rule's citations, in the language of `message`, when the rule fired (with its message)."""
+    """The rule's citations, in the language of `message`, when the rule fired (with its message or its
+    `met` texts)."""
+    met: tuple[str, ...] = ()
+    """When it fires: its `met` texts, the obligations it finds already met."""
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,7 @@ def _rule_trace(tracer: _Tracer, rule: CompiledRule, day: dt.date, evaluate: boo
     ctx = tracer.ctx
     holds = rule_outcome(rule.effect, value, failure)
     message = rule.because.render(ctx, lang) if holds and active and rule.because is not None else None
+    met = tuple(text.render(ctx, lang) for text in rule.mets) if holds and active else ()
     if not active:
         label = "inactive"
     elif failure is not None:
@@ -177,7 +181,8 @@ def _rule_trace(tracer: _Tracer, rule: CompiledRule, day: dt.date, evaluate: boo
         error=error,
         message=message,
         condition=tree,
-        citations=rule.cites_in(lang) if message is not None else (),
+        citations=rule.cites_in(lang) if message is not None or met else (),
+        met=met,
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from gba_dataflow.core.blank import is_blank
 from gba_dataflow.core.calendars import Jurisdiction, unknown_years
 from gba_dataflow.core.errors import Diagnostic, Severity
+from gba_dataflow.core.i18n import Listing, tr
 from gba_dataflow.manifests.document import ParsedDocument, SourceText
 from gba_dataflow.manifests.pointers import dotted
 from gba_dataflow.manifests.registration import registration_problem
@@ -24,8 +25,8 @@ _SINCE_PREVIOUS_YEAR = (
 )
 # Before this day (2024 Provisions) volumes were counted since 1 January of the previous year.
 _WINDOW_CHANGE = dt.date(2024, 3, 22)
-_THIS_TRANSFER = "the cumulative volume includes this transfer"
-_LONGER_WINDOW = "the window since 1 January of the previous year includes this year"
+_THIS_TRANSFER = tr("the cumulative volume includes this transfer")
+_LONGER_WINDOW = tr("the window since 1 January of the previous year includes this year")
 _FILING_SIDE = {
     "guangdong_cac": Jurisdiction.MAINLAND,
     "hk_dpo": Jurisdiction.HONG_KONG,
@@ -36,9 +37,9 @@ _FILING_SIDE = {
 """Whose working days a GBA Standard Contract's filing counts: the authority it is filed with, else the
 exporter's side (the origin region); the national standard contract always counts Mainland days."""
 _CALENDAR_NAMES = {
-    Jurisdiction.MAINLAND: "Mainland (State Council holiday)",
-    Jurisdiction.HONG_KONG: "Hong Kong general-holiday",
-    Jurisdiction.MACAO: "Macao public-holiday",
+    Jurisdiction.MAINLAND: tr("Mainland (State Council holiday)"),
+    Jurisdiction.HONG_KONG: tr("Hong Kong general-holiday"),
+    Jurisdiction.MACAO: tr("Macao public-holiday"),
 }
 _DEADLINE_SPAN = dt.timedelta(days=31)
 """Unfiled: the 10 working days after the effective day end within a month even across Spring Festival."""
@@ -71,12 +72,12 @@ class _Checker:
         yield from self.registration()
         yield from self.calendars()
         mechanisms = self.data["mechanisms"]
-        filed = "a contract is filed after it takes effect (within 10 working days)"
+        filed = tr("a contract is filed after it takes effect (within 10 working days)")
         for contract in ("standard_contract", "gba_standard_contract"):
             yield from self.ordered(mechanisms, contract, "effective_on", "filed_on", filed)
-        approval = "an approval cannot expire before it is granted"
+        approval = tr("an approval cannot expire before it is granted")
         yield from self.ordered(mechanisms, "security_assessment", "approved_on", "valid_until", approval)
-        certificate = "a certificate cannot expire before it is issued"
+        certificate = tr("a certificate cannot expire before it is issued")
         yield from self.ordered(mechanisms, "certification", "certified_on", "valid_until", certificate)
 
     def diagnostic(
@@ -95,10 +96,17 @@ class _Checker:
         if sensitive > subjects:
             yield self.diagnostic(
                 "E411",
-                f"`dataset.sensitive_subjects` ({sensitive:,}) is more than "
-                f"`dataset.subjects` ({subjects:,})",
+                tr(
+                    "`dataset.sensitive_subjects` ({sensitive:,}) is more than "
+                    "`dataset.subjects` ({subjects:,})",
+                    sensitive=sensitive,
+                    subjects=subjects,
+                ),
                 "/dataset/sensitive_subjects",
-                "the individuals with sensitive data are counted among all the individuals of the transfer",
+                tr(
+                    "the individuals with sensitive data are counted among all the individuals "
+                    "of the transfer"
+                ),
             )
 
     def volume(self) -> Iterator[Diagnostic]:
@@ -107,8 +115,13 @@ class _Checker:
             if wider in self.doc.positions and self.value(wider) < self.value(narrower):
                 yield self.diagnostic(
                     "E411",
-                    f"`{dotted(wider)}` ({self.value(wider):,}) is less than `{dotted(narrower)}` "
-                    f"({self.value(narrower):,})",
+                    tr(
+                        "`{wider}` ({wider_count:,}) is less than `{narrower}` ({narrower_count:,})",
+                        wider=dotted(wider),
+                        wider_count=self.value(wider),
+                        narrower=dotted(narrower),
+                        narrower_count=self.value(narrower),
+                    ),
                     wider,
                     why,
                 )
@@ -116,10 +129,14 @@ class _Checker:
         if declared and volume["processed_subjects_total"] < volume["personal_subjects_ytd"]:
             yield self.diagnostic(
                 "W412",
-                f"`volume.processed_subjects_total` ({volume['processed_subjects_total']:,}) is less than "
-                f"`volume.personal_subjects_ytd` ({volume['personal_subjects_ytd']:,})",
+                tr(
+                    "`volume.processed_subjects_total` ({total:,}) is less than "
+                    "`volume.personal_subjects_ytd` ({ytd:,})",
+                    total=volume["processed_subjects_total"],
+                    ytd=volume["personal_subjects_ytd"],
+                ),
                 "/volume/processed_subjects_total",
-                "count every individual whose personal information the exporter processes",
+                tr("count every individual whose personal information the exporter processes"),
             )
         yield from self.volume_unknown()
 
@@ -136,20 +153,24 @@ class _Checker:
         missing = [pointer for pointer in wanted if pointer not in self.doc.positions]
         if not missing:
             return
-        names = ", ".join(f"`{dotted(pointer)}`" for pointer in missing)
+        names = Listing([f"`{dotted(pointer)}`" for pointer in missing])
         if missing[0] in _YTD:
-            message = f"the cumulative volume this year is unknown ({names} not given): "
-            message += "only this transfer was counted"
+            message = tr(
+                "the cumulative volume this year is unknown ({names} not given): "
+                "only this transfer was counted",
+                names=names,
+            )
         else:
-            message = (
-                f"the cumulative volume since 1 January of the previous year is unknown ({names} not given): "
-                "only this year's was counted"
+            message = tr(
+                "the cumulative volume since 1 January of the previous year is unknown ({names} not given): "
+                "only this year's was counted",
+                names=names,
             )
         yield self.diagnostic(
             "W413",
             message,
             missing[0],
-            "declare under `volume` the individuals sent abroad in the window, this transfer included",
+            tr("declare under `volume` the individuals sent abroad in the window, this transfer included"),
             at="/volume" if "/volume" in self.doc.positions else "/dataset/subjects",
         )
 
@@ -165,7 +186,7 @@ class _Checker:
                 "E414",
                 problem,
                 "/exporter/registration_number",
-                "copy the number from the business licence or registration certificate, or leave it out",
+                tr("copy the number from the business licence or registration certificate, or leave it out"),
             )
 
     def value(self, pointer: str) -> Any:
@@ -184,43 +205,56 @@ class _Checker:
         personal = [i for i, f in enumerate(fields) if f["category"] in _PERSONAL]
         sensitive = [i for i, f in enumerate(fields) if f["category"] == "sensitive_personal"]
         if personal and dataset["subjects"] == 0:
-            yield self.field_warning(personal[0], "personal information", "dataset.subjects")
+            yield self.field_warning(personal[0], tr("personal information"), "dataset.subjects")
         if sensitive and dataset["sensitive_subjects"] == 0:
             yield self.field_warning(
-                sensitive[0], "sensitive personal information", "dataset.sensitive_subjects"
+                sensitive[0], tr("sensitive personal information"), "dataset.sensitive_subjects"
             )
         if dataset["subjects"] > 0 and not personal:
             yield self.diagnostic(
                 "W412",
-                f"`dataset.subjects` is {dataset['subjects']:,} but no field is personal",
+                tr("`dataset.subjects` is {count:,} but no field is personal", count=dataset["subjects"]),
                 "/dataset/subjects",
-                "mark the fields that hold personal information `personal` or `sensitive_personal`",
+                tr("mark the fields that hold personal information `personal` or `sensitive_personal`"),
             )
         if dataset["sensitive_subjects"] > 0 and not sensitive:
             yield self.diagnostic(
                 "W412",
-                f"`dataset.sensitive_subjects` is {dataset['sensitive_subjects']:,} but no field is "
-                "`sensitive_personal`",
+                tr(
+                    "`dataset.sensitive_subjects` is {count:,} but no field is `sensitive_personal`",
+                    count=dataset["sensitive_subjects"],
+                ),
                 "/dataset/sensitive_subjects",
-                "mark the fields that hold sensitive personal information `sensitive_personal`",
+                tr("mark the fields that hold sensitive personal information `sensitive_personal`"),
             )
         for index, field in enumerate(fields):
             if field["sensitive_type"] is not None and field["category"] != "sensitive_personal":
                 yield self.diagnostic(
                     "W412",
-                    f"`dataset.fields[{index}]` (`{field['name']}`) has a `sensitive_type` "
-                    f"but its category is `{field['category']}`",
+                    tr(
+                        "`dataset.fields[{index}]` (`{name}`) has a `sensitive_type` "
+                        "but its category is `{category}`",
+                        index=index,
+                        name=field["name"],
+                        category=field["category"],
+                    ),
                     f"/dataset/fields/{index}/sensitive_type",
-                    "set `category: sensitive_personal`, or remove `sensitive_type`",
+                    tr("set `category: sensitive_personal`, or remove `sensitive_type`"),
                 )
 
     def field_warning(self, index: int, what: str, count: str) -> Diagnostic:
         name = self.data["dataset"]["fields"][index]["name"]
         return self.diagnostic(
             "W412",
-            f"`dataset.fields[{index}]` (`{name}`) is {what} but `{count}` is 0",
+            tr(
+                "`dataset.fields[{index}]` (`{name}`) is {what} but `{count}` is 0",
+                index=index,
+                name=name,
+                what=what,
+                count=count,
+            ),
             f"/dataset/fields/{index}/category",
-            f"set `{count}` to the number of individuals concerned",
+            tr("set `{count}` to the number of individuals concerned", count=count),
         )
 
     def exemption(self) -> Iterator[Diagnostic]:
@@ -228,9 +262,12 @@ class _Checker:
         if transfer["exemption"] != "none" and is_blank(transfer["exemption_justification"]):
             yield self.diagnostic(
                 "W412",
-                f"the exemption `{transfer['exemption']}` is claimed without a justification",
+                tr(
+                    "the exemption `{exemption}` is claimed without a justification",
+                    exemption=transfer["exemption"],
+                ),
                 "/transfer/exemption",
-                "explain in `transfer.exemption_justification` why the transfer is necessary",
+                tr("explain in `transfer.exemption_justification` why the transfer is necessary"),
             )
 
     def calendars(self) -> Iterator[Diagnostic]:
@@ -256,16 +293,24 @@ class _Checker:
         years = unknown_years(start, end, side)
         if not years:
             return
-        listed = ", ".join(str(year) for year in years)
+        listed = Listing([str(year) for year in years])
         field = "filed_on" if filed is not None else "effective_on"
         yield self.diagnostic(
             "W421",
-            f"the {_CALENDAR_NAMES[side]} calendar of {listed} is not known yet: the filing deadline of "
-            f"`mechanisms.{name}` counts working days in {listed} Monday to Friday, without public holidays "
-            "or make-up working days",
+            tr(
+                "the {calendar} calendar of {years} is not known yet: the filing deadline of "
+                "`mechanisms.{name}` counts working days in {years} Monday to Friday, "
+                "without public holidays or make-up working days",
+                calendar=_CALENDAR_NAMES[side],
+                years=listed,
+                name=name,
+            ),
             f"/mechanisms/{name}/{field}",
-            f"check the deadline against the official holiday list of {listed} once it is published, "
-            "and update gba-dataflow's calendars (`pip install -U chinese-calendar holidays`)",
+            tr(
+                "check the deadline against the official holiday list of {years} once it is published, "
+                "and update gba-dataflow's calendars (`pip install -U chinese-calendar holidays`)",
+                years=listed,
+            ),
         )
 
     def ordered(
@@ -278,7 +323,13 @@ class _Checker:
             base = f"mechanisms.{name}"
             yield self.diagnostic(
                 "E411",
-                f"`{base}.{then}` ({end.isoformat()}) is before `{base}.{first}` ({start.isoformat()})",
+                tr(
+                    "`{later}` ({end}) is before `{earlier}` ({start})",
+                    later=f"{base}.{then}",
+                    end=end.isoformat(),
+                    earlier=f"{base}.{first}",
+                    start=start.isoformat(),
+                ),
                 f"/{base.replace('.', '/')}/{then}",
-                f"{why}; check both dates",
+                tr("{why}; check both dates", why=why),
             )

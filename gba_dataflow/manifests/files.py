@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from gba_dataflow.core.errors import Diagnostic, ManifestError
+from gba_dataflow.core.i18n import Phrase, os_problem, tr
 from gba_dataflow.core.source import STDIN, Span
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -134,9 +135,9 @@ def iter_manifest_files(inputs: Sequence[str], selection: Selection = ALL) -> Fi
             missing.append(
                 Diagnostic(
                     "E401",
-                    f"cannot read `{item}`: no such file or directory",
+                    tr("cannot read `{path}`: no such file or directory", path=item),
                     Span(item, 1, 1),
-                    "check the path",
+                    tr("check the path"),
                 )
             )
     if missing:
@@ -214,6 +215,14 @@ def _kind(entry: os.DirEntry[str]) -> str:
     return "special file"
 
 
+_KINDS = {
+    "FIFO": tr("a FIFO"),
+    "socket": tr("a socket"),
+    "device": tr("a device"),
+    "special file": tr("a special file"),
+}
+
+
 def _identity(entry: os.DirEntry[str]) -> tuple[int, int] | None:
     try:
         info = entry.stat()
@@ -225,16 +234,19 @@ def _identity(entry: os.DirEntry[str]) -> tuple[int, int] | None:
 def _special_file(path: str, kind: str) -> Diagnostic:
     return Diagnostic(
         "E453",
-        f"`{path}` is a {kind}, not a regular file: not read",
+        tr("`{path}` is {kind}, not a regular file: not read", path=path, kind=_KINDS[kind]),
         Span(path, 1, 1),
-        "remove it from the directory, or name it on the command line to read it as a stream",
+        tr("remove it from the directory, or name it on the command line to read it as a stream"),
     )
 
 
 def _unreadable_directory(path: str, error: OSError) -> Diagnostic:
+    problem = os_problem(error)
     return Diagnostic(
         "E401",
-        f"cannot read the directory `{path}`: {error.strerror or error}",
+        tr("cannot read the directory `{path}`: {problem}", path=path, problem=problem)
+        if isinstance(problem, Phrase)
+        else tr("cannot read the directory `{path}`: {detail}", path=path, detail=problem),
         Span(path, 1, 1),
-        "check the directory's permissions",
+        tr("check the directory's permissions"),
     )

@@ -12,6 +12,7 @@ from _json import scanstring as _scan  # the C string decoder behind json.loads
 from typing import Any
 
 from gba_dataflow.core.errors import ManifestError
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.manifests.document import MAX_DEPTH, ParsedDocument, Position, SourceText
 from gba_dataflow.manifests.limits import max_nodes, too_many_nodes
 from gba_dataflow.manifests.pointers import dotted, escape
@@ -20,7 +21,11 @@ _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _LITERALS: dict[str, tuple[str, Any]] = {"t": ("true", True), "f": ("false", False), "n": ("null", None)}
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-_VALUE_START = "a value (text in double quotes, a number, true, false, null, `{` or `[`)"
+_VALUE_START = tr(
+    "a value (text in double quotes, a number, true, false, null, {brace} or {bracket})",
+    brace="`{`",
+    bracket="`[`",
+)
 
 
 def parse_json(source: SourceText) -> ParsedDocument:
@@ -29,13 +34,22 @@ def parse_json(source: SourceText) -> ParsedDocument:
     parser.skip()
     if parser.pos >= len(source.text):
         raise source.error(
-            "E408", "the manifest is empty", (1, 1), hint="start from `gba-dataflow new manifest`"
+            "E408", tr("the manifest is empty"), (1, 1), hint=tr("start from `gba-dataflow new manifest`")
         )
     parser.doc.data = parser.value("", 0)
     parser.skip()
     if parser.pos < len(source.text):
-        raise parser.fail("unexpected text after the end of the JSON document")
+        raise parser.fail(tr("unexpected text after the end of the JSON document"))
     return parser.doc
+
+
+_SCAN_PROBLEMS = {
+    "unterminated string starting at": tr("unterminated string starting at"),
+    "invalid control character at": tr("invalid control character at"),
+    "invalid \\escape": tr("invalid \\escape"),
+    "invalid \\uXXXX escape": tr("invalid \\uXXXX escape"),
+}
+"""The problems the standard library's string decoder names (`json.decoder`), said in every language."""
 
 
 def _is_unicode(text: str) -> bool:
@@ -76,7 +90,9 @@ class _JsonParser:
         return self.line, self.pos - self.line_start + 1
 
     def fail(self, message: str, *, hint: str | None = None) -> ManifestError:
-        return self.source.error("E404", f"not well-formed JSON: {message}", self.here(), hint=hint)
+        return self.source.error(
+            "E404", tr("not well-formed JSON: {problem}", problem=message), self.here(), hint=hint
+        )
 
     def value(self, pointer: str, depth: int) -> Any:
         self.doc.positions[pointer] = self.here()
@@ -89,7 +105,7 @@ class _JsonParser:
             return self.string()
         if char in ("{", "["):
             if depth >= MAX_DEPTH:
-                raise self.fail(f"the document nests deeper than {MAX_DEPTH} levels")
+                raise self.fail(tr("the document nests deeper than {depth} levels", depth=MAX_DEPTH))
             return self.object(pointer, depth) if char == "{" else self.array(pointer, depth)
         if char in _LITERALS:
             word, literal = _LITERALS[char]
@@ -100,11 +116,15 @@ class _JsonParser:
         if match is not None:
             return self.number(match)
         if not char:
-            raise self.fail(f"the text ends where {_VALUE_START} is expected")
+            raise self.fail(tr("the text ends where {expected} is expected", expected=_VALUE_START))
         hint = (
-            "JSON has no NaN or Infinity" if text.startswith(("NaN", "Infinity", "-Infinity"), pos) else None
+            tr("JSON has no NaN or Infinity")
+            if text.startswith(("NaN", "Infinity", "-Infinity"), pos)
+            else None
         )
-        raise self.fail(f"expected {_VALUE_START}, found `{char}`", hint=hint)
+        raise self.fail(
+            tr("expected {expected}, found `{char}`", expected=_VALUE_START, char=char), hint=hint
+        )
 
     def number(self, match: re.Match[str]) -> int | float:
         self.pos = match.end()
@@ -115,7 +135,7 @@ class _JsonParser:
             return float(token)
         except ValueError:
             self.pos = match.start()
-            raise self.fail("the number has too many digits") from None
+            raise self.fail(tr("the number has too many digits")) from None
 
     def string(self) -> str:
         start = self.pos
@@ -123,20 +143,26 @@ class _JsonParser:
             value, self.pos = _scan(self.text, start + 1, True)
         except ValueError as exc:  # json.JSONDecodeError: unterminated string, bad escape, control character
             offset = getattr(exc, "pos", self.pos)
-            problem = str(getattr(exc, "msg", exc))
+            said = str(getattr(exc, "msg", exc))
+            said = said[:1].lower() + said[1:]
+            problem = _SCAN_PROBLEMS.get(said)
             raise self.source.error(
                 "E404",
-                f"not well-formed JSON: {problem[:1].lower()}{problem[1:]}",
+                tr("not well-formed JSON: {problem}", problem=problem)
+                if problem is not None
+                else tr("not well-formed JSON: {detail}", detail=said),  # the decoder's words, quoted
                 self.source.position_of(offset),
             ) from None
         if self.text.find("\\u", start, self.pos) != -1 and not _is_unicode(value):
             escape = _SURROGATE_ESCAPE.search(self.text, start, self.pos)
             raise self.source.error(
                 "E452",
-                "the text holds a lone surrogate (a `\\uD800`-`\\uDFFF` escape that is not half of a "
-                "pair), which is not Unicode and cannot be written out",
+                tr(
+                    "the text holds a lone surrogate (a `\\uD800`-`\\uDFFF` escape that is not half of a "
+                    "pair), which is not Unicode and cannot be written out"
+                ),
                 self.source.position_of(escape.start() if escape else start),
-                hint="write the character itself, or both halves of its surrogate pair",
+                hint=tr("write the character itself, or both halves of its surrogate pair"),
             )
         return value
 
@@ -149,7 +175,7 @@ class _JsonParser:
             return result
         while True:
             if not self.text.startswith('"', self.pos):
-                raise self.fail("expected a key in double quotes")
+                raise self.fail(tr("expected a key in double quotes"))
             key_position = self.here()
             key = self.string()
             child = f"{pointer}/{escape(key)}"
@@ -158,17 +184,17 @@ class _JsonParser:
                 self.doc.diagnostics.append(
                     self.source.diagnostic(
                         "E405",
-                        f"duplicate key `{dotted(child)}` (first at line {first})",
+                        tr("duplicate key `{key}` (first at line {line})", key=dotted(child), line=first),
                         key_position,
                         json_path=child,
-                        hint="keep one of the two entries",
+                        hint=tr("keep one of the two entries"),
                     )
                 )
             else:
                 self.doc.key_positions[child] = key_position
             self.skip()
             if not self.text.startswith(":", self.pos):
-                raise self.fail("expected `:` after the key")
+                raise self.fail(tr("expected `:` after the key"))
             self.pos += 1
             self.skip()
             result[key] = self.value(child, depth + 1)
@@ -196,12 +222,15 @@ class _JsonParser:
             return True
         if char != ",":
             raise self.fail(
-                f"expected `,` or `{bracket}`" + (f", found `{char}`" if char else " before the end")
+                tr("expected `,` or `{bracket}`, found `{char}`", bracket=bracket, char=char)
+                if char
+                else tr("expected `,` or `{bracket}` before the end", bracket=bracket)
             )
         self.pos += 1
         self.skip()
         if self.text.startswith(bracket, self.pos):
             raise self.fail(
-                f"a comma before `{bracket}` is not allowed in JSON", hint="remove the trailing comma"
+                tr("a comma before `{bracket}` is not allowed in JSON", bracket=bracket),
+                hint=tr("remove the trailing comma"),
             )
         return False

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from gba_dataflow.core.errors import Diagnostic, ManifestError
+from gba_dataflow.core.i18n import Phrase, tr
 
 if TYPE_CHECKING:
     from gba_dataflow.manifests.document import Position, SourceText
@@ -64,9 +65,13 @@ def cap_diagnostics(diagnostics: Sequence[Diagnostic], display: str) -> list[Dia
         kept.append(
             Diagnostic(
                 code="E451",
-                message=f"{hidden:,} more problems in this manifest are not shown",
+                message=tr("{count:,} more problems in this manifest are not shown", count=hidden),
                 span=last,
-                hint=f"fix the first ones and check again (at most {limit} are shown: {DIAGNOSTICS_ENV})",
+                hint=tr(
+                    "fix the first ones and check again (at most {limit} are shown: {variable})",
+                    limit=limit,
+                    variable=DIAGNOSTICS_ENV,
+                ),
             )
         )
     return kept
@@ -89,7 +94,30 @@ def _shortened(diagnostic: Diagnostic) -> Diagnostic:
 
 
 def _cut(text: str) -> str:
-    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 3] + "..."
+    """`text` in at most `MAX_TEXT` characters. A phrase keeps its template (so that it can still be said in
+    another language) when cutting its longest text arguments is enough; else the text is cut at its end."""
+    if len(text) <= MAX_TEXT:
+        return text
+    if type(text) is Phrase and text.args:
+        shortened = _shortened_phrase(text)
+        if shortened is not None:
+            return shortened
+    return text[: MAX_TEXT - 3] + "..."
+
+
+def _shortened_phrase(phrase: Phrase) -> Phrase | None:
+    args = dict(phrase.args)
+    texts = [name for name, value in args.items() if type(value) is str]
+    for name in sorted(texts, key=lambda name: -len(args[name])):
+        excess = len(Phrase(phrase.template, args)) - MAX_TEXT
+        value: str = args[name]
+        if len(value) - excess - 3 < 1:
+            continue
+        args[name] = value[: len(value) - excess - 3] + "..."
+        shortened = Phrase(phrase.template, args)
+        if len(shortened) <= MAX_TEXT:
+            return shortened
+    return None
 
 
 def too_many_nodes(source: SourceText, position: Position) -> ManifestError:
@@ -97,7 +125,10 @@ def too_many_nodes(source: SourceText, position: Position) -> ManifestError:
     limit = max_nodes()
     return source.error(
         "E450",
-        f"the manifest holds more than {limit:,} values (mappings, lists and scalars)",
+        tr("the manifest holds more than {limit:,} values (mappings, lists and scalars)", limit=limit),
         position,
-        hint=f"a manifest needs a few hundred; if this one really needs more, set {NODES_ENV}",
+        hint=tr(
+            "a manifest needs a few hundred; if this one really needs more, set {variable}",
+            variable=NODES_ENV,
+        ),
     )

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from gba_dataflow.core.errors import Diagnostic, ManifestError, Severity, sort_diagnostics
+from gba_dataflow.core.i18n import Phrase, os_problem, tr
 from gba_dataflow.core.source import Span, caret_excerpt
 from gba_dataflow.manifests.crosscheck import cross_check
 from gba_dataflow.manifests.document import ParsedDocument, SourceText
@@ -110,8 +111,12 @@ def load_manifest_bytes(
             raise
         raise ManifestError(diagnostics=cap_diagnostics(error.diagnostics, display_path)) from None
     except Exception as exc:  # a bug must still fail closed, as a ManifestError
-        message = f"internal error while loading the manifest: {type(exc).__name__}: {exc}"
-        diagnostic = Diagnostic("E900", message, Span(display_path, 1, 1), "please report this as a bug")
+        message = tr(
+            "internal error while loading the manifest: {kind}: {detail}",
+            kind=type(exc).__name__,
+            detail=str(exc),
+        )
+        diagnostic = Diagnostic("E900", message, Span(display_path, 1, 1), tr("please report this as a bug"))
         raise ManifestError(diagnostics=cap_diagnostics([diagnostic], display_path)) from exc
 
 
@@ -122,9 +127,12 @@ def _load(
         raise _file_error(
             "E402",
             display,
-            f"the manifest is larger than the limit of {max_bytes:,} bytes",
-            hint="split it, or raise the limit: max-manifest-bytes in gba-dataflow.toml "
-            f"(or [tool.gba-dataflow] of pyproject.toml), or ${MAX_BYTES_VARIABLE}",
+            tr("the manifest is larger than the limit of {limit:,} bytes", limit=max_bytes),
+            hint=tr(
+                "split it, or raise the limit: max-manifest-bytes in gba-dataflow.toml "
+                "(or [tool.gba-dataflow] of pyproject.toml), or ${variable}",
+                variable=MAX_BYTES_VARIABLE,
+            ),
         )
     text = _decode(raw, display)
     syntax = syntax or _syntax_of(display, text)
@@ -164,6 +172,8 @@ def _read(display: str, max_bytes: int, *, regular_only: bool = False) -> bytes:
     without blocking and refused (E453) unless it is still a regular file: a FIFO put in its place since
     the search would otherwise wait for a writer forever."""
     flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | (getattr(os, "O_NONBLOCK", 0) if regular_only else 0)
+    problem: str
+    hint: str | None
     try:
         descriptor = os.open(display, flags)
         try:
@@ -171,24 +181,39 @@ def _read(display: str, max_bytes: int, *, regular_only: bool = False) -> bytes:
                 raise _file_error(
                     "E453",
                     display,
-                    f"`{display}` is no longer a regular file (it changed after the directory was searched): "
-                    "not read",
-                    hint="check what replaced it; name it on the command line to read it as a stream",
+                    tr(
+                        "`{path}` is no longer a regular file (it changed after the directory was searched): "
+                        "not read",
+                        path=display,
+                    ),
+                    hint=tr("check what replaced it; name it on the command line to read it as a stream"),
                 )
             return _read_at_most(descriptor, max_bytes + 1)
         finally:
             os.close(descriptor)
     except FileNotFoundError:
-        problem, hint = "no such file", "check the path"
+        problem, hint = tr("no such file"), tr("check the path")
     except IsADirectoryError:
-        problem, hint = "it is a directory, not a file", "give the manifest file, or check the directory"
+        problem, hint = (
+            tr("it is a directory, not a file"),
+            tr("give the manifest file, or check the directory"),
+        )
     except PermissionError:
-        problem, hint = "permission denied", "check the file's permissions"
+        problem, hint = tr("permission denied"), tr("check the file's permissions")
     except OSError as exc:
-        problem, hint = exc.strerror or str(exc), None
+        problem, hint = os_problem(exc), None
     except ValueError as exc:  # e.g. an embedded NUL in the path
-        problem, hint = str(exc), None
-    raise _file_error("E401", display, f"cannot read the manifest: {problem}", hint=hint)
+        problem, hint = _VALUE_PROBLEMS.get(str(exc), str(exc)), None
+    message = (
+        tr("cannot read the manifest: {problem}", problem=problem)
+        if isinstance(problem, Phrase)
+        else tr("cannot read the manifest: {detail}", detail=problem)  # the system's own words, quoted
+    )
+    raise _file_error("E401", display, message, hint=hint)
+
+
+_VALUE_PROBLEMS: dict[str, str] = {"embedded null byte": tr("embedded null byte")}
+"""What `os.open` says of a path it refuses before asking the system."""
 
 
 def _read_at_most(descriptor: int, limit: int) -> bytes:
@@ -227,10 +252,14 @@ def _not_utf8(raw: bytes, display: str, offset: int) -> ManifestError:
     line = raw.count(b"\n", 0, offset) + 1
     column = len(raw[line_start:offset].decode("utf-8", "replace")) + 1
     utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
-    hint = "the file is UTF-16; save it as UTF-8" if utf16 else "save the file as UTF-8"
+    hint = tr("the file is UTF-16; save it as UTF-8") if utf16 else tr("save the file as UTF-8")
     diagnostic = Diagnostic(
         "E403",
-        f"the manifest is not UTF-8 text: byte 0x{raw[offset]:02x} at offset {offset} is not valid UTF-8",
+        tr(
+            "the manifest is not UTF-8 text: byte 0x{byte:02x} at offset {offset} is not valid UTF-8",
+            byte=raw[offset],
+            offset=offset,
+        ),
         Span(display, line, column, line, column + 1, offset, offset + 1),
         hint,
         excerpt=caret_excerpt(line_bytes.decode("utf-8", "replace")[:200], column) if column <= 200 else None,
@@ -252,9 +281,12 @@ def _not_a_mapping(doc: ParsedDocument, source: SourceText) -> ManifestError:
     found = describe(doc.data)
     diagnostic = source.diagnostic(
         "E408",
-        f"the manifest must be a mapping of fields (`apiVersion: ...`, `kind: ...`), not {found}",
+        tr(
+            "the manifest must be a mapping of fields (`apiVersion: ...`, `kind: ...`), not {found}",
+            found=found,
+        ),
         doc.value_position(""),
         json_path="",
-        hint="start from `gba-dataflow new manifest`",
+        hint=tr("start from `gba-dataflow new manifest`"),
     )
     return ManifestError(diagnostics=sort_diagnostics([*doc.diagnostics, diagnostic]))

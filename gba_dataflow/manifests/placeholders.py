@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from gba_dataflow.core.errors import Diagnostic
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.manifests.document import ParsedDocument, SourceText
 from gba_dataflow.manifests.pointers import dotted, escape
 
@@ -31,15 +32,24 @@ def placeholder_diagnostics(doc: ParsedDocument, source: SourceText) -> list[Dia
     return [
         source.diagnostic(
             "E420",
-            f"`{dotted(pointer)}` still holds the template's placeholder: {value!r}",
+            tr(
+                "`{field}` still holds the template's placeholder: {value!r}",
+                field=dotted(pointer),
+                value=value,
+            ),
             doc.value_position(pointer),
             json_path=pointer,
-            hint="replace every TODO with the real value before checking the transfer; "
-            "a manifest with a placeholder is never decided",
+            hint=_HINT,
         )
         for pointer, value in _strings(doc.data, "")
         if _PLACEHOLDER.search(value)
     ]
+
+
+_HINT = tr(
+    "replace every TODO with the real value before checking the transfer; "
+    "a manifest with a placeholder is never decided"
+)
 
 
 def _strings(value: Any, pointer: str) -> Iterator[tuple[str, str]]:

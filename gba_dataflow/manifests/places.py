@@ -14,6 +14,7 @@ from typing import Any
 
 from gba_dataflow.core import gazetteer
 from gba_dataflow.core.errors import Diagnostic, Severity
+from gba_dataflow.core.i18n import Listing, tr
 from gba_dataflow.manifests.document import ParsedDocument, SourceText
 from gba_dataflow.manifests.pointers import dotted
 from gba_dataflow.manifests.provenance import Origin, Provenance
@@ -63,18 +64,31 @@ def canonical_places(doc: ParsedDocument, source: SourceText) -> Places:
 
 def _unknown(doc: ParsedDocument, source: SourceText, pointer: str, region: str, written: str) -> Diagnostic:
     other = gazetteer.elsewhere(written)
+    hint: str
     if other is not None and other.region != region:
-        hint = f"`{written}` is {other.city} in {other.region}: check `{dotted(pointer)}` and its region"
+        hint = tr(
+            "`{written}` is {city} in {region}: check `{field}` and its region",
+            written=written,
+            city=gazetteer.said(other.city),
+            region=other.region,
+            field=dotted(pointer),
+        )
     else:
-        hint = _did_you_mean(region, written) or (
-            "write one of the nine Mainland GBA cities ("
-            + ", ".join(gazetteer.gba_cities(region))
-            + ") or another Guangdong city, in English or Chinese"
+        hint = _did_you_mean(region, written) or tr(
+            "write one of the nine Mainland GBA cities ({cities}) or another Guangdong city, "
+            "in English or Chinese",
+            cities=Listing([gazetteer.said(city) for city in gazetteer.gba_cities(region)]),
         )
     return source.diagnostic(  # the hint is in the message too: a result's warnings carry no hint
         "W422",
-        f"`{dotted(pointer)}` `{written}` is not a place the gazetteer knows in {region}, so it does not "
-        f"count as one of the nine Mainland GBA cities; {hint}",
+        tr(
+            "`{field}` `{written}` is not a place the gazetteer knows in {region}, so it does not "
+            "count as one of the nine Mainland GBA cities; {hint}",
+            field=dotted(pointer),
+            written=written,
+            region=region,
+            hint=hint,
+        ),
         doc.value_position(pointer),
         json_path=pointer,
         hint=hint,
@@ -92,7 +106,7 @@ def _did_you_mean(region: str, written: str) -> str | None:
         for name in place.names
     }
     close = difflib.get_close_matches(gazetteer.key(written), sorted(by_key), n=1, cutoff=0.6)
-    return f"did you mean `{by_key[close[0]]}`?" if close else None
+    return tr("did you mean `{name}`?", name=by_key[close[0]]) if close else None
 
 
 def _get(data: Any, pointer: str) -> Any:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from gba_dataflow.core.i18n import tr
+
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _HK_BR = re.compile(r"[0-9]{8}")
@@ -44,21 +46,27 @@ def registration_problem(number: str, region: str) -> str | None:
     kind = registration_kind(region)
     if kind == "uscc":
         if not _USCC.fullmatch(number):
-            return (
-                f"`{number}` is not a Unified Social Credit Code: 18 characters of 0-9 and the capitals "
-                "other than I, O, S, V and Z"
+            return tr(
+                "`{number}` is not a Unified Social Credit Code: 18 characters of 0-9 and the capitals "
+                "other than I, O, S, V and Z",
+                number=number,
             )
         expected = uscc_check_character(number[:17])
         if number[17] != expected:
-            return (
-                f"`{number}` fails the Unified Social Credit Code check: "
-                f"its last character should be `{expected}`"
+            return tr(
+                "`{number}` fails the Unified Social Credit Code check: "
+                "its last character should be `{expected}`",
+                number=number,
+                expected=expected,
             )
         return None
     if kind == "hk-br":
         if not _HK_BR.fullmatch(number):
-            return f"`{number}` is not a Hong Kong Business Registration number: 8 digits"
+            return tr("`{number}` is not a Hong Kong Business Registration number: 8 digits", number=number)
         return None
     if kind == "mo-cr" and not _MO_CR.fullmatch(number):
-        return f"`{number}` is not a Macao commercial registration number: 1 to 6 digits, optionally `(SO)`"
+        return tr(
+            "`{number}` is not a Macao commercial registration number: 1 to 6 digits, optionally `(SO)`",
+            number=number,
+        )
     return None

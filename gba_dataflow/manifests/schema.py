@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from gba_dataflow.core.errors import Diagnostic, ManifestError
+from gba_dataflow.core.i18n import Phrase, os_problem, tr
 from gba_dataflow.core.resources import schema_path
 from gba_dataflow.core.source import Span
 from gba_dataflow.manifests import schema_code
@@ -247,10 +248,13 @@ def read_organisation_schema(path: str) -> dict[str, Any]:
     try:
         text = open(path, encoding="utf-8").read()  # noqa: SIM115 - read at once
     except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or "it is not UTF-8 text"
-        raise ManifestError(
-            f"cannot read the organisation schema: {reason}", code="E424", span=_span(path)
-        ) from None
+        reason = os_problem(error) if isinstance(error, OSError) else tr("it is not UTF-8 text")
+        message = (
+            tr("cannot read the organisation schema: {reason}", reason=reason)
+            if isinstance(reason, Phrase)
+            else tr("cannot read the organisation schema: {detail}", detail=reason)  # the system's words
+        )
+        raise ManifestError(message, code="E424", span=_span(path)) from None
     source = SourceText(path, text, yaml=False)
     doc = parse_json(source)
     problems = [d for d in doc.diagnostics if d.severity.value == "error"]
@@ -263,22 +267,22 @@ def read_organisation_schema(path: str) -> dict[str, Any]:
 
     if not isinstance(fragment, dict) or fragment.get("type") != "object" or "properties" not in fragment:
         raise fail(
-            "the organisation schema must describe an object with `properties`",
+            tr("the organisation schema must describe an object with `properties`"),
             "",
-            'start with {"type": "object", "properties": {...}}',
+            tr("start with {example}", example='{"type": "object", "properties": {...}}'),
         )
     if fragment.get("additionalProperties", False) is not False:
         raise fail(
-            "the organisation schema must keep unknown properties errors",
+            tr("the organisation schema must keep unknown properties errors"),
             "/additionalProperties",
-            "remove `additionalProperties` or set it to false",
+            tr("remove `additionalProperties` or set it to false"),
         )
     for name, node in fragment["properties"].items():
         if not isinstance(node, dict) or not isinstance(node.get("description"), str):
             raise fail(
-                f"the organisation fact `{name}` has no description",
+                tr("the organisation fact `{name}` has no description", name=name),
                 f"/properties/{name}",
-                'add "description": "what the fact means", as every field of the manifest has',
+                tr('add "description": "what the fact means", as every field of the manifest has'),
             )
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
@@ -288,9 +292,9 @@ def read_organisation_schema(path: str) -> dict[str, Any]:
     except SchemaError as error:
         pointer = "".join(f"/{part}" for part in error.absolute_path)
         raise fail(
-            f"the organisation schema is not a valid JSON Schema: {error.message}",
+            tr("the organisation schema is not a valid JSON Schema: {detail}", detail=error.message),
             pointer,
-            "see json-schema.org",
+            tr("see json-schema.org"),
         ) from None
     return {"additionalProperties": False, **fragment}
 
@@ -301,5 +305,7 @@ def _span(path: str) -> Span:
 
 def _as_e420(diagnostic: Diagnostic) -> Diagnostic:
     return replace(
-        diagnostic, code="E424", message=f"the organisation schema is not valid JSON: {diagnostic.message}"
+        diagnostic,
+        code="E424",
+        message=tr("the organisation schema is not valid JSON: {problem}", problem=diagnostic.message),
     )

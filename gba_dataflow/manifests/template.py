@@ -20,6 +20,7 @@ from typing import Any
 from unicodedata import east_asian_width
 
 from gba_dataflow.core.errors import UsageError
+from gba_dataflow.core.i18n import Listing, tr
 from gba_dataflow.manifests.pointers import dotted
 from gba_dataflow.manifests.schema import schema
 
@@ -98,18 +99,30 @@ def parse_route(text: str) -> Route:
     if stripped != stripped.upper():
         ends = [_REGION_ALIASES.get(part.lower(), part.upper()) for part in stripped.split(":")]
         if len(ends) == 2 and all(_REGION.match(end) for end in ends) and ends[0] != ends[1]:
-            grenada = "; Guangdong is CN-GD (GD is Grenada)" if "gd" in stripped.lower().split(":") else ""
+            route = ":".join(ends)
             raise UsageError(
-                f"--route `{text}` is not ORIGIN:DESTINATION in ISO 3166 region codes, which are capitals",
+                tr(
+                    "--route `{text}` is not ORIGIN:DESTINATION in ISO 3166 region codes, which are capitals",
+                    text=text,
+                ),
                 code="E501",
-                hint=f"write --route {':'.join(ends)}{grenada}",
+                hint=tr("write --route {route}; Guangdong is CN-GD (GD is Grenada)", route=route)
+                if "gd" in stripped.lower().split(":")
+                else tr("write --route {route}", route=route),
             )
     origin, colon, destination = stripped.partition(":")
     if not colon or not _REGION.match(origin) or not _REGION.match(destination) or origin == destination:
         raise UsageError(
-            f"--route `{text}` is not ORIGIN:DESTINATION with two different ISO 3166 region codes",
+            tr(
+                "--route `{text}` is not ORIGIN:DESTINATION with two different ISO 3166 region codes",
+                text=text,
+            ),
             code="E501",
-            hint=f"e.g. --route {DEFAULT_ROUTE}; the GBA routes are {', '.join(GBA_ROUTES)}",
+            hint=tr(
+                "e.g. --route {route}; the GBA routes are {routes}",
+                route=DEFAULT_ROUTE,
+                routes=Listing(list(GBA_ROUTES)),
+            ),
         )
     return Route(origin, destination)
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from gba_dataflow.core.errors import Diagnostic
+from gba_dataflow.core.i18n import Given, Listing, Phrase, tr
 from gba_dataflow.core.suggest import did_you_mean
 from gba_dataflow.manifests.document import ParsedDocument, SourceText
 from gba_dataflow.manifests.limits import max_diagnostics
@@ -16,23 +17,23 @@ from gba_dataflow.manifests.schema import fast_check, validator
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
-_TYPE_WORDS = {
-    "object": "a mapping of fields",
-    "array": "a list",
-    "string": "text",
-    "integer": "a whole number",
-    "number": "a number",
-    "boolean": "true or false",
-    "null": "null",
+_TYPE_WORDS: dict[str, str] = {
+    "object": tr("a mapping of fields"),
+    "array": tr("a list"),
+    "string": tr("text"),
+    "integer": tr("a whole number"),
+    "number": tr("a number"),
+    "boolean": tr("true or false"),
+    "null": tr("null"),
 }
-_PATTERN_WORDS = {
+_PATTERN_WORDS: dict[str, tuple[str, str | None]] = {
     "^[A-Z]{2}(-[A-Z0-9]{1,3})?$": (
-        "an ISO 3166 region code such as `CN-GD`, `HK` or `MO`",
-        "write the code in capitals: `CN-GD` for Guangdong, `HK` for Hong Kong, `MO` for Macao",
+        tr("an ISO 3166 region code such as `CN-GD`, `HK` or `MO`"),
+        tr("write the code in capitals: `CN-GD` for Guangdong, `HK` for Hong Kong, `MO` for Macao"),
     ),
     "^[a-z0-9][a-z0-9._-]*$": (
-        "a slug of lower-case letters, digits, `.`, `_` and `-`, starting with a letter or digit",
-        "for example `crm-to-hk-service-centre`",
+        tr("a slug of lower-case letters, digits, `.`, `_` and `-`, starting with a letter or digit"),
+        tr("for example `crm-to-hk-service-centre`"),
     ),
 }
 _SENTENCE_END = re.compile(r"(?<=[a-z)`])\. (?=[A-Z])")
@@ -47,7 +48,9 @@ def schema_diagnostics(doc: ParsedDocument, source: SourceText) -> list[Diagnost
     found = _Translator(doc, source).translate(validator().iter_errors(doc.data))
     if not found:  # the fast check and jsonschema disagree: fail closed
         found.append(
-            source.diagnostic("E410", "the manifest does not match the manifest schema", (1, 1), json_path="")
+            source.diagnostic(
+                "E410", tr("the manifest does not match the manifest schema"), (1, 1), json_path=""
+            )
         )
     return found
 
@@ -55,18 +58,18 @@ def schema_diagnostics(doc: ParsedDocument, source: SourceText) -> list[Diagnost
 def describe(value: Any) -> str:
     """A short, readable rendering of a manifest value for messages."""
     if value is None:
-        return "null (no value)"
+        return tr("null (no value)")
     if value is True or value is False:
-        return f"`{str(value).lower()}`"
+        return tr("`{value}`", value=str(value).lower())
     if isinstance(value, str):
         shown = value if value.isprintable() else value.encode("unicode_escape").decode("ascii")
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        return f"the text `{shown}`" if shown else "empty text"
+        return tr("the text `{shown}`", shown=shown) if shown else tr("empty text")
     if isinstance(value, dict):
-        return "a mapping"
+        return tr("a mapping")
     if isinstance(value, list):
-        return "a list"
-    return f"`{value}`"
+        return tr("a list")
+    return tr("`{value}`", value=value)
 
 
 class _Translator:
@@ -113,13 +116,15 @@ class _Translator:
             yield self._unknown(pointer, name, properties, missing)
         for name in missing:
             child = f"{pointer}/{escape(name)}"
-            description = _first_sentence(str(properties.get(name, {}).get("description", "")))
+            description = _description(child, str(properties.get(name, {}).get("description", "")))
             yield self.source.diagnostic(
                 "E410",
-                f"`{dotted(child)}` is required",
+                tr("`{field}` is required", field=dotted(child)),
                 self.doc.key_position(pointer),
                 json_path=child,
-                hint=f"add `{name}`: {description}" if description else None,
+                hint=tr("add `{name}`: {description}", name=name, description=description)
+                if description
+                else None,
             )
 
     def _unknown(
@@ -133,15 +138,24 @@ class _Translator:
         if close:  # `transfr` for a missing `transfer`: one diagnostic, not two
             missing.remove(close[0])
             suggestion = did_you_mean(name, close[:1])
-        message = f"unknown field `{dotted(child)}`" + (f" ({suggestion})" if suggestion else "")
-        allowed = ", ".join(f"`{key}`" for key in properties)
-        where = f"`{dotted(pointer)}`" if pointer else "the top level"
+        message = (
+            tr("unknown field `{field}` ({suggestion})", field=dotted(child), suggestion=suggestion)
+            if suggestion
+            else tr("unknown field `{field}`", field=dotted(child))
+        )
+        allowed = Listing([f"`{key}`" for key in properties])
         return self.source.diagnostic(
             "E410",
             message,
             self.doc.key_position(child),
             json_path=child,
-            hint=f"fields allowed at {where}: {allowed}" if allowed else None,
+            hint=(
+                tr("fields allowed at `{field}`: {allowed}", field=dotted(pointer), allowed=allowed)
+                if pointer
+                else tr("fields allowed at the top level: {allowed}", allowed=allowed)
+            )
+            if properties
+            else None,
         )
 
     # --- values -------------------------------------------------------------------------------------------
@@ -160,63 +174,114 @@ class _Translator:
         expected: Any = error.validator_value
         if keyword == "type":
             return self._type_words(name, value, schema)
+        found = describe(value)
         if keyword == "enum":
-            options = ", ".join("null" if option is None else f"`{option}`" for option in expected)
+            options = Listing(["null" if option is None else f"`{option}`" for option in expected])
             self.suggestions_left -= 1
             hinted = isinstance(value, str) and self.suggestions_left >= 0
             hint = did_you_mean(value, [o for o in expected if o]) if hinted else None
-            return f"{name} must be one of {options}, not {describe(value)}", hint
+            return tr(
+                "{name} must be one of {options}, not {found}", name=name, options=options, found=found
+            ), hint
         if keyword == "const":
-            return f"{name} must be `{expected}`, not {describe(value)}", None
+            return tr(
+                "{name} must be `{expected}`, not {found}", name=name, expected=expected, found=found
+            ), None
         if keyword == "pattern":
-            words, hint = _PATTERN_WORDS.get(str(expected), (f"text matching `{expected}`", None))
-            return f"{name} must be {words}, not {describe(value)}", hint
+            words, hint = _PATTERN_WORDS.get(
+                str(expected), (tr("text matching `{pattern}`", pattern=expected), None)
+            )
+            return _must_be(name, words, found), hint
         if keyword == "format":
             return _date_words(name, value)
         if keyword == "minLength":
-            return f"{name} must not be empty", "write a value, or leave the field out if it is optional"
+            return tr("{name} must not be empty", name=name), tr(
+                "write a value, or leave the field out if it is optional"
+            )
         if keyword == "maxLength":
-            return f"{name} is longer than {expected} characters", None
+            return tr("{name} is longer than {limit} characters", name=name, limit=expected), None
         if keyword == "minimum":
-            return f"{name} must be {expected} or more, not {describe(value)}", None
+            return tr(
+                "{name} must be {minimum} or more, not {found}", name=name, minimum=expected, found=found
+            ), None
         if keyword == "minItems":
-            return f"{name} must list at least {expected} item{'s' if expected != 1 else ''}", None
-        return f"{name}: {error.message}", None
+            if expected == 1:
+                return tr("{name} must list at least {count} item", name=name, count=expected), None
+            return tr("{name} must list at least {count} items", name=name, count=expected), None
+        # a keyword the schema does not use today: jsonschema's own words, quoted
+        return tr("{name}: {detail}", name=name, detail=error.message), None
 
     def _type_words(self, name: str, value: Any, schema: Mapping[str, Any]) -> tuple[str, str | None]:
         types = schema.get("type", [])
         names = [types] if isinstance(types, str) else list(types)
+        wanted: str
         if schema.get("format") == "date":
-            wanted = "a date written YYYY-MM-DD" + (" or null" if "null" in names else "")
+            wanted = tr("a date written YYYY-MM-DD or null") if "null" in names else _A_DATE
         else:
-            wanted = " or ".join(_TYPE_WORDS.get(type_name, type_name) for type_name in names)
-        return f"{name} must be {wanted}, not {describe(value)}", _type_hint(names, value)
+            wanted = _either([_TYPE_WORDS.get(type_name, type_name) for type_name in names])
+        return _must_be(name, wanted, describe(value)), _type_hint(names, value)
+
+
+_A_DATE = tr("a date written YYYY-MM-DD")
+
+
+def _must_be(name: str, wanted: str, found: str) -> Phrase:
+    return tr("{name} must be {wanted}, not {found}", name=name, wanted=wanted, found=found)
+
+
+def _either(words: list[str]) -> str:
+    """`a or b or c`, each `or` said in the report's language."""
+    if not words:
+        return ""
+    joined = words[0]
+    for word in words[1:]:
+        joined = tr("{head} or {last}", head=joined, last=word)
+    return joined
 
 
 def _first_sentence(text: str) -> str:
     return _SENTENCE_END.split(text)[0].rstrip(".")
 
 
+def _description(pointer: str, english: str) -> str:
+    """The first sentence of a field's description, with the Chinese of the manifest template (its texts
+    are keyed by the schema's pointer: list items are `/0`)."""
+    first = _first_sentence(english)
+    if not first:
+        return first
+    from gba_dataflow.manifests.template_zh import TEXTS  # only for a missing field
+
+    key = "/".join("0" if part.isdigit() else part for part in pointer.split("/"))
+    translations = {
+        lang: texts["descriptions"][key].split("。")[0]
+        for lang, texts in TEXTS.items()
+        if key in texts["descriptions"]
+    }
+    return Given(first, translations) if translations else first
+
+
 def _type_hint(names: list[str], value: Any) -> str | None:
     if "string" in names and (value is True or value is False):
-        return "quote it if you mean the text"
+        return tr("quote it if you mean the text")
     if "integer" in names and isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return "write the number without quotes"
+        return tr("write the number without quotes")
     if "integer" in names and isinstance(value, float):
-        return "write a whole number"
+        return tr("write a whole number")
     if "boolean" in names and isinstance(value, str) and value.lower() in ("true", "false"):
-        return "write true or false without quotes"
+        return tr("write true or false without quotes")
     if "array" in names and isinstance(value, dict):
-        return "write the entries as a list, one `- ` per entry"
+        return tr("write the entries as a list, one `- ` per entry")
     if "object" in names and value is None:
-        return "fill in its fields, or leave it out if it is optional"
+        return tr("fill in its fields, or leave it out if it is optional")
     return None
 
 
 def _date_words(name: str, value: Any) -> tuple[str, str | None]:
     shown = describe(value)
     if isinstance(value, str) and _LOOKS_LIKE_DATE.fullmatch(value):
-        return f"{name} is not a real calendar date: {shown}", "check the month and the day"
+        return tr("{name} is not a real calendar date: {found}", name=name, found=shown), tr(
+            "check the month and the day"
+        )
     if isinstance(value, str) and _LOOKS_LIKE_DATE.match(value):
-        return f"{name} must be a date written YYYY-MM-DD, not {shown}", "write only the date, without a time"
-    return f"{name} must be a date written YYYY-MM-DD, not {shown}", None
+        return _must_be(name, _A_DATE, shown), tr("write only the date, without a time")
+    return _must_be(name, _A_DATE, shown), None

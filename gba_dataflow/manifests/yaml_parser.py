@@ -17,6 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
 from gba_dataflow.core.errors import ManifestError
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.manifests.document import MAX_DEPTH, ParsedDocument, Position, SourceText
 from gba_dataflow.manifests.limits import max_nodes, too_many_nodes
 from gba_dataflow.manifests.pointers import dotted, escape
@@ -40,7 +41,7 @@ _OCTAL = re.compile(r"[-+]?0[0-7_]+")
 _SUSPECT_KEY_START = frozenset("yYnNoO<")  # boolean-like words and merge keys (true/false are fine)
 _YN = frozenset("yYnN")  # booleans in YAML 1.1 (by its spec, though PyYAML reads them as text)
 _BOOL_WORDS = {"yes": True, "on": True, "y": True, "no": False, "off": False, "n": False}
-_YAML11_HINT = "write true/false for a boolean, or quote it for a string"
+_YAML11_HINT = tr("write true/false for a boolean, or quote it for a string")
 
 
 def _resolve(_self: Any, kind: type[Node], _value: str | None, implicit: tuple[bool, bool]) -> str:
@@ -110,16 +111,20 @@ def _compose(source: SourceText, *, use_libyaml: bool) -> Node:
     except yaml.reader.ReaderError as exc:
         raise _reader_error(source, exc, libyaml=loader_class is _C_LOADER) from None
     except yaml.YAMLError as exc:
-        raise source.error("E404", f"not well-formed YAML: {exc}", (1, 1)) from None
+        raise source.error("E404", tr("not well-formed YAML: {detail}", detail=str(exc)), (1, 1)) from None
     except RecursionError:
-        raise source.error("E404", f"the document nests deeper than {MAX_DEPTH} levels", (1, 1)) from None
+        raise source.error("E404", _too_deep(), (1, 1)) from None
     finally:
         loader.dispose()
     if node is None:
         raise source.error(
-            "E408", "the manifest is empty", (1, 1), hint="start from `gba-dataflow new manifest`"
+            "E408", tr("the manifest is empty"), (1, 1), hint=tr("start from `gba-dataflow new manifest`")
         )
     return node
+
+
+def _too_deep() -> str:
+    return tr("the document nests deeper than {depth} levels", depth=MAX_DEPTH)
 
 
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
@@ -151,27 +156,73 @@ def _syntax_error(source: SourceText, exc: yaml.MarkedYAMLError) -> ManifestErro
     if exc.context == "expected a single document in the stream":
         return source.error(
             "E408",
-            "the file holds more than one YAML document",
+            tr("the file holds more than one YAML document"),
             position,
-            hint="keep one manifest per file, without a second `---`",
+            hint=tr("keep one manifest per file, without a second `---`"),
         )
-    problem = exc.problem or "cannot be parsed"
-    context = f" {exc.context}" if exc.context else ""
-    hint = "indent with spaces, not tabs" if "\t" in source.line_text(position[0]) else None
-    return source.error("E404", f"not well-formed YAML: {problem}{context}", position, hint=hint)
+    hint = tr("indent with spaces, not tabs") if "\t" in source.line_text(position[0]) else None
+    if not exc.problem:
+        return source.error("E404", tr("not well-formed YAML: cannot be parsed"), position, hint=hint)
+    return source.error("E404", _not_well_formed(exc.problem, exc.context), position, hint=hint)
+
+
+def _not_well_formed(problem: str, context: str | None) -> str:
+    """`not well-formed YAML: <problem> <context>`, in the parser's words: translated when they are ones
+    libyaml says of a hand-written manifest, else quoted as they are in a translation."""
+    said = _YAML_PROBLEMS.get(problem)
+    during = _YAML_CONTEXTS.get(context) if context else None
+    if said is not None and context is None:
+        return tr("not well-formed YAML: {problem}", problem=said)
+    if said is not None and during is not None:
+        return tr("not well-formed YAML: {problem} {context}", problem=said, context=during)
+    detail = f"{problem} {context}" if context else problem
+    return tr("not well-formed YAML: {detail}", detail=detail)
+
+
+_YAML_PROBLEMS = {
+    "did not find expected key": tr("did not find expected key"),
+    "did not find expected ',' or '}'": tr("did not find expected ',' or '{bracket}'", bracket="}"),
+    "did not find expected ',' or ']'": tr("did not find expected ',' or '{bracket}'", bracket="]"),
+    "did not find expected '-' indicator": tr("did not find expected '-' indicator"),
+    "did not find expected node content": tr("did not find expected node content"),
+    "did not find expected <document start>": tr("did not find expected <document start>"),
+    "could not find expected ':'": tr("could not find expected ':'"),
+    "mapping values are not allowed in this context": tr("mapping values are not allowed in this context"),
+    "block sequence entries are not allowed in this context": tr(
+        "block sequence entries are not allowed in this context"
+    ),
+    "found character that cannot start any token": tr("found character that cannot start any token"),
+    "found a tab character that violates indentation": tr("found a tab character that violates indentation"),
+    "found unexpected end of stream": tr("found unexpected end of stream"),
+    "found unknown escape character": tr("found unknown escape character"),
+    "found undefined alias": tr("found undefined alias"),
+    "control characters are not allowed": tr("control characters are not allowed"),
+}
+"""What libyaml says most often of a hand-written manifest (`problem`)."""
+_YAML_CONTEXTS = {
+    "while parsing a block mapping": tr("while parsing a block mapping"),
+    "while parsing a block collection": tr("while parsing a block collection"),
+    "while parsing a block node": tr("while parsing a block node"),
+    "while parsing a flow mapping": tr("while parsing a flow mapping"),
+    "while parsing a flow sequence": tr("while parsing a flow sequence"),
+    "while parsing a flow node": tr("while parsing a flow node"),
+    "while parsing a quoted scalar": tr("while parsing a quoted scalar"),
+    "while scanning a quoted scalar": tr("while scanning a quoted scalar"),
+    "while scanning a plain scalar": tr("while scanning a plain scalar"),
+    "while scanning a simple key": tr("while scanning a simple key"),
+    "while scanning for the next token": tr("while scanning for the next token"),
+}
+"""Where libyaml was when it found the problem (`context`)."""
 
 
 def _reader_error(source: SourceText, exc: yaml.reader.ReaderError, *, libyaml: bool) -> ManifestError:
     offset = int(exc.position)
     if libyaml:  # libyaml reports a byte offset into the UTF-8 text
         offset = len(source.text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
-    reason = exc.reason or "unreadable character"
-    return source.error(
-        "E404",
-        f"not well-formed YAML: {reason}",
-        source.position_of(offset),
-        hint="remove the control character",
+    message = (
+        _not_well_formed(exc.reason, None) if exc.reason else tr("not well-formed YAML: unreadable character")
     )
+    return source.error("E404", message, source.position_of(offset), hint=tr("remove the control character"))
 
 
 class _Builder:
@@ -211,9 +262,7 @@ class _Builder:
         if kind is ScalarNode:
             return node.value if node.tag == _STR else self.scalar(node, pointer, position)
         if depth >= MAX_DEPTH:
-            raise self.source.error(
-                "E404", f"the document nests deeper than {MAX_DEPTH} levels", position, json_path=pointer
-            )
+            raise self.source.error("E404", _too_deep(), position, json_path=pointer)
         if node.tag != (_MAP if kind is MappingNode else _SEQ):
             self._unsupported_tag(node, pointer, position)
         if kind is MappingNode:
@@ -225,17 +274,17 @@ class _Builder:
         ident = id(node)
         if ident in self.active:
             raise self.source.error(
-                "E406", "a YAML alias refers to a node that contains it", position, json_path=pointer
+                "E406", tr("a YAML alias refers to a node that contains it"), position, json_path=pointer
             )
         if ident in self.seen:
             self.expanded += 1
             if self.budget is not None and self.expanded > self.budget:
                 raise self.source.error(
                     "E406",
-                    f"YAML aliases expand the document by more than {self.budget:,} nodes",
+                    tr("YAML aliases expand the document by more than {budget:,} nodes", budget=self.budget),
                     position,
                     json_path=pointer,
-                    hint="write the values out instead of repeating them with anchors (`&`) and aliases",
+                    hint=tr("write the values out instead of repeating them with anchors (`&`) and aliases"),
                 )
         else:
             self.seen.add(ident)
@@ -295,7 +344,7 @@ class _Builder:
         if type(node) is not ScalarNode:
             raise self.source.error(
                 "E404",
-                "a key must be a word or quoted text, not a list or mapping",
+                tr("a key must be a word or quoted text, not a list or mapping"),
                 _position(node),
                 json_path=pointer,
             )
@@ -307,10 +356,10 @@ class _Builder:
         if tag == _MERGE:
             self.report(
                 "E407",
-                "merge keys (`<<`) are a YAML 1.1 feature that YAML 1.2 and JSON do not have",
+                tr("merge keys (`<<`) are a YAML 1.1 feature that YAML 1.2 and JSON do not have"),
                 _position(node),
                 child,
-                hint="write the keys out in full",
+                hint=tr("write the keys out in full"),
             )
         elif (tag == _BOOL and text.lower() not in ("true", "false")) or (tag == _STR and text in _YN):
             self._boolean_word(text, _position(node), child, key=True)
@@ -320,10 +369,10 @@ class _Builder:
         first = self.key_positions.get(child, (0, 0))[0]
         self.report(
             "E405",
-            f"duplicate key `{dotted(child)}` (first at line {first})",
+            tr("duplicate key `{key}` (first at line {line})", key=dotted(child), line=first),
             position,
             child,
-            hint="keep one of the two entries",
+            hint=tr("keep one of the two entries"),
         )
 
     def scalar(self, node: Node, pointer: str, position: Position) -> Any:
@@ -351,10 +400,10 @@ class _Builder:
         if tag == _MERGE:
             self.report(
                 "E407",
-                f"unquoted `<<` at `{dotted(pointer)}` is a YAML 1.1 merge key",
+                tr("unquoted `<<` at `{field}` is a YAML 1.1 merge key", field=dotted(pointer)),
                 position,
                 pointer,
-                hint="quote it",
+                hint=tr("quote it"),
             )
             return text
         self._unsupported_tag(node, pointer, position)
@@ -364,35 +413,55 @@ class _Builder:
         if ":" in text:
             self.report(
                 "E407",
-                f"`{text}` at `{dotted(pointer)}` is a base-60 number in YAML 1.1 but text in YAML 1.2",
+                tr(
+                    "`{text}` at `{field}` is a base-60 number in YAML 1.1 but text in YAML 1.2",
+                    text=text,
+                    field=dotted(pointer),
+                ),
                 position,
                 pointer,
-                hint=f'quote it ("{text}") for text',
+                hint=tr('quote it ("{text}") for text', text=text),
             )
             return text
         if integer and _OCTAL.fullmatch(text):
             self.report(
                 "E407",
-                f"`{text}` at `{dotted(pointer)}` is octal in YAML 1.1 but decimal in YAML 1.2",
+                tr(
+                    "`{text}` at `{field}` is octal in YAML 1.1 but decimal in YAML 1.2",
+                    text=text,
+                    field=dotted(pointer),
+                ),
                 position,
                 pointer,
-                hint=f'write it without the leading zero, or quote it ("{text}") for text',
+                hint=tr('write it without the leading zero, or quote it ("{text}") for text', text=text),
             )
             return text
         try:
             return _to_int(text) if integer else _to_float(text)
         except ValueError:
-            kind = "a whole number" if integer else "a number"
-            self.report(
-                "E404", f"`{text[:40]}` at `{dotted(pointer)}` cannot be read as {kind}", position, pointer
+            kind = tr("a whole number") if integer else tr("a number")
+            message = tr(
+                "`{text}` at `{field}` cannot be read as {kind}",
+                text=text[:40],
+                field=dotted(pointer),
+                kind=kind,
             )
+            self.report("E404", message, position, pointer)
             return text
 
     def _boolean_word(self, text: str, position: Position, pointer: str, *, key: bool = False) -> None:
-        what = f"the key `{text}`" if key else f"`{text}` at `{dotted(pointer)}`"
+        message = (
+            tr("unquoted the key `{text}` is a boolean in YAML 1.1 but text in YAML 1.2", text=text)
+            if key
+            else tr(
+                "unquoted `{text}` at `{field}` is a boolean in YAML 1.1 but text in YAML 1.2",
+                text=text,
+                field=dotted(pointer),
+            )
+        )
         self.report(
             "E407",
-            f"unquoted {what} is a boolean in YAML 1.1 but text in YAML 1.2",
+            message,
             position,
             pointer,
             hint=_YAML11_HINT,
@@ -401,10 +470,16 @@ class _Builder:
     def _unsupported_tag(self, node: Node, pointer: str, position: Position) -> None:
         self.report(
             "E404",
-            f"the YAML tag `{node.tag}` at `{dotted(pointer)}` is not supported in a manifest",
+            tr(
+                "the YAML tag `{tag}` at `{field}` is not supported in a manifest",
+                tag=node.tag,
+                field=dotted(pointer),
+            ),
             position,
             pointer,
-            hint="remove the tag; manifests hold only text, numbers, true/false, null, lists and mappings",
+            hint=tr(
+                "remove the tag; manifests hold only text, numbers, true/false, null, lists and mappings"
+            ),
         )
 
     def report(

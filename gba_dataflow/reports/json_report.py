@@ -154,7 +154,7 @@ def _reason(reason: Reason) -> dict[str, Any]:
 
 
 def _obligation(obligation: Obligation) -> dict[str, Any]:
-    return {"rule": obligation.rule, "text": obligation.text}
+    return {"rule": obligation.rule, "text": obligation.text, "status": obligation.status.value}
 
 
 def _warning(warning: Warning) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from gba_dataflow.engine.model import ManifestResult, RulesInfo, RunResult, Verdict
+from gba_dataflow.engine.model import ManifestResult, ObligationStatus, RulesInfo, RunResult, Verdict
 from gba_dataflow.reports.common import format_fact, headline, summary_line, warned
 
 SUITE_NAME = "gba-dataflow check"
@@ -163,10 +163,14 @@ def _deny_text(result: ManifestResult) -> str:
 
 def _allow_text(result: ManifestResult) -> str:
     blocks = []
-    if result.obligations:
+    to_do = [item for item in result.obligations if item.status is ObligationStatus.TO_DO]
+    met = [item for item in result.obligations if item.status is ObligationStatus.MET]
+    if to_do:
         lines = ["Must still be done:"]
-        lines += [f"{n}. {item.text} ({item.rule})" for n, item in enumerate(result.obligations, start=1)]
+        lines += [f"{n}. {item.text} ({item.rule})" for n, item in enumerate(to_do, start=1)]
         blocks.append("\n".join(lines))
+    if met:
+        blocks.append("\n".join(["Already met:", *(f"✔ {item.text} ({item.rule})" for item in met)]))
     warnings = _warnings_text(result)
     if warnings:
         blocks.append(warnings)

@@ -98,6 +98,10 @@ _EN: Mapping[str, str] = {
     "closest_allows": "closest allows (what would have allowed it):",
     "default_deny": "no allow rule holds: denied by default ({id})",
     "deeper": "(+{count} deeper: --depth or --full)",
+    # met obligations (duty-met rules)
+    "met": "Already met:",
+    "kind_met": "duty met",
+    "met_item": "Already met: {text}",
 }
 
 _HANS: Mapping[str, str] = {
@@ -182,6 +186,10 @@ _HANS: Mapping[str, str] = {
     "closest_allows": "最接近的允许规则（满足即可允许）：",
     "default_deny": "没有允许规则成立：默认拒绝（{id}）",
     "deeper": "（另有 {count} 个更深层条件：--depth 或 --full）",
+    # met obligations (duty-met rules)
+    "met": "已履行：",
+    "kind_met": "已履行义务",
+    "met_item": "已履行：{text}",
 }
 
 _HANT: Mapping[str, str] = {
@@ -248,6 +256,10 @@ _HANT: Mapping[str, str] = {
     "effect_deny": "拒絕",
     "note_all_matched": "所有元素均匹配（{count} 個元素）",
     "note_none_matched": "無元素匹配（{count} 個元素）",
+    # met obligations (duty-met rules)
+    "met": "已履行：",
+    "kind_met": "已履行義務",
+    "met_item": "已履行：{text}",
 }
 
 LABELS: Mapping[str, Mapping[str, str]] = {"en": _EN, "zh-Hans": _HANS, "zh-Hant": _HANT}

@@ -102,10 +102,12 @@ def render_tests_json(run: TestRun, *, coverage: bool = False) -> str:
                     "rules": list(result.case.rules),
                     "not_rules": list(result.case.not_rules),
                     "obligations": list(result.case.obligations),
+                    "met": list(result.case.met),
                 },
                 "decision": result.decision,
                 "fired": list(result.fired),
                 "obligations": list(result.obligations),
+                "met": list(result.met),
                 "failures": list(result.failures),
             }
             for result in run.results

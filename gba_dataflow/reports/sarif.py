@@ -241,6 +241,14 @@ def _rule_descriptor(doc: RuleDoc) -> dict[str, Any]:
             "",
             *(f"- {_md(_describe(item))}" for item in doc.requires),
         ]
+    if doc.mets:
+        text.append("Already met when it holds: " + " ".join(_describe(item) for item in doc.mets))
+        markdown += [
+            "",
+            "**Already met when it holds**",
+            "",
+            *(f"- {_md(_describe(item))}" for item in doc.mets),
+        ]
     if remedy:
         text.append(f"To fix: {remedy}")
         markdown += ["", f"**To fix**: {_md(remedy)}"]

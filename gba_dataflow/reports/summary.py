@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from unicodedata import east_asian_width
 
 from gba_dataflow.core.codes import CODES
-from gba_dataflow.engine.model import ManifestResult, RunResult, Verdict
+from gba_dataflow.engine.model import ManifestResult, ObligationStatus, RunResult, Verdict
 from gba_dataflow.reports.common import (
     VERDICT_LABELS,
     format_route,
@@ -26,9 +26,9 @@ from gba_dataflow.reports.labels import label
 MAX_ROWS = 200
 """Most manifests listed one per row in a Markdown summary; a larger run lists only its denials and errors."""
 
-KINDS = ("deny", "warn", "error", "allow")
+KINDS = ("deny", "warn", "error", "allow", "met")
 """The kinds of count by rule, in the order they are listed: deny rules, warn rules, input errors (by code),
-allow rules."""
+allow rules, duty-met rules (allow rules that only found an obligation met: never said to have allowed)."""
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&])")
 
 
@@ -40,7 +40,7 @@ class RuleCount:
     adds obligations counts with the allow rule that allowed the transfer: neither is said to have "allowed"
     it alone)."""
 
-    kind: str  # "deny" | "warn" | "error" | "allow"
+    kind: str  # "deny" | "warn" | "error" | "allow" | "met"
     rule: str  # a rule id, or an error code for "error"
     manifests: int
 
@@ -59,7 +59,19 @@ def fired(result: ManifestResult) -> tuple[tuple[str, str], ...]:
     effect = "deny" if result.decision is Verdict.DENY else "allow"
     pairs = [(effect, reason.rule) for reason in result.reasons if reason.effect == effect]
     pairs += [("warn", warning.rule) for warning in result.warnings if warning.rule]
+    if effect == "allow" and result.obligations:
+        pairs += _duty_met_rules(result, {rule for _, rule in pairs})
     return tuple(dict.fromkeys(pairs))
+
+
+def _duty_met_rules(result: ManifestResult, reasons: set[str]) -> list[tuple[str, str]]:
+    """`("met", rule)` for each rule whose obligations were met and that is not a reason of the allow (a
+    duty-met rule: counted as "duty met", never as an allow rule)."""
+    return [
+        ("met", obligation.rule)
+        for obligation in result.obligations
+        if obligation.status is ObligationStatus.MET and obligation.rule not in reasons
+    ]
 
 
 def count_rules(counter: Counter[tuple[str, str]]) -> list[RuleCount]:

@@ -17,6 +17,7 @@ from gba_dataflow.engine.model import (
     Fact,
     FailedCondition,
     ManifestResult,
+    ObligationStatus,
     Reason,
     Remedy,
     RunResult,
@@ -169,6 +170,7 @@ def _print_result(page: PageLike, result: ManifestResult, options: TextOptions) 
     reasons = [_reason(reason, facts) for reason in result.reasons]
     _print_section(page, heading(lang, "reasons"), reasons)
     _print_section(page, heading(lang, "obligations"), _obligations(result))
+    _print_section(page, heading(lang, "met"), _met_obligations(result))
     warnings = [_warning(warning, facts) for warning in result.warnings]
     _print_section(page, heading(lang, "warnings"), warnings)
     remedies = [_remedy(remedy, facts) for remedy in result.remedies]
@@ -278,13 +280,25 @@ def _reason(reason: Reason, facts: _FactLines) -> Block:
 
 
 def _obligations(result: ManifestResult) -> list[Block]:
-    if not result.obligations:
+    """What must still be done, numbered."""
+    to_do = [obligation for obligation in result.obligations if obligation.status is ObligationStatus.TO_DO]
+    if not to_do:
         return []
     rows = [
         (f"{number}.", Text.assemble(_text(obligation.text), "\n", _text(obligation.rule, "dim")))
-        for number, obligation in enumerate(result.obligations, start=1)
+        for number, obligation in enumerate(to_do, start=1)
     ]
     return [Grid(rows, right=True)]
+
+
+def _met_obligations(result: ManifestResult) -> list[Block]:
+    """The obligations the manifest shows already met (`met` texts of duty-met rules), each marked ✔."""
+    rows = [
+        ("✔", Text.assemble(_text(obligation.text), "\n", _text(obligation.rule, "dim")))
+        for obligation in result.obligations
+        if obligation.status is ObligationStatus.MET
+    ]
+    return [Grid(rows, label_style="green")] if rows else []
 
 
 def _warning(warning: Warning, facts: _FactLines) -> Block:

@@ -3,7 +3,8 @@ two-column grid, written as plain text or with ANSI colour codes.
 
 Text is laid out exactly as rich 15 lays it out (`Console.print`, `Text`, `Padding`, `Group`, then
 `export_text`), which the report used before: where lines break, how a word wider than a line is folded, how
-tabs expand, where a line is cut and which styles each piece carries. The tests compare the two byte for byte.
+tabs expand, where a line is cut (measured piece by piece, as rich's console measures it) and which styles
+each piece carries. The tests compare the two byte for byte.
 Widths are measured by `rich.cells.cell_len`, the one part of rich used here, so that CJK text takes the same
 two cells as in rich; it is imported for the first text with a character that may not be one cell wide
 (`_cells`), since an English report never needs it.
@@ -312,6 +313,7 @@ class Grid:
         self.right = right
         self.label_style = label_style
         self._label_width: int | None = None
+        self._joins_pieces: bool | None = None
 
     def lines(self, width: int) -> list[Line]:
         """One line per line of each value, the label on its first (each row remembered)."""
@@ -322,6 +324,12 @@ class Grid:
         if self._label_width is None:
             self._label_width = max(_cells(label) for label, _ in self.rows)
         return self._label_width
+
+    def joins_pieces(self) -> bool:
+        """Whether a value's line may be wider piece by piece than as a whole (see `_joins_pieces`)."""
+        if self._joins_pieces is None:
+            self._joins_pieces = any(_joins_pieces(cell) for _, cell in self.rows)
+        return self._joins_pieces
 
     def _lines(self, width: int) -> list[Line]:
         label_width = self.label_width()
@@ -405,15 +413,29 @@ class Page:
 
 
 def _fits(block: Block, width: int) -> bool:
-    """Whether every line of `block` laid out `width` cells wide is that wide at most: text is wrapped to
-    it, an indent cut to it, a grid's values wrapped to what its labels leave (a label may overflow)."""
-    if isinstance(block, Text | Indent):
+    """Whether every line of `block` laid out `width` cells wide is that wide at most, measured piece by
+    piece as rich's console measures a line to cut it: text is wrapped to it, an indent cut to it, a grid's
+    values wrapped to what its labels leave (a label may overflow). Text with a joiner between two pieces
+    may not fit (`_joins_pieces`)."""
+    if isinstance(block, Text):
+        return not _joins_pieces(block)
+    if isinstance(block, Indent):
         return True
     if isinstance(block, Group):
         return all(_fits(inner, width) for inner in block.blocks)
     if isinstance(block, Grid):
-        return block.label_width() + 2 <= width
+        return block.label_width() + 2 <= width and not block.joins_pieces()
     return False
+
+
+def _joins_pieces(text: Text) -> bool:
+    """Whether a line of `text` may be wider measured piece by piece than as a whole: a zero-width joiner
+    hides the character after it from `cell_len` (rich's measure), unless a style ends between the two,
+    cutting the line into two pieces there. Text is wrapped by its width as a whole; rich's console then
+    measures the pieces of each line, one after the other, and cuts the line where they overflow, dropping
+    the joined character and whatever follows; `_fit` cuts as it does. (Only text with a joiner and styles:
+    unstyled text is one piece a line.)"""
+    return bool(text.spans) and _ZERO_WIDTH_JOINER in text.plain
 
 
 def console_width(width: int | None, *, color: bool, environ: Mapping[str, str] = os.environ) -> int:

@@ -55,6 +55,7 @@ def _rule(rule: RuleTrace) -> dict[str, Any]:
         "message": rule.message,
         "citations": list(rule.citations),
         "condition": _node(rule.condition) if rule.condition else None,
+        "met": list(rule.met),
     }
 
 

@@ -188,6 +188,8 @@ def _rule(branch: Tree, rule: RuleTrace, lang: str, levels: int | None) -> None:
     rule_branch = branch.add(_rule_label(rule, lang))
     if rule.message:
         rule_branch.add(Text(f"“{printable(rule.message)}”", style="italic"))
+    for text in rule.met:  # obligations the rule finds already met
+        rule_branch.add(Text("✔ " + label(lang, "met_item", text=printable(text)), style="green"))
     for cite in rule.citations:
         # `依据《…》`: a Chinese citation follows its label without a space, so it wraps inside, not before it
         gap = "" if cite[:1] > "\u2e7f" else " "

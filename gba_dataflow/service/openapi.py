@@ -173,6 +173,11 @@ _RULE_DOC = {
         "effective_from": {"type": ["string", "null"], "format": "date"},
         "effective_until": {"type": ["string", "null"], "format": "date"},
         "source": {"type": ["string", "null"]},
+        "mets": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Obligations the rule finds already met when it holds (its `met` texts).",
+        },
     },
 }
 _RULES = {

@@ -144,4 +144,5 @@ def _rule_doc(doc: RuleDoc) -> dict[str, Any]:
         "effective_from": iso_date(doc.effective_from),
         "effective_until": iso_date(doc.effective_until),
         "source": doc.source,
+        "mets": list(doc.mets),
     }

@@ -10,7 +10,7 @@ from gba_dataflow.dsl import nodes
 from gba_dataflow.dsl.limits import MAX_DURATION_DAYS, MAX_FLOAT, MAX_NUMBER_DIGITS
 
 _KEYWORD_TEXT = """ruleset title applies when default because cite remedy let rule effective from until
-deny allow warn require and or not any all in contains true false null count days day"""
+deny allow warn require and or not any all in contains true false null count days day waivable met"""
 KEYWORDS = frozenset(_KEYWORD_TEXT.split())
 
 names = st.from_regex(r"[a-z_][a-z0-9_]{0,7}", fullmatch=True).filter(lambda name: name not in KEYWORDS)
@@ -160,7 +160,7 @@ default_citations = st.builds(
 )
 
 rules = st.builds(
-    lambda name, effect, condition, because, cites, requires, remedy, start, until: nodes.Rule(
+    lambda name, effect, condition, because, cites, requires, remedy, start, until, mets: nodes.Rule(
         name=name,
         effect=effect,
         condition=condition,
@@ -171,6 +171,7 @@ rules = st.builds(
         remedy=remedy,
         effective_from=start,
         effective_until=until,
+        mets=tuple(mets),
     ),
     names,
     st.sampled_from(["deny", "allow", "warn"]),
@@ -181,6 +182,7 @@ rules = st.builds(
     st.none() | messages,
     st.none() | dates,
     st.none() | dates,
+    st.lists(messages, max_size=2),
 )
 lets = st.builds(lambda name, expr: nodes.Let(name=name, expr=expr), names, exprs)
 

@@ -145,3 +145,39 @@ def test_rules_test_reports_a_malformed_case_after_the_others_and_exits_2(tmp_pa
     assert code == 2
     assert "after it" in out
     assert f"{cases}:4:5: error E216: unknown key `decison`" in err
+
+
+def test_runner_checks_met_obligations_apart_from_those_to_do(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    demo = (RULES / "demo.rules").read_text(encoding="utf-8")
+    duty_met = (
+        "\nrule notice_met\n  allow when mechanisms.notice_given\n"
+        '  met "The individuals were told (PIPL Art. 39)."\n  cite "PIPL Art. 39"\n'
+    )
+    (rules / "demo.rules").write_text(demo + duty_met, encoding="utf-8")
+    write(
+        rules,
+        "base: " + str(FIXTURES / "manifests" / "small.yaml") + "\ncases:\n"
+        "  - name: told, and met\n    manifest: {mechanisms: {notice_given: true}}\n    decision: allow\n"
+        "    met: [were told]\n    obligations: [separate consent]\n"
+        "  - name: a met text is not an obligation to do\n"
+        "    manifest: {mechanisms: {notice_given: true}}\n    decision: allow\n"
+        "    obligations: [were told]\n"
+        "  - name: nothing met when not told\n"
+        "    manifest: {mechanisms: {notice_given: false}}\n    decision: allow\n    met: [were told]\n",
+        "met.test.yaml",
+    )
+    run = run_rule_tests([rules])
+    results = {
+        result.case.name: result for result in run.results if result.case.file.endswith("met.test.yaml")
+    }
+    assert results["told, and met"].passed
+    assert results["told, and met"].met == ("The individuals were told (PIPL Art. 39).",)
+    assert results["a met text is not an obligation to do"].failures[0] == (
+        'obligations: no obligation contains "were told"'
+    )
+    assert results["nothing met when not told"].failures == (
+        'met: no obligation already met contains "were told"',
+        "  got: (none)",
+    )

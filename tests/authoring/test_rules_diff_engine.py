@@ -67,3 +67,10 @@ def test_diff_reports_a_changed_citation_translation_as_a_cite_change() -> None:
         'ruleset r\n  default cite "A"\nrule a\n  deny when x\n  cite "C"\n       zh-Hans "丙"\n'
     )
     assert [(c.id, c.fields) for c in rule_changes([old], [both])] == [("r/a", ("cite",))]
+
+
+def test_diff_reports_a_reason_turned_into_a_met_text() -> None:
+    old = parse_text('ruleset r\nrule a_met\n  allow when x\n  because "Met: told"\n')
+    new = parse_text('ruleset r\nrule a_met\n  allow when x\n  met "Told"\n')
+    changes = rule_changes([old], [new])
+    assert [(c.id, c.kind, c.fields) for c in changes] == [("r/a_met", "changed", ("because", "met"))]

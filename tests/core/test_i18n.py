@@ -33,6 +33,12 @@ _DIAGNOSTIC_BUILDERS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "OperandError": ((1,), ("message",)),  # an operator's refusal of its operands (dsl/operators.py)
     "bad_request": ((0, 1), ("message", "hint")),  # service/decisions.py: an E520
     "bad_row": ((0, 1), ("message", "hint")),  # ledger/store.py: an E607 naming a line of an import file
+    "error": ((1,), ("message", "hint")),  # manifests: SourceText.error
+    "report": ((1,), ("message", "hint")),  # manifests: the YAML walk's report
+    "fail": ((0, 2), ("message", "hint")),  # manifests: the JSON parser's and the organisation schema's fail
+    "_file_error": ((2,), ("message", "hint")),  # manifests/loader.py
+    "field_warning": ((1,), ()),  # manifests/crosscheck.py: what a field is
+    "ordered": ((4,), ()),  # manifests/crosscheck.py: why two dates are ordered
 }
 _ERROR_TEXTS = ((0,), ("message", "hint"))
 

@@ -179,6 +179,11 @@ CASES: list[tuple[str, str]] = [
     ),
     ("E217", HEADER + deny('transfer.origin.region == "Guangdong"')),
     ("E217", HEADER + deny('transfer.origin.region == "!!"')),
+    ("E225", HEADER + 'rule r\n  deny when dataset.core_data\n  met "done"\n  cite "c"\n'),
+    (
+        "W213",
+        HEADER + 'rule a\n  allow when exporter.ciio\n  met "m" zh-Hans "甲"\n  met "n"\n  cite "c"\n',
+    ),
     ("W220", HEADER + 'rule r\n  warn when dataset.core_data\n  because "x"\n  cite "c"\n  waivable\n'),
 ]
 

@@ -459,7 +459,10 @@ def rule_file(draw: st.DrawFn, name: str, max_depth: int = 3) -> tuple[str, list
             else:
                 lines.append(f"  effective from {start.isoformat()} until {until.isoformat()}")
         lines.append(f"  {effect} when {condition.text}")
-        lines.append(f"  because {writer.message(f'Rule {index} of {name} decides.')}")
+        if effect == "allow" and draw(st.integers(0, 3)) == 0:  # a duty-met rule: `met`, no `because`
+            lines.append(f"  met {writer.message(f'Duty {index} of {name} is met.')}")
+        else:
+            lines.append(f"  because {writer.message(f'Rule {index} of {name} decides.')}")
         if draw(st.booleans()):
             lines.append(f"          zh-Hans {writer.message('规则')}")
         lines.append('  cite "Generated, Art. 2"')

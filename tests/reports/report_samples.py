@@ -11,6 +11,7 @@ from gba_dataflow.engine.model import (
     FailedCondition,
     ManifestResult,
     Obligation,
+    ObligationStatus,
     Reason,
     Remedy,
     Route,
@@ -89,6 +90,11 @@ def allow_result() -> ManifestResult:
                 "gba_standard_contract/filed_contract",
                 "Keep the filed contract and the personal information protection impact assessment "
                 "for at least 3 years.",
+            ),
+            Obligation(
+                "mainland_export/notice_duty_met",
+                "The individuals were told the recipient's name and contact details (PIPL Art. 39).",
+                ObligationStatus.MET,
             ),
         ),
         warnings=(

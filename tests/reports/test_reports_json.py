@@ -83,7 +83,7 @@ def test_render_json_keeps_contract_key_order() -> None:
         "provenance",
         "provenance_note",
     ]
-    assert list(result["obligations"][0]) == ["rule", "text"]
+    assert list(result["obligations"][0]) == ["rule", "text", "status"]
     assert list(result["warnings"][0]) == [
         "rule",
         "code",

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from gba_dataflow.engine.evaluate import evaluate_manifest
-from gba_dataflow.engine.model import ManifestResult
+from gba_dataflow.engine.model import ManifestResult, ObligationStatus
 from gba_dataflow.engine.rulebook import Rulebook, load_rulebook
 from gba_dataflow.manifests import LoadedManifest, load_manifest_bytes
 
@@ -108,9 +108,11 @@ def decide(
 
 
 def fired(result: ManifestResult) -> set[str]:
-    """Rule ids that decided or warned: deny reasons, allow reasons of allowing rulesets, warn rules."""
+    """Rule ids that decided, warned or found a duty met: deny reasons, allow reasons of allowing rulesets,
+    warn rules, and the duty-met rules of an allow (shown as met obligations, not as reasons)."""
     ids = {reason.rule for reason in result.reasons}
     ids.update(warning.rule for warning in result.warnings if warning.rule)
+    ids.update(item.rule for item in result.obligations if item.status is ObligationStatus.MET)
     return ids
 
 
@@ -124,6 +126,7 @@ def describe(result: ManifestResult) -> str:
     lines = [f"decision={result.decision.value} rulesets={[(r.id, r.decision) for r in result.rulesets]}"]
     lines += [f"  reason {r.rule}: {r.message}" for r in result.reasons]
     lines += [f"  warning {w.rule or w.code}: {w.message}" for w in result.warnings]
+    lines += [f"  obligation ({o.status.value}) {o.rule}: {o.text}" for o in result.obligations]
     lines += [f"  error {e.code}: {e.message}" for e in result.errors]
     return "\n".join(lines)
 

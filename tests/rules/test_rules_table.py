@@ -25,6 +25,8 @@ from rules_factory import (
     volume,
 )
 
+from gba_dataflow.engine.model import ObligationStatus
+
 MID = volume(250_000)
 BIG = volume(1_500_000)
 HK_GBA = gba_contract(D(2026, 11, 2), D(2026, 11, 9), "hk_dpo")
@@ -519,9 +521,9 @@ def test_gba_contract_obligations_name_the_authority_and_the_deadline() -> None:
 def test_a_filed_gba_contract_is_shown_as_met_with_its_dates_not_as_a_to_do() -> None:
     result = decide({**GBA_2026, **MID})
     assert not any(text.text.startswith("File the contract") for text in result.obligations)
-    met = next(reason for reason in result.reasons if reason.rule.endswith("gba_contract_filing_duty_met"))
-    assert met.message.startswith("Met: ") and "2026-11-09" in met.message
-    assert any(fact.path == "mechanisms.gba_standard_contract.filed_on" for fact in met.facts)
+    (met,) = [item for item in result.obligations if item.rule.endswith("gba_contract_filing_duty_met")]
+    assert met.status is ObligationStatus.MET and "filed" in met.text and "2026-11-09" in met.text
+    assert not any(reason.rule.endswith("_duty_met") for reason in result.reasons)  # met, not a reason
 
 
 def test_exemption_obligations_include_notice_consent_and_pipia_until_they_are_met() -> None:
@@ -535,9 +537,10 @@ def test_exemption_obligations_include_notice_consent_and_pipia_until_they_are_m
     assert "at least 3 years" in texts
     assert "group payroll" in texts
     done = decide(claim)
-    texts = " ".join(obligation.text for obligation in done.obligations)
+    to_do = [item for item in done.obligations if item.status is ObligationStatus.TO_DO]
+    texts = " ".join(obligation.text for obligation in to_do)
     assert "PIPL Art. 39" not in texts and "Obtain the individuals' separate consent" not in texts
-    met = {reason.rule.split("/")[1] for reason in done.reasons if reason.message.startswith("Met: ")}
+    met = {item.rule.split("/")[1] for item in done.obligations if item.status is ObligationStatus.MET}
     assert met == {"notice_duty_met", "separate_consent_duty_met", "impact_assessment_duty_met"}
 
 
@@ -568,11 +571,12 @@ def test_hong_kong_gba_contract_filing_is_a_to_do_until_filed_then_met() -> None
     assert {"hong_kong_pdpo/h1_no_statutory_export_control", "hong_kong_pdpo/h3_gba_contract"} <= fired(
         result
     )
-    assert not any("Digital Policy Office" in obligation.text for obligation in result.obligations)
-    met = next(
-        reason for reason in result.reasons if reason.rule == "hong_kong_pdpo/gba_contract_filing_duty_met"
-    )
-    assert met.message.startswith("Met: ") and "Digital Policy Office" in met.message
+    to_do = [item for item in result.obligations if item.status is ObligationStatus.TO_DO]
+    assert not any("Digital Policy Office" in obligation.text for obligation in to_do)
+    (met,) = [
+        item for item in result.obligations if item.rule == "hong_kong_pdpo/gba_contract_filing_duty_met"
+    ]
+    assert met.status is ObligationStatus.MET and "Digital Policy Office" in met.text
     pending = decide(gba_contract(D(2026, 11, 25), None, "hk_dpo"), base=HK_BASE)
     assert any("Digital Policy Office" in obligation.text for obligation in pending.obligations)
 

@@ -47,12 +47,15 @@ def test_an_allowed_manifest_is_allowed_with_its_reasons_and_obligations(client:
     result = result_of(response)
     assert result["decision"] == "allow"
     rules = [reason["rule"] for reason in result["reasons"]]
-    assert rules[:2] == [
+    assert rules == [
         "mainland_export/m9_gba_contract_hk",
         "mainland_export/sensitive_personal_information_duties",
     ]
-    assert all(rule.endswith("_duty_met") for rule in rules[2:])  # duties already met are shown as met
-    assert result["obligations"]
+    obligations = result["obligations"]
+    assert isinstance(obligations, list) and obligations
+    met = [item["rule"] for item in obligations if item["status"] == "met"]  # duties already met: met
+    assert met and all(rule.endswith("_duty_met") for rule in met)
+    assert {item["status"] for item in obligations} == {"to_do", "met"}
     assert response.json()["summary"] == {"allow": 1, "deny": 0, "error": 0}
 
 
@@ -263,6 +266,11 @@ def test_rules_lists_every_rule_with_citations_in_the_language_asked(client: Tes
     rule = english["items"][ids.index("mainland_export/m9_gba_contract_hk")]
     assert rule["effect"] == "allow" and rule["citations"]
     assert chinese["items"][ids.index("mainland_export/m9_gba_contract_hk")]["message"] != rule["message"]
+    notice = ids.index("mainland_export/notice_duty_met")
+    assert english["items"][notice]["mets"][0].startswith("The individuals were told")
+    assert english["items"][notice]["message"] == english["items"][notice]["mets"][0]
+    assert chinese["items"][notice]["mets"][0].startswith("已向個人告知")
+    assert rule["mets"] == []
 
 
 def test_rules_and_decisions_cite_the_instruments_chinese_names_in_chinese(client: TestClient) -> None:

@@ -103,6 +103,11 @@ def test_paste_an_example_and_see_allow_with_reasons_facts_and_downloads(page: o
     assert "mainland_export/m9_gba_contract_hk" in reasons.text_content()
     assert "GBA HK Guidelines" in reasons.text_content()  # a citation
     assert page.locator("#obligations li").count() > 0  # type: ignore[attr-defined]
+    met = page.locator("#met-obligations")  # type: ignore[attr-defined]
+    assert met.locator("li").count() == 4 and "✔ The individuals were told" in met.text_content()
+    assert "mainland_export/notice_duty_met" in met.text_content()
+    to_do = page.locator("#obligations").text_content()  # type: ignore[attr-defined]
+    assert "_duty_met" not in reasons.text_content() and "_duty_met" not in to_do
     line = text.splitlines().index("  destination: {region: HK, city: Hong Kong}") + 1
     assert "fact" in page.locator(f"#line-{line}").get_attribute("class")  # type: ignore[attr-defined]
     assert page.evaluate("document.activeElement.id") == "result-heading"  # type: ignore[attr-defined]

@@ -30,6 +30,7 @@ const TEXTS = {
     error: "ERROR: the manifest could not be checked",
     reasons: "Reasons",
     obligations: "Must still be done",
+    met: "Already met",
     warnings: "Warnings",
     remedies: "To fix",
     errors: "Errors",
@@ -76,6 +77,7 @@ const TEXTS = {
     error: "错误：无法检查该清单",
     reasons: "理由",
     obligations: "仍须完成",
+    met: "已履行",
     warnings: "警告",
     remedies: "如何纠正",
     errors: "错误",
@@ -122,6 +124,7 @@ const TEXTS = {
     error: "錯誤：無法檢查該清單",
     reasons: "理由",
     obligations: "仍須完成",
+    met: "已履行",
     warnings: "警告",
     remedies: "如何糾正",
     errors: "錯誤",
@@ -456,10 +459,17 @@ function render() {
     }
     out.push(list);
   }
-  if (result.obligations.length) {
+  const toDo = result.obligations.filter((item) => item.status !== "met");
+  const met = result.obligations.filter((item) => item.status === "met");
+  if (toDo.length) {
     out.push(el("h3", { text: t("obligations") }));
-    out.push(el("ul", { class: "items", id: "obligations" }, ...result.obligations.map((item) =>
+    out.push(el("ul", { class: "items", id: "obligations" }, ...toDo.map((item) =>
       el("li", {}, el("div", {}, item.text), el("div", { class: "rule-id", text: item.rule })))));
+  }
+  if (met.length) {  // obligations the manifest shows already met (`met` texts of duty-met rules)
+    out.push(el("h3", { text: t("met") }));
+    out.push(el("ul", { class: "items met", id: "met-obligations" }, ...met.map((item) =>
+      el("li", {}, el("div", {}, "✔ " + item.text), el("div", { class: "rule-id", text: item.rule })))));
   }
   if (result.warnings.length) {
     out.push(el("h3", { text: t("warnings") }));

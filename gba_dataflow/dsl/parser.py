@@ -22,7 +22,7 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from gba_dataflow.core.errors import Diagnostic, DslSyntaxError
-from gba_dataflow.core.i18n import Phrase, tr, tr_join
+from gba_dataflow.core.i18n import Phrase, os_problem, tr, tr_join
 from gba_dataflow.core.source import SourceFile, Span, caret_excerpt
 from gba_dataflow.dsl import limits, nodes
 from gba_dataflow.dsl.citations import CiteClause, WrittenString, pair_citations
@@ -85,10 +85,19 @@ def parse_file(path: str | FilePath) -> nodes.Ruleset:
         message = (
             tr("cannot read rule file: it is not UTF-8 text")
             if isinstance(error, UnicodeDecodeError)
-            else tr("cannot read rule file: {reason}", reason=error.strerror)
+            else unreadable_rule_file(error)
         )
         raise DslSyntaxError(message, code="E108", span=Span(display, 1, 1)) from None
     return parse_text(text, display)
+
+
+def unreadable_rule_file(error: OSError) -> Phrase:
+    """E108's message for a rule file the system cannot read: its reason translated where it is one of the
+    system's common ones (`os_problem`), else quoted as the system says it."""
+    problem = os_problem(error)
+    if isinstance(problem, Phrase):
+        return tr("cannot read rule file: {reason}", reason=problem)
+    return tr("cannot read rule file: {detail}", detail=problem)
 
 
 def parse_text(text: str, path: str = "<string>") -> nodes.Ruleset:

@@ -365,8 +365,10 @@ def _read_rule_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
+        from gba_dataflow.dsl.parser import unreadable_rule_file  # the parser (and Lark) only on this error
+
         raise DslSyntaxError(
-            tr("cannot read rule file: {reason}", reason=error.strerror),
+            unreadable_rule_file(error),
             code="E108",
             span=Span(str(path), 1, 1),
         ) from None

@@ -388,3 +388,18 @@ def test_warnings_from_the_rules_cache_are_still_said_in_chinese(
 
 def _not_again(*_: object, **__: object) -> None:
     raise AssertionError("the parser must not run on a cache hit")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_system_s_reason_for_an_unreadable_rule_file_is_translated(tmp_path: Path, lang: str) -> None:
+    """E108 with the system's common reason said in Chinese (`os_problem`), a rare one quoted."""
+    from gba_dataflow.dsl.parser import parse_file, unreadable_rule_file
+
+    with pytest.raises(DslSyntaxError) as raised:
+        parse_file(tmp_path / "missing.rules")
+    (diagnostic,) = raised.value.diagnostics
+    assert diagnostic.message == "cannot read rule file: No such file or directory"
+    assert localize(diagnostic.message, "zh-Hans") == "无法读取规则文件：没有该文件或目录"
+    rare = unreadable_rule_file(OSError(5, "Some rare trouble"))
+    assert rare == "cannot read rule file: Some rare trouble"
+    assert english_words(localize(rare, lang)) == []

@@ -18,7 +18,8 @@ from gba_dataflow.dsl.catalog import Catalog
 
 @dataclass
 class CheckContext:
-    """A ruleset under check, its catalog and a way to build located diagnostics."""
+    """A ruleset under check, its catalog and a way to build located diagnostics (whose texts are phrases,
+    `core/i18n.py`, so that a report in Chinese can say them)."""
 
     ruleset: nodes.Ruleset
     catalog: Catalog

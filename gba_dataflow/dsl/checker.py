@@ -10,15 +10,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from gba_dataflow.core.errors import Diagnostic, Severity, errors_in, sort_diagnostics, warnings_in
-from gba_dataflow.core.i18n import tr
+from gba_dataflow.core.i18n import Listing, Phrase, tr
 from gba_dataflow.core.source import Span
 from gba_dataflow.core.suggest import did_you_mean
 from gba_dataflow.dsl import checks_advanced, checks_citations, nodes
 from gba_dataflow.dsl.catalog import Catalog, FieldInfo
 from gba_dataflow.dsl.check_context import CheckContext, RulesetCheck
-from gba_dataflow.dsl.operators import FUNCTIONS, OPERATORS, Operator
+from gba_dataflow.dsl.operators import BOOL_HINT, FUNCTIONS, OPERATORS, Operator, code
 from gba_dataflow.dsl.patterns import pattern_matches, pattern_suggestion
-from gba_dataflow.dsl.types import ANY, BOOL, DATE, DURATION, NULL, NUMBER, STRING, Type, set_of
+from gba_dataflow.dsl.types import ANY, BOOL, DATE, DURATION, NULL, NUMBER, STRING, Type, describe, set_of
 
 BUILTIN_NAMES = {"as_of": DATE}
 
@@ -49,9 +49,13 @@ def check_rulesets(rulesets: Sequence[nodes.Ruleset], catalog: Catalog) -> Check
             found.append(
                 context.diagnostic(
                     "E205",
-                    f"ruleset `{ruleset.name}` is also declared in {first.path}",
+                    tr(
+                        "ruleset `{ruleset}` is also declared in {path}",
+                        ruleset=ruleset.name,
+                        path=first.path,
+                    ),
                     ruleset.span,
-                    "give each ruleset file its own id",
+                    tr("give each ruleset file its own id"),
                 )
             )
         seen.setdefault(ruleset.name, ruleset)
@@ -73,31 +77,39 @@ def check_rule_texts(ctx: CheckContext) -> Iterator[Diagnostic]:
         if rule.because is None and not rule.mets:
             yield ctx.diagnostic(
                 "E208",
-                f"rule `{rule.name}` has no `because` message",
+                tr("rule `{rule}` has no `because` message", rule=rule.name),
                 rule.span,
-                'add `because "why this rule decides so"`',
+                tr('add `because "why this rule decides so"`'),
             )
         if not rule.cites:
             yield ctx.diagnostic(
                 "E209",
-                f"rule `{rule.name}` cites no legal source",
+                tr("rule `{rule}` cites no legal source", rule=rule.name),
                 rule.span,
-                'add `cite "<instrument>, Art. N"`',
+                tr('add `cite "<instrument>, Art. N"`'),
             )
         if rule.name in seen:
             yield ctx.diagnostic(
                 "E204",
-                f"rule `{rule.name}` is declared twice in ruleset `{ctx.ruleset.name}`",
+                tr(
+                    "rule `{rule}` is declared twice in ruleset `{ruleset}`",
+                    rule=rule.name,
+                    ruleset=ctx.ruleset.name,
+                ),
                 rule.span,
-                f"the first is at line {seen[rule.name].span.line}; rename one of them",
+                tr("the first is at line {line}; rename one of them", line=seen[rule.name].span.line),
             )
         seen.setdefault(rule.name, rule)
         if rule.waivable and rule.effect != "deny":
             yield ctx.diagnostic(
                 "W220",
-                f"rule `{rule.name}` is `waivable` but its effect is `{rule.effect}`, not `deny`",
+                tr(
+                    "rule `{rule}` is `waivable` but its effect is `{effect}`, not `deny`",
+                    rule=rule.name,
+                    effect=rule.effect,
+                ),
                 rule.span,
-                "a waiver turns a deny into an allow; remove `waivable`, or make it a deny rule",
+                tr("a waiver turns a deny into an allow; remove `waivable`, or make it a deny rule"),
                 severity=Severity.WARNING,
             )
         yield from _check_mets(ctx, rule)
@@ -105,9 +117,14 @@ def check_rule_texts(ctx: CheckContext) -> Iterator[Diagnostic]:
         if start is not None and until is not None and until <= start:
             yield ctx.diagnostic(
                 "E210",
-                f"rule `{rule.name}` is effective from {start} until {until}, which contains no day",
+                tr(
+                    "rule `{rule}` is effective from {start} until {until}, which contains no day",
+                    rule=rule.name,
+                    start=str(start),
+                    until=str(until),
+                ),
                 rule.span,
-                "the window includes `from` and excludes `until`; `until` must be later",
+                tr("the window includes `from` and excludes `until`; `until` must be later"),
             )
 
 
@@ -153,10 +170,10 @@ def check_names_and_types(ctx: CheckContext) -> Iterator[Diagnostic]:
     for let in ctx.ruleset.lets:
         typer.let_type(let.name)
     if ctx.ruleset.applies is not None:
-        typer.expect_bool(ctx.ruleset.applies, _Scope(lets), "`applies when`")
+        typer.expect_bool(ctx.ruleset.applies, _Scope(lets), tr("`applies when`"))
     for rule in ctx.ruleset.rules:
         scope = _Scope(lets)
-        typer.expect_bool(rule.condition, scope, f"the condition of `{rule.name}`")
+        typer.expect_bool(rule.condition, scope, tr("the condition of `{rule}`", rule=rule.name))
         bound = _bound_variables(rule.condition, typer, scope)
         messages = [m for m in (rule.because, rule.remedy, *rule.requires, *rule.mets) if m is not None]
         for message in messages:
@@ -168,9 +185,9 @@ def check_names_and_types(ctx: CheckContext) -> Iterator[Diagnostic]:
         if let.name not in typer.used_lets:
             yield ctx.diagnostic(
                 "W207",
-                f"`let {let.name}` is never used",
+                tr("`let {name}` is never used", name=let.name),
                 let.span,
-                "remove it or use it in a condition",
+                tr("remove it or use it in a condition"),
                 Severity.WARNING,
             )
 
@@ -213,7 +230,7 @@ class _Typer:
         if name in self._let_types:
             return self._let_types[name]
         if name in self._in_progress:
-            self.report("E206", f"`let {name}` refers to itself", self.lets[name].span)
+            self.report("E206", tr("`let {name}` refers to itself", name=name), self.lets[name].span)
             return ANY
         self._in_progress.add(name)
         result = self.type_of(self.lets[name].expr, _Scope(self.lets))
@@ -221,14 +238,14 @@ class _Typer:
         self._let_types[name] = result
         return result
 
-    def expect_bool(self, expr: nodes.Expr, scope: _Scope, what: str) -> None:
+    def expect_bool(self, expr: nodes.Expr, scope: _Scope, what: Phrase) -> None:
         found = self.type_of(expr, scope)
         if not BOOL.accepts(found) or found.kind == "null":
             self.report(
                 "E202",
-                f"{what} must be true or false, but it is a {found}",
+                tr("{what} must be true or false, but it is a {type}", what=what, type=describe(found)),
                 expr.span,
-                'compare it, e.g. `... > 0` or `... == "value"`',
+                BOOL_HINT,
             )
 
     def check_interpolation(self, path: nodes.Path, scope: _Scope) -> None:
@@ -237,7 +254,11 @@ class _Typer:
         for index in range(before, len(self.found)):
             old = self.found[index]
             self.found[index] = Diagnostic(
-                "E215", f"in a message: {old.message}", old.span, old.hint, excerpt=old.excerpt
+                "E215",
+                tr("in a message: {message}", message=old.message),
+                old.span,
+                old.hint,
+                excerpt=old.excerpt,
             )
 
     # -- inference
@@ -255,7 +276,15 @@ class _Typer:
                 if element is ANY:
                     element = item_type
                 elif not element.accepts(item_type):
-                    self.report("E202", f"a set mixes {element} and {item_type} values", item.span)
+                    self.report(
+                        "E202",
+                        tr(
+                            "a set mixes {first} and {second} values",
+                            first=describe(element),
+                            second=describe(item_type),
+                        ),
+                        item.span,
+                    )
             return set_of(element)
         if isinstance(expr, nodes.Not):
             return self.operation_type(OPERATORS["not"], expr, scope)
@@ -266,11 +295,15 @@ class _Typer:
             if collection.kind not in ("list", "set", "any"):
                 self.report(
                     "E202",
-                    f"`{expr.var} in ...` needs a list or set, but this is a {collection}",
+                    tr(
+                        "`{var} in ...` needs a list or set, but this is a {type}",
+                        var=expr.var,
+                        type=describe(collection),
+                    ),
                     expr.collection.span,
                 )
             inner = scope.bind(expr.var, collection.element or ANY)
-            self.expect_bool(expr.body, inner, "the condition after `:`")
+            self.expect_bool(expr.body, inner, tr("the condition after `:`"))
             return BOOL if isinstance(expr, nodes.Quantifier) else NUMBER
         if isinstance(expr, nodes.Call):
             return self.call_type(expr, scope)
@@ -296,7 +329,16 @@ class _Typer:
             return self._catalog_type(".".join([base.at, *rest]), path, shown=path.dotted)
         if base.kind == "any":
             return ANY
-        self.report("E202", f"`{path.parts[0]}` is a {base}, which has no field `{rest[0]}`", path.span)
+        self.report(
+            "E202",
+            tr(
+                "`{name}` is a {type}, which has no field `{field}`",
+                name=path.parts[0],
+                type=describe(base),
+                field=rest[0],
+            ),
+            path.span,
+        )
         return ANY
 
     def _catalog_type(self, dotted: str, path: nodes.Path, shown: str | None = None) -> Type:
@@ -309,20 +351,20 @@ class _Typer:
             hint = did_you_mean(dotted, [*self.lets, *roots, *BUILTIN_NAMES])
             self.report(
                 "E206",
-                f"`{shown}` is not defined",
+                tr("`{name}` is not defined", name=shown),
                 path.span,
-                hint or "define it with `let`, or write a full manifest path such as `dataset.core_data`",
+                hint or tr("define it with `let`, or write a full manifest path such as `dataset.core_data`"),
             )
             return ANY
         candidates = [key for key in self.ctx.catalog if key.count(".") == dotted.count(".")]
-        hint = did_you_mean(dotted, candidates)
-        if hint and "[]" in dotted:
-            hint = hint.replace(dotted.rsplit(".", 1)[0], shown.rsplit(".", 1)[0])
+        closest = _closest(dotted, candidates)
+        if closest is not None and "[]" in dotted:
+            closest = closest.replace(dotted.rsplit(".", 1)[0], shown.rsplit(".", 1)[0])
         self.report(
             "E201",
-            f"`{shown}` is not a field of the manifest",
+            tr("`{path}` is not a field of the manifest", path=shown),
             path.span,
-            hint or "see `gba-dataflow schema manifest` for the fields a rule can read",
+            _did_you_mean(closest) or tr("see `gba-dataflow schema manifest` for the fields a rule can read"),
         )
         return ANY
 
@@ -368,9 +410,9 @@ class _Typer:
                 hint = did_you_mean(str(literal.value), [str(v) for v in info.enum])
                 self.report(
                     "E203",
-                    f"`{info.path}` is never {literal.value!r}",
+                    tr("`{path}` is never {value}", path=info.path, value=repr(literal.value)),
                     literal.span,
-                    hint or f"it is one of {allowed}",
+                    hint or tr("it is one of {values}", values=allowed),
                 )
 
     def _check_pattern(self, info: FieldInfo, value: str, span: Span, pattern: str) -> None:
@@ -378,11 +420,20 @@ class _Typer:
         if pattern_matches(pattern, value):
             return
         better = pattern_suggestion(pattern, value)
-        hint = f'did you mean "{better}"?' if better else f"values of `{info.path}` match {pattern}"
+        hint = (
+            tr('did you mean "{value}"?', value=better)
+            if better
+            else tr("values of `{path}` match {pattern}", path=info.path, pattern=pattern)
+        )
         self.report(
             "E217",
-            f"`{info.path}` is never {value!r}: its values match the pattern {pattern}, so this comparison "
-            "never holds",
+            tr(
+                "`{path}` is never {value}: its values match the pattern {pattern}, so this comparison "
+                "never holds",
+                path=info.path,
+                value=repr(value),
+                pattern=pattern,
+            ),
             span,
             hint,
         )
@@ -390,15 +441,27 @@ class _Typer:
     def call_type(self, expr: nodes.Call, scope: _Scope) -> Type:
         function = FUNCTIONS.get(expr.name)
         if function is None:
-            names = ", ".join(FUNCTIONS)
+            names = Listing([code(name) for name in FUNCTIONS])
             self.report(
                 "E214",
-                f"there is no function `{expr.name}`",
+                tr("there is no function `{name}`", name=expr.name),
                 expr.span,
-                did_you_mean(expr.name, list(FUNCTIONS)) or f"functions: {names}",
+                did_you_mean(expr.name, list(FUNCTIONS)) or tr("functions: {names}", names=names),
             )
             return ANY
         return self.operation_type(function, expr, scope)
+
+
+def _closest(name: str, candidates: list[str]) -> str | None:
+    """The candidate `did_you_mean` would suggest for `name`, itself (to be shown under another name)."""
+    import difflib  # only when there is a mistake to suggest a fix for
+
+    matches = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _did_you_mean(name: str | None) -> Phrase | None:
+    return tr("did you mean `{name}`?", name=name) if name is not None else None
 
 
 def _literal_type(value: object) -> Type:

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from gba_dataflow.core.errors import Diagnostic, Severity
-from gba_dataflow.core.i18n import tr
+from gba_dataflow.core.i18n import Phrase, tr, tr_join
 from gba_dataflow.dsl import nodes
 from gba_dataflow.dsl.check_context import CheckContext
-from gba_dataflow.dsl.operators import OPERATORS
+from gba_dataflow.dsl.operators import OPERATORS, code
 
 _W = Severity.WARNING
 _AS_OF = nodes.Path(parts=("as_of",))
@@ -263,12 +263,16 @@ def _window_bounds(rule: nodes.Rule) -> list[_Bound]:
     return found
 
 
-def _describe(bound: _Bound, ruleset: str) -> str:
+def _describe(bound: _Bound, ruleset: str) -> Phrase:
     if bound.origin == "window":
-        return f"its window (`{bound.text}`)"
+        return tr("its window (`{window}`)", window=bound.text)
     if bound.origin == "applies":
-        return f"`{bound.text}` (from the `applies when` of ruleset `{ruleset}`)"
-    return f"`{bound.text}`"
+        return tr(
+            "`{condition}` (from the `applies when` of ruleset `{ruleset}`)",
+            condition=bound.text,
+            ruleset=ruleset,
+        )
+    return tr("`{condition}`", condition=bound.text)
 
 
 def check_never_fires(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -284,15 +288,15 @@ def check_never_fires(ctx: CheckContext) -> Iterator[Diagnostic]:
         if clash is not None:
             first, second = clash
             what = (
-                f"`{second.text}` never holds"
+                tr("`{condition}` never holds", condition=second.text)
                 if first.label == "true"
-                else f"`{first.text}` and `{second.text}` cannot both hold"
+                else tr("`{first}` and `{second}` cannot both hold", first=first.text, second=second.text)
             )
             yield ctx.diagnostic(
                 "W211",
-                f"ruleset `{ruleset.name}` never applies: {what}",
+                tr("ruleset `{ruleset}` never applies: {reason}", ruleset=ruleset.name, reason=what),
                 (second.expr or ruleset.applies).span,
-                "fix the bounds of `applies when`",
+                tr("fix the bounds of `applies when`"),
                 _W,
             )
             scope = []
@@ -304,17 +308,23 @@ def check_never_fires(ctx: CheckContext) -> Iterator[Diagnostic]:
         first, second = clash
         span = second.expr.span if second.origin == "rule" and second.expr is not None else rule.span
         if first.label == "true":
-            message = f"rule `{rule.name}` can never fire: {_describe(second, ruleset.name)} never holds"
+            message = tr(
+                "rule `{rule}` can never fire: {part} never holds",
+                rule=rule.name,
+                part=_describe(second, ruleset.name),
+            )
         else:
-            message = (
-                f"rule `{rule.name}` can never fire: {_describe(first, ruleset.name)} and "
-                f"{_describe(second, ruleset.name)} cannot both hold"
+            message = tr(
+                "rule `{rule}` can never fire: {first} and {second} cannot both hold",
+                rule=rule.name,
+                first=_describe(first, ruleset.name),
+                second=_describe(second, ruleset.name),
             )
         yield ctx.diagnostic(
             "W211",
             message,
             span,
-            "the condition is always false as written; fix the bounds or remove the rule",
+            tr("the condition is always false as written; fix the bounds or remove the rule"),
             _W,
         )
 
@@ -361,20 +371,31 @@ def check_shadowed_allows(ctx: CheckContext) -> Iterator[Diagnostic]:
             same = all(part in denied for part in leaves)
             when = _window_text(overlap, allow)
             if same:
-                message = (
-                    f"allow rule `{allow.name}` and deny rule `{deny.name}` have the same condition: they "
-                    f"always fire together{when}, and the deny wins"
+                message = tr(
+                    "allow rule `{allow}` and deny rule `{deny}` have the same condition: they "
+                    "always fire together{when}, and the deny wins",
+                    allow=allow.name,
+                    deny=deny.name,
+                    when=when,
                 )
             else:
-                message = (
-                    f"allow rule `{allow.name}` can never decide: deny rule `{deny.name}` (line "
-                    f"{deny.span.line}) holds whenever it does{when}"
+                message = tr(
+                    "allow rule `{allow}` can never decide: deny rule `{deny}` (line "
+                    "{line}) holds whenever it does{when}",
+                    allow=allow.name,
+                    deny=deny.name,
+                    line=deny.span.line,
+                    when=when,
                 )
             yield ctx.diagnostic(
                 "W212",
                 message,
                 allow.span,
-                f"narrow `{deny.name}` (e.g. `and not ...`) or remove `{allow.name}`",
+                tr(
+                    "narrow `{deny}` (e.g. `and not ...`) or remove `{allow}`",
+                    deny=deny.name,
+                    allow=allow.name,
+                ),
                 _W,
             )
             break
@@ -410,12 +431,17 @@ def _shadowing_candidates(
     return candidates
 
 
-def _window_text(overlap: tuple[dt.date | None, dt.date | None], rule: nodes.Rule) -> str:
-    if overlap == (rule.effective_from, rule.effective_until):
-        return ""
+def _window_text(overlap: tuple[dt.date | None, dt.date | None], rule: nodes.Rule) -> Phrase:
+    """` from A until B` (either end may be open) where the overlap is narrower than the allow's window."""
     start, end = overlap
-    parts = [f"from {start.isoformat()}" if start else "", f"until {end.isoformat()}" if end else ""]
-    return " " + " ".join(part for part in parts if part)
+    if overlap == (rule.effective_from, rule.effective_until) or (start is None and end is None):
+        return tr("")
+    if start is not None and end is not None:
+        return tr(" from {start} until {end}", start=start.isoformat(), end=end.isoformat())
+    if start is not None:
+        return tr(" from {start}", start=start.isoformat())
+    assert end is not None
+    return tr(" until {end}", end=end.isoformat())
 
 
 # ---- W213: translations -----------------------------------------------------------------------
@@ -425,17 +451,19 @@ def check_translations(ctx: CheckContext) -> Iterator[Diagnostic]:
     """W213: a `because`, `require`, `remedy` or `met` without a language that other texts of that kind
     have."""
     ruleset = ctx.ruleset
-    kinds: dict[str, list[tuple[str, nodes.Message]]] = {"because": [], "require": [], "remedy": []}
+    kinds: dict[str, list[tuple[Phrase, nodes.Message]]] = {"because": [], "require": [], "remedy": []}
     if ruleset.default_because is not None:
-        kinds["because"].append(("the ruleset's `default because`", ruleset.default_because))
+        kinds["because"].append((tr("the ruleset's `default because`"), ruleset.default_because))
     if ruleset.default_remedy is not None:
-        kinds["remedy"].append(("the ruleset's `default remedy`", ruleset.default_remedy))
+        kinds["remedy"].append((tr("the ruleset's `default remedy`"), ruleset.default_remedy))
     for rule in ruleset.rules:
         if rule.because is not None:
-            kinds["because"].append((f"the `because` of rule `{rule.name}`", rule.because))
-        kinds["require"].extend((f"a `require` of rule `{rule.name}`", message) for message in rule.requires)
+            kinds["because"].append((tr("the `because` of rule `{rule}`", rule=rule.name), rule.because))
+        kinds["require"].extend(
+            (tr("a `require` of rule `{rule}`", rule=rule.name), message) for message in rule.requires
+        )
         if rule.remedy is not None:
-            kinds["remedy"].append((f"the `remedy` of rule `{rule.name}`", rule.remedy))
+            kinds["remedy"].append((tr("the `remedy` of rule `{rule}`", rule=rule.name), rule.remedy))
         kinds.setdefault("met", []).extend(
             (tr("a `met` of rule `{rule}`", rule=rule.name), message) for message in rule.mets
         )
@@ -445,12 +473,18 @@ def check_translations(ctx: CheckContext) -> Iterator[Diagnostic]:
             have = {lang for lang, _ in message.translations}
             missing = [lang for lang in wanted if lang not in have]
             if missing:
-                names = " and ".join(missing)
+                names = tr_join([code(lang) for lang in missing], "and")
                 yield ctx.diagnostic(
                     "W213",
-                    f"{what} has no {names} translation, which other `{kind}` texts of ruleset "
-                    f"`{ruleset.name}` have",
+                    tr(
+                        "{what} has no {languages} translation, which other `{kind}` texts of ruleset "
+                        "`{ruleset}` have",
+                        what=what,
+                        languages=names,
+                        kind=kind,
+                        ruleset=ruleset.name,
+                    ),
                     message.span,
-                    f'add `{missing[0]} "..."` on the line after the English text',
+                    tr('add `{language} "..."` on the line after the English text', language=missing[0]),
                     _W,
                 )

@@ -14,6 +14,7 @@ from gba_dataflow.core.i18n import Phrase, tr, tr_join
 from gba_dataflow.core.source import SourceFile, Span
 from gba_dataflow.dsl import nodes
 from gba_dataflow.dsl.check_context import CheckContext
+from gba_dataflow.dsl.operators import code
 
 
 def check_cite_translations(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -53,7 +54,7 @@ def check_cite_translations(ctx: CheckContext) -> Iterator[Diagnostic]:
                     "{what} has no {languages} translation, which other citations of ruleset "
                     "`{ruleset}` have",
                     what=what,
-                    languages=tr_join(missing, "and"),
+                    languages=tr_join([code(lang) for lang in missing], "and"),
                     ruleset=ruleset.name,
                 ),
                 span,

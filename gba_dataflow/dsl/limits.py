@@ -20,6 +20,7 @@ import os
 from collections.abc import Iterator
 
 from gba_dataflow.core.errors import Diagnostic
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
 
@@ -37,6 +38,8 @@ a digit beyond the limits by rounding up (99...9.99 -> 10...0.0)."""
 MAX_DURATION_DAYS = 36_600
 """Longest duration literal (about 100 years): any date of the manifest plus or minus it stays a date
 for every year the schema accepts but the last hundred."""
+DEPTH_HINT = tr("name parts of it with `let`, or remove doubled `not`s and parentheses")
+"""The hint of E150, wherever the nesting is found too deep."""
 
 
 def max_rule_bytes() -> int:
@@ -56,9 +59,12 @@ def size_problem(text: str, path: str) -> Diagnostic | None:
         return None
     return Diagnostic(
         "E151",
-        f"the rule file is larger than the limit of {limit:,} bytes",
+        tr("the rule file is larger than the limit of {limit:,} bytes", limit=limit),
         Span(path, 1, 1),
-        f"split it into several rule files (a ruleset per file), or raise {RULE_BYTES_ENV}",
+        tr(
+            "split it into several rule files (a ruleset per file), or raise {variable}",
+            variable=RULE_BYTES_ENV,
+        ),
     )
 
 
@@ -68,19 +74,30 @@ def number_problem(text: str, span: Span) -> Diagnostic | None:
     whole, _, fraction = text.partition(".")
     if len(whole) > MAX_NUMBER_DIGITS or len(fraction) > MAX_NUMBER_DIGITS:
         digits = max(len(whole), len(fraction))
+        message = (
+            tr(
+                "the number has {digits:,} digits after its point; at most {limit} are allowed",
+                digits=digits,
+                limit=MAX_NUMBER_DIGITS,
+            )
+            if len(fraction) > len(whole)
+            else tr(
+                "the number has {digits:,} digits before its point; at most {limit} are allowed",
+                digits=digits,
+                limit=MAX_NUMBER_DIGITS,
+            )
+        )
         return Diagnostic(
-            "E152",
-            f"the number has {digits:,} digits {'after' if len(fraction) > len(whole) else 'before'} its "
-            f"point; at most {MAX_NUMBER_DIGITS} are allowed",
-            span,
-            "no manifest value comes near it: write the threshold you mean",
+            "E152", message, span, tr("no manifest value comes near it: write the threshold you mean")
         )
     if fraction and len(whole) > len(str(MAX_FLOAT)) - 1 and float(text) >= MAX_FLOAT:
         return Diagnostic(
             "E152",
-            f"a number with a decimal point must be below {MAX_FLOAT:_}",
+            tr("a number with a decimal point must be below {limit:_}", limit=MAX_FLOAT),
             span,
-            "write a whole number (up to 18 digits) for larger thresholds",
+            tr(
+                "write a whole number (up to {digits} digits) for larger thresholds", digits=MAX_NUMBER_DIGITS
+            ),
         )
     return None
 
@@ -92,9 +109,13 @@ def duration_problem(days_text: str, span: Span) -> Diagnostic | None:
         return None
     return Diagnostic(
         "E152",
-        f"a duration of `{days_text[:30]}` days is longer than the limit of {MAX_DURATION_DAYS:,} days",
+        tr(
+            "a duration of `{days}` days is longer than the limit of {limit:,} days",
+            days=days_text[:30],
+            limit=MAX_DURATION_DAYS,
+        ),
         span,
-        "durations in rules are deadlines and periods of a few years at most",
+        tr("durations in rules are deadlines and periods of a few years at most"),
     )
 
 
@@ -112,19 +133,21 @@ def ruleset_problems(ruleset: nodes.Ruleset) -> list[Diagnostic]:
                 problems.append(
                     Diagnostic(
                         "E151",
-                        f"the rule file has more than {MAX_NODES:,} expression nodes",
+                        tr("the rule file has more than {limit:,} expression nodes", limit=MAX_NODES),
                         node.span,
-                        "split long conditions into `let` definitions shared by rules, or the file into "
-                        "several rule files",
+                        tr(
+                            "split long conditions into `let` definitions shared by rules, or the file into "
+                            "several rule files"
+                        ),
                     )
                 )
             if depth > MAX_DEPTH:
                 problems.append(
                     Diagnostic(
                         "E150",
-                        f"the expression nests more than {MAX_DEPTH} levels deep",
+                        tr("the expression nests more than {depth} levels deep", depth=MAX_DEPTH),
                         node.span,
-                        "name parts of it with `let`, or remove doubled `not`s and parentheses",
+                        DEPTH_HINT,
                     )
                 )
                 break  # one diagnostic per expression

@@ -22,12 +22,13 @@ from typing import Any, Literal, Protocol
 
 from gba_dataflow.core import calendars
 from gba_dataflow.core.blank import is_blank
+from gba_dataflow.core.i18n import Phrase, tr, tr_join
 from gba_dataflow.core.workdays import working_days_between
-from gba_dataflow.dsl.types import ANY, BOOL, DATE, DURATION, NUMBER, Type
+from gba_dataflow.dsl.types import ANY, BOOL, DATE, DURATION, NUMBER, Type, describe
 
 Kind = Literal["logical", "compare", "arith", "function"]
 
-NULL_HINT = "guard optional fields with `has(path) and ...`"
+NULL_HINT = tr("guard optional fields with `has(path) and ...`")
 
 
 class OperandError(Exception):
@@ -35,7 +36,7 @@ class OperandError(Exception):
     `EvalError` (E301 for a missing value, E302 for a value of the wrong kind).
 
     `operand` is the index of the operand at fault (its span is used), or None for the whole expression;
-    `{operand}` in the message is replaced by the operand's source text.
+    the message's `operand` argument (`OPERAND`) is replaced by the operand's source text.
     """
 
     def __init__(self, code: str, message: str, operand: int | None = None) -> None:
@@ -45,8 +46,17 @@ class OperandError(Exception):
         self.operand = operand
 
 
+OPERAND = "{operand}"
+"""The `operand` argument of an `OperandError`'s message until the evaluator knows the operand's text."""
+
+
 def _missing(index: int) -> OperandError:
-    return OperandError("E301", "{operand} has no value", index)
+    return OperandError("E301", tr("{operand} has no value", operand=OPERAND), index)
+
+
+def _unevaluable(error: Exception) -> OperandError:
+    """E302 for operands Python cannot combine, with Python's own words."""
+    return OperandError("E302", tr("cannot evaluate this comparison: {error}", error=str(error)))
 
 
 class TypeChecker(Protocol):
@@ -113,18 +123,18 @@ def _ordering(compare: Callable[[Any, Any], Any]) -> Callable[[Any, Any], bool]:
                 raise _missing(0) from None
             if b is None:
                 raise _missing(1) from None
-            raise OperandError("E302", f"cannot evaluate this comparison: {error}") from None
+            raise _unevaluable(error) from None
 
     return order
 
 
 def _member(item: Any, container: Any) -> bool:
     if container is None:
-        raise OperandError("E301", "the collection after `in` has no value", 1)
+        raise OperandError("E301", tr("the collection after `in` has no value"), 1)
     try:
         return item in container
     except TypeError as error:
-        raise OperandError("E302", f"cannot evaluate this comparison: {error}") from None
+        raise _unevaluable(error) from None
 
 
 def _not_member(item: Any, container: Any) -> bool:
@@ -133,11 +143,11 @@ def _not_member(item: Any, container: Any) -> bool:
 
 def _contains(container: Any, item: Any) -> bool:
     if container is None:
-        raise OperandError("E301", "the collection before `contains` has no value", 0)
+        raise OperandError("E301", tr("the collection before `contains` has no value"), 0)
     try:
         return item in container
     except TypeError as error:
-        raise OperandError("E302", f"cannot evaluate this comparison: {error}") from None
+        raise _unevaluable(error) from None
 
 
 def _arith(subtract: bool) -> Callable[[Any, Any], Any]:
@@ -149,7 +159,7 @@ def _arith(subtract: bool) -> Callable[[Any, Any], Any]:
         try:
             return a - b if subtract else a + b
         except (TypeError, OverflowError) as error:
-            raise OperandError("E302", f"cannot evaluate this comparison: {error}") from None
+            raise _unevaluable(error) from None
 
     return compute
 
@@ -179,7 +189,7 @@ def _between(name: str, count: Callable[[dt.date, dt.date], int]) -> Callable[[A
         if b is None:
             raise _missing(1)
         if not isinstance(a, dt.date) or not isinstance(b, dt.date):
-            raise OperandError("E302", f"`{name}` needs two dates")
+            raise OperandError("E302", tr("`{name}` needs two dates", name=name))
         return count(a, b)
 
     return between
@@ -215,14 +225,18 @@ def _negate(value: Any) -> bool:
 
 
 def _logical(checker: TypeChecker, expr: Any, types: tuple[Type, ...], scope: Any) -> Type:
-    what = "the operand of `not`" if expr.__class__.__name__ == "Not" else f"an operand of `{expr.op}`"
+    what = (
+        tr("the operand of `not`")
+        if expr.__class__.__name__ == "Not"
+        else tr("an operand of `{operator}`", operator=expr.op)
+    )
     for operand, found in zip(expr.children(), types, strict=True):
         if not BOOL.accepts(found) or found.kind == "null":
             checker.report(
                 "E202",
-                f"{what} must be true or false, but it is a {found}",
+                tr("{what} must be true or false, but it is a {type}", what=what, type=describe(found)),
                 operand.span,
-                'compare it, e.g. `... > 0` or `... == "value"`',
+                BOOL_HINT,
             )
     return BOOL
 
@@ -232,7 +246,12 @@ def _equality(checker: TypeChecker, expr: Any, types: tuple[Type, ...], scope: A
     if not left.accepts(right):
         checker.report(
             "E202",
-            f"cannot compare a {left} with a {right} using `{expr.op}`",
+            tr(
+                "cannot compare a {left} with a {right} using `{operator}`",
+                left=describe(left),
+                right=describe(right),
+                operator=expr.op,
+            ),
             expr.span,
             compare_hint(left, right),
         )
@@ -252,8 +271,9 @@ def _order_rule(checker: TypeChecker, expr: Any, types: tuple[Type, ...], scope:
     if not left.accepts(right):
         return _equality(checker, expr, types, scope)
     if left.kind in ("bool", "set", "list", "object", "null") or right.kind == "null":
+        ordered = describe(left if left.kind != "null" else right)
         checker.report(
-            "E202", f"`{expr.op}` does not order {left if left.kind != 'null' else right} values", expr.span
+            "E202", tr("`{operator}` does not order {type} values", operator=expr.op, type=ordered), expr.span
         )
     return _with_enum_literals(checker, expr, scope)
 
@@ -263,12 +283,20 @@ def _membership_rule(checker: TypeChecker, expr: Any, types: tuple[Type, ...], s
     if right.kind not in ("set", "list", "any", "string"):
         checker.report(
             "E202",
-            f"`{expr.op}` needs a set or list on its right, but this is a {right}",
+            tr(
+                "`{operator}` needs a set or list on its right, but this is a {type}",
+                operator=expr.op,
+                type=describe(right),
+            ),
             expr.right.span,
-            'write e.g. `x in {"HK", "MO"}`',
+            tr("write e.g. {example}", example='`x in {"HK", "MO"}`'),
         )
     elif right.element is not None and not right.element.accepts(left):
-        checker.report("E202", f"cannot look for a {left} in a {right}", expr.span)
+        checker.report(
+            "E202",
+            tr("cannot look for a {item} in a {collection}", item=describe(left), collection=describe(right)),
+            expr.span,
+        )
     checker.check_enum_literals(expr.left, expr.right, scope)
     return BOOL
 
@@ -278,11 +306,18 @@ def _contains_rule(checker: TypeChecker, expr: Any, types: tuple[Type, ...], sco
     if left.kind not in ("set", "list", "any", "string"):
         checker.report(
             "E202",
-            f"`contains` needs a list, set or string on its left, but this is a {left}",
+            tr(
+                "`contains` needs a list, set or string on its left, but this is a {type}",
+                type=describe(left),
+            ),
             expr.left.span,
         )
     elif left.element is not None and not left.element.accepts(right):
-        checker.report("E202", f"a {left} cannot contain a {right}", expr.span)
+        checker.report(
+            "E202",
+            tr("a {collection} cannot contain a {item}", collection=describe(left), item=describe(right)),
+            expr.span,
+        )
     return BOOL
 
 
@@ -299,9 +334,14 @@ def _arith_rule(checker: TypeChecker, expr: Any, types: tuple[Type, ...], scope:
         return ANY
     checker.report(
         "E202",
-        f"cannot compute {left} {expr.op} {right}",
+        tr(
+            "cannot compute {left} {operator} {right}",
+            left=describe(left),
+            operator=expr.op,
+            right=describe(right),
+        ),
         expr.span,
-        "add days to a date with `d + 10 days`; count days with `days_between(a, b)`",
+        tr("add days to a date with `d + 10 days`; count days with `days_between(a, b)`"),
     )
     return ANY
 
@@ -312,16 +352,38 @@ def _signature(params: tuple[Type, ...], result: Type) -> TypeRule:
     def rule(checker: TypeChecker, expr: Any, types: tuple[Type, ...], scope: Any) -> Type:
         if len(params) != len(expr.args):
             checker.report(
-                "E214", f"`{expr.name}` takes {len(params)} argument(s), not {len(expr.args)}", expr.span
+                "E214",
+                tr(
+                    "`{name}` takes {expected} argument(s), not {given}",
+                    name=expr.name,
+                    expected=len(params),
+                    given=len(expr.args),
+                ),
+                expr.span,
             )
         for param, arg, found in zip(params, expr.args, types, strict=False):
             if param is ANY:
                 if found.kind not in ("list", "set", "string", "any"):
                     checker.report(
-                        "E202", f"`{expr.name}` needs a list, set or string, not a {found}", arg.span
+                        "E202",
+                        tr(
+                            "`{name}` needs a list, set or string, not a {type}",
+                            name=expr.name,
+                            type=describe(found),
+                        ),
+                        arg.span,
                     )
             elif not param.accepts(found):
-                checker.report("E202", f"`{expr.name}` needs a {param}, not a {found}", arg.span)
+                checker.report(
+                    "E202",
+                    tr(
+                        "`{name}` needs a {expected}, not a {type}",
+                        name=expr.name,
+                        expected=describe(param),
+                        type=describe(found),
+                    ),
+                    arg.span,
+                )
         return result
 
     return rule
@@ -330,21 +392,25 @@ def _signature(params: tuple[Type, ...], result: Type) -> TypeRule:
 def _has_rule(checker: TypeChecker, expr: Any, types: tuple[Type, ...], scope: Any) -> Type:
     if len(expr.args) != 1 or expr.args[0].__class__.__name__ != "Path":
         checker.report(
-            "E214", "`has` takes one manifest path, e.g. `has(mechanisms.pipia.completed_on)`", expr.span
+            "E214", tr("`has` takes one manifest path, e.g. `has(mechanisms.pipia.completed_on)`"), expr.span
         )
     return BOOL
 
 
-def compare_hint(left: Type, right: Type) -> str | None:
+def compare_hint(left: Type, right: Type) -> Phrase | None:
     """What to write instead when two types cannot be compared."""
     kinds = {left.kind, right.kind}
     if kinds == {"number", "string"}:
-        return "write numbers without quotes, e.g. `dataset.subjects >= 100_000`"
+        return tr("write numbers without quotes, e.g. `dataset.subjects >= 100_000`")
     if kinds == {"date", "string"}:
-        return "write dates without quotes, e.g. `transfer.date >= 2024-03-22`"
+        return tr("write dates without quotes, e.g. `transfer.date >= 2024-03-22`")
     if kinds == {"bool", "string"}:
-        return "write true or false without quotes"
+        return tr("write true or false without quotes")
     return None
+
+
+BOOL_HINT = tr('compare it, e.g. `... > 0` or `... == "value"`')
+"""The hint for a condition (or an operand of `and`, `or`, `not`) that is not true or false."""
 
 
 # ---- inline templates for the generated fast path ------------------------------------------------
@@ -443,8 +509,13 @@ FUNCTIONS: Mapping[str, Operator] = _entries(
 """The built-in functions, by name."""
 
 
-def spelled_operators() -> str:
+def spelled_operators() -> Phrase:
     """The operators as a person reads them in a hint: `and, or, not, ==, ..., + and -` (`not in` is
-    `not` and `in`)."""
-    words = [name for name in OPERATORS if " " not in name]
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    `not` and `in`); each one is code, set off as such in a language whose words are not English."""
+    return tr_join([code(name) for name in OPERATORS if " " not in name], "and")
+
+
+def code(text: str) -> Phrase:
+    """`text`, a keyword, operator or name of the rule language listed in prose: as it is in English, set off
+    as code (in backticks) in a language whose words are not English."""
+    return tr("{code}", code=text)

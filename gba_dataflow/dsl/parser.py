@@ -22,6 +22,7 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from gba_dataflow.core.errors import Diagnostic, DslSyntaxError
+from gba_dataflow.core.i18n import Phrase, os_problem, tr, tr_join
 from gba_dataflow.core.source import SourceFile, Span, caret_excerpt
 from gba_dataflow.dsl import limits, nodes
 from gba_dataflow.dsl.citations import CiteClause, WrittenString, pair_citations
@@ -36,16 +37,17 @@ _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
 
 # What each terminal means to someone writing rules.
 _TERMINAL_WORDS = {
-    "IDENT": "a name",
-    "STRING": 'a string in double quotes ("...")',
-    "NUMBER": "a number",
-    "DATE": "a date (YYYY-MM-DD)",
-    "LANG": "a language tag (zh-Hans or zh-Hant)",
-    "COMPARE_OP": "a comparison (==, !=, <, <=, >, >=)",
-    "ADD_OP": "`+` or `-`",
+    "IDENT": tr("a name"),
+    "STRING": tr('a string in double quotes ("...")'),
+    "NUMBER": tr("a number"),
+    "DATE": tr("a date (YYYY-MM-DD)"),
+    "LANG": tr("a language tag ({first} or {second})", first="zh-Hans", second="zh-Hant"),
+    "COMPARE_OP": tr("a comparison ({operators})", operators="==, !=, <, <=, >, >="),
+    "ADD_OP": tr("`+` or `-`"),
     "MEMBER": "`.field`",
-    "$END": "the end of the file",
+    "$END": tr("the end of the file"),
 }
+_END_OF_FILE = _TERMINAL_WORDS["$END"]
 _OPERAND_TERMINALS = {"IDENT", "STRING", "NUMBER", "DATE", "LPAR", "LBRACE", "TRUE", "FALSE", "NULL", "COUNT"}
 
 
@@ -80,11 +82,22 @@ def parse_file(path: str | FilePath) -> nodes.Ruleset:
     try:
         text = FilePath(path).read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        reason = "it is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.strerror
-        raise DslSyntaxError(
-            f"cannot read rule file: {reason}", code="E108", span=Span(display, 1, 1)
-        ) from None
+        message = (
+            tr("cannot read rule file: it is not UTF-8 text")
+            if isinstance(error, UnicodeDecodeError)
+            else unreadable_rule_file(error)
+        )
+        raise DslSyntaxError(message, code="E108", span=Span(display, 1, 1)) from None
     return parse_text(text, display)
+
+
+def unreadable_rule_file(error: OSError) -> Phrase:
+    """E108's message for a rule file the system cannot read: its reason translated where it is one of the
+    system's common ones (`os_problem`), else quoted as the system says it."""
+    problem = os_problem(error)
+    if isinstance(problem, Phrase):
+        return tr("cannot read rule file: {reason}", reason=problem)
+    return tr("cannot read rule file: {detail}", detail=problem)
 
 
 def parse_text(text: str, path: str = "<string>") -> nodes.Ruleset:
@@ -135,10 +148,10 @@ def _parse_text(text: str, path: str) -> nodes.Ruleset:
             except RecursionError:  # deeper than Python can build: say so, located at the chunk
                 line, column = source.position(min(offset, len(text)))
                 raise DslSyntaxError(
-                    f"the expression nests more than {limits.MAX_DEPTH} levels deep",
+                    tr("the expression nests more than {depth} levels deep", depth=limits.MAX_DEPTH),
                     code="E150",
                     span=Span(path, line, column),
-                    hint="name parts of it with `let`, or remove doubled `not`s and parentheses",
+                    hint=limits.DEPTH_HINT,
                 ) from None
         except UnexpectedInput as error:
             # What the builder found before the error is dropped: the text is re-parsed from the next
@@ -198,9 +211,8 @@ def _cap(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     kept = ordered[:MAX_ERRORS]
     last = kept[-1]
     more = len(ordered) - MAX_ERRORS
-    kept[-1] = Diagnostic(
-        last.code, f"{last.message} (…and {more} more)", last.span, last.hint, excerpt=last.excerpt
-    )
+    message = tr("{message} (…and {more} more)", message=last.message, more=more)
+    kept[-1] = Diagnostic(last.code, message, last.span, last.hint, excerpt=last.excerpt)
     return kept
 
 
@@ -229,10 +241,12 @@ def _error_offset(error: UnexpectedInput, chunk: str) -> int:
     return int(pos) if pos is not None else len(chunk)
 
 
-def _describe_expected(expected: set[str]) -> str:
+def _describe_expected(expected: set[str]) -> Phrase:
     parser = _parser()
     if expected & _OPERAND_TERMINALS and len(expected & _OPERAND_TERMINALS) >= 4:
-        return "a value (a manifest path, number, string, date, `(` or `{`)"
+        return tr(
+            "a value (a manifest path, number, string, date, {paren} or {brace})", paren="`(`", brace="`{`"
+        )
     words: list[str] = []
     for name in sorted(expected):
         if name in _TERMINAL_WORDS:
@@ -247,7 +261,7 @@ def _describe_expected(expected: set[str]) -> str:
     unique = sorted(set(words))
     if len(unique) > 8:
         unique = [*unique[:8], "…"]
-    return ", ".join(unique[:-1]) + (" or " if len(unique) > 1 else "") + unique[-1]
+    return tr_join(unique, "or")
 
 
 def _previous_word(chunk: str, offset: int) -> str:
@@ -274,49 +288,70 @@ def _syntax_diagnostic(error: UnexpectedInput, source: SourceFile, chunk: str) -
         if char == '"':
             return Diagnostic(
                 "E104",
-                "this string is not closed",
+                tr("this string is not closed"),
                 span,
-                'end the string with `"` on the same line',
+                tr('end the string with `"` on the same line'),
                 excerpt=excerpt,
             )
         return Diagnostic(
             "E102",
-            f"`{char}` is not part of the rule language",
+            tr("`{char}` is not part of the rule language", char=char),
             span,
-            f"remove it; operators are {spelled_operators()}",
+            tr("remove it; operators are {operators}", operators=spelled_operators()),
             excerpt=excerpt,
         )
     expected_set = set(getattr(error, "expected", set()) or set())
     if isinstance(error, UnexpectedToken):
         expected_set = set(error.accepts or error.expected)
-    found = "the end of the file"
+    found: str = _END_OF_FILE
     if isinstance(error, UnexpectedToken) and error.token.type != "$END":
         found = f"`{error.token}`"
+    at_end = found == _END_OF_FILE  # said apart: "found the end of the file" is not a token found in Chinese
     if previous == "when":
         return Diagnostic(
             "E103",
-            f"expected a condition after `when`, found {found}",
+            tr("expected a condition after `when`, found the end of the file")
+            if at_end
+            else tr("expected a condition after `when`, found {found}", found=found),
             span,
-            "write a condition such as `dataset.core_data` or `dataset.subjects >= 100_000`",
+            tr("write a condition such as `dataset.core_data` or `dataset.subjects >= 100_000`"),
             excerpt=excerpt,
         )
-    code = "E101" if found == "the end of the file" else "E100"
+    code = "E101" if at_end else "E100"
     if offset == 0 or not previous:
         return Diagnostic(
             "E107",
-            "a rule file must start with `ruleset <id>`",
+            tr("a rule file must start with `ruleset <id>`"),
             span,
-            "add a header such as `ruleset mainland_export`",
+            tr("add a header such as `ruleset mainland_export`"),
             excerpt=excerpt,
         )
     expected = _describe_expected(expected_set)
     misspelt = _misspelt_keyword(error, expected_set)
+    message: str
     if expected.count(",") < 5:
-        message = f"expected {expected} after `{previous}`, found {found}"
+        message = (
+            tr(
+                "expected {expected} after `{previous}`, found the end of the file",
+                expected=expected,
+                previous=previous,
+            )
+            if at_end
+            else tr(
+                "expected {expected} after `{previous}`, found {found}",
+                expected=expected,
+                previous=previous,
+                found=found,
+            )
+        )
         hint = misspelt or _hint_for(previous, found)
     else:
-        message = f"unexpected {found} after `{previous}`"
-        hint = misspelt or _hint_for(previous, found) or f"expected {expected}"
+        message = (
+            tr("unexpected the end of the file after `{previous}`", previous=previous)
+            if at_end
+            else tr("unexpected {found} after `{previous}`", found=found, previous=previous)
+        )
+        hint = misspelt or _hint_for(previous, found) or tr("expected {expected}", expected=expected)
     return Diagnostic(code, message, span, hint, excerpt=excerpt)
 
 
@@ -342,13 +377,13 @@ def _misspelt_keyword(error: UnexpectedInput, expected: set[str]) -> str | None:
     return did_you_mean(word, keywords)
 
 
-def _hint_for(previous: str, found: str) -> str | None:
+def _hint_for(previous: str, found: str) -> Phrase | None:
     if found == "`=`":
-        return "compare with `==`; `=` only appears in `let name = ...`"
+        return tr("compare with `==`; `=` only appears in `let name = ...`")
     if previous in {"because", "cite", "require", "remedy", "title", "met"}:
-        return f"`{previous}` takes a string in double quotes"
+        return tr("`{keyword}` takes a string in double quotes", keyword=previous)
     if previous in {"from", "until"}:
-        return "dates are written YYYY-MM-DD, e.g. 2024-03-22"
+        return tr("dates are written YYYY-MM-DD, e.g. 2024-03-22")
     return None
 
 
@@ -440,9 +475,9 @@ class _Builder:
         except ValueError:
             self._problem(
                 "E105",
-                f"`{token}` is not a calendar date",
+                tr("`{date}` is not a calendar date", date=str(token)),
                 self._tspan(token),
-                "dates are written YYYY-MM-DD and must exist, e.g. 2024-02-29",
+                tr("dates are written YYYY-MM-DD and must exist, e.g. 2024-02-29"),
             )
             return dt.date(1, 1, 1)
 
@@ -459,9 +494,14 @@ class _Builder:
                 if escaped not in _ESCAPES:
                     self._problem(
                         "E104",
-                        f"unknown escape `\\{escaped}` in a string",
+                        tr("unknown escape `{escape}` in a string", escape="\\" + escaped),
                         self._tspan(token),
-                        'use \\" for a quote, \\\\ for a backslash, \\n for a new line',
+                        tr(
+                            "use {quote} for a quote, {backslash} for a backslash, {newline} for a new line",
+                            quote='\\"',
+                            backslash="\\\\",
+                            newline="\\n",
+                        ),
                     )
                 out.append(_ESCAPES.get(escaped, escaped))
                 index += 2
@@ -495,9 +535,14 @@ class _Builder:
                 else:
                     self._problem(
                         "E104",
-                        f"bad interpolation `{piece}` in a string",
+                        tr("bad interpolation `{piece}` in a string", piece=piece),
                         span,
-                        "write `{manifest.path}` to insert a fact, `{{` or `}}` for a literal brace",
+                        tr(
+                            "write {fact} to insert a fact, {open} or {close} for a literal brace",
+                            fact="`{manifest.path}`",
+                            open="`{{`",
+                            close="`}}`",
+                        ),
                     )
             literal.append(text[position:])
         if any(literal):
@@ -515,7 +560,7 @@ class _Builder:
         values: dict[str, Any] = {}
         for kind, value, where in clauses:
             if kind in values:
-                self._problem("E106", f"the ruleset header has two `{kind}` clauses", where)
+                self._problem("E106", tr("the ruleset header has two `{clause}` clauses", clause=kind), where)
             values[kind] = value
         default_cites: CiteClause = values.get("default cite") or CiteClause(texts=())
         return nodes.Ruleset(
@@ -564,19 +609,21 @@ class _Builder:
             elif kind in single:
                 self._problem(
                     "E106",
-                    f"rule `{name}` has more than one `{kind}` clause",
+                    tr("rule `{rule}` has more than one `{clause}` clause", rule=str(name), clause=kind),
                     where,
-                    "a rule has one effect, one `because`, one `remedy`, one `effective` clause and at "
-                    "most one `waivable`",
+                    tr(
+                        "a rule has one effect, one `because`, one `remedy`, one `effective` clause and at "
+                        "most one `waivable`"
+                    ),
                 )
             else:
                 single[kind] = value
         if "effect" not in single:
             self._problem(
                 "E106",
-                f"rule `{name}` has no `deny when`, `allow when` or `warn when` clause",
+                tr("rule `{rule}` has no `deny when`, `allow when` or `warn when` clause", rule=str(name)),
                 self._tspan(name),
-                "add e.g. `deny when dataset.core_data`",
+                tr("add e.g. `deny when dataset.core_data`"),
             )
             single["effect"] = ("deny", nodes.Literal(value=True))
         effect, condition = single["effect"]
@@ -644,7 +691,9 @@ class _Builder:
         out: list[tuple[str, nodes.Template]] = []
         for lang, tokens in translations:
             if lang in seen:
-                self._problem("E106", f"two `{lang}` translations of one text", self._tspan(tokens[0]))
+                self._problem(
+                    "E106", tr("two `{lang}` translations of one text", lang=lang), self._tspan(tokens[0])
+                )
             seen.add(lang)
             out.append((lang, self._template(tokens)))
         return nodes.Message(text=self._template(english), translations=tuple(out), span=span)
@@ -703,9 +752,9 @@ class _Builder:
         if "__" in text or text.endswith("_") or "_." in text:
             self._problem(
                 "E100",
-                f"`{text}` is not a well-formed number",
+                tr("`{number}` is not a well-formed number", number=text),
                 self._tspan(token),
-                "use single underscores between digits, e.g. 100_000",
+                tr("use single underscores between digits, e.g. 100_000"),
             )
         cleaned = text.replace("_", "")
         too_long = limits.number_problem(cleaned, self._tspan(token))
@@ -718,7 +767,7 @@ class _Builder:
     def duration(self, span: Span, amount: Token, unit: Token) -> nodes.Expr:
         text = str(amount).replace("_", "")
         if "." in text:
-            self._problem("E100", "a number of days must be a whole number", self._tspan(amount))
+            self._problem("E100", tr("a number of days must be a whole number"), self._tspan(amount))
             text = text.split(".")[0]
         too_long = limits.duration_problem(text, self._tspan(amount))
         if too_long is not None:

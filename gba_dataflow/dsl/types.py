@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gba_dataflow.core.i18n import Phrase, tr
+
 
 @dataclass(frozen=True, slots=True)
 class Type:
@@ -52,3 +54,29 @@ def list_of(element: Type) -> Type:
 
 def object_at(path: str) -> Type:
     return Type("object", at=path)
+
+
+def describe(kind: Type) -> Phrase:
+    """`str(kind)` as a phrase, so that a message naming a type can be said in every language."""
+    if kind.kind == "set" and kind.element is not None:
+        return tr("set of {element}", element=describe(kind.element))
+    if kind.kind == "list" and kind.element is not None:
+        return tr("list of {element}", element=describe(kind.element))
+    if kind.kind == "object" and kind.at:
+        return tr("object `{path}`", path=kind.at)
+    return _KIND_WORDS.get(kind.kind) or tr("{only}", only=kind.kind)
+
+
+_KIND_WORDS = {
+    "bool": tr("bool"),
+    "number": tr("number"),
+    "string": tr("string"),
+    "date": tr("date"),
+    "duration": tr("duration"),
+    "null": tr("null"),
+    "set": tr("set"),
+    "list": tr("list"),
+    "object": tr("object"),
+    "any": tr("any"),
+}
+"""The word of each kind of type (`Type.kind`)."""

@@ -15,6 +15,7 @@ import functools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.dsl import nodes
 from gba_dataflow.engine.model import RulesetOutcome, Warning
 from gba_dataflow.manifests.pointers import dotted
@@ -93,8 +94,17 @@ def decisive_default_warnings(
         return []
     facts = ", ".join(f"`{path}` = {_value(default)}" for _, path, default in defaulted)
     message = (
-        f"the allow rests on the schema's default for {facts}: the manifest does not state "
-        f"{'it' if len(defaulted) == 1 else 'them'}; state each so that the decision rests on facts"
+        tr(
+            "the allow rests on the schema's default for {facts}: the manifest does not state it; state each "
+            "so that the decision rests on facts",
+            facts=facts,
+        )
+        if len(defaulted) == 1
+        else tr(
+            "the allow rests on the schema's default for {facts}: the manifest does not state them; state "
+            "each so that the decision rests on facts",
+            facts=facts,
+        )
     )
     return [Warning(message=message, code=CODE, json_path=defaulted[0][0])]
 

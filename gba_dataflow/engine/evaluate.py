@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from gba_dataflow.core.errors import Diagnostic, EvalError
+from gba_dataflow.core.i18n import Listing, Phrase, localize, tr
 from gba_dataflow.core.source import Span
 from gba_dataflow.engine.decisive import decisive_default_warnings
 from gba_dataflow.engine.evaluator import EvalContext, FactRecorder, Fn, RawFact, bool_error, format_value
@@ -30,11 +31,13 @@ from gba_dataflow.manifests.provenance import Provenance
 _ALLOW, _DENY = Verdict.ALLOW, Verdict.DENY  # a global, where `Verdict.DENY` costs an enum lookup
 MAX_CLOSEST_ALLOWS = 3
 NO_RULESET = "gba-dataflow/no-ruleset"
-_NO_RULESET_REMEDY = Remedy(
-    rule=NO_RULESET,
-    kind="remedy",
-    text="check the origin and destination regions, or add a ruleset that covers this route",
-)
+_NO_RULESET_REMEDY = tr("check the origin and destination regions, or add a ruleset that covers this route")
+
+
+def _say(text: Phrase, lang: str) -> str:
+    """A text of gba-dataflow's own among the rules' texts of a result, in the language they are in (the
+    rules' texts are chosen by `lang` as the result is made); in English still the phrase itself."""
+    return text if lang == "en" else localize(text, lang)
 
 
 class ManifestInput(Protocol):
@@ -241,7 +244,7 @@ def evaluate_manifest(
     warnings = [_manifest_warning(d) for d in manifest.warnings] if manifest.warnings else []
     if not evaluation.runs:
         reasons.append(explainer.no_ruleset(route))
-        remedies.append(_NO_RULESET_REMEDY)
+        remedies.append(Remedy(rule=NO_RULESET, kind="remedy", text=_say(_NO_RULESET_REMEDY, lang)))
     for run in evaluation.runs:
         if run.decision is _DENY:
             if run.denies:
@@ -325,9 +328,10 @@ def _applies_by_closure(ruleset: CompiledRuleset, ctx: EvalContext, errors: list
     try:
         return _strict(closure, ctx, condition.span)
     except EvalError as error:
-        errors.extend(
-            _tag(error, f"`applies when` of {ruleset.id} failed; the ruleset is treated as applying")
+        note = tr(
+            "`applies when` of {ruleset} failed; the ruleset is treated as applying", ruleset=ruleset.id
         )
+        errors.extend(_tag(error, note))
         return True  # fail closed: an applicable ruleset can only add reasons to deny
 
 
@@ -372,8 +376,12 @@ def _closure_holds(rule: CompiledRule, ctx: EvalContext, errors: list[Diagnostic
     value, error = condition_value(rule.condition, ctx, rule.node.condition.span)
     holds = rule_outcome(rule.effect, value, error)
     if error is not None:
-        effect = "counts as holding" if holds else "counts as not holding"
-        errors.extend(_tag(error, f"rule {rule.id} could not be evaluated and {effect}"))
+        note = (
+            tr("rule {rule} could not be evaluated and counts as holding", rule=rule.id)
+            if holds
+            else tr("rule {rule} could not be evaluated and counts as not holding", rule=rule.id)
+        )
+        errors.extend(_tag(error, note))
     return holds
 
 
@@ -525,14 +533,16 @@ class _Explainer:
         for end in ("origin", "destination"):
             pointer = f"/transfer/{end}/region"
             raw.append((f"transfer.{end}.region", pointer, self.root["transfer"][end]["region"]))
-        message = (
-            f"no ruleset covers {route.origin} → {route.destination}; transfers are denied unless a "
-            "ruleset applies (fail closed)"
+        message = tr(
+            "no ruleset covers {origin} → {destination}; transfers are denied unless a "
+            "ruleset applies (fail closed)",
+            origin=route.origin,
+            destination=route.destination,
         )
         return Reason(
             rule=NO_RULESET,
             effect="deny",
-            message=message,
+            message=_say(message, self.lang),
             citations=(),
             facts=_facts_from(raw, self.at, self.origin),
             source="gba-dataflow",
@@ -590,7 +600,7 @@ class _Explainer:
         if because is not None:
             message = self.text(because)
         else:
-            message = f"no rule of {ruleset.id} permits this transfer"
+            message = _say(tr("no rule of {ruleset} permits this transfer", ruleset=ruleset.id), self.lang)
         cites = ruleset.node.default_cites
         return Reason(
             rule=ruleset.default_id,
@@ -699,20 +709,24 @@ class _Explainer:
         if holds:
             return None
         return FailedCondition(
-            condition=part.readable or part.text, suggestion=part.suggestion or _suggest(facts), facts=facts
+            condition=part.readable or part.text,
+            suggestion=_say(part.suggestion or _suggest(facts), self.lang),
+            facts=facts,
         )
 
 
-def _suggest(facts: tuple[Fact, ...]) -> str:
+def _suggest(facts: tuple[Fact, ...]) -> Phrase:
     """Plain words for what would make a failed condition hold, from the facts it read."""
     if not facts:
-        return "would allow if this held"
+        return tr("would allow if this held")
     if len(facts) == 1:  # the usual case, without a list and a join
-        return f"would allow if this held (now {_now(facts[0].path, facts[0].value)})"
-    now = ", ".join([_now(fact.path, fact.value) for fact in facts[:4]])
-    return f"would allow if this held (now {now})"
+        return tr("would allow if this held (now {facts})", facts=_now(facts[0].path, facts[0].value))
+    now = Listing([_now(fact.path, fact.value) for fact in facts[:4]])
+    return tr("would allow if this held (now {facts})", facts=now)
 
 
-def _now(path: str, value: Any) -> str:
+def _now(path: str, value: Any) -> Phrase:
     """A fact in words: `x = 3`, or `x is not set` rather than `x = null`."""
-    return f"{path} is not set" if value is None else f"{path} = {format_value(value)}"
+    if value is None:
+        return tr("{path} is not set", path=path)
+    return tr("{path} = {value}", path=path, value=format_value(value))

@@ -18,11 +18,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from gba_dataflow.core.errors import EvalError
+from gba_dataflow.core.i18n import Phrase, tr
 from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
 from gba_dataflow.dsl.operators import (
     FUNCTIONS,
     NULL_HINT,
+    OPERAND,
     OPERATORS,
     OperandError,
     Operator,
@@ -111,13 +113,18 @@ def _error(code: str, message: str, span: Span, hint: str | None = None) -> Eval
 
 
 def _null_error(expr: nodes.Expr, what: str) -> EvalError:
-    return _error("E301", f"{what} has no value", expr.span, NULL_HINT)
+    return _error("E301", tr("{operand} has no value", operand=what), expr.span, NULL_HINT)
 
 
 def _located(error: OperandError, expr: nodes.Expr, operands: tuple[nodes.Expr, ...]) -> EvalError:
     """An operator's refusal of its operands, located at the operand at fault (or the whole expression)."""
     at = operands[error.operand] if error.operand is not None else expr
-    message = error.message.replace("{operand}", f"`{_text(at)}`")
+    message = error.message
+    if not isinstance(message, Phrase):
+        message = message.replace(OPERAND, f"`{_text(at)}`")
+    elif ("operand", OPERAND) in message.args:
+        # the same phrase, now naming the operand (its English is what `str.replace` would give)
+        message = Phrase(message.template, {**dict(message.args), "operand": f"`{_text(at)}`"})
     return _error(error.code, message, at.span, NULL_HINT if error.code == "E301" else None)
 
 
@@ -237,7 +244,7 @@ class Compiler:
             except TypeError:  # a list or a mapping (a field object) has no place in a set
                 raise _error(
                     "E302",
-                    "a set can hold text, numbers, dates and booleans, not lists or objects",
+                    tr("a set can hold text, numbers, dates and booleans, not lists or objects"),
                     expr.span,
                 ) from None
 
@@ -395,7 +402,7 @@ class Compiler:
     def _call(self, expr: nodes.Call, bound: frozenset[str]) -> Fn:
         function = FUNCTIONS.get(expr.name)
         if function is None:  # pragma: no cover - the checker rejects unknown functions
-            raise _error("E214", f"there is no function `{expr.name}`", expr.span)
+            raise _error("E214", tr("there is no function `{name}`", name=expr.name), expr.span)
         return self._apply(expr, function, expr.args, bound)
 
 
@@ -411,10 +418,8 @@ def _text(expr: nodes.Expr) -> str:
 def bool_error(value: Any, span: Span) -> EvalError:
     """The error for a condition that yields something other than true or false (E301 null, E302 other)."""
     if value is None:
-        return _error(
-            "E301", "a condition has no value (null)", span, "guard optional fields with `has(path) and ...`"
-        )
-    return _error("E302", f"a condition is {value!r}, not true or false", span)
+        return _error("E301", tr("a condition has no value (null)"), span, NULL_HINT)
+    return _error("E302", tr("a condition is {value}, not true or false", value=repr(value)), span)
 
 
 def dig(value: Any, keys: tuple[str, ...]) -> Any:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gba_dataflow.core.errors import CheckError, Diagnostic, DslSyntaxError, GbaError
+from gba_dataflow.core.i18n import Phrase, tr
 from gba_dataflow.core.resources import data_dir
 from gba_dataflow.core.source import Span
 from gba_dataflow.dsl import nodes
@@ -97,7 +98,7 @@ class Conjunct:
         """The part as a closure (`fn`), by the name `CompiledRule` gives its condition's."""
         return self.fn
 
-    suggestion: str | None = field(init=False)
+    suggestion: Phrase | None = field(init=False)
     """What would make this part hold, where its shape alone says it (`has(path)`, `path`, `not path`);
     None where it depends on the facts read. Derived in __post_init__, a plain attribute."""
 
@@ -105,15 +106,15 @@ class Conjunct:
         object.__setattr__(self, "suggestion", _suggestion(self.expr))
 
 
-def _suggestion(expr: nodes.Expr) -> str | None:
+def _suggestion(expr: nodes.Expr) -> Phrase | None:
     """Only for manifest paths (dotted): a single name is a `let` (or `as_of`), whose name means nothing
     to a steward; its facts say what it read instead (see evaluate._suggest)."""
     if isinstance(expr, nodes.Call) and expr.name == "has" and isinstance(expr.args[0], nodes.Path):
-        return f"would allow if {expr.args[0].dotted} were set"
+        return tr("would allow if {path} were set", path=expr.args[0].dotted)
     if isinstance(expr, nodes.Path) and len(expr.parts) > 1:
-        return f"would allow if {expr.dotted} were true"
+        return tr("would allow if {path} were true", path=expr.dotted)
     if isinstance(expr, nodes.Not) and isinstance(expr.operand, nodes.Path) and len(expr.operand.parts) > 1:
-        return f"would allow if {expr.operand.dotted} were false"
+        return tr("would allow if {path} were false", path=expr.operand.dotted)
     return None
 
 
@@ -293,17 +294,17 @@ def rule_files(dirs: Iterable[Path]) -> list[Path]:
             found.extend(sorted(p for p in entry.rglob(f"*{RULE_SUFFIX}") if p.is_file()))
         else:
             raise DslSyntaxError(
-                f"rules directory `{entry}` does not exist",
+                tr("rules directory `{path}` does not exist", path=str(entry)),
                 code="E108",
                 span=Span(str(entry), 1, 1),
-                hint="pass an existing directory to --rules",
+                hint=tr("pass an existing directory to --rules"),
             )
     if not found:
         shown = ", ".join(str(d) for d in dirs)
         raise DslSyntaxError(
-            f"no `*{RULE_SUFFIX}` file in {shown}",
+            tr("no `*{suffix}` file in {paths}", suffix=RULE_SUFFIX, paths=shown),
             code="E503",
-            hint="pass a directory of rule files with --rules",
+            hint=tr("pass a directory of rule files with --rules"),
         )
     return found
 
@@ -336,10 +337,10 @@ def organisation_schema_file(dirs: Sequence[Path]) -> Path | None:
     )
     if len(found) > 1:
         raise CheckError(
-            f"two organisation schemas: {found[0]} and {found[1]}",
+            tr("two organisation schemas: {first} and {second}", first=str(found[0]), second=str(found[1])),
             code="E424",
             span=Span(str(found[1]), 1, 1),
-            hint="keep one organisation.schema.json for all your organisation's rules",
+            hint=tr("keep one {file} for all your organisation's rules", file=ORGANISATION_FILE),
         )
     return found[0] if found else None
 
@@ -364,8 +365,12 @@ def _read_rule_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
+        from gba_dataflow.dsl.parser import unreadable_rule_file  # the parser (and Lark) only on this error
+
         raise DslSyntaxError(
-            f"cannot read rule file: {error.strerror}", code="E108", span=Span(str(path), 1, 1)
+            unreadable_rule_file(error),
+            code="E108",
+            span=Span(str(path), 1, 1),
         ) from None
 
 
@@ -382,9 +387,9 @@ def _parse_sources(sources: Sequence[tuple[Path, bytes]]) -> list[nodes.Ruleset]
             problems.append(
                 Diagnostic(
                     "E108",
-                    "cannot read rule file: it is not UTF-8 text",
+                    tr("cannot read rule file: it is not UTF-8 text"),
                     Span(str(path), line, 1),
-                    "save the file as UTF-8",
+                    tr("save the file as UTF-8"),
                 )
             )
             continue

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gba_dataflow.core.errors import EvalError, UsageError
+from gba_dataflow.core.i18n import localize, tr
 from gba_dataflow.core.suggest import did_you_mean
 from gba_dataflow.dsl import nodes
 from gba_dataflow.engine.evaluate import (
@@ -108,9 +109,9 @@ def explain_manifest(
     if rule is not None and rulebook.rule(rule) is None:
         known = [r.id for ruleset in rulebook.rulesets for r in ruleset.rules]
         raise UsageError(
-            f"--rule `{rule}` is not a rule of the loaded rulesets",
+            tr("--rule `{rule}` is not a rule of the loaded rulesets", rule=rule),
             code="E501",
-            hint=did_you_mean(rule, known) or "see `gba-dataflow rules list`",
+            hint=did_you_mean(rule, known) or tr("see `gba-dataflow rules list`"),
         )
     result = evaluate_manifest(rulebook, manifest, as_of=as_of, lang=lang)
     day = resolve_as_of(manifest.data, as_of)
@@ -120,7 +121,7 @@ def explain_manifest(
     for ruleset in rulebook.rulesets:
         if rule is not None and not any(r.id == rule for r in ruleset.rules):
             continue
-        tracer = _Tracer(ruleset, ctx, manifest.positions, getattr(manifest, "provenance_of", None))
+        tracer = _Tracer(ruleset, ctx, manifest.positions, getattr(manifest, "provenance_of", None), lang)
         outcome = outcomes.get(ruleset.id)
         applies = outcome.applies if outcome is not None else True
         applies_tree = None
@@ -171,7 +172,7 @@ def _rule_trace(tracer: _Tracer, rule: CompiledRule, day: dt.date, evaluate: boo
         label = "error"
     else:
         label = "fires" if holds else "does not hold"
-    error = _error_text(failure) if failure is not None else None
+    error = _error_text(failure, lang) if failure is not None else None
     return replace(
         base,
         evaluated=True,
@@ -185,9 +186,11 @@ def _rule_trace(tracer: _Tracer, rule: CompiledRule, day: dt.date, evaluate: boo
     )
 
 
-def _error_text(error: EvalError) -> str:
+def _error_text(error: EvalError, lang: str) -> str:
+    """`E301: ... has no value`, in `lang` (a phrase in English, so that it can still be said in another)."""
     first = error.first
-    return f"{first.code}: {first.message}"
+    text = tr("{code}: {message}", code=first.code, message=first.message)
+    return text if lang == "en" else localize(text, lang)
 
 
 class _Frame:
@@ -240,8 +243,11 @@ class _Tracer:
         ctx: EvalContext,
         positions: Mapping[str, tuple[int, int]],
         origin: Callable[[str], Provenance] | None = None,
+        lang: str = "en",
     ) -> None:
         self.origin = origin
+        self.lang = lang
+        """The language of the errors' texts in the trees."""
         self.node = ruleset.node
         self.lets = {let.name: let for let in ruleset.node.lets}
         self.compiler = Compiler(self.lets, observe_nodes=True)
@@ -287,7 +293,7 @@ class _Tracer:
             text=source_text(self.node, expr),
             value=frame.value,
             line=max(expr.span.line, 0),
-            error=_error_text(frame.error) if frame.error is not None else None,
+            error=_error_text(frame.error, self.lang) if frame.error is not None else None,
             facts=facts_from(frame.facts, self.positions, self.origin) if not children else (),
             children=children,
             note=note,

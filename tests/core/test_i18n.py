@@ -31,10 +31,13 @@ _DIAGNOSTIC_BUILDERS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "_waiver_problem": ((3, 4), ("message", "hint")),  # app/waivers.py
     "case_error": ((0, 2), ("message", "hint")),  # app/rule_tests.py
     "_BadValueError": ((0,), ("problem",)),  # app/config.py: what is wrong with a setting
+    # the type checker's (dsl/checker.py, the operator table; hint at 3) and the YAML walk's (manifests)
+    "report": ((1, 3), ("message", "hint")),
+    "_error": ((1, 3), ("message", "hint")),  # the evaluator's EvalError (engine/evaluator.py)
+    "OperandError": ((1,), ("message",)),  # an operator's refusal of its operands (dsl/operators.py)
     "bad_request": ((0, 1), ("message", "hint")),  # service/decisions.py: an E520
     "bad_row": ((0, 1), ("message", "hint")),  # ledger/store.py: an E607 naming a line of an import file
     "error": ((1,), ("message", "hint")),  # manifests: SourceText.error
-    "report": ((1,), ("message", "hint")),  # manifests: the YAML walk's report
     "fail": ((0, 2), ("message", "hint")),  # manifests: the JSON parser's and the organisation schema's fail
     "_file_error": ((2,), ("message", "hint")),  # manifests/loader.py
     "field_warning": ((1,), ()),  # manifests/crosscheck.py: what a field is

@@ -138,8 +138,12 @@ def test_one_language_given_twice_in_a_clause_is_e106() -> None:
 
 def test_the_diagnostics_are_said_in_chinese() -> None:
     (error,) = errors_of(rule_with('  cite "a" "b"\n       zh-Hant "甲"\n'))
-    assert localize(error.message, "zh-Hant") == "`cite`子句的英文列出2條引註，其`zh-Hant`譯文卻列出1條"
-    assert localize(error.message, "zh-Hans") == "`cite`子句的英文列出2条引注，其`zh-Hant`译文却列出1条"
+    assert (
+        localize(error.message, "zh-Hant") == "`cite` 子句的英文列出 2 條引註，其 `zh-Hant` 譯文卻列出 1 條"
+    )
+    assert (
+        localize(error.message, "zh-Hans") == "`cite` 子句的英文列出 2 条引注，其 `zh-Hant` 译文却列出 1 条"
+    )
 
 
 def test_e109_is_registered_with_a_bad_and_a_good_example_that_show_it() -> None:
@@ -204,14 +208,18 @@ def test_a_citation_lacking_a_language_other_citations_have_is_w213_at_the_citat
     )
     assert found[1].hint == 'add `zh-Hant "..."` on the line under the citation'
     assert found[0].message.startswith(f'the citation "{PIPL_38}" of the ruleset\'s `default cite`')
-    assert localize(found[1].message, "zh-Hans").startswith(f'规则`core`的引注"{PIPL_38}"没有zh-Hant译文')
+    assert localize(found[1].message, "zh-Hans").startswith(
+        f'规则 `core` 的引注 "{PIPL_38}" 没有 `zh-Hant` 译文'
+    )
 
 
 def test_a_citation_without_any_translation_names_both_languages() -> None:
     text = TRANSLATED + 'rule other\n  deny when exporter.ciio\n  because "y"\n  cite "CSL, Art. 37"\n'
     (found,) = findings(text, "W213")
     assert "has no zh-Hans and zh-Hant translation" in found.message
-    assert localize(found.message, "zh-Hant").endswith("沒有zh-Hans和zh-Hant譯文，而規則集`demo`的其他引註有")
+    assert localize(found.message, "zh-Hant").endswith(
+        "沒有 `zh-Hans`和`zh-Hant` 譯文，而規則集 `demo` 的其他引註都有這種譯文"
+    )
 
 
 def test_no_w213_when_every_citation_has_every_language_or_none_has_any() -> None:

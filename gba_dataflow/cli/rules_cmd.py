@@ -11,7 +11,7 @@ import typer
 from gba_dataflow.cli.console import print_diagnostics, print_error
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.options import HELP_OPTIONS, AsOfOption, configured_rules
-from gba_dataflow.cli.values import check_choice, parse_as_of
+from gba_dataflow.cli.values import LANGUAGES, check_choice, language_for_errors, parse_as_of
 from gba_dataflow.core.errors import Diagnostic, GbaError, UsageError, sort_diagnostics
 from gba_dataflow.core.i18n import tr
 
@@ -40,8 +40,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(rules_app, name="rules")
 
 
-def _fail(error: GbaError) -> typer.Exit:
-    print_error(error)
+def _fail(error: GbaError, lang: str = "en") -> typer.Exit:
+    print_error(error, lang)
     return typer.Exit(ExitCode.INPUT_ERROR)
 
 
@@ -61,6 +61,15 @@ def check(
             show_default=False,
         ),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Language of the findings in text: en, zh-Hans or zh-Hant. Default: the configuration "
+            "file's `lang`, else en. JSON keeps English messages.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Parse and statically check rule files: each finding with its code, file:line:col, message and hint.
 
@@ -71,9 +80,12 @@ def check(
     from gba_dataflow.app.config import load_config
     from gba_dataflow.reports.rule_check import render_check_json, render_check_text
 
+    language = language_for_errors(lang)
     try:
         chosen = check_choice("--format", output_format, ("text", "json"))
         config = load_config()
+        language = language_for_errors(lang or config.get("lang"))  # for an error of the next line
+        language = check_choice("--lang", lang or config.get("lang") or "en", LANGUAGES)
         paths = paths or config.rules
         run = check_rule_paths(paths)
         waivers_file = waivers or config.get("waivers")
@@ -82,10 +94,12 @@ def check(
             files.append(str(waivers_file))
             diagnostics += _waiver_findings(Path(waivers_file), paths)
     except GbaError as error:
-        raise _fail(error) from None
+        raise _fail(error, language) from None
     run = RuleCheckRun(tuple(files), tuple(sort_diagnostics(diagnostics)))
-    render = render_check_json if chosen == "json" else render_check_text
-    sys.stdout.write(render(run.files, run.diagnostics))
+    if chosen == "json":
+        sys.stdout.write(render_check_json(run.files, run.diagnostics))
+    else:
+        sys.stdout.write(render_check_text(run.files, run.diagnostics, language))
     failed = bool(run.errors) or (strict and bool(run.warnings))
     raise typer.Exit(ExitCode.DENIED if failed else ExitCode.ALLOWED)
 

@@ -36,6 +36,7 @@ _EN: Mapping[str, str] = {
     "warning": "warning",
     "quiet_warnings": "! {count} warnings",
     "quiet_warning": "! 1 warning",
+    "rules_summary": "{errors}, {warnings} in {files}",
     "summary": "{total} {manifests}: {allow} allowed, {deny} denied, {error} with input errors, "
     "{warned} with warnings",
     "missing_path": " (1 path without a manifest)",
@@ -171,6 +172,7 @@ _HANS: Mapping[str, str] = {
     "quiet_warnings": "! {count} 项警告",
     "quiet_warning": "! 1 项警告",
     "summary": "{total} 份清单：允许 {allow}，拒绝 {deny}，输入错误 {error}，有警告 {warned}",
+    "rules_summary": "{files} 个文件中有 {errors} 个错误、{warnings} 个警告",
     "missing_path": "（1 个路径没有清单）",
     "missing_paths": "（{count} 个路径没有清单）",
     "waived": "已豁免：{ids}",
@@ -297,6 +299,7 @@ _HANT: Mapping[str, str] = {
     "quiet_warnings": "! {count} 項警告",
     "quiet_warning": "! 1 項警告",
     "summary": "{total} 份清單：允許 {allow}，拒絕 {deny}，輸入錯誤 {error}，有警告 {warned}",
+    "rules_summary": "{files} 個檔案中有 {errors} 個錯誤、{warnings} 個警告",
     "missing_path": "（1 個路徑沒有清單）",
     "missing_paths": "（{count} 個路徑沒有清單）",
     "waived": "已豁免：{ids}",
@@ -410,7 +413,8 @@ def render_diagnostic(diagnostic: Diagnostic, lang: str = "en") -> str:
         lines.append(f"  {label(lang, 'diag_at')} {diagnostic.json_path}")
     if diagnostic.excerpt:
         lines.append(diagnostic.excerpt)
-    lines.extend(f"  {label(lang, 'diag_note')}: {localize(note, lang)}" for note in diagnostic.notes)
+    # a Chinese label takes the full-width colon, as Chinese prose does
+    lines.extend(f"  {label(lang, 'diag_note')}：{localize(note, lang)}" for note in diagnostic.notes)
     if diagnostic.hint:
-        lines.append(f"  {label(lang, 'diag_hint')}: {localize(diagnostic.hint, lang)}")
+        lines.append(f"  {label(lang, 'diag_hint')}：{localize(diagnostic.hint, lang)}")
     return "\n".join(lines)

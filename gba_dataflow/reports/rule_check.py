@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from gba_dataflow.core.codes import Code
 from gba_dataflow.core.errors import Diagnostic, Severity
+from gba_dataflow.reports.labels import label, render_diagnostic
 
 FORMAT_VERSION = 1
 
@@ -16,17 +17,20 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def check_summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
-    """`2 errors, 1 warning in 3 files`."""
+def check_summary(diagnostics: Sequence[Diagnostic], files: int, lang: str = "en") -> str:
+    """`2 errors, 1 warning in 3 files`, in `lang`."""
     errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
     warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING)
+    if lang != "en":
+        return label(lang, "rules_summary", errors=errors, warnings=warnings, files=files)
     return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in {_plural(files, 'file')}"
 
 
-def render_check_text(files: Sequence[str], diagnostics: Sequence[Diagnostic]) -> str:
-    """Each finding as `path:line:col: severity CODE: message`, its excerpt and hint, then a summary."""
-    blocks = [diagnostic.render() for diagnostic in diagnostics]
-    blocks.append(check_summary(diagnostics, len(files)))
+def render_check_text(files: Sequence[str], diagnostics: Sequence[Diagnostic], lang: str = "en") -> str:
+    """Each finding as `path:line:col: severity CODE: message`, its excerpt and hint, then a summary; the
+    framing, messages and hints in `lang`."""
+    blocks = [render_diagnostic(diagnostic, lang) for diagnostic in diagnostics]
+    blocks.append(check_summary(diagnostics, len(files), lang))
     return "\n\n".join(blocks) + "\n"
 
 

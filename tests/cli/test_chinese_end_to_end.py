@@ -317,3 +317,39 @@ def test_new_manifest_says_its_notes_and_errors_in_chinese(
     assert refused.returncode == 2
     assert re.search(r"(错误|錯誤) E501: --output `waivers.yaml` 已存在", refused.stderr), refused.stderr
     assert _leaks(refused.stderr, workspace) == [], refused.stderr
+
+
+BAD_RULES = """\
+ruleset bad
+rule a
+  deny when dataset.core_dta
+  because "x"
+  cite "DSL Art. 21"
+rule b
+  deny when dataset.subjects > "many"
+  because "y"
+  cite "DSL Art. 21"
+"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_rules_check_says_its_findings_in_the_language_asked_for(
+    cli_command: list[str], cli_env: dict[str, str], workspace: Workspace, tmp_path: Path, lang: str
+) -> None:
+    (tmp_path / "bad.rules").write_text(BAD_RULES, encoding="utf-8")
+    english = _run(cli_command, cli_env, tmp_path, "rules", "check", "bad.rules")
+    chinese = _run(cli_command, cli_env, tmp_path, "rules", "check", "bad.rules", "--lang", lang)
+    assert english.returncode == chinese.returncode == 1
+    assert "error E201" in english.stdout and english.stdout.endswith("2 errors, 0 warnings in 1 file\n")
+    assert re.search(r"(错误|錯誤) E201", chinese.stdout), chinese.stdout
+    assert chinese.stdout.count("E20") == english.stdout.count("E20")
+    source = {line.strip() for line in BAD_RULES.splitlines()}
+    read = "\n".join(line for line in chinese.stdout.splitlines() if line.strip() not in source)  # excerpts
+    assert _leaks(read, workspace) == [], chinese.stdout
+    # the configuration file's lang, and JSON stays English whatever the language
+    (tmp_path / "gba-dataflow.toml").write_text(f'lang = "{lang}"\n', encoding="utf-8")
+    configured = _run(cli_command, cli_env, tmp_path, "rules", "check", "bad.rules")
+    assert configured.stdout == chinese.stdout
+    as_json = _run(cli_command, cli_env, tmp_path, "rules", "check", "bad.rules", "--format", "json")
+    first = json.loads(as_json.stdout)["diagnostics"][0]
+    assert first["message"] == "`dataset.core_dta` is not a field of the manifest"

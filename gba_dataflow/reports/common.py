@@ -74,18 +74,22 @@ def format_fact(fact: Fact, manifest: str, lang: str = "en") -> str:
 def fact_origin(fact: Fact, lang: str = "en") -> str:
     """Where a value that was not stated in the manifest came from, as the suffix of its fact in a report:
     ` (default)`, ` (default: copied from transfer.origin.region)`, ` (ledger: ...)`; "" for a stated one.
-    The notes gba-dataflow writes itself are said in `lang`; others (a ledger's, the gazetteer's) as made."""
+    Every note is said in `lang`: the evaluation date's and a copy's from the labels, a ledger's and the
+    gazetteer's through their phrases (core/i18n.py). Chinese takes full-width brackets and colon."""
     if fact.provenance == "stated":
         return ""
     kind = label(lang, f"provenance_{fact.provenance}")
     note = fact.provenance_note
-    if note is None:
-        return f" ({kind})"
-    if fact.pointer == "":  # as_of
-        note = label(lang, "as_of_note")
-    elif note.startswith(COPIED_FROM):
-        note = label(lang, "copied_from", path=note.removeprefix(COPIED_FROM))
-    return f" ({kind}: {note})"
+    if note is not None:
+        if fact.pointer == "":  # as_of
+            note = label(lang, "as_of_note")
+        elif note.startswith(COPIED_FROM):
+            note = label(lang, "copied_from", path=note.removeprefix(COPIED_FROM))
+        else:
+            note = localize(note, lang)
+    if lang == "en":
+        return f" ({kind})" if note is None else f" ({kind}: {note})"
+    return f"（{kind}）" if note is None else f"（{kind}：{note}）"
 
 
 def format_route(route: Route) -> str:

@@ -178,8 +178,9 @@ def test_directory_walks_skip_rule_tests_and_honour_include_and_exclude(
 )
 def test_a_bad_setting_is_said_in_chinese(tmp_path: Path, text: str, expected: str) -> None:
     """The message and hint are phrases: English as before, and said in Chinese by a Chinese report."""
+    from language_checks import english_words
+
     from gba_dataflow.core.i18n import localize
-    from tests.core.test_i18n import english_words
 
     path = write(tmp_path / "gba-dataflow.toml", text)
     with pytest.raises(ConfigError) as caught:

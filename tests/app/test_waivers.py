@@ -320,9 +320,10 @@ def test_rules_waivers_lists_those_expiring_soon(
 def test_waiver_diagnostics_are_said_in_chinese(tmp_path: Path, rulebook: Rulebook, lang: str) -> None:
     """Malformed entries (E560) and waivers that may not stand (E561-E564), and the notice of one that
     expires soon (W565): English as before, and without an English word in a Chinese report."""
+    from language_checks import english_words
+
     from gba_dataflow.core.i18n import localize
     from gba_dataflow.reports.labels import render_diagnostic
-    from tests.core.test_i18n import english_words
 
     entries = [
         waiver(id="WVR-1", expires="2026-12-20"),  # W565: within 30 days of TODAY

@@ -25,8 +25,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from tests.core.test_i18n import english_words
+from language_checks import english_words
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples" / "manifests"

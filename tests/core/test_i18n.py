@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import ast
 import pickle
-import re
 import string
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from language_checks import english_words
 
 from gba_dataflow.core import errors
 from gba_dataflow.core.i18n import Phrase, catalog, catalog_files, localize, tr, tr_join
@@ -142,24 +142,6 @@ def test_no_catalog_entry_is_stale_or_said_twice() -> None:
                 assert template in templates, f"{lang}/{name}: {template!r} is used by no tr() call"
                 assert template not in seen, f"{lang}: {template!r} is in {seen.get(template)} and {name}"
                 seen[template] = name
-
-
-_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
-_KEPT = re.compile(r"`[^`]*`|\{[^{}]*\}|《[^》]*》|--[a-z][a-z-]*|\b[a-z_]+(?:\.[a-z_]+)+\b|https?://\S+")
-# words that stay as they are in a Chinese text: names of formats, standards, bodies and literal values
-_NAMES = frozenset(
-    (
-        *("JSON", "YAML", "SARIF", "JUnit", "GitHub", "UTF", "ISO", "CAC", "PIPL", "PDPO", "PDPA", "GBA"),
-        *("HMAC", "SHA", "SQLite", "PostgreSQL", "URL", "HTTP", "HTTPS", "API", "OpenAPI", "TOML", "CPU"),
-        *("DSL", "LALR", "BOM", "FIFO", "PID", "SIGHUP", "SIGTERM", "YYYY", "null", "true", "false"),
-        *("ALLOW", "DENY", "Unicode", "Lark", "PATH", "HOME", "TLS", "CSV"),
-    )
-)
-
-
-def english_words(text: str) -> list[str]:
-    """The English words of `text` outside code (backticks, placeholders, options, dotted paths, titles)."""
-    return [word for word in _LATIN_WORD.findall(_KEPT.sub(" ", text)) if word not in _NAMES]
 
 
 @pytest.mark.parametrize("lang", LANGS)

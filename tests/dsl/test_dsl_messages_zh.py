@@ -26,7 +26,8 @@ from gba_dataflow.engine.rulebook import manifest_catalog, rule_files
 from gba_dataflow.reports.labels import render_diagnostic
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
-from test_i18n import _DIAGNOSTIC_BUILDERS, _is_literal_text, english_words
+from language_checks import english_words
+from test_i18n import _DIAGNOSTIC_BUILDERS, _is_literal_text
 
 LANGS = ("zh-Hans", "zh-Hant")
 HEADER = "ruleset demo\n"

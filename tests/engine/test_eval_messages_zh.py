@@ -12,20 +12,17 @@ them fail.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from engine_helpers import decide, manifest, rulebook
+from language_checks import english_words
 
 from gba_dataflow.core.errors import Diagnostic, UsageError
 from gba_dataflow.core.i18n import localize
 from gba_dataflow.engine.model import ManifestResult, Verdict
 from gba_dataflow.engine.trace import explain_manifest
 from gba_dataflow.reports.labels import render_diagnostic
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
-from test_i18n import english_words
 
 LANGS = ("zh-Hans", "zh-Hant")
 GD = 'ruleset gd\n  applies when transfer.origin.region == "CN-GD"\n'

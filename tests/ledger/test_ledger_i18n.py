@@ -6,7 +6,6 @@ log ...) in a temporary working directory, so that file names are short and read
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sqlite3
 from collections.abc import Callable
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from language_checks import english_words
 from ledger_helpers import make_manifest
 
 from gba_dataflow import load_rulebook
@@ -28,14 +28,6 @@ from gba_dataflow.ledger.migrations import LATEST
 from gba_dataflow.ledger.run import subjects_for
 from gba_dataflow.ledger.volumes import PERSONAL_PREVIOUS, PERSONAL_YTD, PROCESSED, with_ledger_volumes
 from gba_dataflow.reports.labels import render_diagnostic
-
-_SCAN = importlib.util.spec_from_file_location(
-    "i18n_scan", Path(__file__).parents[1] / "core" / "test_i18n.py"
-)
-assert _SCAN is not None and _SCAN.loader is not None
-_scan = importlib.util.module_from_spec(_SCAN)
-_SCAN.loader.exec_module(_scan)
-english_words: Callable[[str], list[str]] = _scan.english_words
 
 LANGS = ("zh-Hans", "zh-Hant")
 KEY = b"an organisation key of 32 bytes!"

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from core.test_i18n import english_words  # tests/ is on sys.path (tests/conftest.py)
+from language_checks import english_words  # tests/ is on sys.path
 from manifest_samples import EXAMPLE, MINIMAL, edit, load, problems
 
 from gba_dataflow.core.errors import Diagnostic, ManifestError, UsageError

@@ -4,13 +4,13 @@ nothing changes. The service's own texts are said in zh-Hans and zh-Hant without
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from language_checks import english_words
 from service_helpers import ALLOWED, DENIED, RULES, example_text
 from starlette.testclient import TestClient
 
@@ -19,14 +19,6 @@ from gba_dataflow.core.i18n import Phrase, localize
 from gba_dataflow.service.app import create_app
 from gba_dataflow.service.decisions import localized_language
 from gba_dataflow.service.settings import ServiceSettings, read_token
-
-_SCAN = importlib.util.spec_from_file_location(
-    "i18n_scan", Path(__file__).parents[1] / "core" / "test_i18n.py"
-)
-assert _SCAN is not None and _SCAN.loader is not None
-_scan = importlib.util.module_from_spec(_SCAN)
-_SCAN.loader.exec_module(_scan)
-english_words: Callable[[str], list[str]] = _scan.english_words
 
 LANGS = ("zh-Hans", "zh-Hant")
 YAML = {"content-type": "application/yaml"}

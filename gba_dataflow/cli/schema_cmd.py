@@ -12,7 +12,7 @@ import typer
 from gba_dataflow.cli.console import print_error
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.options import RulesOption, configured_rules
-from gba_dataflow.cli.values import check_choice
+from gba_dataflow.cli.values import check_choice, configured_language
 from gba_dataflow.core.errors import GbaError
 from gba_dataflow.core.resources import schema_path
 
@@ -35,7 +35,7 @@ def schema(
         chosen = check_choice("schema", name, SCHEMAS)
         merged = _merged_manifest_schema(configured_rules(rules)) if chosen == "manifest" else None
     except GbaError as error:
-        print_error(error)
+        print_error(error, configured_language())
         raise typer.Exit(ExitCode.INPUT_ERROR) from None
     sys.stdout.write(merged or schema_path(chosen).read_text(encoding="utf-8"))
 

@@ -282,7 +282,7 @@ def list_rules(
         rule_rows,
     )
 
-    language = language_for_errors(lang)
+    language = language_for_errors(lang) if lang else configured_language()  # for a --format error
     try:
         chosen = check_choice("--format", output_format, ("text", "json", "markdown"))
         language = _language(lang)
@@ -331,7 +331,7 @@ def test(
     from gba_dataflow.app.rule_tests import run_rule_tests
     from gba_dataflow.reports.rule_tests import render_tests_json, render_tests_text, threshold_message
 
-    language = language_for_errors(lang)
+    language = language_for_errors(lang) if lang else configured_language()  # for a --format error
     try:
         chosen = check_choice("--format", output_format, ("text", "json"))
         language = _language(lang)

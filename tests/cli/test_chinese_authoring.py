@@ -183,6 +183,8 @@ def test_commands_without_lang_say_their_errors_in_the_configuration_files_lang(
         ("schema", "bogus"),
         ("rules", "explain-code", "X999"),
         ("rules", "fmt"),
+        ("rules", "test", "--format", "xml"),  # before --lang is read: the configuration file's
+        ("rules", "list", "--format", "xml"),
     ]
     english = [_run(cli_command, env, tmp_path, *command) for command in commands]
     assert re.match(r"error E603: no ledger given\n", english[0].stderr), english[0].stderr

@@ -37,7 +37,7 @@ from typing import Any
 
 from gba_dataflow.app.words import code_list
 from gba_dataflow.core.errors import Diagnostic, EvalError, GbaError, ManifestError, Severity, UsageError
-from gba_dataflow.core.i18n import os_problem, tr
+from gba_dataflow.core.i18n import Listing, os_problem, tr
 from gba_dataflow.core.source import Span, caret_excerpt
 from gba_dataflow.core.suggest import did_you_mean
 from gba_dataflow.dsl import nodes
@@ -372,8 +372,11 @@ class TestRun:
         return [result for result in self.results if not result.passed]
 
 
-def run_rule_tests(rule_paths: Sequence[Path] | None = None, case_paths: Sequence[Path] = ()) -> TestRun:
-    """Load the rules, read every case file, run every case.
+def run_rule_tests(
+    rule_paths: Sequence[Path] | None = None, case_paths: Sequence[Path] = (), *, lang: str = "en"
+) -> TestRun:
+    """Load the rules, read every case file, run every case; the rules' texts in a failure's differences
+    in `lang` (the comparison itself is with the English texts, as the cases write them).
 
     Raises GbaError for unusable input: rules that do not load, no case file at all. A malformed case or
     case file is one of the run's `problems`; every other case still runs.
@@ -394,7 +397,7 @@ def run_rule_tests(rule_paths: Sequence[Path] | None = None, case_paths: Sequenc
         cases += found
         problems += wrong
     coverage = _empty_coverage(rulebook)
-    results = tuple(run_case(rulebook, case, coverage) for case in cases)
+    results = tuple(run_case(rulebook, case, coverage, lang) for case in cases)
     return TestRun(tuple(str(path) for path in files), results, coverage, tuple(problems))
 
 
@@ -422,27 +425,46 @@ def _empty_coverage(rulebook: Rulebook) -> Coverage:
     return Coverage(files)
 
 
-def run_case(rulebook: Rulebook, case: Case, coverage: Coverage | None = None) -> CaseResult:
-    """Run one case; never raises for a case that fails (a manifest that does not load is a result too)."""
+def run_case(
+    rulebook: Rulebook, case: Case, coverage: Coverage | None = None, lang: str = "en"
+) -> CaseResult:
+    """Run one case; never raises for a case that fails (a manifest that does not load is a result too).
+
+    The differences of a failed case are phrases (English text, said in another language by a report); the
+    rules' own texts they quote (reasons, obligations) are in `lang`."""
     try:
         manifest = _load_case_manifest(case)
     except GbaError as error:
         if case.decision == "error":
             return CaseResult(case, True, decision="error")
         lines = [
-            f"{d.code}: {d.message}" + (f" (at {d.json_path})" if d.json_path else "")
+            tr("{code}: {message} (at {path})", code=d.code, message=d.message, path=d.json_path)
+            if d.json_path
+            else tr("{code}: {message}", code=d.code, message=d.message)
             for d in error.diagnostics
         ]
         return CaseResult(
-            case, False, ("the manifest does not load:", *("  " + line for line in lines)), "error"
+            case, False, (tr("the manifest does not load:"), *(_indented(line) for line in lines)), "error"
         )
     result = evaluate_manifest(rulebook, manifest, as_of=case.as_of)
     fired = fired_rules(rulebook, manifest, result, as_of=case.as_of, coverage=coverage)
-    obligations = tuple(item.text for item in result.obligations if item.status is ObligationStatus.TO_DO)
-    met = tuple(item.text for item in result.obligations if item.status is ObligationStatus.MET)
+    obligations = _obligations(result, ObligationStatus.TO_DO)
+    met = _obligations(result, ObligationStatus.MET)
     failures = _compare(rulebook, case, result, fired, obligations)
     failures += _compare_met(case, met)
+    if failures and lang != "en":  # the same differences, quoting the rules' texts in `lang`
+        said = evaluate_manifest(rulebook, manifest, as_of=case.as_of, lang=lang)
+        failures = _compare(rulebook, case, result, fired, obligations, said)
+        failures += _compare_met(case, met, _obligations(said, ObligationStatus.MET))
     return CaseResult(case, not failures, tuple(failures), result.decision.value, fired, obligations, met)
+
+
+def _obligations(result: ManifestResult, status: ObligationStatus) -> tuple[str, ...]:
+    return tuple(item.text for item in result.obligations if item.status is status)
+
+
+def _indented(line: str) -> str:
+    return tr("  {line}", line=line)
 
 
 def _compare(
@@ -451,45 +473,60 @@ def _compare(
     result: ManifestResult,
     fired: tuple[str, ...],
     obligations: tuple[str, ...],
+    said: ManifestResult | None = None,
 ) -> list[str]:
+    """The differences between what `case` expects and `result`; the texts quoted from `said` (the same
+    result in another language) when given."""
     failures: list[str] = []
+    shown = said or result
     known = {rule.id for ruleset in rulebook.rulesets for rule in ruleset.rules}
     known |= {ruleset.default_id for ruleset in rulebook.rulesets} | {NO_RULESET}
     if result.decision.value != case.decision:
-        failures.append(f"decision: expected {case.decision}, got {result.decision.value}")
-        failures.extend(f"  {reason.rule}: {reason.message}" for reason in result.reasons[:5])
+        failures.append(
+            tr("decision: expected {expected}, got {got}", expected=case.decision, got=result.decision.value)
+        )
+        failures.extend(f"  {reason.rule}: {reason.message}" for reason in shown.reasons[:5])
     for rule_id in (*case.rules, *case.not_rules):
         if rule_id not in known:
             hint = did_you_mean(rule_id, known)
             failures.append(
-                f"rules: `{rule_id}` is not a rule of the loaded rulesets" + (f" ({hint})" if hint else "")
+                tr("rules: `{rule}` is not a rule of the loaded rulesets ({hint})", rule=rule_id, hint=hint)
+                if hint
+                else tr("rules: `{rule}` is not a rule of the loaded rulesets", rule=rule_id)
             )
     missing = [rule for rule in case.rules if rule in known and rule not in fired]
     unwanted = [rule for rule in case.not_rules if rule in fired]
     if missing:
-        failures.append(f"rules: expected to fire, but did not: {', '.join(missing)}")
+        failures.append(tr("rules: expected to fire, but did not: {rules}", rules=Listing(missing)))
     if unwanted:
-        failures.append(f"rules: expected not to fire, but fired: {', '.join(unwanted)}")
+        failures.append(tr("rules: expected not to fire, but fired: {rules}", rules=Listing(unwanted)))
     if missing or unwanted:
-        failures.append(f"  fired: {', '.join(fired) or '(none)'}")
+        failures.append(tr("  fired: {rules}", rules=Listing(list(fired)) if fired else tr("(none)")))
     absent = [text for text in case.obligations if not any(text in obligation for obligation in obligations)]
     if absent:
         failures.extend(
-            f"obligations: no obligation contains {json.dumps(text, ensure_ascii=False)}" for text in absent
+            tr("obligations: no obligation contains {text}", text=json.dumps(text, ensure_ascii=False))
+            for text in absent
         )
-        failures.extend([f"  got: {text}" for text in obligations] or ["  got: (none)"])
+        failures.extend(_got(_obligations(shown, ObligationStatus.TO_DO) if said else obligations))
     return failures
 
 
-def _compare_met(case: Case, met: tuple[str, ...]) -> list[str]:
-    """The `met:` texts of a case that no obligation already met contains."""
+def _got(texts: tuple[str, ...]) -> list[str]:
+    return [tr("  got: {text}", text=text) for text in texts] or [tr("  got: {text}", text=tr("(none)"))]
+
+
+def _compare_met(case: Case, met: tuple[str, ...], said: tuple[str, ...] | None = None) -> list[str]:
+    """The `met:` texts of a case that no obligation already met contains (quoting `said`, the same texts in
+    another language, when given)."""
     absent = [text for text in case.met if not any(text in obligation for obligation in met)]
     if not absent:
         return []
     failures = [
-        f"met: no obligation already met contains {json.dumps(text, ensure_ascii=False)}" for text in absent
+        tr("met: no obligation already met contains {text}", text=json.dumps(text, ensure_ascii=False))
+        for text in absent
     ]
-    return failures + ([f"  got: {text}" for text in met] or ["  got: (none)"])
+    return failures + _got(met if said is None else said)
 
 
 # ---- manifests --------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import typer
 
 from gba_dataflow.cli.console import print_error
 from gba_dataflow.cli.exit_codes import ExitCode
-from gba_dataflow.cli.values import check_choice
+from gba_dataflow.cli.values import check_choice, configured_language
 from gba_dataflow.core.errors import GbaError
 
 
@@ -34,7 +34,7 @@ def config(
         chosen = check_choice("--format", output_format, ("text", "json"))
         loaded = load_config()
     except GbaError as error:
-        print_error(error)
+        print_error(error, configured_language())
         raise typer.Exit(ExitCode.INPUT_ERROR) from None
     rows = describe(loaded)
     if chosen == "json":

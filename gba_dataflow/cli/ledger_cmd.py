@@ -16,7 +16,7 @@ import typer
 from gba_dataflow.cli.console import print_error, write_output
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.options import OutputOption
-from gba_dataflow.cli.values import check_choice
+from gba_dataflow.cli.values import check_choice, configured_language
 from gba_dataflow.core.errors import GbaError, UsageError
 from gba_dataflow.core.i18n import os_problem, tr
 
@@ -69,7 +69,7 @@ def _run(action: Callable[[], int]) -> None:
     try:
         code = action()
     except GbaError as error:
-        print_error(error)
+        print_error(error, configured_language())
         code = ExitCode.INPUT_ERROR
     raise typer.Exit(code)
 

@@ -11,7 +11,13 @@ import typer
 from gba_dataflow.cli.console import print_diagnostics, print_error
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.options import HELP_OPTIONS, AsOfOption, configured_rules
-from gba_dataflow.cli.values import LANGUAGES, check_choice, language_for_errors, parse_as_of
+from gba_dataflow.cli.values import (
+    LANGUAGES,
+    check_choice,
+    configured_language,
+    language_for_errors,
+    parse_as_of,
+)
 from gba_dataflow.core.errors import Diagnostic, GbaError, UsageError, sort_diagnostics
 from gba_dataflow.core.i18n import tr
 
@@ -36,12 +42,30 @@ PathsArgument = Annotated[
 FormatChoice = Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")]
 
 
+def _lang_option(what: str) -> object:
+    return typer.Option(
+        "--lang",
+        help=f"Language of {what}: en, zh-Hans or zh-Hant. Default: the configuration file's `lang`, "
+        "else en. JSON stays English.",
+        show_default=False,
+    )
+
+
+def _language(lang: str | None) -> str:
+    """The language chosen: --lang, else the configuration file's `lang`, else en. Raises GbaError for a
+    bad --lang or configuration file."""
+    from gba_dataflow.app.config import load_config
+
+    return check_choice("--lang", lang or load_config().get("lang") or "en", LANGUAGES)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(rules_app, name="rules")
 
 
-def _fail(error: GbaError, lang: str = "en") -> typer.Exit:
-    print_error(error, lang)
+def _fail(error: GbaError, lang: str | None = None) -> typer.Exit:
+    """Print `error` in `lang`, by default the configuration file's `lang` (English without one)."""
+    print_error(error, lang or configured_language())
     return typer.Exit(ExitCode.INPUT_ERROR)
 
 
@@ -247,6 +271,7 @@ def fmt(
 def list_rules(
     paths: PathsArgument = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="text, json or markdown.")] = "text",
+    lang: Annotated[str | None, _lang_option("the headings, effects, windows and citations")] = None,
 ) -> None:
     """List every rule: id, effect, effective window and citations."""
     from gba_dataflow.app.authoring import load_rulesets
@@ -257,17 +282,20 @@ def list_rules(
         rule_rows,
     )
 
+    language = language_for_errors(lang) if lang else configured_language()  # for a --format error
     try:
         chosen = check_choice("--format", output_format, ("text", "json", "markdown"))
-        rows = rule_rows(load_rulesets(configured_rules(paths)))
+        language = _language(lang)
+        said = "en" if chosen == "json" else language  # JSON is the machine contract: English
+        rows = rule_rows(load_rulesets(configured_rules(paths)), said)
     except GbaError as error:
-        raise _fail(error) from None
+        raise _fail(error, language) from None
     if chosen == "json":
         sys.stdout.write(render_list_json(rows))
     elif chosen == "markdown":
-        sys.stdout.write(render_list_markdown(rows))
+        sys.stdout.write(render_list_markdown(rows, language))
     else:
-        sys.stdout.write(render_list_text(rows))
+        sys.stdout.write(render_list_text(rows, lang=language))
 
 
 @rules_app.command("test")
@@ -294,35 +322,41 @@ def test(
         ),
     ] = None,
     output_format: FormatChoice = "text",
+    lang: Annotated[str | None, _lang_option("the report in text and of its errors")] = None,
 ) -> None:
     """Run the rule test cases (YAML): one line per case, the differences for failures, and coverage.
 
     Exit codes: 0 every case passed; 1 a case failed; 2 coverage under --threshold, or unreadable input.
     """
     from gba_dataflow.app.rule_tests import run_rule_tests
-    from gba_dataflow.reports.rule_tests import render_tests_json, render_tests_text
+    from gba_dataflow.reports.rule_tests import render_tests_json, render_tests_text, threshold_message
 
+    language = language_for_errors(lang) if lang else configured_language()  # for a --format error
     try:
         chosen = check_choice("--format", output_format, ("text", "json"))
+        language = _language(lang)
         if threshold is not None and not 0 <= threshold <= 100:
             raise UsageError(
                 tr("--threshold {threshold:g} is not a percentage", threshold=threshold),
                 code="E501",
                 hint=tr("give a number from 0 to 100, e.g. --threshold 90"),
             )
-        run = run_rule_tests(configured_rules(paths), cases or ())
+        said = "en" if chosen == "json" else language  # JSON is the machine contract: English
+        run = run_rule_tests(configured_rules(paths), cases or (), lang=said)
     except GbaError as error:
-        raise _fail(error) from None
+        raise _fail(error, language) from None
     show = coverage or threshold is not None
-    render = render_tests_json if chosen == "json" else render_tests_text
-    sys.stdout.write(render(run, coverage=show))
+    if chosen == "json":
+        sys.stdout.write(render_tests_json(run, coverage=show))
+    else:
+        sys.stdout.write(render_tests_text(run, coverage=show, lang=language))
     if run.problems:  # malformed cases: reported after the results of the others
-        print_diagnostics(run.problems)
+        print_diagnostics(run.problems, language)
         raise typer.Exit(ExitCode.INPUT_ERROR)
     if run.failed:
         raise typer.Exit(ExitCode.DENIED)
     if threshold is not None and run.coverage.percent < threshold:
-        sys.stderr.write(f"coverage {run.coverage.percent:.1f}% is under the threshold of {threshold:g}%\n")
+        sys.stderr.write(threshold_message(run.coverage.percent, threshold, language) + "\n")
         raise typer.Exit(ExitCode.INPUT_ERROR)
 
 

@@ -12,8 +12,9 @@ import typer
 from gba_dataflow.cli.console import print_error
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.options import RulesOption, configured_rules
-from gba_dataflow.cli.values import check_choice
+from gba_dataflow.cli.values import check_choice, configured_language
 from gba_dataflow.core.errors import GbaError
+from gba_dataflow.core.i18n import tr
 from gba_dataflow.core.resources import schema_path
 
 SCHEMAS = ("manifest", "decision")
@@ -32,10 +33,10 @@ def schema(
     When the rules (--rules, else the configuration file's) carry an organisation.schema.json, the
     manifest schema printed is the merged one, with its `organisation` section."""
     try:
-        chosen = check_choice("schema", name, SCHEMAS)
+        chosen = check_choice(tr("schema"), name, SCHEMAS)
         merged = _merged_manifest_schema(configured_rules(rules)) if chosen == "manifest" else None
     except GbaError as error:
-        print_error(error)
+        print_error(error, configured_language())
         raise typer.Exit(ExitCode.INPUT_ERROR) from None
     sys.stdout.write(merged or schema_path(chosen).read_text(encoding="utf-8"))
 

@@ -13,6 +13,7 @@ import typer
 from gba_dataflow.cli.console import print_error
 from gba_dataflow.cli.exit_codes import ExitCode
 from gba_dataflow.cli.options import RulesOption
+from gba_dataflow.cli.values import configured_language
 from gba_dataflow.core.errors import GbaError, UsageError
 from gba_dataflow.core.i18n import os_problem, tr
 
@@ -148,7 +149,7 @@ def run_serve(
         state = RulesState(settings.rules_dirs())
         return run_server(settings, state)
     except GbaError as error:
-        print_error(error)
+        print_error(error, configured_language())
         return ExitCode.INPUT_ERROR
     except OSError as error:  # the address is in use, or not ours to bind
         print_error(
@@ -161,7 +162,8 @@ def run_serve(
                 ),
                 code="E501",
                 hint=tr("choose another --port, or stop what listens there"),
-            )
+            ),
+            configured_language(),
         )
         return ExitCode.INPUT_ERROR
 

@@ -17,6 +17,19 @@ def language_for_errors(value: str | None) -> str:
     return value if value in LANGUAGES else "en"
 
 
+def configured_language() -> str:
+    """The language of the configuration file (`lang`) for the errors of a command without --lang, when it
+    is set and one we speak; else English (also when the configuration file itself cannot be read: its own
+    error is then said in English)."""
+    from gba_dataflow.app.config import load_config
+    from gba_dataflow.core.errors import GbaError
+
+    try:
+        return language_for_errors(load_config().get("lang"))
+    except GbaError:
+        return "en"
+
+
 def parse_as_of(value: str | None) -> dt.date | None:
     """Validate --as-of."""
     if value is None:

@@ -147,6 +147,26 @@ _EN: Mapping[str, str] = {
     "sarif_mets": "Already met when it holds: ",
     "sarif_md_mets": "**Already met when it holds**",
     "sarif_srcroot": "The directory {tool} ran in.",
+    # rules test and rules list
+    "tests_pass": "PASS",
+    "tests_fail": "FAIL",
+    "tests_summary": "{passed} passed ({cases} cases in {files} files)",
+    "tests_summary_failed": "{failed} failed, {passed} passed ({cases} cases in {files} files)",
+    "tests_threshold": "coverage {percent}% is under the threshold of {threshold}%",
+    "cov_total": "coverage: {percent}% ({covered} of {total} outcomes: each rule firing, each top-level "
+    "condition true and false)",
+    "cov_file": "{percent}% ({covered} of {total})",
+    "cov_true": "✔ true ×{count}",
+    "cov_false": "✔ false ×{count}",
+    "cov_never_true": "✘ never true",
+    "cov_never_false": "✘ never false",
+    "cov_fired": "✔ fired ×{count}",
+    "cov_never_fired": "✘ never fired",
+    "list_rule": "rule",
+    "list_effect": "effect",
+    "list_cites": "citations",
+    "list_always": "always",
+    "list_count": "{count} rules",
 }
 
 _HANS: Mapping[str, str] = {
@@ -277,6 +297,26 @@ _HANS: Mapping[str, str] = {
     "sarif_mets": "此规则成立即视为已履行：",
     "sarif_md_mets": "**此规则成立即视为已履行**",
     "sarif_srcroot": "运行 {tool} 时所在的目录。",
+    # rules test and rules list
+    "tests_pass": "通过",
+    "tests_fail": "失败",
+    "tests_summary": "通过 {passed}（{files} 个文件，共 {cases} 个测试用例）",
+    "tests_summary_failed": "失败 {failed}，通过 {passed}（{files} 个文件，共 {cases} 个测试用例）",
+    "tests_threshold": "覆盖率 {percent}% 低于阈值 {threshold}%",
+    "cov_total": "覆盖率：{percent}%（{total} 项结果中覆盖 {covered} 项：每条规则触发，"
+    "每个顶层条件为真、为假）",
+    "cov_file": "{percent}%（{total} 项中 {covered} 项）",
+    "cov_true": "✔ 为真 ×{count}",
+    "cov_false": "✔ 为假 ×{count}",
+    "cov_never_true": "✘ 从未为真",
+    "cov_never_false": "✘ 从未为假",
+    "cov_fired": "✔ 触发 ×{count}",
+    "cov_never_fired": "✘ 从未触发",
+    "list_rule": "规则",
+    "list_effect": "效果",
+    "list_cites": "依据",
+    "list_always": "始终有效",
+    "list_count": "{count} 条规则",
 }
 
 _HANT: Mapping[str, str] = {
@@ -389,6 +429,26 @@ _HANT: Mapping[str, str] = {
     "sarif_mets": "此規則成立即視為已履行：",
     "sarif_md_mets": "**此規則成立即視為已履行**",
     "sarif_srcroot": "執行 {tool} 時所在的目錄。",
+    # rules test and rules list
+    "tests_pass": "通過",
+    "tests_fail": "失敗",
+    "tests_summary": "通過 {passed}（{files} 個檔案，共 {cases} 個測試個案）",
+    "tests_summary_failed": "失敗 {failed}，通過 {passed}（{files} 個檔案，共 {cases} 個測試個案）",
+    "tests_threshold": "覆蓋率 {percent}% 低於門檻 {threshold}%",
+    "cov_total": "覆蓋率：{percent}%（{total} 項結果中覆蓋 {covered} 項：每條規則觸發，"
+    "每個頂層條件為真、為假）",
+    "cov_file": "{percent}%（{total} 項中 {covered} 項）",
+    "cov_true": "✔ 為真 ×{count}",
+    "cov_false": "✔ 為假 ×{count}",
+    "cov_never_true": "✘ 從未為真",
+    "cov_never_false": "✘ 從未為假",
+    "cov_fired": "✔ 觸發 ×{count}",
+    "cov_never_fired": "✘ 從未觸發",
+    "list_rule": "規則",
+    "list_effect": "效果",
+    "list_cites": "依據",
+    "list_always": "始終有效",
+    "list_count": "{count} 條規則",
 }
 
 LABELS: Mapping[str, Mapping[str, str]] = {"en": _EN, "zh-Hans": _HANS, "zh-Hant": _HANT}

@@ -48,9 +48,6 @@ class Phrase(str):
         # a phrase crosses process boundaries (`--jobs`) as a phrase, not as its English text
         return (_rebuild, (self.template, self.args))
 
-    def __getnewargs__(self) -> tuple[Any, ...]:  # pragma: no cover - __reduce__ wins; kept for copy
-        return (self.template, dict(self.args))
-
 
 def _rebuild(template: str, args: tuple[tuple[str, Any], ...]) -> Phrase:
     return Phrase(template, dict(args))
@@ -105,7 +102,7 @@ class Given(Phrase):
 
 def localize(text: str | None, lang: str) -> str:
     """`text` in `lang`: a phrase through the catalog (English where the catalog lacks it), any other string
-    as it is. None stays None only for the caller's convenience via `localize_optional`."""
+    as it is; None as "" (`localize_optional` keeps None)."""
     if text is None:
         return ""
     if lang == "en" or not isinstance(text, Phrase):

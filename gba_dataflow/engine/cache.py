@@ -31,7 +31,7 @@ from typing import Any
 
 from gba_dataflow import __version__
 from gba_dataflow.core import diskcache
-from gba_dataflow.core.i18n import Listing, Phrase
+from gba_dataflow.core.i18n import Given, Listing, Phrase
 from gba_dataflow.core.resources import schema_path
 
 _DSL = Path(__file__).resolve().parents[1] / "dsl"
@@ -52,7 +52,7 @@ FORMAT = "rules-entry 3"
 
 # Tags of the encoded containers (a record class is encoded as its index in the class table + _CLASS).
 _TUPLE, _LIST, _FROZENSET, _DICT, _DATE, _TIMEDELTA, _ENUM, _SET, _NAMED, _PLAIN, _PLAIN_NAMED = range(11)
-_PHRASE, _LISTING = 11, 12  # a translatable message (core/i18n.py) and the list inside one
+_PHRASE, _LISTING, _GIVEN = 11, 12, 13  # translatable texts (core/i18n.py): a phrase, a list, a given text
 _PRIMITIVE = frozenset({type(None), bool, int, float, str, bytes})
 """Values stored as they are. A tuple (or named tuple) of them only is stored with a tag of its own and
 rebuilt by one slice: spans and most constants, half the tuples of an entry."""
@@ -152,6 +152,8 @@ def encode(value: Any) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], Any]:
             result = (_PHRASE, item.template, *(walk(part) for pair in item.args for part in pair))
         elif kind is Listing:
             result = (_LISTING, *(walk(value) for _, value in item.args))
+        elif kind is Given:
+            result = (_GIVEN, str(item), *(part for pair in item.args for part in pair))
         elif isinstance(item, enum.Enum):
             result = (_ENUM, class_index(kind, ()), walk(item.value))
         elif isinstance(item, tuple) and _is_named_tuple(kind):
@@ -241,6 +243,8 @@ def decode(classes: Any, tree: Any) -> Any:
             result = Phrase(item[1], dict(zip(parts[::2], parts[1::2], strict=True)))
         elif tag == _LISTING:
             result = Listing(list(map(build, item[1:])))
+        elif tag == _GIVEN:
+            result = Given(item[1], dict(zip(item[2::2], item[3::2], strict=True)))
         elif tag == _NAMED:
             result = resolved[item[1]][0]._make(map(build, item[2:]))  # type: ignore[attr-defined]
         else:

@@ -227,3 +227,12 @@ def test_translatable_messages_round_trip_as_phrases() -> None:
     assert again == warning
     assert isinstance(again.message, Phrase)
     assert localize(again.message, "zh-Hans") == localize(message, "zh-Hans") == "`a`和`b`或`c`"
+
+
+def test_given_texts_round_trip_with_their_translations() -> None:
+    from gba_dataflow.core.i18n import Given, localize
+
+    given = Given("the dataset's name", {"zh-Hans": "数据集名称", "zh-Hant": "資料集名稱"})
+    again = cache.decode(*cache.encode((given,)))[0]
+    assert isinstance(again, Given) and again == given
+    assert localize(again, "zh-Hant") == "資料集名稱"

@@ -378,7 +378,7 @@ _HANT: Mapping[str, str] = {
     "hidden_rulesets": "{count} 個規則集不適用：{ids}",
     "hidden_ruleset": "1 個規則集不適用：{ids}",
     "closest_allows": "最接近的允許規則（滿足即可允許）：",
-    "default_deny": "沒有允許規則成立：默認拒絕（{id}）",
+    "default_deny": "沒有允許規則成立：預設拒絕（{id}）",
     "deeper": "（另有 {count} 個更深層條件：--depth 或 --full）",
     "effect_allow": "允許",
     "effect_deny": "拒絕",
@@ -432,8 +432,8 @@ _HANT: Mapping[str, str] = {
     # rules test and rules list
     "tests_pass": "通過",
     "tests_fail": "失敗",
-    "tests_summary": "通過 {passed}（{files} 個檔案，共 {cases} 個測試個案）",
-    "tests_summary_failed": "失敗 {failed}，通過 {passed}（{files} 個檔案，共 {cases} 個測試個案）",
+    "tests_summary": "通過 {passed}（{files} 個檔案，共 {cases} 個測試案例）",
+    "tests_summary_failed": "失敗 {failed}，通過 {passed}（{files} 個檔案，共 {cases} 個測試案例）",
     "tests_threshold": "覆蓋率 {percent}% 低於門檻 {threshold}%",
     "cov_total": "覆蓋率：{percent}%（{total} 項結果中覆蓋 {covered} 項：每條規則觸發，"
     "每個頂層條件為真、為假）",

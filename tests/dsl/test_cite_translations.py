@@ -139,10 +139,10 @@ def test_one_language_given_twice_in_a_clause_is_e106() -> None:
 def test_the_diagnostics_are_said_in_chinese() -> None:
     (error,) = errors_of(rule_with('  cite "a" "b"\n       zh-Hant "甲"\n'))
     assert (
-        localize(error.message, "zh-Hant") == "`cite` 子句的英文列出 2 條引註，其 `zh-Hant` 譯文卻列出 1 條"
+        localize(error.message, "zh-Hant") == "`cite` 子句的英文列出 2 條依據，其 `zh-Hant` 譯文卻列出 1 條"
     )
     assert (
-        localize(error.message, "zh-Hans") == "`cite` 子句的英文列出 2 条引注，其 `zh-Hant` 译文却列出 1 条"
+        localize(error.message, "zh-Hans") == "`cite` 子句的英文列出 2 条依据，其 `zh-Hant` 译文却列出 1 条"
     )
 
 
@@ -209,7 +209,7 @@ def test_a_citation_lacking_a_language_other_citations_have_is_w213_at_the_citat
     assert found[1].hint == 'add `zh-Hant "..."` on the line under the citation'
     assert found[0].message.startswith(f'the citation "{PIPL_38}" of the ruleset\'s `default cite`')
     assert localize(found[1].message, "zh-Hans").startswith(
-        f'规则 `core` 的引注 "{PIPL_38}" 没有 `zh-Hant` 译文'
+        f'规则 `core` 的依据 "{PIPL_38}" 没有 `zh-Hant` 译文'
     )
 
 
@@ -218,7 +218,7 @@ def test_a_citation_without_any_translation_names_both_languages() -> None:
     (found,) = findings(text, "W213")
     assert "has no zh-Hans and zh-Hant translation" in found.message
     assert localize(found.message, "zh-Hant").endswith(
-        "沒有 `zh-Hans`和`zh-Hant` 譯文，而規則集 `demo` 的其他引註都有這種譯文"
+        "沒有 `zh-Hans`和`zh-Hant` 譯文，而規則集 `demo` 的其他依據都有這種譯文"
     )
 
 

@@ -71,7 +71,7 @@ def test_e225_is_said_in_chinese() -> None:
         localize(e225.message, "zh-Hans") == "规则 `notice_met` 有 `met` 文本，但其效果是 `warn` 而非 `allow`"
     )
     assert (
-        localize(e225.message, "zh-Hant") == "規則 `notice_met` 有 `met` 文本，但其效果是 `warn` 而非 `allow`"
+        localize(e225.message, "zh-Hant") == "規則 `notice_met` 有 `met` 文字，但其效果是 `warn` 而非 `allow`"
     )
     assert localize(e225.hint, "zh-Hant").startswith("`met` 表示允許規則認定已經履行的義務")
 

@@ -265,7 +265,7 @@ def test_a_refused_request_is_shown_in_the_page_language(
     opened.get_by_role("button", name="檢查", exact=True).click()
     expect(opened.locator("#status")).to_have_text("服務拒絕了該請求：")
     shown = opened.locator("#errors li").text_content()
-    assert shown.startswith("E520 `name` 必須是 1 至 200 個字符的可列印文字")
+    assert shown.startswith("E520 `name` 必須是 1 至 200 個字元的可列印文字")
     assert "請按清單檔案的名稱命名，例如 transfer.yaml" in shown
     context.close()
     assert problems == []

@@ -384,6 +384,7 @@ _HANT: Mapping[str, str] = {
     "effect_deny": "拒絕",
     "note_all_matched": "所有元素均匹配（{count} 個元素）",
     "note_none_matched": "無元素匹配（{count} 個元素）",
+    "fact_not_in_file": "（不在檔案中）",
     "cites_prefix": "依據：",
     "waived_by_body": "依豁免 {id} 予以豁免：{message}",
     "title_deny": "拒絕 {rule}",

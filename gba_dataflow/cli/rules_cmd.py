@@ -104,11 +104,10 @@ def check(
     from gba_dataflow.app.config import load_config
     from gba_dataflow.reports.rule_check import render_check_json, render_check_text
 
-    language = language_for_errors(lang)
+    language = language_for_errors(lang) if lang else configured_language()  # for a --format error
     try:
         chosen = check_choice("--format", output_format, ("text", "json"))
         config = load_config()
-        language = language_for_errors(lang or config.get("lang"))  # for an error of the next line
         language = check_choice("--lang", lang or config.get("lang") or "en", LANGUAGES)
         paths = paths or config.rules
         run = check_rule_paths(paths)

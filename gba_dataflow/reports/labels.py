@@ -36,7 +36,7 @@ _EN: Mapping[str, str] = {
     "warning": "warning",
     "quiet_warnings": "! {count} warnings",
     "quiet_warning": "! 1 warning",
-    "rules_summary": "{errors}, {warnings} in {files}",
+    "rules_summary": "{errors} {error_word}, {warnings} {warning_word} in {files} {file_word}",
     "summary": "{total} {manifests}: {allow} allowed, {deny} denied, {error} with input errors, "
     "{warned} with warnings",
     "missing_path": " (1 path without a manifest)",

@@ -13,17 +13,20 @@ from gba_dataflow.reports.labels import label, render_diagnostic
 FORMAT_VERSION = 1
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def check_summary(diagnostics: Sequence[Diagnostic], files: int, lang: str = "en") -> str:
-    """`2 errors, 1 warning in 3 files`, in `lang`."""
+    """`2 errors, 1 warning in 3 files`, in `lang` (the English nouns agree with their counts)."""
     errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
     warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING)
-    if lang != "en":
-        return label(lang, "rules_summary", errors=errors, warnings=warnings, files=files)
-    return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in {_plural(files, 'file')}"
+    return label(
+        lang,
+        "rules_summary",
+        errors=errors,
+        warnings=warnings,
+        files=files,
+        error_word="error" if errors == 1 else "errors",
+        warning_word="warning" if warnings == 1 else "warnings",
+        file_word="file" if files == 1 else "files",
+    )
 
 
 def render_check_text(files: Sequence[str], diagnostics: Sequence[Diagnostic], lang: str = "en") -> str:

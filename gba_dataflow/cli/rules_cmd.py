@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from gba_dataflow.cli.console import print_diagnostics, print_error
 from gba_dataflow.cli.exit_codes import ExitCode
-from gba_dataflow.cli.options import HELP_OPTIONS, AsOfOption, configured_rules
+from gba_dataflow.cli.options import HELP_OPTIONS, AsOfOption
 from gba_dataflow.cli.values import (
     LANGUAGES,
     check_choice,
@@ -20,6 +20,9 @@ from gba_dataflow.cli.values import (
 )
 from gba_dataflow.core.errors import Diagnostic, GbaError, UsageError, sort_diagnostics
 from gba_dataflow.core.i18n import tr
+
+if TYPE_CHECKING:
+    from gba_dataflow.app.config import Config
 
 rules_app = typer.Typer(
     name="rules",
@@ -51,12 +54,21 @@ def _lang_option(what: str) -> object:
     )
 
 
-def _language(lang: str | None) -> str:
-    """The language chosen: --lang, else the configuration file's `lang`, else en. Raises GbaError for a
-    bad --lang or configuration file."""
+def _read_config(lang: str | None) -> Config:
+    """The configuration file, read once for a command that takes --lang; a file that cannot be read is
+    reported (in --lang, else English) and ends the command."""
     from gba_dataflow.app.config import load_config
 
-    return check_choice("--lang", lang or load_config().get("lang") or "en", LANGUAGES)
+    try:
+        return load_config()
+    except GbaError as error:
+        raise _fail(error, language_for_errors(lang)) from None
+
+
+def _language(lang: str | None, config: Config) -> str:
+    """The language chosen: --lang, else the configuration file's `lang`, else en. Raises UsageError for a
+    bad --lang."""
+    return check_choice("--lang", lang or config.get("lang") or "en", LANGUAGES)
 
 
 def register(app: typer.Typer) -> None:
@@ -101,14 +113,13 @@ def check(
     2 unreadable input or a bad option.
     """
     from gba_dataflow.app.authoring import RuleCheckRun, check_rule_paths
-    from gba_dataflow.app.config import load_config
     from gba_dataflow.reports.rule_check import render_check_json, render_check_text
 
-    language = language_for_errors(lang) if lang else configured_language()  # for a --format error
+    config = _read_config(lang)
+    language = language_for_errors(lang or config.get("lang"))  # for a --format or --lang error
     try:
         chosen = check_choice("--format", output_format, ("text", "json"))
-        config = load_config()
-        language = check_choice("--lang", lang or config.get("lang") or "en", LANGUAGES)
+        language = _language(lang, config)
         paths = paths or config.rules
         run = check_rule_paths(paths)
         waivers_file = waivers or config.get("waivers")
@@ -281,12 +292,13 @@ def list_rules(
         rule_rows,
     )
 
-    language = language_for_errors(lang) if lang else configured_language()  # for a --format error
+    config = _read_config(lang)
+    language = language_for_errors(lang or config.get("lang"))  # for a --format or --lang error
     try:
         chosen = check_choice("--format", output_format, ("text", "json", "markdown"))
-        language = _language(lang)
+        language = _language(lang, config)
         said = "en" if chosen == "json" else language  # JSON is the machine contract: English
-        rows = rule_rows(load_rulesets(configured_rules(paths)), said)
+        rows = rule_rows(load_rulesets(paths or config.rules), said)
     except GbaError as error:
         raise _fail(error, language) from None
     if chosen == "json":
@@ -330,10 +342,11 @@ def test(
     from gba_dataflow.app.rule_tests import run_rule_tests
     from gba_dataflow.reports.rule_tests import render_tests_json, render_tests_text, threshold_message
 
-    language = language_for_errors(lang) if lang else configured_language()  # for a --format error
+    config = _read_config(lang)
+    language = language_for_errors(lang or config.get("lang"))  # for a --format or --lang error
     try:
         chosen = check_choice("--format", output_format, ("text", "json"))
-        language = _language(lang)
+        language = _language(lang, config)
         if threshold is not None and not 0 <= threshold <= 100:
             raise UsageError(
                 tr("--threshold {threshold:g} is not a percentage", threshold=threshold),
@@ -341,7 +354,7 @@ def test(
                 hint=tr("give a number from 0 to 100, e.g. --threshold 90"),
             )
         said = "en" if chosen == "json" else language  # JSON is the machine contract: English
-        run = run_rule_tests(configured_rules(paths), cases or (), lang=said)
+        run = run_rule_tests(paths or config.rules, cases or (), lang=said)
     except GbaError as error:
         raise _fail(error, language) from None
     show = coverage or threshold is not None
